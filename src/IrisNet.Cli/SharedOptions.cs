@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using IrisNet.Data;
+
+namespace IrisNet.Cli;
+
+/// <summary>The options that define a network and its training, shared by train, gradcheck and explain.</summary>
+public sealed class ModelOptionSet
+{
+    private static readonly TrainingOptions Defaults = new();
+
+    public Option<string?> Data { get; } = new("--data") { Description = "CSV file with a header row, numeric features and a label column [default: the bundled Iris data]", HelpName = "FILE" };
+    public Option<string?> Label { get; } = new("--label") { Description = "Name of the label column [default: the last column]", HelpName = "COLUMN" };
+    public Option<int> Hidden { get; } = new("--hidden") { Description = "Hidden units H", DefaultValueFactory = _ => Defaults.Hidden, HelpName = "H" };
+    public Option<string> Activation { get; } = new("--activation") { Description = "Hidden activation f", DefaultValueFactory = _ => "identity" };
+    public Option<bool> Bias { get; } = new("--bias") { Description = "Biases a and b (false: the documents' exact network h = A x, s = B h)", DefaultValueFactory = _ => Defaults.Bias };
+    public Option<double> LearningRate { get; } = new("--lr") { Description = "Learning rate η", DefaultValueFactory = _ => Defaults.LearningRate };
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "Epochs", DefaultValueFactory = _ => Defaults.Epochs };
+    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Mini-batch size; 0 = full batch", DefaultValueFactory = _ => Defaults.BatchSize, HelpName = "N" };
+    public Option<double> Momentum { get; } = new("--momentum") { Description = "Momentum μ in [0, 1)", DefaultValueFactory = _ => Defaults.Momentum };
+    public Option<double> L2 { get; } = new("--l2") { Description = "L2 weight decay λ on A and B", DefaultValueFactory = _ => Defaults.L2 };
+    public Option<double> TestFraction { get; } = new("--test-fraction") { Description = "Fraction of each class held out for testing, in [0, 1)", DefaultValueFactory = _ => Defaults.TestFraction };
+    public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the split, the initial weights and the shuffle", DefaultValueFactory = _ => Defaults.Seed };
+    public Option<string> Precision { get; } = new("--precision") { Description = "Arithmetic precision", DefaultValueFactory = _ => "float64" };
+    public Option<string> Standardize { get; } = new("--standardize") { Description = "Input standardization fitted on the training rows", DefaultValueFactory = _ => "zscore" };
+    public Option<string?> Init { get; } = new("--init") { Description = "Start from these weights: a saved model.json, or JSON with \"A\", \"B\" (and \"a\", \"b\" with biases)", HelpName = "WEIGHTS.json" };
+    public Option<int> Threads { get; } = new("--threads") { Description = "Threads for the forward and backward passes", DefaultValueFactory = _ => Defaults.Threads, HelpName = "N" };
+
+    public ModelOptionSet()
+    {
+        Activation.AcceptOnlyFromAmong("identity", "tanh", "relu");
+        Precision.AcceptOnlyFromAmong("float64", "float32");
+        Standardize.AcceptOnlyFromAmong("zscore", "none");
+    }
+
+    public void AddTo(Command command, bool training)
+    {
+        command.Options.Add(Data);
+        command.Options.Add(Label);
+        command.Options.Add(Hidden);
+        command.Options.Add(Activation);
+        command.Options.Add(Bias);
+        if (training)
+        {
+            command.Options.Add(LearningRate);
+            command.Options.Add(Epochs);
+            command.Options.Add(BatchSize);
+            command.Options.Add(Momentum);
+        }
+        command.Options.Add(L2);
+        if (training) command.Options.Add(TestFraction);
+        command.Options.Add(Seed);
+        if (training) command.Options.Add(Precision);
+        command.Options.Add(Standardize);
+        command.Options.Add(Init);
+        if (training) command.Options.Add(Threads);
+    }
+
+    /// <summary>The options as given, validated; with --init, the shape comes from the weights file.</summary>
+    public (TrainingOptions Options, InitialWeights? Init) Read(ParseResult p)
+    {
+        var o = new TrainingOptions
+        {
+            Hidden = p.GetValue(Hidden),
+            Activation = p.GetValue(Activation) switch { "tanh" => IrisNet.Activation.Tanh, "relu" => IrisNet.Activation.Relu, _ => IrisNet.Activation.Identity },
+            Bias = p.GetValue(Bias),
+            LearningRate = p.GetValue(LearningRate),
+            Epochs = p.GetValue(Epochs),
+            BatchSize = p.GetValue(BatchSize),
+            Momentum = p.GetValue(Momentum),
+            L2 = p.GetValue(L2),
+            TestFraction = p.GetValue(TestFraction),
+            Seed = p.GetValue(Seed),
+            Precision = p.GetValue(Precision) == "float32" ? IrisNet.Precision.Float32 : IrisNet.Precision.Float64,
+            Standardize = p.GetValue(Standardize) != "none",
+            Threads = p.GetValue(Threads),
+        };
+        o.Validate();
+        string? initPath = p.GetValue(Init);
+        if (initPath is null) return (o, null);
+        InitialWeights init = ModelJson.LoadWeights(initPath);
+        bool bias = init.a is not null;
+        if (Explicit(p, Hidden) && o.Hidden != init.Hidden)
+            throw new OptionException("--hidden", $"{o.Hidden} disagrees with the {init.Hidden} rows of \"A\" in {initPath}; drop --hidden or use --hidden {init.Hidden}.");
+        if (Explicit(p, Bias) && o.Bias != bias)
+            throw new OptionException("--bias", $"{o.Bias.ToString().ToLowerInvariant()} disagrees with {initPath}, which {(bias ? "has" : "has no")} biases; drop --bias or use --bias {bias.ToString().ToLowerInvariant()}.");
+        if (init.Activation is IrisNet.Activation f && Explicit(p, Activation) && f != o.Activation)
+            throw new OptionException("--activation", $"{ModelJson.ActivationName(o.Activation)} disagrees with the model's {ModelJson.ActivationName(f)} in {initPath}.");
+        if (init.Standardization is not null && Explicit(p, Standardize) && init.Standardization.Enabled != o.Standardize)
+            throw new OptionException("--standardize", $"disagrees with the standardization stored in {initPath}; drop --standardize.");
+        o = o with
+        {
+            Hidden = init.Hidden,
+            Bias = bias,
+            Activation = init.Activation ?? o.Activation,
+            Standardize = init.Standardization?.Enabled ?? o.Standardize,
+        };
+        return (o, init);
+    }
+
+    private static bool Explicit(ParseResult p, Option option) => p.GetResult(option) is { Implicit: false };
+
+    /// <summary>Loads the labelled data named by --data, or the bundled Iris data, with its SHA-256.</summary>
+    public DataSource LoadData(ParseResult p) => DataSource.Load(p.GetValue(Data), p.GetValue(Label));
+}
+
+/// <summary>Labelled data with where it came from and the SHA-256 of its bytes.</summary>
+public sealed record DataSource(Dataset Data, string Name, string Sha256)
+{
+    public const string BundledName = "iris.csv (bundled)";
+
+    public static Stream OpenBundled() =>
+        typeof(DataSource).Assembly.GetManifestResourceStream("IrisNet.Cli.iris.csv")
+        ?? throw new InvalidOperationException("The bundled Iris data is missing from this build.");
+
+    public static DataSource Load(string? path, string? label)
+    {
+        if (path is null)
+        {
+            using Stream s = OpenBundled();
+            var bytes = new MemoryStream();
+            s.CopyTo(bytes);
+            bytes.Position = 0;
+            Dataset bundled = CsvLoader.LoadLabelled(bytes, BundledName, label);
+            return new DataSource(bundled, BundledName, Hash(bytes.ToArray()));
+        }
+        Dataset data = CsvLoader.LoadLabelled(path, label);
+        return new DataSource(data, path, Hash(File.ReadAllBytes(path)));
+    }
+
+    /// <summary>Loads labelled data for a saved model (its features and classes), from --data or the bundled data.</summary>
+    public static Dataset LoadForModel(string? path, Model model, string? label)
+    {
+        string column = label ?? model.LabelName;
+        if (path is not null) return CsvLoader.LoadForModel(path, model.FeatureNames, model.ClassNames, column);
+        using Stream s = OpenBundled();
+        using var copy = new MemoryStream();
+        s.CopyTo(copy);
+        copy.Position = 0;
+        return CsvLoader.LoadForModel(copy, BundledName, model.FeatureNames, model.ClassNames, column);
+    }
+
+    private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}
+
+internal static class Format
+{
+    public static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    public static string F(double v, int digits = 4) => v.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+}

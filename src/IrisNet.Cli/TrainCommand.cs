@@ -1,0 +1,176 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Spectre.Console;
+
+namespace IrisNet.Cli;
+
+public static class TrainCommand
+{
+    public static Command Build()
+    {
+        var set = new ModelOptionSet();
+        var outDir = new Option<string?>("--out") { Description = "Run directory to create [default: runs/<UTC timestamp>]", HelpName = "DIR" };
+        var quiet = new Option<bool>("--quiet") { Description = "Print only the run directory (and errors)" };
+        var verbose = new Option<bool>("--verbose") { Description = "Print every epoch, and stack traces with errors" };
+        var command = new Command("train", "Train the network and write a run directory: model.json, metrics.csv, summary.json, loss.png, accuracy.png, confusion.png.");
+        set.AddTo(command, training: true);
+        command.Options.Add(outDir);
+        command.Options.Add(quiet);
+        command.Options.Add(verbose);
+        command.SetAction(p => Run(set, p, p.GetValue(outDir), p.GetValue(quiet), p.GetValue(verbose)));
+        return command;
+    }
+
+    private static int Run(ModelOptionSet set, ParseResult p, string? outDir, bool quiet, bool verbose)
+    {
+        var (options, init) = set.Read(p);
+        DataSource source = set.LoadData(p);
+        Dataset data = source.Data;
+        if (data.ClassCount < 2)
+            throw new DataException(source.Name, 0, 0, $"every row has the class '{data.ClassNames[0]}'; training a classifier needs at least two classes (is --label the right column?).");
+        if (init is not null) init.Validate(data.FeatureCount, data.ClassCount, options.Bias, p.GetValue(set.Init));
+        var (train, test) = data.SplitStratified(options.TestFraction, options.Seed);
+        options.ValidateFor(train.Count, train.FeatureCount, train.ClassCount);
+        RunDirectory run = RunDirectory.Create(outDir);
+
+        using var cancel = new CancellationTokenSource();
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+        {
+            ctx.Cancel = true; // finish the current epoch, write the artifacts, exit 130
+            cancel.Cancel();
+        });
+
+        var progress = new ProgressView(options.Epochs, quiet, verbose);
+        var history = new List<EpochMetrics>();
+        TrainingResult result;
+        try
+        {
+            result = progress.Run(onEpoch =>
+                Trainer.Train(train, test, options, init, m => { history.Add(m); onEpoch(m); }, cancel.Token));
+        }
+        catch (TrainingDivergedException e)
+        {
+            run.WriteText("metrics.csv", RunDirectory.MetricsCsv(e.History));
+            run.WriteText("summary.json", RunDirectory.SummaryJson(Summary("failed", e.Message, options, p.GetValue(set.Init), source, train, test, null, null, e.History.Count, 0)));
+            Console.Error.WriteLine($"irisnet: error: {e.Message}");
+            Console.Error.WriteLine($"irisnet: wrote {run.File("metrics.csv")} (epochs 1-{e.History.Count}) and {run.File("summary.json")}; no model was saved.");
+            return ExitCode.Failure;
+        }
+
+        string status = result.Interrupted ? "interrupted" : "completed";
+        run.WriteText("model.json", ModelJson.Serialize(result.Model));
+        run.WriteText("metrics.csv", RunDirectory.MetricsCsv(result.History));
+        run.WriteText("summary.json", RunDirectory.SummaryJson(Summary(status, null, options, p.GetValue(set.Init), source, train, test,
+            result.FinalTrain, result.FinalTest, result.EpochsRun, result.TrainSeconds)));
+        if (result.History.Count > 0)
+        {
+            run.Write("loss.png", tmp => Plots.Loss(result.History, tmp));
+            run.Write("accuracy.png", tmp => Plots.Accuracy(result.History, tmp));
+        }
+        run.Write("confusion.png", tmp => Plots.Confusion(result.FinalTest ?? result.FinalTrain, result.FinalTest is null ? "training rows" : "test rows", tmp));
+
+        if (quiet) Console.WriteLine(run.Path);
+        else Report.Final(result, run, status);
+        if (result.Interrupted)
+        {
+            Console.Error.WriteLine($"irisnet: interrupted after epoch {result.EpochsRun}; artifacts of the completed epochs are in {run.Path}.");
+            return ExitCode.Interrupted;
+        }
+        return ExitCode.Success;
+    }
+
+    private static SummaryInput Summary(string status, string? error, TrainingOptions o, string? init, DataSource source, Dataset train, Dataset? test,
+        Evaluation? finalTrain, Evaluation? finalTest, int epochs, double seconds) =>
+        new(status, error, o, init, source.Name, source.Sha256, source.Data.Count, train.Count, test?.Count ?? 0, source.Data.LabelName,
+            source.Data.FeatureNames, source.Data.ClassNames, finalTrain, finalTest, epochs, seconds);
+}
+
+/// <summary>
+/// Training progress: a live Spectre progress bar on a terminal; otherwise (redirected output or CI
+/// set) plain lines at epoch 1, every tenth of the run and the last epoch, with no control codes.
+/// </summary>
+public sealed class ProgressView(int epochs, bool quiet, bool verbose)
+{
+    public T Run<T>(Func<Action<EpochMetrics>, T> work)
+    {
+        if (quiet) return work(_ => { });
+        if (!ConsoleSetup.Interactive || verbose) return work(Plain());
+        T result = default!;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                ProgressTask task = ctx.AddTask("epoch 0", maxValue: epochs);
+                var clock = Stopwatch.StartNew();
+                long last = -1000;
+                result = work(m =>
+                {
+                    // Redraw at most ten times a second: an Iris epoch takes microseconds.
+                    if (m.Epoch != epochs && clock.ElapsedMilliseconds - last < 100) return;
+                    last = clock.ElapsedMilliseconds;
+                    task.Description = Line(m, epochs, withTime: false);
+                    task.Value = m.Epoch;
+                });
+            });
+        return result;
+    }
+
+    private Action<EpochMetrics> Plain()
+    {
+        int every = verbose ? 1 : Math.Max(1, epochs / 10);
+        var clock = Stopwatch.StartNew();
+        return m =>
+        {
+            if (m.Epoch == 1 || m.Epoch % every == 0 || m.Epoch == epochs)
+                Console.WriteLine(Line(m, epochs, withTime: true) + $"  elapsed {clock.Elapsed.TotalSeconds:F1}s");
+        };
+    }
+
+    public static string Line(EpochMetrics m, int epochs, bool withTime)
+    {
+        string s = $"epoch {m.Epoch}/{epochs}  loss {Format.F(m.TrainLoss, 6)}  acc {Format.F(m.TrainAccuracy)}";
+        if (m.TestLoss is double tl) s += $"  test_loss {Format.F(tl, 6)}  test_acc {Format.F(m.TestAccuracy!.Value)}";
+        _ = withTime;
+        return s;
+    }
+}
+
+/// <summary>The end-of-run report: metrics table, confusion matrix with class names, files written.</summary>
+public static class Report
+{
+    public static void Final(TrainingResult r, RunDirectory run, string status)
+    {
+        var metrics = new Table().Title($"[bold]Final metrics[/] ({status}, {r.EpochsRun} epochs, {Format.F(r.MicrosecondsPerEpoch, 1)} µs/epoch)");
+        metrics.AddColumns("set", "rows", "loss", "accuracy");
+        metrics.AddRow("train", r.FinalTrain.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.F(r.FinalTrain.Loss, 6), Format.F(r.FinalTrain.Accuracy));
+        if (r.FinalTest is Evaluation t)
+            metrics.AddRow("test", t.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.F(t.Loss, 6), Format.F(t.Accuracy));
+        AnsiConsole.Write(metrics);
+        Evaluation shown = r.FinalTest ?? r.FinalTrain;
+        AnsiConsole.Write(Confusion(shown, r.FinalTest is null ? "training rows" : "test rows"));
+        AnsiConsole.WriteLine("Files written:");
+        foreach (string f in run.Written) AnsiConsole.WriteLine("  " + f);
+    }
+
+    public static Table Confusion(Evaluation e, string what)
+    {
+        var table = new Table().Title($"Confusion matrix, {Markup.Escape(what)} (rows: actual, columns: predicted)");
+        table.AddColumn("actual \\ predicted");
+        foreach (string c in e.ClassNames) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+        table.AddColumn(new TableColumn("precision").RightAligned());
+        table.AddColumn(new TableColumn("recall").RightAligned());
+        table.AddColumn(new TableColumn("F1").RightAligned());
+        for (int k = 0; k < e.ClassNames.Count; k++)
+        {
+            var cells = new List<string> { Markup.Escape(e.ClassNames[k]) };
+            cells.AddRange(e.Confusion[k].Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            cells.Add(Format.F(e.Precision[k], 3));
+            cells.Add(Format.F(e.Recall[k], 3));
+            cells.Add(Format.F(e.F1[k], 3));
+            table.AddRow(cells.ToArray());
+        }
+        return table;
+    }
+}

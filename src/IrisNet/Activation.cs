@@ -1,0 +1,17 @@
+namespace IrisNet;
+
+/// <summary>
+/// The hidden activation f applied to z = A x + a, giving h = f(z). The documents' network uses the
+/// identity (h = A x); tanh and ReLU make the network non-linear.
+/// </summary>
+public enum Activation
+{
+    /// <summary>f(z) = z, f′(z) = 1 (Eq. 2 of docs/derivation.md).</summary>
+    Identity,
+
+    /// <summary>f(z) = tanh z, f′(z) = 1 − tanh² z = 1 − h² (Eq. 11).</summary>
+    Tanh,
+
+    /// <summary>f(z) = max(0, z), f′(z) = 1 for z &gt; 0 and 0 otherwise, including z = 0 (Eq. 12).</summary>
+    Relu,
+}

@@ -1,0 +1,84 @@
+using System.Numerics;
+
+namespace IrisNet.Kernels;
+
+/// <summary>
+/// The handful of batch kernels the network is built from. Every matrix is stored row-major
+/// with an explicit leading dimension (the distance between the starts of two rows), and the
+/// batch is laid out feature-major: column n of a matrix is sample n, so the inner loops run
+/// over samples and fill whole vector registers even when D = 4 and C = 3.
+/// </summary>
+/// <remarks>
+/// Two implementations exist with identical signatures: <see cref="VectorKernels{T}"/> (the hot
+/// path, System.Numerics vectors over spans) and <see cref="ScalarKernels{T}"/> (plain loops, the
+/// readable reference and the test oracle). Arguments are validated once at entry by
+/// <see cref="KernelArgs"/>; the loops themselves carry no checks.
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+public interface IKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>
+    /// Z = W X + bias (bias broadcast over columns), overwriting Z.
+    /// Shapes: W is R×K (row-major, dense), bias has R entries or is empty (no bias),
+    /// X is K×N with leading dimension <paramref name="ldx"/>, Z is R×N with leading dimension <paramref name="ldz"/>.
+    /// </summary>
+    static abstract void MatMul(ReadOnlySpan<T> W, ReadOnlySpan<T> bias, ReadOnlySpan<T> X, int ldx,
+        int R, int K, int N, Span<T> Z, int ldz);
+
+    /// <summary>
+    /// G += P Qᵀ, that is G[r, q] += Σ_n P[r, n] Q[q, n] (accumulated, never overwritten).
+    /// Shapes: P is R×N (leading dimension <paramref name="ldp"/>), Q is M×N (leading dimension
+    /// <paramref name="ldq"/>), G is R×M dense.
+    /// </summary>
+    static abstract void MatMulTransposedAdd(ReadOnlySpan<T> P, int ldp, ReadOnlySpan<T> Q, int ldq,
+        int R, int M, int N, Span<T> G);
+
+    /// <summary>g[r] += Σ_n P[r, n] (accumulated). P is R×N with leading dimension <paramref name="ldp"/>.</summary>
+    static abstract void RowSumsAdd(ReadOnlySpan<T> P, int ldp, int R, int N, Span<T> g);
+
+    /// <summary>
+    /// Softmax with cross-entropy over the C rows of each column, with its gradient.
+    /// For each sample n (column): m = max_k S[k, n]; ŷ_k = exp(S[k, n] − m) / Σ_j exp(S[j, n] − m);
+    /// ℓ_n = m + ln Σ_j exp(S[j, n] − m) − Σ_k Y[k, n] S[k, n] (log-sum-exp, never the log of ŷ);
+    /// dS[k, n] = (ŷ_k − Y[k, n]) · scale (overwritten).
+    /// Shapes: S, Y, dS are C×N with leading dimensions <paramref name="lds"/>, <paramref name="ldy"/>,
+    /// <paramref name="ldd"/>. Returns Σ_n ℓ_n and the number of columns whose first maximal logit
+    /// is the labelled class.
+    /// </summary>
+    static abstract (T LossSum, int Correct) SoftmaxCrossEntropy(ReadOnlySpan<T> S, int lds, ReadOnlySpan<T> Y, int ldy,
+        int C, int N, T scale, Span<T> dS, int ldd);
+
+    /// <summary>Hidden activation, elementwise: Hh[i, n] = f(Z[i, n]), overwriting Hh (R×N, both leading dimension <paramref name="ld"/>).</summary>
+    static abstract void ActivationForward(Activation f, ReadOnlySpan<T> Z, Span<T> Hh, int ld, int R, int N);
+
+    /// <summary>
+    /// dZ[i, n] = dHh[i, n] · f′(Z[i, n]), in place in <paramref name="dHh"/>. f′ is evaluated from the
+    /// activation output Hh where that is cheaper (tanh: 1 − h², ReLU: 1 if h &gt; 0 else 0).
+    /// </summary>
+    static abstract void ActivationBackward(Activation f, ReadOnlySpan<T> Hh, int ld, int R, int N, Span<T> dHh);
+
+    /// <summary>
+    /// One gradient-descent step on a parameter tensor θ with gradient g of the data loss:
+    /// g′ = g + λθ (L2, when <paramref name="l2"/> ≠ 0); with momentum μ ≠ 0, v ← μv + g′ and θ ← θ − ηv;
+    /// otherwise θ ← θ − ηg′.
+    /// </summary>
+    static abstract void Update(Span<T> theta, ReadOnlySpan<T> g, Span<T> v, T eta, T mu, T l2);
+}
+
+/// <summary>Argument checks shared by both kernel implementations, run once at entry.</summary>
+internal static class KernelArgs
+{
+    internal static void Matrix(int length, int rows, int cols, int ld, string name)
+    {
+        if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(name, "Dimensions must be non-negative.");
+        if (rows == 0 || cols == 0) return;
+        if (ld < cols) throw new ArgumentOutOfRangeException(name, $"Leading dimension {ld} is smaller than the column count {cols}.");
+        long need = (long)(rows - 1) * ld + cols;
+        if (length < need) throw new ArgumentException($"{name} holds {length} elements; a {rows}×{cols} matrix with leading dimension {ld} needs {need}.", name);
+    }
+
+    internal static void Vector(int length, int n, string name)
+    {
+        if (length < n) throw new ArgumentException($"{name} holds {length} elements; {n} are needed.", name);
+    }
+}

@@ -1,0 +1,150 @@
+using System.Numerics;
+
+namespace IrisNet.Kernels;
+
+/// <summary>
+/// Plain-loop kernels: the readable statement of each operation, kept beside the vectorized
+/// ones as the algorithmic reference, the test oracle and a fallback. Same signatures and
+/// semantics as <see cref="VectorKernels{T}"/>; see <see cref="IKernels{T}"/> for the formulas.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public readonly struct ScalarKernels<T> : IKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc />
+    public static void MatMul(ReadOnlySpan<T> W, ReadOnlySpan<T> bias, ReadOnlySpan<T> X, int ldx,
+        int R, int K, int N, Span<T> Z, int ldz)
+    {
+        KernelArgs.Matrix(W.Length, R, K, K, nameof(W));
+        if (!bias.IsEmpty) KernelArgs.Vector(bias.Length, R, nameof(bias));
+        KernelArgs.Matrix(X.Length, K, N, ldx, nameof(X));
+        KernelArgs.Matrix(Z.Length, R, N, ldz, nameof(Z));
+        for (int r = 0; r < R; r++)
+        {
+            for (int n = 0; n < N; n++)
+            {
+                T z = bias.IsEmpty ? T.Zero : bias[r];
+                for (int k = 0; k < K; k++) z += W[r * K + k] * X[k * ldx + n];
+                Z[r * ldz + n] = z;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public static void MatMulTransposedAdd(ReadOnlySpan<T> P, int ldp, ReadOnlySpan<T> Q, int ldq,
+        int R, int M, int N, Span<T> G)
+    {
+        KernelArgs.Matrix(P.Length, R, N, ldp, nameof(P));
+        KernelArgs.Matrix(Q.Length, M, N, ldq, nameof(Q));
+        KernelArgs.Matrix(G.Length, R, M, M, nameof(G));
+        for (int r = 0; r < R; r++)
+        {
+            for (int q = 0; q < M; q++)
+            {
+                T sum = T.Zero;
+                for (int n = 0; n < N; n++) sum += P[r * ldp + n] * Q[q * ldq + n];
+                G[r * M + q] += sum;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public static void RowSumsAdd(ReadOnlySpan<T> P, int ldp, int R, int N, Span<T> g)
+    {
+        KernelArgs.Matrix(P.Length, R, N, ldp, nameof(P));
+        KernelArgs.Vector(g.Length, R, nameof(g));
+        for (int r = 0; r < R; r++)
+        {
+            T sum = T.Zero;
+            for (int n = 0; n < N; n++) sum += P[r * ldp + n];
+            g[r] += sum;
+        }
+    }
+
+    /// <inheritdoc />
+    public static (T LossSum, int Correct) SoftmaxCrossEntropy(ReadOnlySpan<T> S, int lds, ReadOnlySpan<T> Y, int ldy,
+        int C, int N, T scale, Span<T> dS, int ldd)
+    {
+        KernelArgs.Matrix(S.Length, C, N, lds, nameof(S));
+        KernelArgs.Matrix(Y.Length, C, N, ldy, nameof(Y));
+        KernelArgs.Matrix(dS.Length, C, N, ldd, nameof(dS));
+        T loss = T.Zero;
+        int correct = 0;
+        for (int n = 0; n < N; n++)
+        {
+            // m = max_k s_k, and the first k attaining it is the predicted class.
+            T m = S[n];
+            int argmax = 0;
+            for (int k = 1; k < C; k++)
+            {
+                if (S[k * lds + n] > m) { m = S[k * lds + n]; argmax = k; }
+            }
+            T sum = T.Zero;
+            for (int k = 0; k < C; k++) sum += T.Exp(S[k * lds + n] - m);
+            T logSum = T.Log(sum);
+            for (int k = 0; k < C; k++)
+            {
+                T s = S[k * lds + n];
+                T y = Y[k * ldy + n];
+                T yhat = T.Exp(s - m) / sum;
+                dS[k * ldd + n] = (yhat - y) * scale;
+                loss += y * (m + logSum - s);
+            }
+            if (Y[argmax * ldy + n] == T.One) correct++;
+        }
+        return (loss, correct);
+    }
+
+    /// <inheritdoc />
+    public static void ActivationForward(Activation f, ReadOnlySpan<T> Z, Span<T> Hh, int ld, int R, int N)
+    {
+        KernelArgs.Matrix(Z.Length, R, N, ld, nameof(Z));
+        KernelArgs.Matrix(Hh.Length, R, N, ld, nameof(Hh));
+        for (int r = 0; r < R; r++)
+        {
+            for (int n = 0; n < N; n++)
+            {
+                T z = Z[r * ld + n];
+                Hh[r * ld + n] = f switch
+                {
+                    Activation.Tanh => T.Tanh(z),
+                    Activation.Relu => z > T.Zero ? z : T.Zero,
+                    _ => z,
+                };
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public static void ActivationBackward(Activation f, ReadOnlySpan<T> Hh, int ld, int R, int N, Span<T> dHh)
+    {
+        KernelArgs.Matrix(Hh.Length, R, N, ld, nameof(Hh));
+        KernelArgs.Matrix(dHh.Length, R, N, ld, nameof(dHh));
+        if (f == Activation.Identity) return;
+        for (int r = 0; r < R; r++)
+        {
+            for (int n = 0; n < N; n++)
+            {
+                T h = Hh[r * ld + n];
+                T derivative = f == Activation.Tanh ? T.One - h * h : (h > T.Zero ? T.One : T.Zero);
+                dHh[r * ld + n] *= derivative;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public static void Update(Span<T> theta, ReadOnlySpan<T> g, Span<T> v, T eta, T mu, T l2)
+    {
+        KernelArgs.Vector(g.Length, theta.Length, nameof(g));
+        if (mu != T.Zero) KernelArgs.Vector(v.Length, theta.Length, nameof(v));
+        for (int i = 0; i < theta.Length; i++)
+        {
+            T step = g[i] + l2 * theta[i];
+            if (mu != T.Zero)
+            {
+                v[i] = mu * v[i] + step;
+                step = v[i];
+            }
+            theta[i] -= eta * step;
+        }
+    }
+}

@@ -1,0 +1,450 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace IrisNet.Kernels;
+
+/// <summary>
+/// The hot path: the kernels of <see cref="IKernels{T}"/> written with <see cref="Vector{T}"/> over
+/// spans. Inner loops run over samples (columns), two vectors at a time, with up to 4×4 register
+/// accumulators so each loaded vector feeds several fused multiply-adds. Loops do no bounds checks
+/// and allocate nothing; the scalar twin is <see cref="ScalarKernels{T}"/>.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc />
+    public static void MatMul(ReadOnlySpan<T> W, ReadOnlySpan<T> bias, ReadOnlySpan<T> X, int ldx,
+        int R, int K, int N, Span<T> Z, int ldz)
+    {
+        KernelArgs.Matrix(W.Length, R, K, K, nameof(W));
+        if (!bias.IsEmpty) KernelArgs.Vector(bias.Length, R, nameof(bias));
+        KernelArgs.Matrix(X.Length, K, N, ldx, nameof(X));
+        KernelArgs.Matrix(Z.Length, R, N, ldz, nameof(Z));
+        if (R == 0 || N == 0) return;
+        ref T w = ref MemoryMarshal.GetReference(W);
+        ref T x = ref MemoryMarshal.GetReference(X);
+        ref T z = ref MemoryMarshal.GetReference(Z);
+        bool hasBias = !bias.IsEmpty;
+        ref T b = ref MemoryMarshal.GetReference(bias);
+        int r = 0;
+        for (; r + 4 <= R; r += 4) MatMulRows<Four>(ref w, hasBias, ref b, ref x, ldx, r, K, N, ref z, ldz);
+        switch (R - r)
+        {
+            case 3: MatMulRows<Three>(ref w, hasBias, ref b, ref x, ldx, r, K, N, ref z, ldz); break;
+            case 2: MatMulRows<Two>(ref w, hasBias, ref b, ref x, ldx, r, K, N, ref z, ldz); break;
+            case 1: MatMulRows<One>(ref w, hasBias, ref b, ref x, ldx, r, K, N, ref z, ldz); break;
+        }
+    }
+
+    // Rows r0 .. r0+TR.Count−1 of Z = W X + bias. Each output element is one FMA chain over k in
+    // order 0..K−1, in the vector body and in the scalar tail alike.
+    private static void MatMulRows<TR>(ref T w, bool hasBias, ref T b, ref T x, int ldx, int r0, int K, int N, ref T z, int ldz)
+        where TR : struct, IBlock
+    {
+        int V = Vector<T>.Count;
+        T b0 = hasBias ? Unsafe.Add(ref b, r0) : T.Zero;
+        T b1 = hasBias && TR.Count > 1 ? Unsafe.Add(ref b, r0 + 1) : T.Zero;
+        T b2 = hasBias && TR.Count > 2 ? Unsafe.Add(ref b, r0 + 2) : T.Zero;
+        T b3 = hasBias && TR.Count > 3 ? Unsafe.Add(ref b, r0 + 3) : T.Zero;
+        ref T w0 = ref Unsafe.Add(ref w, r0 * K);
+        ref T w1 = ref Unsafe.Add(ref w0, TR.Count > 1 ? K : 0);
+        ref T w2 = ref Unsafe.Add(ref w0, TR.Count > 2 ? 2 * K : 0);
+        ref T w3 = ref Unsafe.Add(ref w0, TR.Count > 3 ? 3 * K : 0);
+        ref T z0 = ref Unsafe.Add(ref z, r0 * ldz);
+        int n = 0;
+        for (; n + 2 * V <= N; n += 2 * V)
+        {
+            Vector<T> a00 = new(b0), a01 = a00, a10 = new(b1), a11 = a10, a20 = new(b2), a21 = a20, a30 = new(b3), a31 = a30;
+            for (int k = 0; k < K; k++)
+            {
+                ref T xk = ref Unsafe.Add(ref x, k * ldx + n);
+                Vector<T> x0 = Load(ref xk, 0), x1 = Load(ref xk, V);
+                Vector<T> c0 = new(Unsafe.Add(ref w0, k));
+                a00 = Fma(c0, x0, a00); a01 = Fma(c0, x1, a01);
+                if (TR.Count > 1) { Vector<T> c1 = new(Unsafe.Add(ref w1, k)); a10 = Fma(c1, x0, a10); a11 = Fma(c1, x1, a11); }
+                if (TR.Count > 2) { Vector<T> c2 = new(Unsafe.Add(ref w2, k)); a20 = Fma(c2, x0, a20); a21 = Fma(c2, x1, a21); }
+                if (TR.Count > 3) { Vector<T> c3 = new(Unsafe.Add(ref w3, k)); a30 = Fma(c3, x0, a30); a31 = Fma(c3, x1, a31); }
+            }
+            Store(a00, ref z0, n); Store(a01, ref z0, n + V);
+            if (TR.Count > 1) { Store(a10, ref z0, ldz + n); Store(a11, ref z0, ldz + n + V); }
+            if (TR.Count > 2) { Store(a20, ref z0, 2 * ldz + n); Store(a21, ref z0, 2 * ldz + n + V); }
+            if (TR.Count > 3) { Store(a30, ref z0, 3 * ldz + n); Store(a31, ref z0, 3 * ldz + n + V); }
+        }
+        for (; n + V <= N; n += V)
+        {
+            Vector<T> a0 = new(b0), a1 = new(b1), a2 = new(b2), a3 = new(b3);
+            for (int k = 0; k < K; k++)
+            {
+                Vector<T> x0 = Load(ref x, k * ldx + n);
+                a0 = Fma(new Vector<T>(Unsafe.Add(ref w0, k)), x0, a0);
+                if (TR.Count > 1) a1 = Fma(new Vector<T>(Unsafe.Add(ref w1, k)), x0, a1);
+                if (TR.Count > 2) a2 = Fma(new Vector<T>(Unsafe.Add(ref w2, k)), x0, a2);
+                if (TR.Count > 3) a3 = Fma(new Vector<T>(Unsafe.Add(ref w3, k)), x0, a3);
+            }
+            Store(a0, ref z0, n);
+            if (TR.Count > 1) Store(a1, ref z0, ldz + n);
+            if (TR.Count > 2) Store(a2, ref z0, 2 * ldz + n);
+            if (TR.Count > 3) Store(a3, ref z0, 3 * ldz + n);
+        }
+        for (; n < N; n++)
+        {
+            for (int i = 0; i < TR.Count; i++)
+            {
+                ref T wi = ref Unsafe.Add(ref w0, i * K);
+                T acc = i switch { 0 => b0, 1 => b1, 2 => b2, _ => b3 };
+                for (int k = 0; k < K; k++) acc = T.FusedMultiplyAdd(Unsafe.Add(ref wi, k), Unsafe.Add(ref x, k * ldx + n), acc);
+                Unsafe.Add(ref z0, i * ldz + n) = acc;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public static void MatMulTransposedAdd(ReadOnlySpan<T> P, int ldp, ReadOnlySpan<T> Q, int ldq,
+        int R, int M, int N, Span<T> G)
+    {
+        KernelArgs.Matrix(P.Length, R, N, ldp, nameof(P));
+        KernelArgs.Matrix(Q.Length, M, N, ldq, nameof(Q));
+        KernelArgs.Matrix(G.Length, R, M, M, nameof(G));
+        if (R == 0 || M == 0) return;
+        ref T p = ref MemoryMarshal.GetReference(P);
+        ref T q = ref MemoryMarshal.GetReference(Q);
+        ref T g = ref MemoryMarshal.GetReference(G);
+        for (int r = 0; r < R; r += 4)
+        {
+            int rb = Math.Min(4, R - r);
+            for (int c = 0; c < M; c += 4)
+            {
+                int cb = Math.Min(4, M - c);
+                switch (rb)
+                {
+                    case 4: GramRows<Four>(cb, ref p, ldp, ref q, ldq, r, c, M, N, ref g); break;
+                    case 3: GramRows<Three>(cb, ref p, ldp, ref q, ldq, r, c, M, N, ref g); break;
+                    case 2: GramRows<Two>(cb, ref p, ldp, ref q, ldq, r, c, M, N, ref g); break;
+                    default: GramRows<One>(cb, ref p, ldp, ref q, ldq, r, c, M, N, ref g); break;
+                }
+            }
+        }
+    }
+
+    private static void GramRows<TR>(int cb, ref T p, int ldp, ref T q, int ldq, int r0, int c0, int M, int N, ref T g)
+        where TR : struct, IBlock
+    {
+        switch (cb)
+        {
+            case 4: Gram<TR, Four>(ref p, ldp, ref q, ldq, r0, c0, M, N, ref g); break;
+            case 3: Gram<TR, Three>(ref p, ldp, ref q, ldq, r0, c0, M, N, ref g); break;
+            case 2: Gram<TR, Two>(ref p, ldp, ref q, ldq, r0, c0, M, N, ref g); break;
+            default: Gram<TR, One>(ref p, ldp, ref q, ldq, r0, c0, M, N, ref g); break;
+        }
+    }
+
+    // G[r0+i, c0+j] += Σ_n P[r0+i, n] Q[c0+j, n] for a TR×TC block: TR+TC loads feed TR·TC FMAs.
+    private static void Gram<TR, TC>(ref T p, int ldp, ref T q, int ldq, int r0, int c0, int M, int N, ref T g)
+        where TR : struct, IBlock where TC : struct, IBlock
+    {
+        int V = Vector<T>.Count;
+        ref T p0 = ref Unsafe.Add(ref p, r0 * ldp);
+        ref T p1 = ref Unsafe.Add(ref p0, TR.Count > 1 ? ldp : 0);
+        ref T p2 = ref Unsafe.Add(ref p0, TR.Count > 2 ? 2 * ldp : 0);
+        ref T p3 = ref Unsafe.Add(ref p0, TR.Count > 3 ? 3 * ldp : 0);
+        ref T q0 = ref Unsafe.Add(ref q, c0 * ldq);
+        ref T q1 = ref Unsafe.Add(ref q0, TC.Count > 1 ? ldq : 0);
+        ref T q2 = ref Unsafe.Add(ref q0, TC.Count > 2 ? 2 * ldq : 0);
+        ref T q3 = ref Unsafe.Add(ref q0, TC.Count > 3 ? 3 * ldq : 0);
+        Vector<T> s00 = default, s01 = default, s02 = default, s03 = default;
+        Vector<T> s10 = default, s11 = default, s12 = default, s13 = default;
+        Vector<T> s20 = default, s21 = default, s22 = default, s23 = default;
+        Vector<T> s30 = default, s31 = default, s32 = default, s33 = default;
+        int n = 0;
+        for (; n + V <= N; n += V)
+        {
+            Vector<T> y0 = Load(ref q0, n);
+            Vector<T> y1 = TC.Count > 1 ? Load(ref q1, n) : default;
+            Vector<T> y2 = TC.Count > 2 ? Load(ref q2, n) : default;
+            Vector<T> y3 = TC.Count > 3 ? Load(ref q3, n) : default;
+            Vector<T> x0 = Load(ref p0, n);
+            s00 = Fma(x0, y0, s00);
+            if (TC.Count > 1) s01 = Fma(x0, y1, s01);
+            if (TC.Count > 2) s02 = Fma(x0, y2, s02);
+            if (TC.Count > 3) s03 = Fma(x0, y3, s03);
+            if (TR.Count > 1)
+            {
+                Vector<T> x1 = Load(ref p1, n);
+                s10 = Fma(x1, y0, s10);
+                if (TC.Count > 1) s11 = Fma(x1, y1, s11);
+                if (TC.Count > 2) s12 = Fma(x1, y2, s12);
+                if (TC.Count > 3) s13 = Fma(x1, y3, s13);
+            }
+            if (TR.Count > 2)
+            {
+                Vector<T> x2 = Load(ref p2, n);
+                s20 = Fma(x2, y0, s20);
+                if (TC.Count > 1) s21 = Fma(x2, y1, s21);
+                if (TC.Count > 2) s22 = Fma(x2, y2, s22);
+                if (TC.Count > 3) s23 = Fma(x2, y3, s23);
+            }
+            if (TR.Count > 3)
+            {
+                Vector<T> x3 = Load(ref p3, n);
+                s30 = Fma(x3, y0, s30);
+                if (TC.Count > 1) s31 = Fma(x3, y1, s31);
+                if (TC.Count > 2) s32 = Fma(x3, y2, s32);
+                if (TC.Count > 3) s33 = Fma(x3, y3, s33);
+            }
+        }
+        ReadOnlySpan<Vector<T>> sums = [s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33];
+        for (int i = 0; i < TR.Count; i++)
+        {
+            ref T pi = ref Unsafe.Add(ref p0, i * ldp);
+            for (int j = 0; j < TC.Count; j++)
+            {
+                ref T qj = ref Unsafe.Add(ref q0, j * ldq);
+                T acc = Vector.Sum(sums[i * 4 + j]);
+                for (int t = n; t < N; t++) acc = T.FusedMultiplyAdd(Unsafe.Add(ref pi, t), Unsafe.Add(ref qj, t), acc);
+                Unsafe.Add(ref g, (r0 + i) * M + c0 + j) += acc;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public static void RowSumsAdd(ReadOnlySpan<T> P, int ldp, int R, int N, Span<T> g)
+    {
+        KernelArgs.Matrix(P.Length, R, N, ldp, nameof(P));
+        KernelArgs.Vector(g.Length, R, nameof(g));
+        if (R == 0) return;
+        int V = Vector<T>.Count;
+        ref T p = ref MemoryMarshal.GetReference(P);
+        for (int r = 0; r < R; r++)
+        {
+            ref T pr = ref Unsafe.Add(ref p, r * ldp);
+            Vector<T> s0 = default, s1 = default;
+            int n = 0;
+            for (; n + 2 * V <= N; n += 2 * V)
+            {
+                s0 += Load(ref pr, n);
+                s1 += Load(ref pr, n + V);
+            }
+            if (n + V <= N) { s0 += Load(ref pr, n); n += V; }
+            T acc = Vector.Sum(s0 + s1);
+            for (; n < N; n++) acc += Unsafe.Add(ref pr, n);
+            g[r] += acc;
+        }
+    }
+
+    /// <inheritdoc />
+    public static (T LossSum, int Correct) SoftmaxCrossEntropy(ReadOnlySpan<T> S, int lds, ReadOnlySpan<T> Y, int ldy,
+        int C, int N, T scale, Span<T> dS, int ldd)
+    {
+        KernelArgs.Matrix(S.Length, C, N, lds, nameof(S));
+        KernelArgs.Matrix(Y.Length, C, N, ldy, nameof(Y));
+        KernelArgs.Matrix(dS.Length, C, N, ldd, nameof(dS));
+        if (C == 0 || N == 0) return (T.Zero, 0);
+        int V = Vector<T>.Count;
+        ref T s = ref MemoryMarshal.GetReference(S);
+        ref T y = ref MemoryMarshal.GetReference(Y);
+        ref T d = ref MemoryMarshal.GetReference(dS);
+        Vector<T> lossV = default, hitsV = default, scaleV = new(scale);
+        int n = 0;
+        for (; n + V <= N; n += V)
+        {
+            Vector<T> m = Load(ref s, n);
+            for (int k = 1; k < C; k++) m = Vector.Max(m, Load(ref s, k * lds + n));
+            // e_k = exp(s_k − m) is parked in dS until the sum is known.
+            Vector<T> sum = default, found = default, hit = default;
+            for (int k = 0; k < C; k++)
+            {
+                Vector<T> sk = Load(ref s, k * lds + n);
+                Vector<T> e = Exp(sk - m);
+                Store(e, ref d, k * ldd + n);
+                sum += e;
+                Vector<T> isMax = Vector.AndNot(Vector.Equals(sk, m), found);
+                hit |= isMax & Vector.Equals(Load(ref y, k * ldy + n), Vector<T>.One);
+                found |= isMax;
+            }
+            hitsV += Vector.ConditionalSelect(hit, Vector<T>.One, Vector<T>.Zero);
+            Vector<T> inv = Vector<T>.One / sum;
+            Vector<T> mPlusLog = m + Log(sum);
+            for (int k = 0; k < C; k++)
+            {
+                Vector<T> yk = Load(ref y, k * ldy + n);
+                Vector<T> yhat = Load(ref d, k * ldd + n) * inv;
+                Store((yhat - yk) * scaleV, ref d, k * ldd + n);
+                lossV = Fma(yk, mPlusLog - Load(ref s, k * lds + n), lossV);
+            }
+        }
+        T loss = Vector.Sum(lossV);
+        int correct = int.CreateTruncating(Vector.Sum(hitsV));
+        for (; n < N; n++)
+        {
+            T m = s.At(n);
+            int argmax = 0;
+            for (int k = 1; k < C; k++)
+            {
+                T sk = s.At(k * lds + n);
+                if (sk > m) { m = sk; argmax = k; }
+            }
+            T sum = T.Zero;
+            for (int k = 0; k < C; k++)
+            {
+                T e = T.Exp(s.At(k * lds + n) - m);
+                d.At(k * ldd + n) = e;
+                sum += e;
+            }
+            T mPlusLog = m + T.Log(sum);
+            for (int k = 0; k < C; k++)
+            {
+                T yk = y.At(k * ldy + n);
+                d.At(k * ldd + n) = (d.At(k * ldd + n) / sum - yk) * scale;
+                loss = T.FusedMultiplyAdd(yk, mPlusLog - s.At(k * lds + n), loss);
+            }
+            if (y.At(argmax * ldy + n) == T.One) correct++;
+        }
+        return (loss, correct);
+    }
+
+    /// <inheritdoc />
+    public static void ActivationForward(Activation f, ReadOnlySpan<T> Z, Span<T> Hh, int ld, int R, int N)
+    {
+        KernelArgs.Matrix(Z.Length, R, N, ld, nameof(Z));
+        KernelArgs.Matrix(Hh.Length, R, N, ld, nameof(Hh));
+        int V = Vector<T>.Count;
+        ref T z = ref MemoryMarshal.GetReference(Z);
+        ref T h = ref MemoryMarshal.GetReference(Hh);
+        for (int r = 0; r < R; r++)
+        {
+            int row = r * ld, n = 0;
+            switch (f)
+            {
+                case Activation.Relu:
+                    for (; n + V <= N; n += V) Store(Vector.Max(Load(ref z, row + n), Vector<T>.Zero), ref h, row + n);
+                    for (; n < N; n++) { T v = z.At(row + n); h.At(row + n) = v > T.Zero ? v : T.Zero; }
+                    break;
+                case Activation.Tanh:
+                    // No vector tanh in System.Numerics; the scalar one keeps both paths bit-equal.
+                    for (; n < N; n++) h.At(row + n) = T.Tanh(z.At(row + n));
+                    break;
+                default:
+                    Z.Slice(row, N).CopyTo(Hh.Slice(row, N));
+                    break;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public static void ActivationBackward(Activation f, ReadOnlySpan<T> Hh, int ld, int R, int N, Span<T> dHh)
+    {
+        KernelArgs.Matrix(Hh.Length, R, N, ld, nameof(Hh));
+        KernelArgs.Matrix(dHh.Length, R, N, ld, nameof(dHh));
+        if (f == Activation.Identity) return;
+        int V = Vector<T>.Count;
+        ref T h = ref MemoryMarshal.GetReference(Hh);
+        ref T d = ref MemoryMarshal.GetReference(dHh);
+        for (int r = 0; r < R; r++)
+        {
+            int row = r * ld, n = 0;
+            if (f == Activation.Tanh)
+            {
+                for (; n + V <= N; n += V)
+                {
+                    Vector<T> hv = Load(ref h, row + n);
+                    Store(Load(ref d, row + n) * (Vector<T>.One - hv * hv), ref d, row + n);
+                }
+                for (; n < N; n++) { T hv = h.At(row + n); d.At(row + n) *= T.One - hv * hv; }
+            }
+            else
+            {
+                for (; n + V <= N; n += V)
+                {
+                    Vector<T> mask = Vector.GreaterThan(Load(ref h, row + n), Vector<T>.Zero);
+                    Store(Load(ref d, row + n) * Vector.ConditionalSelect(mask, Vector<T>.One, Vector<T>.Zero), ref d, row + n);
+                }
+                for (; n < N; n++) d.At(row + n) *= h.At(row + n) > T.Zero ? T.One : T.Zero;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public static void Update(Span<T> theta, ReadOnlySpan<T> g, Span<T> v, T eta, T mu, T l2)
+    {
+        KernelArgs.Vector(g.Length, theta.Length, nameof(g));
+        if (mu != T.Zero) KernelArgs.Vector(v.Length, theta.Length, nameof(v));
+        int V = Vector<T>.Count, n = 0, L = theta.Length;
+        ref T t = ref MemoryMarshal.GetReference(theta);
+        ref T gr = ref MemoryMarshal.GetReference(g);
+        ref T vr = ref MemoryMarshal.GetReference(v);
+        Vector<T> etaV = new(eta), muV = new(mu), l2V = new(l2);
+        bool momentum = mu != T.Zero;
+        for (; n + V <= L; n += V)
+        {
+            Vector<T> tv = Load(ref t, n);
+            Vector<T> step = Load(ref gr, n) + l2V * tv;
+            if (momentum)
+            {
+                step = muV * Load(ref vr, n) + step;
+                Store(step, ref vr, n);
+            }
+            Store(tv - etaV * step, ref t, n);
+        }
+        for (; n < L; n++)
+        {
+            T step = gr.At(n) + l2 * t.At(n);
+            if (momentum)
+            {
+                step = mu * vr.At(n) + step;
+                vr.At(n) = step;
+            }
+            t.At(n) -= eta * step;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Load(ref T source, int offset) => Vector.LoadUnsafe(ref source, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+
+    /// <summary>a·b + c with a single rounding (one FMA instruction where the CPU has it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<T> Fma(Vector<T> a, Vector<T> b, Vector<T> c)
+    {
+        if (typeof(T) == typeof(double)) return Vector.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+        if (typeof(T) == typeof(float)) return Vector.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        throw new NotSupportedException($"{typeof(T)} is not float or double.");
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Exp(Vector<T> x)
+    {
+        if (typeof(T) == typeof(double)) return Vector.Exp(x.As<T, double>()).As<double, T>();
+        if (typeof(T) == typeof(float)) return Vector.Exp(x.As<T, float>()).As<float, T>();
+        throw new NotSupportedException($"{typeof(T)} is not float or double.");
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Log(Vector<T> x)
+    {
+        if (typeof(T) == typeof(double)) return Vector.Log(x.As<T, double>()).As<double, T>();
+        if (typeof(T) == typeof(float)) return Vector.Log(x.As<T, float>()).As<float, T>();
+        throw new NotSupportedException($"{typeof(T)} is not float or double.");
+    }
+}
+
+/// <summary>A compile-time block height: the JIT specializes each kernel for each struct, so the
+/// guarded accumulators of unused rows disappear from the machine code.</summary>
+internal interface IBlock
+{
+    static abstract int Count { get; }
+}
+
+internal readonly struct One : IBlock { public static int Count => 1; }
+internal readonly struct Two : IBlock { public static int Count => 2; }
+internal readonly struct Three : IBlock { public static int Count => 3; }
+internal readonly struct Four : IBlock { public static int Count => 4; }
+
+internal static class RefExtensions
+{
+    /// <summary>The element <paramref name="offset"/> places after <paramref name="origin"/> (no bounds check).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ref T At<T>(ref this T origin, int offset) where T : struct => ref Unsafe.Add(ref origin, offset);
+}

@@ -1,0 +1,245 @@
+using System.Numerics;
+using IrisNet.Kernels;
+
+namespace IrisNet;
+
+/// <summary>
+/// Weights to start from: A (H×D) and B (C×H) as rows, and a, b when biases are on. Comes from a
+/// saved model or a plain weights file; a saved model also carries its standardization.
+/// </summary>
+/// <param name="A">H rows of D numbers.</param>
+/// <param name="a">H numbers, or null without biases.</param>
+/// <param name="B">C rows of H numbers.</param>
+/// <param name="b">C numbers, or null without biases.</param>
+/// <param name="Standardization">The input transform the weights were trained with, or null to fit one.</param>
+/// <param name="Activation">The activation the weights were trained with, or null when the file does not say.</param>
+public sealed record InitialWeights(double[][] A, double[]? a, double[][] B, double[]? b, Standardization? Standardization = null,
+    Activation? Activation = null)
+{
+    /// <summary>H, the number of rows of A.</summary>
+    public int Hidden => A.Length;
+
+    /// <summary>Checks the shapes against D, C and the bias option; the message names the field and the fix.</summary>
+    /// <exception cref="ModelFileException">A shape does not fit.</exception>
+    public void Validate(int D, int C, bool bias, string? file)
+    {
+        int H = A.Length;
+        if (H == 0) throw new ModelFileException(file, "\"A\" has no rows; it must have H rows of D numbers.");
+        for (int i = 0; i < H; i++)
+        {
+            if (A[i].Length != D)
+                throw new ModelFileException(file, $"\"A\" row {i + 1} has {A[i].Length} numbers, but the data has D = {D} features.");
+        }
+        if (B.Length != C)
+            throw new ModelFileException(file, $"\"B\" has {B.Length} rows, but the data has C = {C} classes.");
+        for (int j = 0; j < C; j++)
+        {
+            if (B[j].Length != H)
+                throw new ModelFileException(file, $"\"B\" row {j + 1} has {B[j].Length} numbers, but \"A\" has H = {H} rows.");
+        }
+        if (bias)
+        {
+            if (a is null || b is null)
+                throw new ModelFileException(file, "biases are on, so \"a\" (H numbers) and \"b\" (C numbers) are required; add them or use --bias false.");
+            if (a.Length != H) throw new ModelFileException(file, $"\"a\" has {a.Length} numbers; it needs H = {H}.");
+            if (b.Length != C) throw new ModelFileException(file, $"\"b\" has {b.Length} numbers; it needs C = {C}.");
+        }
+        else if (a is not null || b is not null)
+        {
+            throw new ModelFileException(file, "biases are off, but the file has \"a\" or \"b\"; remove them or use --bias true.");
+        }
+        if (Standardization is not null && Standardization.Mean.Count != D)
+            throw new ModelFileException(file, $"the standardization has {Standardization.Mean.Count} features; the data has {D}.");
+    }
+}
+
+/// <summary>
+/// A trained network with everything needed to use it again: feature and class names, the
+/// standardization, the shape, the weights (stored as double; float32 weights widen exactly) and
+/// the options and seed that trained it. Saved as JSON by <see cref="ModelJson"/>.
+/// </summary>
+public sealed class Model
+{
+    /// <summary>Creates a model after checking shapes and that every weight is finite.</summary>
+    /// <exception cref="ArgumentException">Shapes disagree or a weight is not finite.</exception>
+    public Model(NetworkShape shape, Precision precision, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames,
+        string labelName, Standardization standardization, double[] A, double[] a, double[] B, double[] b, TrainingOptions? options)
+    {
+        if (featureNames.Count != shape.D) throw new ArgumentException($"{featureNames.Count} feature names for D = {shape.D}.", nameof(featureNames));
+        if (classNames.Count != shape.C) throw new ArgumentException($"{classNames.Count} class names for C = {shape.C}.", nameof(classNames));
+        if (standardization.Mean.Count != shape.D) throw new ArgumentException("The standardization does not match D.", nameof(standardization));
+        Check(A, shape.H * shape.D, nameof(A));
+        Check(B, shape.C * shape.H, nameof(B));
+        Check(a, shape.Bias ? shape.H : 0, nameof(a));
+        Check(b, shape.Bias ? shape.C : 0, nameof(b));
+        Shape = shape;
+        Precision = precision;
+        FeatureNames = featureNames.ToArray();
+        ClassNames = classNames.ToArray();
+        LabelName = labelName;
+        Standardization = standardization;
+        this.A = A; this.a = a; this.B = B; this.b = b;
+        Options = options;
+    }
+
+    /// <summary>D, H, C, bias and activation.</summary>
+    public NetworkShape Shape { get; }
+
+    /// <summary>The precision it was trained in, and evaluates in.</summary>
+    public Precision Precision { get; }
+
+    /// <summary>The D feature names, in input order.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>The C class names, in output order.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>The label column's name in the training data.</summary>
+    public string LabelName { get; }
+
+    /// <summary>The input transform, applied before the network.</summary>
+    public Standardization Standardization { get; }
+
+    /// <summary>A, H×D row-major.</summary>
+    public double[] A { get; }
+
+    /// <summary>a, H entries, or empty.</summary>
+    public double[] a { get; }
+
+    /// <summary>B, C×H row-major.</summary>
+    public double[] B { get; }
+
+    /// <summary>b, C entries, or empty.</summary>
+    public double[] b { get; }
+
+    /// <summary>The options and seed that trained it, or null when unknown.</summary>
+    public TrainingOptions? Options { get; }
+
+    /// <summary>The weights as a starting point for further training (same standardization).</summary>
+    public InitialWeights ToInitialWeights() => new(
+        Rows(A, Shape.H, Shape.D), Shape.Bias ? (double[])a.Clone() : null,
+        Rows(B, Shape.C, Shape.H), Shape.Bias ? (double[])b.Clone() : null, Standardization, Shape.Activation);
+
+    /// <summary>ŷ for each raw (unstandardized) row: C probabilities summing to 1.</summary>
+    public double[][] PredictProbabilities(double[][] rows) => Precision == Precision.Float32
+        ? Inference<float>.Probabilities(this, rows)
+        : Inference<double>.Probabilities(this, rows);
+
+    /// <summary>Loss, accuracy, confusion matrix and per-class scores on labelled data whose classes are this model's.</summary>
+    /// <exception cref="DataException">The data's features or classes differ from the model's.</exception>
+    public Evaluation Evaluate(Dataset data)
+    {
+        if (!data.FeatureNames.SequenceEqual(FeatureNames))
+            throw new DataException(data.Source, 0, 0, $"the features ({string.Join(", ", data.FeatureNames)}) are not the model's ({string.Join(", ", FeatureNames)}).");
+        if (!data.ClassNames.SequenceEqual(ClassNames))
+            throw new DataException(data.Source, 0, 0, $"the classes ({string.Join(", ", data.ClassNames)}) are not the model's ({string.Join(", ", ClassNames)}).");
+        return Precision == Precision.Float32 ? Inference<float>.Evaluate(this, data) : Inference<double>.Evaluate(this, data);
+    }
+
+    internal static double[][] Rows(double[] flat, int rows, int cols)
+    {
+        var result = new double[rows][];
+        for (int r = 0; r < rows; r++) result[r] = flat.AsSpan(r * cols, cols).ToArray();
+        return result;
+    }
+
+    private static void Check(double[] values, int length, string name)
+    {
+        if (values.Length != length) throw new ArgumentException($"{name} has {values.Length} entries; {length} expected.", name);
+        foreach (double v in values)
+        {
+            if (!double.IsFinite(v)) throw new ArgumentException($"{name} holds {v}; a model's weights must be finite.", name);
+        }
+    }
+
+    private static class Inference<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static double[][] Probabilities(Model m, double[][] rows)
+        {
+            int N = rows.Length, C = m.Shape.C;
+            var result = new double[N][];
+            if (N == 0) return result;
+            using Network<T, VectorKernels<T>> net = Load(m, N);
+            var X = FeatureMajor.Features<T>(rows, m.Standardization);
+            var P = new T[C * N];
+            net.Predict(X, N, N, P);
+            for (int n = 0; n < N; n++)
+            {
+                result[n] = new double[C];
+                for (int k = 0; k < C; k++) result[n][k] = double.CreateChecked(P[k * N + n]);
+            }
+            return result;
+        }
+
+        public static Evaluation Evaluate(Model m, Dataset data)
+        {
+            int N = data.Count;
+            if (N == 0) return new Evaluation(m.ClassNames, EmptyConfusion(m.Shape.C), 0);
+            using Network<T, VectorKernels<T>> net = Load(m, N);
+            var (X, Y) = FeatureMajor.Build<T>(data, m.Standardization);
+            return FeatureMajor.Evaluate(net, X, Y, data.Labels, m.ClassNames);
+        }
+
+        private static Network<T, VectorKernels<T>> Load(Model m, int N)
+        {
+            var net = new Network<T, VectorKernels<T>>(m.Shape, N);
+            Copy(m.A, net.A); Copy(m.a, net.a); Copy(m.B, net.B); Copy(m.b, net.b);
+            return net;
+        }
+
+        private static void Copy(double[] source, T[] destination)
+        {
+            for (int i = 0; i < source.Length; i++) destination[i] = T.CreateChecked(source[i]);
+        }
+    }
+
+    internal static int[][] EmptyConfusion(int C) => Enumerable.Range(0, C).Select(_ => new int[C]).ToArray();
+}
+
+/// <summary>
+/// Converts row-major data into the kernels' feature-major layout: X (D×N) holds the standardized
+/// features with column n = sample n, Y (C×N) the one-hot labels.
+/// </summary>
+public static class FeatureMajor
+{
+    /// <summary>X (D×N) and Y (C×N), leading dimension N.</summary>
+    public static (T[] X, T[] Y) Build<T>(Dataset data, Standardization standardization) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int N = data.Count, C = data.ClassCount;
+        T[] X = Features<T>(data.Features, standardization);
+        var Y = new T[C * N];
+        for (int n = 0; n < N; n++) Y[data.Labels[n] * N + n] = T.One;
+        return (X, Y);
+    }
+
+    /// <summary>X (D×N), leading dimension N, with x′ = (x − μ)/σ applied in double and then rounded to T.</summary>
+    public static T[] Features<T>(double[][] rows, Standardization standardization) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int N = rows.Length, D = standardization.Mean.Count;
+        var X = new T[D * N];
+        for (int n = 0; n < N; n++)
+            for (int d = 0; d < D; d++) X[d * N + n] = T.CreateChecked(standardization.Apply(rows[n][d], d));
+        return X;
+    }
+
+    /// <summary>Loss, and the confusion matrix from the first maximal class probability of each sample.</summary>
+    public static Evaluation Evaluate<T, TK>(Network<T, TK> net, T[] X, T[] Y, int[] labels, IReadOnlyList<string> classNames)
+        where T : unmanaged, IFloatingPointIeee754<T> where TK : struct, IKernels<T>
+    {
+        int N = labels.Length, C = net.Shape.C;
+        var (lossSum, _) = net.Forward(X, Y, 0, N, N);
+        var P = new T[C * N];
+        net.Predict(X, N, N, P);
+        int[][] confusion = Model.EmptyConfusion(C);
+        for (int n = 0; n < N; n++)
+        {
+            int best = 0;
+            for (int k = 1; k < C; k++)
+            {
+                if (P[k * N + n] > P[best * N + n]) best = k;
+            }
+            confusion[labels[n]][best]++;
+        }
+        return new Evaluation(classNames, confusion, N > 0 ? lossSum / N : 0);
+    }
+}

@@ -1,0 +1,317 @@
+using System.Numerics;
+using IrisNet.Kernels;
+
+namespace IrisNet;
+
+/// <summary>The sizes of the network: D inputs, H hidden units, C classes, and whether biases are on.</summary>
+/// <param name="D">Features per sample.</param>
+/// <param name="H">Hidden units.</param>
+/// <param name="C">Classes.</param>
+/// <param name="Bias">True for h = f(A x + a), s = B h + b; false for the documents' h = f(A x), s = B h.</param>
+/// <param name="Activation">The hidden activation f.</param>
+public readonly record struct NetworkShape(int D, int H, int C, bool Bias, Activation Activation)
+{
+    /// <summary>Number of trainable parameters: H·D + C·H, plus H + C with biases.</summary>
+    public long ParameterCount => (long)H * D + (long)C * H + (Bias ? H + C : 0);
+}
+
+/// <summary>
+/// The two-layer network over a batch, with its hand-written backward pass.
+/// <code>
+/// forward                              (Eq.)   backward, in reverse order           (Eq.)
+/// Z  = A X + a        (H×N)            (1)     dS = (Ŷ − Y) / N        (C×N)         (6)
+/// Hh = f(Z)           (H×N)            (2)     dB = dS Hhᵀ, db = Σ_n dS (C×H, C)     (7, 9)
+/// S  = B Hh + b       (C×N)            (3)     dHh = Bᵀ dS             (H×N)         (8)
+/// Ŷ  = softmax(S) per column           (4)     dZ = dHh ⊙ f′(Z)        (H×N)         (10–12)
+/// L  = −(1/N) Σ_n Σ_k Y_kn ln Ŷ_kn     (5)     dA = dZ Xᵀ, da = Σ_n dZ (H×D, H)      (8, 9)
+/// </code>
+/// Storage is feature-major: X is D×N, so column n is sample n and the document's sample-major
+/// matrices (N×D, N×C) are stored transposed. In the document's row notation dS = (Ŷ − Y)/N is N×C
+/// and dB = dSᵀ H; the buffer here holds that dS transposed, so the same product reads dS Hhᵀ.
+/// Gradients are overwritten by each <see cref="ForwardBackward"/> (no separate zero-grad step).
+/// </summary>
+/// <remarks>
+/// The batch is processed in chunks of columns that fit in cache; chunks are grouped into a fixed
+/// number of partitions that depends on N only. Each partition accumulates its own gradient, and the
+/// partitions are summed in index order, so the result is bit-identical for any thread count.
+/// Every buffer is allocated in the constructor: a training step allocates nothing.
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+/// <typeparam name="TK">The kernels: <see cref="VectorKernels{T}"/> or <see cref="ScalarKernels{T}"/>.</typeparam>
+public sealed class Network<T, TK> : IDisposable
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TK : struct, IKernels<T>
+{
+    private readonly Partition[] _partitions;
+    private readonly WorkerPool _pool;
+    private readonly Action<int> _runPartition;
+    private readonly T[] _Bt;
+    private readonly int _chunk;
+
+    // The current pass, read by the partition workers.
+    private T[] _X = [], _Y = [];
+    private int _offset, _ld, _N, _partitionCount;
+    private T _scale;
+    private bool _backward;
+
+    /// <summary>Creates the network with zero weights and buffers for batches of up to <paramref name="maxBatch"/> samples.</summary>
+    /// <param name="shape">D, H, C, bias and activation.</param>
+    /// <param name="maxBatch">The largest N that <see cref="ForwardBackward"/> will be given.</param>
+    /// <param name="threads">Threads used for a pass (1 = the calling thread only).</param>
+    public Network(NetworkShape shape, int maxBatch, int threads = 1)
+    {
+        if (shape.D <= 0 || shape.H <= 0 || shape.C <= 0) throw new ArgumentOutOfRangeException(nameof(shape), "D, H and C must be positive.");
+        if (maxBatch <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatch), "The batch must hold at least one sample.");
+        if (threads <= 0) throw new ArgumentOutOfRangeException(nameof(threads), "At least one thread is needed.");
+        Shape = shape;
+        int D = shape.D, H = shape.H, C = shape.C;
+        A = new T[H * D]; a = new T[shape.Bias ? H : 0];
+        B = new T[C * H]; b = new T[shape.Bias ? C : 0];
+        dA = new T[H * D]; da = new T[a.Length];
+        dB = new T[C * H]; db = new T[b.Length];
+        _Bt = new T[H * C];
+        _chunk = ChunkSize(H, maxBatch);
+        int maxPartitions = PartitionCount(maxBatch);
+        _partitions = new Partition[maxPartitions];
+        for (int p = 0; p < maxPartitions; p++) _partitions[p] = new Partition(shape, _chunk, p == 0 ? this : null);
+        _pool = new WorkerPool(Math.Min(threads, maxPartitions));
+        _runPartition = RunPartition;
+    }
+
+    /// <summary>D, H, C, bias and activation.</summary>
+    public NetworkShape Shape { get; }
+
+    /// <summary>A, H×D row-major: z = A x + a.</summary>
+    public T[] A { get; }
+
+    /// <summary>a, H entries (empty without biases).</summary>
+    public T[] a { get; }
+
+    /// <summary>B, C×H row-major: s = B h + b.</summary>
+    public T[] B { get; }
+
+    /// <summary>b, C entries (empty without biases).</summary>
+    public T[] b { get; }
+
+    /// <summary>∂L/∂A of the last <see cref="ForwardBackward"/>, H×D.</summary>
+    public T[] dA { get; }
+
+    /// <summary>∂L/∂a, H entries.</summary>
+    public T[] da { get; }
+
+    /// <summary>∂L/∂B, C×H.</summary>
+    public T[] dB { get; }
+
+    /// <summary>∂L/∂b, C entries.</summary>
+    public T[] db { get; }
+
+    /// <summary>The four parameter tensors with their gradients, in the order A, a, B, b (biases only when on).</summary>
+    public IEnumerable<(string Name, T[] Value, T[] Gradient, int Rows, int Cols)> Tensors()
+    {
+        yield return ("A", A, dA, Shape.H, Shape.D);
+        if (Shape.Bias) yield return ("a", a, da, Shape.H, 1);
+        yield return ("B", B, dB, Shape.C, Shape.H);
+        if (Shape.Bias) yield return ("b", b, db, Shape.C, 1);
+    }
+
+    /// <summary>
+    /// Forward pass (Eqs. 1–5) and backward pass (Eqs. 6–12) over the N columns of
+    /// X (D×N) and Y (C×N one-hot), both with leading dimension <paramref name="ld"/>, starting at
+    /// column <paramref name="offset"/>. Overwrites dA, da, dB, db with the gradient of the mean loss.
+    /// </summary>
+    /// <returns>Σ_n ℓ_n (the summed, not averaged, loss) and the number of correct predictions.</returns>
+    public (double LossSum, int Correct) ForwardBackward(T[] X, T[] Y, int offset, int ld, int N) =>
+        Run(X, Y, offset, ld, N, backward: true);
+
+    /// <summary>The forward pass alone (Eqs. 1–5): Σ_n ℓ_n and the correct count; gradients are left as they were.</summary>
+    public (double LossSum, int Correct) Forward(T[] X, T[] Y, int offset, int ld, int N) =>
+        Run(X, Y, offset, ld, N, backward: false);
+
+    /// <summary>
+    /// Class probabilities ŷ (C×N, leading dimension N) for the N columns of X. The softmax kernel's
+    /// gradient output with Y = 0 and scale 1 is exactly ŷ, so prediction reuses it.
+    /// </summary>
+    public void Predict(T[] X, int ld, int N, T[] probabilities)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(probabilities.Length, Shape.C * N);
+        var zeros = new T[Shape.C * N];
+        int D = Shape.D, H = Shape.H, C = Shape.C;
+        var Z = new T[H * N];
+        var Hh = Shape.Activation == Activation.Identity ? Z : new T[H * N];
+        var S = new T[C * N];
+        TK.MatMul(A, a, X, ld, H, D, N, Z, N);
+        if (!ReferenceEquals(Hh, Z)) TK.ActivationForward(Shape.Activation, Z, Hh, N, H, N);
+        TK.MatMul(B, b, Hh, N, C, H, N, S, N);
+        TK.SoftmaxCrossEntropy(S, N, zeros, N, C, N, T.One, probabilities, N);
+    }
+
+    /// <summary>
+    /// One gradient-descent step on every tensor with the gradients of the last backward pass
+    /// (Eq. 13–14): θ ← θ − η(∇θ + λθ), or with momentum v ← μv + ∇θ + λθ, θ ← θ − ηv.
+    /// L2 (λ) applies to the weights A and B, never to the biases a and b.
+    /// </summary>
+    public void Step(T eta, T mu, T l2, Velocity velocity)
+    {
+        TK.Update(A, dA, velocity.A, eta, mu, l2);
+        TK.Update(B, dB, velocity.B, eta, mu, l2);
+        if (Shape.Bias)
+        {
+            TK.Update(a, da, velocity.a, eta, mu, T.Zero);
+            TK.Update(b, db, velocity.b, eta, mu, T.Zero);
+        }
+    }
+
+    /// <summary>Momentum buffers v, one per parameter tensor, zero at the start.</summary>
+    public sealed class Velocity(NetworkShape shape)
+    {
+        /// <summary>v for A.</summary>
+        public T[] A { get; } = new T[shape.H * shape.D];
+
+        /// <summary>v for a.</summary>
+        public T[] a { get; } = new T[shape.Bias ? shape.H : 0];
+
+        /// <summary>v for B.</summary>
+        public T[] B { get; } = new T[shape.C * shape.H];
+
+        /// <summary>v for b.</summary>
+        public T[] b { get; } = new T[shape.Bias ? shape.C : 0];
+    }
+
+    /// <summary>Stops the worker threads.</summary>
+    public void Dispose() => _pool.Dispose();
+
+    /// <summary>
+    /// Columns per chunk: a power of two such that one H×chunk buffer takes about 128 KiB, between
+    /// 64 and 2048, and never more than the batch. Depends on H, the element size and the batch only.
+    /// </summary>
+    internal static int ChunkSize(int H, int maxBatch)
+    {
+        long target = 128 * 1024 / ((long)H * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        int chunk = 64;
+        while (chunk * 2L <= target && chunk < 2048) chunk *= 2;
+        return Math.Min(chunk, maxBatch);
+    }
+
+    /// <summary>
+    /// Partitions for N columns: 1 below 8,192 samples, otherwise the largest power of two up to 8
+    /// with at least 4,096 samples each. A function of N alone, so the reduction order — and with it
+    /// every bit of the result — does not depend on the thread count.
+    /// </summary>
+    internal static int PartitionCount(int N)
+    {
+        int p = 1;
+        while (p < 8 && (long)N / (p * 2) >= 4096) p *= 2;
+        return p;
+    }
+
+    private (double LossSum, int Correct) Run(T[] X, T[] Y, int offset, int ld, int N, bool backward)
+    {
+        int D = Shape.D, C = Shape.C, H = Shape.H;
+        ArgumentOutOfRangeException.ThrowIfNegative(N);
+        if (N > 0)
+        {
+            KernelArgs.Matrix(X.Length - offset, D, N, ld, nameof(X));
+            KernelArgs.Matrix(Y.Length - offset, C, N, ld, nameof(Y));
+        }
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(PartitionCount(N), _partitions.Length, nameof(N));
+        if (backward)
+        {
+            // Bᵀ (H×C), so that dHh = Bᵀ dS runs through the same MatMul kernel as the forward pass.
+            for (int j = 0; j < C; j++)
+                for (int i = 0; i < H; i++) _Bt[i * C + j] = B[j * H + i];
+        }
+        _X = X; _Y = Y; _offset = offset; _ld = ld; _N = N; _backward = backward;
+        _scale = N > 0 ? T.One / T.CreateChecked(N) : T.Zero;
+        _partitionCount = PartitionCount(N);
+        _pool.Run(_partitionCount, _runPartition);
+
+        // Sum the partitions in index order (partition 0 accumulates straight into dA, da, dB, db).
+        double loss = 0;
+        int correct = 0;
+        for (int p = 0; p < _partitionCount; p++)
+        {
+            Partition part = _partitions[p];
+            loss += double.CreateChecked(part.Loss);
+            correct += part.Correct;
+            if (p > 0 && backward)
+            {
+                Add(part.dA, dA); Add(part.da, da); Add(part.dB, dB); Add(part.db, db);
+            }
+        }
+        _X = _Y = [];
+        return (loss, correct);
+    }
+
+    private static void Add(T[] source, T[] destination)
+    {
+        for (int i = 0; i < source.Length; i++) destination[i] += source[i];
+    }
+
+    // One partition: columns [start, end) in chunks, accumulating into the partition's gradient.
+    private void RunPartition(int p)
+    {
+        Partition part = _partitions[p];
+        int D = Shape.D, H = Shape.H, C = Shape.C, nc = _chunk;
+        long start = (long)_N * p / _partitionCount, end = (long)_N * (p + 1) / _partitionCount;
+        if (_backward) part.Clear();
+        T loss = T.Zero;
+        int correct = 0;
+        bool identity = Shape.Activation == Activation.Identity;
+        T[] Hh = identity ? part.Z : part.Hh;
+        for (long c0 = start; c0 < end; c0 += nc)
+        {
+            int n = (int)Math.Min(nc, end - c0);
+            ReadOnlySpan<T> X = _X.AsSpan(_offset + (int)c0);
+            ReadOnlySpan<T> Y = _Y.AsSpan(_offset + (int)c0);
+            TK.MatMul(A, a, X, _ld, H, D, n, part.Z, nc);                                      // (1) Z = A X + a
+            if (!identity) TK.ActivationForward(Shape.Activation, part.Z, Hh, nc, H, n);       // (2) Hh = f(Z)
+            TK.MatMul(B, b, Hh, nc, C, H, n, part.S, nc);                                      // (3) S = B Hh + b
+            var (l, k) = TK.SoftmaxCrossEntropy(part.S, nc, Y, _ld, C, n, _scale, part.dS, nc); // (4–6) Ŷ, ℓ, dS
+            loss += l;
+            correct += k;
+            if (!_backward) continue;
+            TK.MatMulTransposedAdd(part.dS, nc, Hh, nc, C, H, n, part.dB);                   // (7) dB += dS Hhᵀ
+            if (Shape.Bias) TK.RowSumsAdd(part.dS, nc, C, n, part.db);                         // (9) db += Σ_n dS
+            TK.MatMul(_Bt, [], part.dS, nc, H, C, n, part.dH, nc);                             // (8) dHh = Bᵀ dS
+            TK.ActivationBackward(Shape.Activation, Hh, nc, H, n, part.dH);                    // (10–12) dZ = dHh ⊙ f′
+            TK.MatMulTransposedAdd(part.dH, nc, X, _ld, H, D, n, part.dA);                   // (8) dA += dZ Xᵀ
+            if (Shape.Bias) TK.RowSumsAdd(part.dH, nc, H, n, part.da);                         // (9) da += Σ_n dZ
+        }
+        part.Loss = loss;
+        part.Correct = correct;
+    }
+
+    private sealed class Partition
+    {
+        public Partition(NetworkShape s, int chunk, Network<T, TK>? owner)
+        {
+            Z = new T[s.H * chunk];
+            Hh = s.Activation == Activation.Identity ? [] : new T[s.H * chunk];
+            dH = new T[s.H * chunk];
+            S = new T[s.C * chunk];
+            dS = new T[s.C * chunk];
+            // Partition 0 writes straight into the network's gradient arrays.
+            dA = owner?.dA ?? new T[s.H * s.D];
+            da = owner?.da ?? new T[s.Bias ? s.H : 0];
+            dB = owner?.dB ?? new T[s.C * s.H];
+            db = owner?.db ?? new T[s.Bias ? s.C : 0];
+        }
+
+        public T[] Z { get; }
+        public T[] Hh { get; }
+        public T[] dH { get; }
+        public T[] S { get; }
+        public T[] dS { get; }
+        public T[] dA { get; }
+        public T[] da { get; }
+        public T[] dB { get; }
+        public T[] db { get; }
+        public T Loss { get; set; }
+        public int Correct { get; set; }
+
+        public void Clear()
+        {
+            Array.Clear(dA); Array.Clear(da); Array.Clear(dB); Array.Clear(db);
+        }
+    }
+}

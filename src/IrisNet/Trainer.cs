@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Numerics;
+using IrisNet.Kernels;
+
+namespace IrisNet;
+
+/// <summary>What a training run produced.</summary>
+public sealed class TrainingResult
+{
+    internal TrainingResult(Model model, EpochMetrics[] history, Evaluation train, Evaluation? test, bool interrupted, double seconds)
+    {
+        Model = model;
+        History = history;
+        FinalTrain = train;
+        FinalTest = test;
+        Interrupted = interrupted;
+        TrainSeconds = seconds;
+    }
+
+    /// <summary>The trained model (weights after the last update; always finite).</summary>
+    public Model Model { get; }
+
+    /// <summary>One row per completed epoch.</summary>
+    public IReadOnlyList<EpochMetrics> History { get; }
+
+    /// <summary>Metrics of the final weights on the training rows.</summary>
+    public Evaluation FinalTrain { get; }
+
+    /// <summary>Metrics of the final weights on the test rows, or null without a test split.</summary>
+    public Evaluation? FinalTest { get; }
+
+    /// <summary>True when cancellation stopped training before the last epoch.</summary>
+    public bool Interrupted { get; }
+
+    /// <summary>Seconds spent in the training loop alone (no loading, evaluation or writing).</summary>
+    public double TrainSeconds { get; }
+
+    /// <summary>Completed epochs.</summary>
+    public int EpochsRun => History.Count;
+
+    /// <summary>Training-loop microseconds per completed epoch.</summary>
+    public double MicrosecondsPerEpoch => EpochsRun > 0 ? TrainSeconds * 1e6 / EpochsRun : 0;
+}
+
+/// <summary>
+/// Gradient-descent training of <see cref="Network{T, TK}"/>. Full batch by default; with a batch
+/// size, mini-batch SGD over a seeded shuffle each epoch. Epoch k's train loss is that of the
+/// forward passes made in epoch k, before their updates: epoch 1 reports the initial weights' loss.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>
+    /// Initial weights: Glorot-uniform, A_ij ~ U(−r, r) with r = √(6/(D+H)), then B_ji ~ U(−r′, r′) with
+    /// r′ = √(6/(H+C)), drawn in row-major order from the <see cref="RandomStream.Initialization"/>
+    /// stream of the seed (u = NextDouble(), value = (2u − 1)·r); biases start at 0.
+    /// </summary>
+    public static InitialWeights Initialize(NetworkShape shape, ulong seed)
+    {
+        var rng = SplitMix64.Stream(seed, RandomStream.Initialization);
+        double rA = Math.Sqrt(6.0 / (shape.D + shape.H)), rB = Math.Sqrt(6.0 / (shape.H + shape.C));
+        var A = new double[shape.H][];
+        for (int i = 0; i < shape.H; i++)
+        {
+            A[i] = new double[shape.D];
+            for (int d = 0; d < shape.D; d++) A[i][d] = (2 * rng.NextDouble() - 1) * rA;
+        }
+        var B = new double[shape.C][];
+        for (int j = 0; j < shape.C; j++)
+        {
+            B[j] = new double[shape.H];
+            for (int i = 0; i < shape.H; i++) B[j][i] = (2 * rng.NextDouble() - 1) * rB;
+        }
+        return new InitialWeights(A, shape.Bias ? new double[shape.H] : null, B, shape.Bias ? new double[shape.C] : null);
+    }
+
+    /// <summary>Trains on <paramref name="train"/>, reporting <paramref name="test"/> each epoch when given.</summary>
+    /// <param name="train">Training rows (raw features; standardization is fitted here unless <paramref name="init"/> carries one).</param>
+    /// <param name="test">Test rows with the same features and classes, or null.</param>
+    /// <param name="options">Validated options.</param>
+    /// <param name="init">Starting weights, or null for the seeded initialization.</param>
+    /// <param name="onEpoch">Called after each epoch with its metrics.</param>
+    /// <param name="cancel">Checked after each epoch: training then stops with the epochs done.</param>
+    /// <exception cref="OptionException">An option is out of range.</exception>
+    /// <exception cref="ModelFileException">The initial weights do not fit the data.</exception>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    public static TrainingResult Train(Dataset train, Dataset? test, TrainingOptions options, InitialWeights? init = null,
+        Action<EpochMetrics>? onEpoch = null, CancellationToken cancel = default)
+    {
+        options.Validate();
+        if (train.Count == 0) throw new DataException(train.Source, 0, 0, "there are no training rows.");
+        if (test is not null && (!test.FeatureNames.SequenceEqual(train.FeatureNames) || !test.ClassNames.SequenceEqual(train.ClassNames)))
+            throw new ArgumentException("The test set's features or classes differ from the training set's.", nameof(test));
+        if (init is not null)
+        {
+            if (options.Hidden != init.Hidden) options = options with { Hidden = init.Hidden };
+            init.Validate(train.FeatureCount, train.ClassCount, options.Bias, null);
+        }
+        options.ValidateFor(train.Count, train.FeatureCount, train.ClassCount);
+        return options.Precision == Precision.Float32
+            ? Run<float>(train, test, options, init, onEpoch, cancel)
+            : Run<double>(train, test, options, init, onEpoch, cancel);
+    }
+
+    private static TrainingResult Run<T>(Dataset train, Dataset? test, TrainingOptions o, InitialWeights? init,
+        Action<EpochMetrics>? onEpoch, CancellationToken cancel) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var shape = new NetworkShape(train.FeatureCount, o.Hidden, train.ClassCount, o.Bias, o.Activation);
+        Standardization standardization = init?.Standardization
+            ?? (o.Standardize ? Standardization.Fit(train) : Standardization.None(train.FeatureCount));
+        init ??= Initialize(shape, o.Seed);
+        int N = train.Count, D = shape.D, C = shape.C;
+        int batch = o.BatchSize == 0 ? N : o.BatchSize;
+        var (X, Y) = FeatureMajor.Build<T>(train, standardization);
+        var testData = test is { Count: > 0 } ? FeatureMajor.Build<T>(test, standardization) : default;
+        int testN = test?.Count ?? 0;
+
+        using var net = new Network<T, VectorKernels<T>>(shape, Math.Max(batch, Math.Max(testN, N)), o.Threads);
+        Load(init, net);
+        var velocity = new Network<T, VectorKernels<T>>.Velocity(shape);
+        T eta = T.CreateChecked(o.LearningRate), mu = T.CreateChecked(o.Momentum), l2 = T.CreateChecked(o.L2);
+
+        // Mini-batch buffers: the shuffled samples of one batch, gathered feature-major.
+        bool miniBatch = batch < N;
+        int[] order = Enumerable.Range(0, N).ToArray();
+        T[] Xb = miniBatch ? new T[D * batch] : [], Yb = miniBatch ? new T[C * batch] : [];
+        var shuffle = SplitMix64.Stream(o.Seed, RandomStream.Shuffle);
+
+        var history = new List<EpochMetrics>(Math.Min(o.Epochs, 1 << 20));
+        var clock = new Stopwatch();
+        bool interrupted = false;
+        for (int epoch = 1; epoch <= o.Epochs; epoch++)
+        {
+            if (cancel.IsCancellationRequested) { interrupted = true; break; }
+            clock.Start();
+            double? testLoss = null, testAccuracy = null;
+            if (testN > 0)
+            {
+                var (tl, tc) = net.Forward(testData.X, testData.Y, 0, testN, testN);
+                testLoss = tl / testN;
+                testAccuracy = (double)tc / testN;
+            }
+            double lossSum = 0;
+            int correct = 0;
+            if (!miniBatch)
+            {
+                (lossSum, correct) = net.ForwardBackward(X, Y, 0, N, N);
+                net.Step(eta, mu, l2, velocity);
+            }
+            else
+            {
+                shuffle.Shuffle(order);
+                for (int start = 0; start < N; start += batch)
+                {
+                    int nb = Math.Min(batch, N - start);
+                    Gather(X, Y, N, order.AsSpan(start, nb), Xb, Yb, D, C, nb);
+                    var (l, k) = net.ForwardBackward(Xb, Yb, 0, nb, nb);
+                    lossSum += l;
+                    correct += k;
+                    net.Step(eta, mu, l2, velocity);
+                }
+            }
+            clock.Stop();
+            double loss = lossSum / N;
+            if (!double.IsFinite(loss) || (testLoss is double t && !double.IsFinite(t)))
+                throw new TrainingDivergedException(epoch, o.LearningRate, history);
+            var metrics = new EpochMetrics(epoch, loss, (double)correct / N, testLoss, testAccuracy);
+            history.Add(metrics);
+            onEpoch?.Invoke(metrics);
+        }
+
+        Evaluation finalTrain = FeatureMajor.Evaluate(net, X, Y, train.Labels, train.ClassNames);
+        Evaluation? finalTest = testN > 0 ? FeatureMajor.Evaluate(net, testData.X, testData.Y, test!.Labels, test.ClassNames) : null;
+        if (!double.IsFinite(finalTrain.Loss) || net.Tensors().Any(t => t.Value.Any(v => !T.IsFinite(v))))
+            throw new TrainingDivergedException(Math.Max(1, history.Count), o.LearningRate, history);
+        var model = new Model(shape, o.Precision, train.FeatureNames, train.ClassNames, train.LabelName, standardization,
+            ToDouble(net.A), ToDouble(net.a), ToDouble(net.B), ToDouble(net.b), o);
+        return new TrainingResult(model, history.ToArray(), finalTrain, finalTest, interrupted, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Copies the columns <paramref name="columns"/> of X (D×N) and Y (C×N) into Xb (D×nb) and Yb (C×nb).</summary>
+    private static void Gather<T>(T[] X, T[] Y, int N, ReadOnlySpan<int> columns, T[] Xb, T[] Yb, int D, int C, int nb)
+    {
+        for (int d = 0; d < D; d++)
+            for (int i = 0; i < nb; i++) Xb[d * nb + i] = X[d * N + columns[i]];
+        for (int k = 0; k < C; k++)
+            for (int i = 0; i < nb; i++) Yb[k * nb + i] = Y[k * N + columns[i]];
+    }
+
+    internal static void Load<T, TK>(InitialWeights w, Network<T, TK> net)
+        where T : unmanaged, IFloatingPointIeee754<T> where TK : struct, IKernels<T>
+    {
+        NetworkShape s = net.Shape;
+        for (int i = 0; i < s.H; i++)
+            for (int d = 0; d < s.D; d++) net.A[i * s.D + d] = T.CreateChecked(w.A[i][d]);
+        for (int j = 0; j < s.C; j++)
+            for (int i = 0; i < s.H; i++) net.B[j * s.H + i] = T.CreateChecked(w.B[j][i]);
+        if (s.Bias)
+        {
+            for (int i = 0; i < s.H; i++) net.a[i] = T.CreateChecked(w.a![i]);
+            for (int j = 0; j < s.C; j++) net.b[j] = T.CreateChecked(w.b![j]);
+        }
+    }
+
+    private static double[] ToDouble<T>(T[] values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++) result[i] = double.CreateChecked(values[i]);
+        return result;
+    }
+}
