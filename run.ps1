@@ -1,7 +1,8 @@
 #!/usr/bin/env pwsh
 # IrisNet task runner: thin wrappers over the README's dotnet commands.
 # Usage: ./run.ps1 <train|test|bench|plot|format|help> [arguments passed through]
-# Each task returns the exit code of the dotnet command it runs.
+# Each task returns the exit code of the dotnet command it runs. The script uses only the
+# PowerShell language and native commands (no module cmdlets), so any PowerShell host runs it.
 param(
     [Parameter(Position = 0)]
     [string] $Task = 'help',
@@ -13,37 +14,28 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-function Invoke-Dotnet {
-    param([string[]] $DotnetArguments)
-    & dotnet @DotnetArguments
-    return $LASTEXITCODE
-}
+$root = $PSScriptRoot
+$cli = "$root/src/IrisNet.Cli"
+$code = 0
 
-Push-Location $PSScriptRoot
-try {
-    switch ($Task) {
-        'train'  { $code = Invoke-Dotnet (@('run', '--project', 'src/IrisNet.Cli', '--', 'train') + $Arguments) }
-        'test'   { $code = Invoke-Dotnet (@('test') + $Arguments) }
-        'bench'  { $code = Invoke-Dotnet (@('run', '-c', 'Release', '--project', 'bench/IrisNet.Bench', '--') + $Arguments) }
-        'plot'   { $code = Invoke-Dotnet (@('run', '--project', 'src/IrisNet.Cli', '--', 'plot') + $Arguments) }
-        'format' { $code = Invoke-Dotnet (@('format', 'IrisNet.sln') + $Arguments) }
-        'help' {
-            Write-Output 'Usage: ./run.ps1 <task> [arguments]'
-            Write-Output '  train [options]   train on the bundled Iris data (dotnet run --project src/IrisNet.Cli -- train)'
-            Write-Output '  test              run every test (dotnet test)'
-            Write-Output '  bench [options]   run the BenchmarkDotNet suite (Release)'
-            Write-Output '  plot RUN_DIR...   plot the loss and accuracy curves of runs'
-            Write-Output '  format            apply the code style (dotnet format)'
-            Write-Output '  help              this text'
-            $code = 0
-        }
-        default {
-            Write-Error "unknown task '$Task'; run ./run.ps1 help" -ErrorAction Continue
-            $code = 2
-        }
+switch ($Task) {
+    'train'  { & dotnet run --project $cli -- train @Arguments; $code = $LASTEXITCODE }
+    'test'   { & dotnet test "$root/IrisNet.sln" @Arguments; $code = $LASTEXITCODE }
+    'bench'  { & dotnet run -c Release --project "$root/bench/IrisNet.Bench" -- @Arguments; $code = $LASTEXITCODE }
+    'plot'   { & dotnet run --project $cli -- plot @Arguments; $code = $LASTEXITCODE }
+    'format' { & dotnet format "$root/IrisNet.sln" @Arguments; $code = $LASTEXITCODE }
+    'help' {
+        'Usage: ./run.ps1 <task> [arguments]'
+        '  train [options]   train on the bundled Iris data (dotnet run --project src/IrisNet.Cli -- train)'
+        '  test              run every test (dotnet test)'
+        '  bench [options]   run the BenchmarkDotNet suite in Release'
+        '  plot RUN_DIR...   plot the loss and accuracy curves of runs'
+        '  format            apply the code style (dotnet format)'
+        '  help              this text'
     }
-}
-finally {
-    Pop-Location
+    default {
+        [Console]::Error.WriteLine("run.ps1: unknown task '$Task'; run ./run.ps1 help")
+        $code = 2
+    }
 }
 exit $code

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Reflection;
 using Spectre.Console;
 
@@ -18,13 +19,14 @@ public static class Program
     public static int Main(string[] args)
     {
         ConsoleSetup.Configure();
-        RootCommand root = BuildRoot();
+        Command root = BuildRoot();
         bool verbose = args.Contains("--verbose");
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             string command = parsed.CommandResult.Command == root ? "irisnet" : $"irisnet {parsed.CommandResult.Command.Name}";
-            Console.Error.WriteLine($"irisnet: error: {parsed.Errors[0].Message} See '{command} --help'.");
+            string message = string.Join(' ', parsed.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));
+            Console.Error.WriteLine($"irisnet: error: {message} See '{command} --help'.");
             return ExitCode.Usage;
         }
         try
@@ -54,10 +56,13 @@ public static class Program
         return code;
     }
 
-    public static RootCommand BuildRoot()
+    public static Command BuildRoot()
     {
-        var root = new RootCommand("IrisNet: a two-layer softmax network with hand-written backpropagation, trained by gradient descent.")
+        // A plain command named "irisnet" (a RootCommand would take the assembly's name, IrisNet.Cli).
+        var root = new Command("irisnet", "IrisNet: a two-layer softmax network with hand-written backpropagation, trained by gradient descent.")
         {
+            new HelpOption(),
+            new VersionOption(),
             TrainCommand.Build(),
             EvaluateCommand.Build(),
             PredictCommand.Build(),

@@ -14,7 +14,7 @@ public sealed class ModelOptionSet
     public Option<string?> Label { get; } = new("--label") { Description = "Name of the label column [default: the last column]", HelpName = "COLUMN" };
     public Option<int> Hidden { get; } = new("--hidden") { Description = "Hidden units H", DefaultValueFactory = _ => Defaults.Hidden, HelpName = "H" };
     public Option<string> Activation { get; } = new("--activation") { Description = "Hidden activation f", DefaultValueFactory = _ => "identity" };
-    public Option<bool> Bias { get; } = new("--bias") { Description = "Biases a and b (false: the documents' exact network h = A x, s = B h)", DefaultValueFactory = _ => Defaults.Bias };
+    public Option<bool> Bias { get; } = new("--bias") { Description = "Biases a and b; false gives the documents' exact network h = A x, s = B h [default: true]", DefaultValueFactory = _ => Defaults.Bias, HelpName = "true|false" };
     public Option<double> LearningRate { get; } = new("--lr") { Description = "Learning rate η", DefaultValueFactory = _ => Defaults.LearningRate };
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Epochs", DefaultValueFactory = _ => Defaults.Epochs };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Mini-batch size; 0 = full batch", DefaultValueFactory = _ => Defaults.BatchSize, HelpName = "N" };
@@ -29,9 +29,21 @@ public sealed class ModelOptionSet
 
     public ModelOptionSet()
     {
-        Activation.AcceptOnlyFromAmong("identity", "tanh", "relu");
-        Precision.AcceptOnlyFromAmong("float64", "float32");
-        Standardize.AcceptOnlyFromAmong("zscore", "none");
+        OneOf(Activation, "identity", "tanh", "relu");
+        OneOf(Precision, "float64", "float32");
+        OneOf(Standardize, "zscore", "none");
+    }
+
+    /// <summary>Restricts a string option to fixed values, with an error that names the option.</summary>
+    public static void OneOf(Option<string> option, params string[] values)
+    {
+        option.Validators.Add(r =>
+        {
+            string? v = r.GetValueOrDefault<string>();
+            if (v is not null && !values.Contains(v, StringComparer.Ordinal))
+                r.AddError($"{option.Name}: '{v}' is not one of {string.Join(", ", values)}.");
+        });
+        option.HelpName = string.Join('|', values);
     }
 
     public void AddTo(Command command, bool training)
@@ -60,21 +72,23 @@ public sealed class ModelOptionSet
     /// <summary>The options as given, validated; with --init, the shape comes from the weights file.</summary>
     public (TrainingOptions Options, InitialWeights? Init) Read(ParseResult p)
     {
+        // An option the command does not offer keeps the library default.
+        T Get<T>(Option<T> option, T fallback) => p.GetResult(option) is null ? fallback : p.GetValue(option)!;
         var o = new TrainingOptions
         {
-            Hidden = p.GetValue(Hidden),
-            Activation = p.GetValue(Activation) switch { "tanh" => IrisNet.Activation.Tanh, "relu" => IrisNet.Activation.Relu, _ => IrisNet.Activation.Identity },
-            Bias = p.GetValue(Bias),
-            LearningRate = p.GetValue(LearningRate),
-            Epochs = p.GetValue(Epochs),
-            BatchSize = p.GetValue(BatchSize),
-            Momentum = p.GetValue(Momentum),
-            L2 = p.GetValue(L2),
-            TestFraction = p.GetValue(TestFraction),
-            Seed = p.GetValue(Seed),
-            Precision = p.GetValue(Precision) == "float32" ? IrisNet.Precision.Float32 : IrisNet.Precision.Float64,
-            Standardize = p.GetValue(Standardize) != "none",
-            Threads = p.GetValue(Threads),
+            Hidden = Get(Hidden, Defaults.Hidden),
+            Activation = Get(Activation, "identity") switch { "tanh" => IrisNet.Activation.Tanh, "relu" => IrisNet.Activation.Relu, _ => IrisNet.Activation.Identity },
+            Bias = Get(Bias, Defaults.Bias),
+            LearningRate = Get(LearningRate, Defaults.LearningRate),
+            Epochs = Get(Epochs, Defaults.Epochs),
+            BatchSize = Get(BatchSize, Defaults.BatchSize),
+            Momentum = Get(Momentum, Defaults.Momentum),
+            L2 = Get(L2, Defaults.L2),
+            TestFraction = Get(TestFraction, Defaults.TestFraction),
+            Seed = Get(Seed, Defaults.Seed),
+            Precision = Get(Precision, "float64") == "float32" ? IrisNet.Precision.Float32 : IrisNet.Precision.Float64,
+            Standardize = Get(Standardize, "zscore") != "none",
+            Threads = Get(Threads, Defaults.Threads),
         };
         o.Validate();
         string? initPath = p.GetValue(Init);

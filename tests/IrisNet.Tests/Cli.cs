@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Text;
+
+using Xunit;
+
+namespace IrisNet.Tests;
+
+/// <summary>Runs the built irisnet program as a separate process, with redirected output and CI set.</summary>
+internal static class Cli
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, null, args);
+
+    public static Process Start(string workingDirectory, string[] args)
+    {
+        Assert.True(File.Exists(Repo.CliPath), $"the CLI is not built at {Repo.CliPath}");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(Repo.CliPath);
+        foreach (string a in args) info.ArgumentList.Add(a);
+        info.Environment["CI"] = "true";
+        return Process.Start(info)!;
+    }
+
+    public static Result Run(string workingDirectory, IDictionary<string, string>? env, params string[] args)
+    {
+        using Process p = Start(workingDirectory, args);
+        _ = env;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail($"irisnet {string.Join(' ', args)} did not finish in 3 minutes");
+        }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
+
+/// <summary>The width and height stored in a PNG's IHDR chunk, after checking the signature.</summary>
+internal static class Png
+{
+    public static (int Width, int Height) Size(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        byte[] signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+        Assert.True(bytes.Length > 33 && bytes.AsSpan(0, 8).SequenceEqual(signature), $"{path} is not a PNG");
+        Assert.Equal("IHDR", Encoding.ASCII.GetString(bytes, 12, 4));
+        int Read(int offset) => (bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3];
+        Assert.Equal("IEND", Encoding.ASCII.GetString(bytes, bytes.Length - 8, 4));
+        return (Read(16), Read(20));
+    }
+}
