@@ -147,6 +147,37 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public void Data_that_does_not_fit_the_task_or_the_model_exits_2()
+    {
+        File.WriteAllText(P("one.csv"), "a,b,label\n1,2,x\n3,4,x\n");
+        Cli.Result single = Cli.Run(_dir, "train", "--data", P("one.csv"), "--test-fraction", "0");
+        Assert.Equal(2, single.ExitCode);
+        Assert.Contains("at least two classes", single.Stderr, StringComparison.Ordinal);
+
+        Ok("train", "--epochs", "5", "--out", P("m"), "--quiet");
+        string model = P("m", "model.json");
+        Cli.Result three = Cli.Run(_dir, "predict", "--model", model, "--features", "5.1,3.5,1.4");
+        Assert.Equal(2, three.ExitCode);
+        Assert.Contains("expects 4", three.Stderr, StringComparison.Ordinal);
+
+        File.WriteAllText(P("narrow.csv"), "sepal_length,sepal_width,petal_length\n5.1,3.5,1.4\n");
+        Cli.Result narrow = Cli.Run(_dir, "predict", "--model", model, "--data", P("narrow.csv"));
+        Assert.Equal(2, narrow.ExitCode);
+        Assert.Contains("'petal_width'", narrow.Stderr, StringComparison.Ordinal);
+
+        File.WriteAllText(P("unknown.csv"), "sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n6,3,5,2,rosa\n");
+        Cli.Result unknown = Cli.Run(_dir, "evaluate", "--model", model, "--data", P("unknown.csv"));
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains($"{P("unknown.csv")}:3:5", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'rosa'", unknown.Stderr, StringComparison.Ordinal);
+
+        File.WriteAllText(P("w.json"), "{\"A\": [[1, 2]], \"B\": [[1], [2], [3]]}");
+        Cli.Result init = Cli.Run(_dir, "train", "--init", P("w.json"), "--out", P("x"));
+        Assert.Equal(2, init.ExitCode);
+        Assert.Contains("D = 4", init.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Divergence_exits_1_and_keeps_finite_metrics_but_no_model()
     {
         Cli.Result r = Cli.Run(_dir, "train", "--lr", "900", "--epochs", "2000", "--standardize", "none", "--test-fraction", "0", "--out", P("div"));
