@@ -33,11 +33,13 @@ public class KernelTests
         double[] S = [1000, -1000, 999, 0, 1000, 5, 1, 2, 3, 7, 6, 5];
         double[] Y = [1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 1]; // C=3 rows × N=4 columns, one 1 per column
         var P = new double[12];
-        var (loss, _) = VectorKernels<double>.SoftmaxCrossEntropy(S, 4, new double[12], 4, 3, 4, 1.0, P, 4);
-        Assert.Equal(0.0, loss);
+        VectorKernels<double>.SoftmaxCrossEntropy(S, 4, new double[12], 4, 3, 4, 1.0, P, 4);
         for (int n = 0; n < 4; n++) Assert.Equal(1.0, P[n] + P[4 + n] + P[8 + n], 1e-15);
-        var (ce, _) = VectorKernels<double>.SoftmaxCrossEntropy(S, 4, Y, 4, 3, 4, 1.0, P, 4);
-        Assert.True(double.IsFinite(ce));
+        var (ce, correct) = VectorKernels<double>.SoftmaxCrossEntropy(S, 4, Y, 4, 3, 4, 1.0, P, 4);
+        // Columns (logits; label): (1000, 1000, 3; 0) a tie the first maximum wins, (−1000, 5, 7; 2),
+        // (999, 1, 6; 1) wrong, (0, 2, 5; 2). Column 0 alone contributes ln(2 + e⁻⁹⁹⁷) ≈ ln 2.
+        Assert.True(double.IsFinite(ce) && ce > Math.Log(2));
+        Assert.Equal(3, correct);
     }
 
     [Fact]

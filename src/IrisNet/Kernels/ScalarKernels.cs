@@ -80,14 +80,14 @@ public readonly struct ScalarKernels<T> : IKernels<T> where T : unmanaged, IFloa
             }
             T sum = T.Zero;
             for (int k = 0; k < C; k++) sum += T.Exp(S[k * lds + n] - m);
-            T logSum = T.Log(sum);
+            loss += T.Log(sum);
             for (int k = 0; k < C; k++)
             {
                 T s = S[k * lds + n];
                 T y = Y[k * ldy + n];
                 T yhat = T.Exp(s - m) / sum;
                 dS[k * ldd + n] = (yhat - y) * scale;
-                loss += y * (m + logSum - s);
+                loss += y * (m - s);
             }
             if (Y[argmax * ldy + n] == T.One) correct++;
         }

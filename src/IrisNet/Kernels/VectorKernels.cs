@@ -245,17 +245,22 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         ref T y = ref MemoryMarshal.GetReference(Y);
         ref T d = ref MemoryMarshal.GetReference(dS);
         Vector<T> lossV = default, hitsV = default, scaleV = new(scale);
+        // Σ_n ln σ_n (σ_n = Σ_k exp(s_kn − m_n), each in [1, C]) is taken as ln Π_n σ_n: one vector log per
+        // block of columns instead of one per column. The product is folded into the loss before it can
+        // overflow: C^block stays below 2^60.
+        Vector<T> product = Vector<T>.One;
+        int block = Math.Max(1, (int)(60 / Math.Log2(Math.Max(2, C)))), inBlock = 0;
         int n = 0;
         for (; n + V <= N; n += V)
         {
             Vector<T> m = Load(ref s, n);
-            for (int k = 1; k < C; k++) m = Vector.Max(m, Load(ref s, k * lds + n));
+            for (int k = 1; k < C; k++) m = Vector.MaxNative(m, Load(ref s, k * lds + n));
             // e_k = exp(s_k − m) is parked in dS until the sum is known.
             Vector<T> sum = default, found = default, hit = default;
             for (int k = 0; k < C; k++)
             {
                 Vector<T> sk = Load(ref s, k * lds + n);
-                Vector<T> e = Exp(sk - m);
+                Vector<T> e = VectorMath.ExpNonPositive(sk - m);
                 Store(e, ref d, k * ldd + n);
                 sum += e;
                 Vector<T> isMax = Vector.AndNot(Vector.Equals(sk, m), found);
@@ -264,15 +269,23 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
             }
             hitsV += Vector.ConditionalSelect(hit, Vector<T>.One, Vector<T>.Zero);
             Vector<T> inv = Vector<T>.One / sum;
-            Vector<T> mPlusLog = m + Log(sum);
+            product *= sum;
+            if (++inBlock == block)
+            {
+                lossV += Log(product);
+                product = Vector<T>.One;
+                inBlock = 0;
+            }
             for (int k = 0; k < C; k++)
             {
                 Vector<T> yk = Load(ref y, k * ldy + n);
                 Vector<T> yhat = Load(ref d, k * ldd + n) * inv;
                 Store((yhat - yk) * scaleV, ref d, k * ldd + n);
-                lossV = Fma(yk, mPlusLog - Load(ref s, k * lds + n), lossV);
+                // ℓ_n = m + ln σ_n − Σ_k y_k s_k, with Σ_k y_k = 1: the m − y·s part here, ln σ_n above.
+                lossV = Fma(yk, m - Load(ref s, k * lds + n), lossV);
             }
         }
+        if (inBlock > 0) lossV += Log(product);
         T loss = Vector.Sum(lossV);
         int correct = int.CreateTruncating(Vector.Sum(hitsV));
         for (; n < N; n++)
@@ -291,12 +304,12 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
                 d.At(k * ldd + n) = e;
                 sum += e;
             }
-            T mPlusLog = m + T.Log(sum);
+            loss += T.Log(sum);
             for (int k = 0; k < C; k++)
             {
                 T yk = y.At(k * ldy + n);
                 d.At(k * ldd + n) = (d.At(k * ldd + n) / sum - yk) * scale;
-                loss = T.FusedMultiplyAdd(yk, mPlusLog - s.At(k * lds + n), loss);
+                loss = T.FusedMultiplyAdd(yk, m - s.At(k * lds + n), loss);
             }
             if (y.At(argmax * ldy + n) == T.One) correct++;
         }

@@ -1,0 +1,61 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using BenchmarkDotNet.Attributes;
+
+namespace IrisNet.Bench;
+
+/// <summary>
+/// The machine's arithmetic limit for one thread: a loop of 256-bit fused multiply-adds on 12
+/// independent accumulators (more than latency × throughput = 4 × 2 on Zen 4), so the FMA pipes,
+/// not the dependency chains, bound it. Each iteration does 12 FMAs of 4 doubles (96 FLOP) or
+/// 8 floats (192 FLOP); the report divides FLOP by the measured time to get the peak in GFLOP/s.
+/// </summary>
+[MemoryDiagnoser]
+public class Roofline
+{
+    public const int Iterations = 100_000;
+    public const double FlopDouble = Iterations * 12.0 * 4 * 2;
+    public const double FlopFloat = Iterations * 12.0 * 8 * 2;
+
+    [Benchmark]
+    public double FmaPeakDouble() => PeakDouble(Iterations);
+
+    [Benchmark]
+    public float FmaPeakFloat() => PeakFloat(Iterations);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static double PeakDouble(int iterations)
+    {
+        Vector256<double> m = Vector256.Create(0.999999), c = Vector256.Create(1e-9);
+        Vector256<double> a0 = Vector256.Create(1.0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        Vector256<double> a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        for (int i = 0; i < iterations; i++)
+        {
+            a0 = Vector256.FusedMultiplyAdd(a0, m, c); a1 = Vector256.FusedMultiplyAdd(a1, m, c);
+            a2 = Vector256.FusedMultiplyAdd(a2, m, c); a3 = Vector256.FusedMultiplyAdd(a3, m, c);
+            a4 = Vector256.FusedMultiplyAdd(a4, m, c); a5 = Vector256.FusedMultiplyAdd(a5, m, c);
+            a6 = Vector256.FusedMultiplyAdd(a6, m, c); a7 = Vector256.FusedMultiplyAdd(a7, m, c);
+            a8 = Vector256.FusedMultiplyAdd(a8, m, c); a9 = Vector256.FusedMultiplyAdd(a9, m, c);
+            a10 = Vector256.FusedMultiplyAdd(a10, m, c); a11 = Vector256.FusedMultiplyAdd(a11, m, c);
+        }
+        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static float PeakFloat(int iterations)
+    {
+        Vector256<float> m = Vector256.Create(0.999999f), c = Vector256.Create(1e-9f);
+        Vector256<float> a0 = Vector256.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        Vector256<float> a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        for (int i = 0; i < iterations; i++)
+        {
+            a0 = Vector256.FusedMultiplyAdd(a0, m, c); a1 = Vector256.FusedMultiplyAdd(a1, m, c);
+            a2 = Vector256.FusedMultiplyAdd(a2, m, c); a3 = Vector256.FusedMultiplyAdd(a3, m, c);
+            a4 = Vector256.FusedMultiplyAdd(a4, m, c); a5 = Vector256.FusedMultiplyAdd(a5, m, c);
+            a6 = Vector256.FusedMultiplyAdd(a6, m, c); a7 = Vector256.FusedMultiplyAdd(a7, m, c);
+            a8 = Vector256.FusedMultiplyAdd(a8, m, c); a9 = Vector256.FusedMultiplyAdd(a9, m, c);
+            a10 = Vector256.FusedMultiplyAdd(a10, m, c); a11 = Vector256.FusedMultiplyAdd(a11, m, c);
+        }
+        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+    }
+}

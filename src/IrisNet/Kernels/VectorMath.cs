@@ -1,0 +1,85 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace IrisNet.Kernels;
+
+/// <summary>
+/// exp for the softmax, whose arguments s − max(s) are never positive. Faster than
+/// <see cref="Vector.Exp(Vector{double})"/> because it skips the general range handling.
+/// </summary>
+/// <remarks>
+/// exp(x) = 2^k · exp(r) with k = round(x / ln 2) and r = x − k·ln 2, computed in two steps
+/// (ln 2 = L_hi + L_lo, Cody and Waite) so r carries no cancellation error; |r| ≤ ln2/2.
+/// exp(r) is the Taylor polynomial of degree 12 in double (truncation below r¹³/13! ≈ 1.7·10⁻¹⁶)
+/// and of degree 7 in float (below 5·10⁻⁹), evaluated by Horner's rule with fused multiply-adds.
+/// 2^k is built from its exponent bits. Arguments below the smallest normal power (−708 in double,
+/// −87 in float) give 0, as the probability they stand for is below the format's resolution anyway.
+/// </remarks>
+internal static class VectorMath
+{
+    private const double Ln2Hi = 6.93147180369123816490e-01, Ln2Lo = 1.90821492927058770002e-10, InvLn2 = 1.44269504088896338700e+00;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> ExpNonPositive<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double)) return Exp(x.As<T, double>()).As<double, T>();
+        if (typeof(T) == typeof(float)) return Exp(x.As<T, float>()).As<float, T>();
+        throw new NotSupportedException($"{typeof(T)} is not float or double.");
+    }
+
+    // Adding 1.5·2⁵² rounds x/ln2 to an integer k held in the low mantissa bits of t (round-to-nearest),
+    // so k and 2^k come from plain vector arithmetic, with no float-to-integer conversion instruction.
+    private const double ShifterD = 6755399441055744.0;
+    private const float ShifterF = 12582912f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> Exp(Vector<double> x)
+    {
+        Vector<double> tooSmall = Vector.LessThan(x, new Vector<double>(-708.0)).As<long, double>();
+        x = Vector.MaxNative(x, new Vector<double>(-708.0));
+        Vector<double> t = Vector.FusedMultiplyAdd(x, new Vector<double>(InvLn2), new Vector<double>(ShifterD));
+        Vector<double> k = t - new Vector<double>(ShifterD);
+        Vector<double> r = Vector.FusedMultiplyAdd(k, new Vector<double>(-Ln2Hi), x);
+        r = Vector.FusedMultiplyAdd(k, new Vector<double>(-Ln2Lo), r);
+        // Horner: 1 + r(1 + r/2(1 + r/3(… (1 + r/12)))), written with the coefficients 1/n!.
+        Vector<double> p = new(1.0 / 479001600);
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 39916800));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 3628800));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 362880));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 40320));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 5040));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 720));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 120));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 24));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 6));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(0.5));
+        p = Vector.FusedMultiplyAdd(p, r, Vector<double>.One);
+        p = Vector.FusedMultiplyAdd(p, r, Vector<double>.One);
+        // 2^k: the biased exponent k + 1023 in bits 52–62.
+        Vector<long> bits = Vector.ShiftLeft(t.As<double, long>() + new Vector<long>(1023 - BitConverter.DoubleToInt64Bits(ShifterD)), 52);
+        Vector<double> result = p * bits.As<long, double>();
+        return Vector.AndNot(result, tooSmall);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Exp(Vector<float> x)
+    {
+        Vector<float> tooSmall = Vector.LessThan(x, new Vector<float>(-87f)).As<int, float>();
+        x = Vector.MaxNative(x, new Vector<float>(-87f));
+        Vector<float> t = Vector.FusedMultiplyAdd(x, new Vector<float>((float)InvLn2), new Vector<float>(ShifterF));
+        Vector<float> k = t - new Vector<float>(ShifterF);
+        Vector<float> r = Vector.FusedMultiplyAdd(k, new Vector<float>(-0.693145752f), x);
+        r = Vector.FusedMultiplyAdd(k, new Vector<float>(-1.42860677e-06f), r);
+        Vector<float> p = new(1f / 5040);
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 720));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 120));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 24));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 6));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(0.5f));
+        p = Vector.FusedMultiplyAdd(p, r, Vector<float>.One);
+        p = Vector.FusedMultiplyAdd(p, r, Vector<float>.One);
+        Vector<int> bits = Vector.ShiftLeft(t.As<float, int>() + new Vector<int>(127 - BitConverter.SingleToInt32Bits(ShifterF)), 23);
+        Vector<float> result = p * bits.As<int, float>();
+        return Vector.AndNot(result, tooSmall);
+    }
+}
