@@ -68,6 +68,7 @@ public static class Program
             PredictCommand.Build(),
             GradcheckCommand.Build(),
             PlotCommand.Build(),
+            ExplainCommand.Build(),
         };
         return root;
     }

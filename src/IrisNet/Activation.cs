@@ -6,12 +6,12 @@ namespace IrisNet;
 /// </summary>
 public enum Activation
 {
-    /// <summary>f(z) = z, f′(z) = 1 (Eq. 2 of docs/derivation.md).</summary>
+    /// <summary>f(z) = z, f′(z) = 1 (Eqs. 2 and 13 of docs/derivation.md).</summary>
     Identity,
 
-    /// <summary>f(z) = tanh z, f′(z) = 1 − tanh² z = 1 − h² (Eq. 11).</summary>
+    /// <summary>f(z) = tanh z, f′(z) = 1 − tanh² z = 1 − h² (Eq. 13).</summary>
     Tanh,
 
-    /// <summary>f(z) = max(0, z), f′(z) = 1 for z &gt; 0 and 0 otherwise, including z = 0 (Eq. 12).</summary>
+    /// <summary>f(z) = max(0, z), f′(z) = 1 for z &gt; 0 and 0 otherwise, including z = 0 (Eq. 13).</summary>
     Relu,
 }

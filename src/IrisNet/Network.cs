@@ -19,12 +19,13 @@ public readonly record struct NetworkShape(int D, int H, int C, bool Bias, Activ
 /// The two-layer network over a batch, with its hand-written backward pass.
 /// <code>
 /// forward                              (Eq.)   backward, in reverse order           (Eq.)
-/// Z  = A X + a        (H×N)            (1)     dS = (Ŷ − Y) / N        (C×N)         (6)
-/// Hh = f(Z)           (H×N)            (2)     dB = dS Hhᵀ, db = Σ_n dS (C×H, C)     (7, 9)
-/// S  = B Hh + b       (C×N)            (3)     dHh = Bᵀ dS             (H×N)         (8)
-/// Ŷ  = softmax(S) per column           (4)     dZ = dHh ⊙ f′(Z)        (H×N)         (10–12)
-/// L  = −(1/N) Σ_n Σ_k Y_kn ln Ŷ_kn     (5)     dA = dZ Xᵀ, da = Σ_n dZ (H×D, H)      (8, 9)
+/// Z  = A X + a        (H×N)            (1)     dS = (Ŷ − Y) / N        (C×N)         (7, 14)
+/// Hh = f(Z)           (H×N)            (2)     dB = dS Hhᵀ, db = Σ_n dS (C×H, C)     (8, 12)
+/// S  = B Hh + b       (C×N)            (3)     dHh = Bᵀ dS             (H×N)         (9)
+/// Ŷ  = softmax(S) per column           (4)     dZ = dHh ⊙ f′(Z)        (H×N)         (10, 13)
+/// L  = −(1/N) Σ_n Σ_k Y_kn ln Ŷ_kn     (5)     dA = dZ Xᵀ, da = Σ_n dZ (H×D, H)      (11, 12)
 /// </code>
+/// Equation numbers are those of docs/derivation.md.
 /// Storage is feature-major: X is D×N, so column n is sample n and the document's sample-major
 /// matrices (N×D, N×C) are stored transposed. In the document's row notation dS = (Ŷ − Y)/N is N×C
 /// and dB = dSᵀ H; the buffer here holds that dS transposed, so the same product reads dS Hhᵀ.
@@ -115,7 +116,7 @@ public sealed class Network<T, TK> : IDisposable
     }
 
     /// <summary>
-    /// Forward pass (Eqs. 1–5) and backward pass (Eqs. 6–12) over the N columns of
+    /// Forward pass (Eqs. 1–5) and backward pass (Eqs. 7–14) over the N columns of
     /// X (D×N) and Y (C×N one-hot), both with leading dimension <paramref name="ld"/>, starting at
     /// column <paramref name="offset"/>. Overwrites dA, da, dB, db with the gradient of the mean loss.
     /// </summary>
@@ -147,7 +148,7 @@ public sealed class Network<T, TK> : IDisposable
 
     /// <summary>
     /// One gradient-descent step on every tensor with the gradients of the last backward pass
-    /// (Eq. 13–14): θ ← θ − η(∇θ + λθ), or with momentum v ← μv + ∇θ + λθ, θ ← θ − ηv.
+    /// (Eqs. 15, 16): θ ← θ − η(∇θ + λθ), or with momentum v ← μv + ∇θ + λθ, θ ← θ − ηv.
     /// L2 (λ) applies to the weights A and B, never to the biases a and b.
     /// </summary>
     public void Step(T eta, T mu, T l2, Velocity velocity)
@@ -266,16 +267,16 @@ public sealed class Network<T, TK> : IDisposable
             TK.MatMul(A, a, X, _ld, H, D, n, part.Z, nc);                                      // (1) Z = A X + a
             if (!identity) TK.ActivationForward(Shape.Activation, part.Z, Hh, nc, H, n);       // (2) Hh = f(Z)
             TK.MatMul(B, b, Hh, nc, C, H, n, part.S, nc);                                      // (3) S = B Hh + b
-            var (l, k) = TK.SoftmaxCrossEntropy(part.S, nc, Y, _ld, C, n, _scale, part.dS, nc); // (4–6) Ŷ, ℓ, dS
+            var (l, k) = TK.SoftmaxCrossEntropy(part.S, nc, Y, _ld, C, n, _scale, part.dS, nc); // (4, 5, 7) Ŷ, ℓ, dS
             loss += l;
             correct += k;
             if (!_backward) continue;
-            TK.MatMulTransposedAdd(part.dS, nc, Hh, nc, C, H, n, part.dB);                   // (7) dB += dS Hhᵀ
-            if (Shape.Bias) TK.RowSumsAdd(part.dS, nc, C, n, part.db);                         // (9) db += Σ_n dS
-            TK.MatMul(_Bt, [], part.dS, nc, H, C, n, part.dH, nc);                             // (8) dHh = Bᵀ dS
-            TK.ActivationBackward(Shape.Activation, Hh, nc, H, n, part.dH);                    // (10–12) dZ = dHh ⊙ f′
-            TK.MatMulTransposedAdd(part.dH, nc, X, _ld, H, D, n, part.dA);                   // (8) dA += dZ Xᵀ
-            if (Shape.Bias) TK.RowSumsAdd(part.dH, nc, H, n, part.da);                         // (9) da += Σ_n dZ
+            TK.MatMulTransposedAdd(part.dS, nc, Hh, nc, C, H, n, part.dB);                   // (8) dB += dS Hhᵀ
+            if (Shape.Bias) TK.RowSumsAdd(part.dS, nc, C, n, part.db);                         // (12) db += Σ_n dS
+            TK.MatMul(_Bt, [], part.dS, nc, H, C, n, part.dH, nc);                             // (9) dHh = Bᵀ dS
+            TK.ActivationBackward(Shape.Activation, Hh, nc, H, n, part.dH);                    // (10, 13) dZ = dHh ⊙ f′
+            TK.MatMulTransposedAdd(part.dH, nc, X, _ld, H, D, n, part.dA);                   // (11) dA += dZ Xᵀ
+            if (Shape.Bias) TK.RowSumsAdd(part.dH, nc, H, n, part.da);                         // (12) da += Σ_n dZ
         }
         part.Loss = loss;
         part.Correct = correct;

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ScottPlot;
+
+namespace IrisNet.Bench.Report;
+
+/// <summary>One benchmark case from BenchmarkDotNet's JSON: type, method, parameters, mean time, allocation.</summary>
+public sealed record Case(string Type, string Method, Dictionary<string, string> Parameters, double MeanNs, long? Bytes)
+{
+    public int Int(string name) => int.Parse(Parameters[name], CultureInfo.InvariantCulture);
+
+    public string Precision => Type.Contains("Double", StringComparison.Ordinal) ? "float64" : "float32";
+}
+
+/// <summary>
+/// Usage: IrisNet.Bench.Report RESULTS_DIR [results.md] [scaling.png]. Reads every
+/// *-report-full-compressed.json in RESULTS_DIR (BenchmarkDotNet's --exporters json), measures
+/// each cell against the roofline measured in the same run, and writes the table and the plot.
+/// </summary>
+public static class Program
+{
+    // The network's sizes in the benchmarks: Iris has D = 4 features and C = 3 classes.
+    private const int D = 4, C = 3;
+
+    public static int Main(string[] args)
+    {
+        if (args.Length < 1)
+        {
+            Console.Error.WriteLine("usage: IrisNet.Bench.Report RESULTS_DIR [results.md] [scaling.png]");
+            return 2;
+        }
+        string dir = args[0], md = args.Length > 1 ? args[1] : "bench/results.md", png = args.Length > 2 ? args[2] : "docs/images/scaling.png";
+        var cases = new List<Case>();
+        string cpu = "unknown", runtime = "unknown";
+        foreach (string file in Directory.GetFiles(dir, "*-report-full-compressed.json"))
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(file));
+            JsonElement host = doc.RootElement.GetProperty("HostEnvironmentInfo");
+            cpu = $"{host.GetProperty("ProcessorName").GetString()}, {host.GetProperty("PhysicalCoreCount").GetInt32()} cores";
+            runtime = host.GetProperty("RuntimeVersion").GetString() ?? runtime;
+            foreach (JsonElement b in doc.RootElement.GetProperty("Benchmarks").EnumerateArray())
+            {
+                var parameters = (b.GetProperty("Parameters").GetString() ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+                long? bytes = b.TryGetProperty("Memory", out JsonElement m) && m.ValueKind == JsonValueKind.Object ? m.GetProperty("BytesAllocatedPerOperation").GetInt64() : null;
+                if (!b.TryGetProperty("Statistics", out JsonElement stats) || stats.ValueKind != JsonValueKind.Object) continue;
+                cases.Add(new Case(b.GetProperty("Type").GetString()!, b.GetProperty("Method").GetString()!, parameters, stats.GetProperty("Mean").GetDouble(), bytes));
+            }
+        }
+        if (cases.Count == 0)
+        {
+            Console.Error.WriteLine($"no BenchmarkDotNet JSON results in {dir}; run the benchmarks with --exporters json first.");
+            return 2;
+        }
+        string report = Write(cases, cpu, runtime);
+        File.WriteAllText(md, report);
+        Plot(cases, png);
+        Console.WriteLine($"wrote {md} and {png}");
+        return 0;
+    }
+
+    /// <summary>FLOP of one full-batch epoch: forward 2NDH + 2NHC, backward dB 2NCH, dH 2NCH, dA 2NHD.</summary>
+    public static double Flop(int N, int H) => 2.0 * N * H * (2 * D + 3 * C);
+
+    /// <summary>Peak GFLOP/s of one thread for a precision, from the roofline benchmark.</summary>
+    private static double Peak(List<Case> cases, string precision)
+    {
+        bool isDouble = precision == "float64";
+        Case r = cases.Single(c => c.Type == "Roofline" && c.Method == (isDouble ? "FmaPeakDouble" : "FmaPeakFloat"));
+        double flop = 100_000 * 12.0 * (isDouble ? 4 : 8) * 2;
+        return flop / r.MeanNs;
+    }
+
+    private static string Write(List<Case> cases, string cpu, string runtime)
+    {
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine("# IrisNet benchmark results");
+        sb.AppendLine();
+        sb.AppendLine($"Machine: {cpu}; {runtime}. Written by `bench/IrisNet.Bench.Report` from one BenchmarkDotNet run");
+        sb.AppendLine("(`--job short`: 3 warm-up and 3 measured iterations); numbers are means. Reproduce with the commands in the README's");
+        sb.AppendLine("performance section.");
+        sb.AppendLine();
+        double p64 = Peak(cases, "float64"), p32 = Peak(cases, "float32");
+        sb.AppendLine("## Roofline");
+        sb.AppendLine();
+        sb.AppendLine("Measured by `Roofline`: 12 independent chains of 256-bit fused multiply-adds on one thread.");
+        sb.AppendLine();
+        sb.AppendLine("| precision | peak GFLOP/s (one thread) |");
+        sb.AppendLine("|---|---:|");
+        sb.AppendLine(inv, $"| float64 | {p64:F1} |");
+        sb.AppendLine(inv, $"| float32 | {p32:F1} |");
+        sb.AppendLine();
+        sb.AppendLine("A cell's **× roofline** is its time divided by FLOP / (peak × threads), with FLOP per epoch = 2·N·H·(2·D + 3·C)");
+        sb.AppendLine("(softmax and update not counted). 1.0 would be every cycle of every FMA pipe doing useful work.");
+        sb.AppendLine();
+
+        var targets = new List<(string Target, string Measured, bool Met)>();
+
+        sb.AppendLine("## One epoch at Iris size (N = 120 training rows, D = 4, C = 3)");
+        sb.AppendLine();
+        sb.AppendLine("| precision | H | scalar µs | vector µs | scalar / vector | vector GFLOP/s | × roofline | bytes allocated |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (Case v in cases.Where(c => c.Type.StartsWith("IrisEpoch", StringComparison.Ordinal) && c.Method == "Vector").OrderBy(c => c.Precision).ThenBy(c => c.Int("H")))
+        {
+            Case s = cases.Single(c => c.Type == v.Type && c.Method == "Scalar" && c.Parameters["H"] == v.Parameters["H"]);
+            int H = v.Int("H");
+            double flop = Flop(120, H), peak = v.Precision == "float64" ? p64 : p32;
+            double ratio = v.MeanNs / (flop / peak);
+            sb.AppendLine(inv, $"| {v.Precision} | {H} | {s.MeanNs / 1000:F2} | {v.MeanNs / 1000:F2} | {s.MeanNs / v.MeanNs:F1} | {flop / v.MeanNs:F2} | {ratio:F1} | {v.Bytes} |");
+            if (H == 16)
+            {
+                targets.Add(($"Iris size, H = 16, {v.Precision}: ≤ 2.5× roofline", $"{ratio:F1}×", ratio <= 2.5));
+                targets.Add(($"Iris size, H = 16, {v.Precision}: vector ≥ 15× faster than scalar", $"{s.MeanNs / v.MeanNs:F1}×", s.MeanNs / v.MeanNs >= 15));
+            }
+        }
+        sb.AppendLine();
+
+        sb.AppendLine("## Scaling grid (Iris tiled to N rows with seeded jitter)");
+        sb.AppendLine();
+        sb.AppendLine("| precision | N | H | threads | µs / epoch | GFLOP/s | × roofline | speed-up 2 vs 1 thread | bytes allocated |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (Case c in cases.Where(c => c.Type.StartsWith("Scaling", StringComparison.Ordinal))
+                     .OrderBy(c => c.Precision).ThenBy(c => c.Int("H")).ThenBy(c => c.Int("N")).ThenBy(c => c.Int("Threads")))
+        {
+            int N = c.Int("N"), H = c.Int("H"), T = c.Int("Threads");
+            double flop = Flop(N, H), peak = (c.Precision == "float64" ? p64 : p32) * T;
+            double ratio = c.MeanNs / (flop / peak);
+            string speedup = "";
+            if (T == 2)
+            {
+                Case one = cases.Single(o => o.Type == c.Type && o.Int("N") == N && o.Int("H") == H && o.Int("Threads") == 1);
+                double su = one.MeanNs / c.MeanNs;
+                speedup = su.ToString("F2", inv);
+                if (N >= 15_000) targets.Add(($"2 threads vs 1, N = {N:N0}, H = {H}, {c.Precision}: ≥ 1.7×", $"{su:F2}×", su >= 1.7));
+            }
+            sb.AppendLine(inv, $"| {c.Precision} | {N:N0} | {H} | {T} | {c.MeanNs / 1000:F1} | {flop / c.MeanNs:F2} | {ratio:F2} | {speedup} | {c.Bytes} |");
+            if (N == 150_000 && H == 256 && T == 1)
+                targets.Add(($"N = 150,000, H = 256, {c.Precision}: ≤ 1.3× roofline", $"{ratio:F2}×", ratio <= 1.3));
+        }
+        sb.AppendLine();
+
+        var epochCases = cases.Where(c => c.Type.StartsWith("Scaling", StringComparison.Ordinal) || c.Type.StartsWith("IrisEpoch", StringComparison.Ordinal)).ToList();
+        long maxBytes = epochCases.Max(c => c.Bytes ?? long.MaxValue);
+        targets.Add(("Zero bytes allocated per epoch (every epoch benchmark)", $"max {maxBytes} B", maxBytes == 0));
+
+        sb.AppendLine("## Kernels at Iris size (N = 120, D = 4, H = 16, C = 3)");
+        sb.AppendLine();
+        sb.AppendLine("| precision | kernel | scalar ns | vector ns | scalar / vector |");
+        sb.AppendLine("|---|---|---:|---:|---:|");
+        foreach (Case v in cases.Where(c => c.Type.StartsWith("Kernels", StringComparison.Ordinal) && c.Method.EndsWith("_Vector", StringComparison.Ordinal)).OrderBy(c => c.Precision).ThenBy(c => c.Method))
+        {
+            string kernel = v.Method[..^"_Vector".Length];
+            Case? s = cases.SingleOrDefault(c => c.Type == v.Type && c.Method == kernel + "_Scalar");
+            sb.AppendLine(inv, $"| {v.Precision} | {kernel} | {(s is null ? "" : (s.MeanNs).ToString("F0", inv))} | {v.MeanNs:F0} | {(s is null ? "" : (s.MeanNs / v.MeanNs).ToString("F1", inv))} |");
+        }
+        sb.AppendLine();
+
+        sb.AppendLine("## Targets");
+        sb.AppendLine();
+        sb.AppendLine("| target | measured | met |");
+        sb.AppendLine("|---|---:|---|");
+        foreach (var (target, measured, met) in targets) sb.AppendLine($"| {target} | {measured} | {(met ? "yes" : "**no**")} |");
+        sb.AppendLine();
+        sb.AppendLine("![µs per epoch against N, log–log](../docs/images/scaling.png)");
+        return sb.ToString();
+    }
+
+    private static void Plot(List<Case> cases, string path)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int color = 0;
+        foreach (var group in cases.Where(c => c.Type.StartsWith("Scaling", StringComparison.Ordinal))
+                     .GroupBy(c => (c.Precision, H: c.Int("H"), T: c.Int("Threads"))).OrderBy(g => g.Key.Precision).ThenBy(g => g.Key.H).ThenBy(g => g.Key.T))
+        {
+            Case[] points = group.OrderBy(c => c.Int("N")).ToArray();
+            double[] xs = points.Select(c => Math.Log10(c.Int("N"))).ToArray();
+            double[] ys = points.Select(c => Math.Log10(c.MeanNs / 1000)).ToArray();
+            var line = plot.Add.Scatter(xs, ys);
+            line.LegendText = $"{group.Key.Precision}, H = {group.Key.H}, {group.Key.T} thread{(group.Key.T > 1 ? "s" : "")}";
+            line.Color = palette.GetColor(color / 2);
+            line.LinePattern = group.Key.T == 1 ? LinePattern.Solid : LinePattern.Dashed;
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+            color++;
+        }
+        static string Power(double v) => Math.Pow(10, v).ToString("#,0.###", CultureInfo.InvariantCulture);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(), IntegerTicksOnly = true, LabelFormatter = Power,
+        };
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(), IntegerTicksOnly = true, LabelFormatter = Power,
+        };
+        plot.Title("Time per full-batch epoch against N (log–log)");
+        plot.XLabel("N, training rows");
+        plot.YLabel("µs per epoch");
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.SavePng(path, 1000, 640);
+    }
+}
