@@ -56,3 +56,34 @@ public class DeterminismTests
 
     private static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
 }
+
+public class AllocationTests
+{
+    /// <summary>
+    /// A training step allocates nothing on the calling thread once warmed up. (BenchmarkDotNet's
+    /// MemoryDiagnoser counts every thread of the process, runtime threads included; this counts ours.)
+    /// </summary>
+    [Theory]
+    [InlineData(120, 16, 1, Activation.Identity)]
+    [InlineData(120, 16, 1, Activation.Tanh)]
+    [InlineData(20_000, 32, 1, Activation.Relu)]
+    [InlineData(20_000, 32, 2, Activation.Identity)]
+    public void A_training_step_allocates_nothing(int N, int H, int threads, Activation f)
+    {
+        Dataset data = RandomData.Make(N, 4, 3, seed: 3);
+        var shape = new NetworkShape(4, H, 3, true, f);
+        using var net = new IrisNet.Network<double, IrisNet.Kernels.VectorKernels<double>>(shape, N, threads);
+        Trainer.Load(Trainer.Initialize(shape, 1), net);
+        var velocity = new IrisNet.Network<double, IrisNet.Kernels.VectorKernels<double>>.Velocity(shape);
+        var (X, Y) = FeatureMajor.Build<double>(data, Standardization.Fit(data));
+        void Step()
+        {
+            net.ForwardBackward(X, Y, 0, N, N);
+            net.Step(0.01, 0.9, 1e-4, velocity);
+        }
+        for (int i = 0; i < 5; i++) Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
