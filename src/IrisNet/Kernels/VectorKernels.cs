@@ -193,18 +193,35 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
                 if (TC.Count > 3) s33 = Fma(x3, y3, s33);
             }
         }
-        ReadOnlySpan<Vector<T>> sums = [s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33];
-        for (int i = 0; i < TR.Count; i++)
-        {
-            ref T pi = ref Unsafe.Add(ref p0, i * ldp);
-            for (int j = 0; j < TC.Count; j++)
-            {
-                ref T qj = ref Unsafe.Add(ref q0, j * ldq);
-                T acc = Vector.Sum(sums[i * 4 + j]);
-                for (int t = n; t < N; t++) acc = T.FusedMultiplyAdd(Unsafe.Add(ref pi, t), Unsafe.Add(ref qj, t), acc);
-                Unsafe.Add(ref g, (r0 + i) * M + c0 + j) += acc;
-            }
-        }
+        // Reduce each accumulator on its own: gathering them into a span here would make the JIT keep
+        // all sixteen in memory, storing each one after every FMA of the loop above.
+        if (TC.Count > 0) Finish(s00, ref p0, ref q0, n, N, ref g, r0 * M + c0);
+        if (TC.Count > 1) Finish(s01, ref p0, ref q1, n, N, ref g, r0 * M + c0 + 1);
+        if (TC.Count > 2) Finish(s02, ref p0, ref q2, n, N, ref g, r0 * M + c0 + 2);
+        if (TC.Count > 3) Finish(s03, ref p0, ref q3, n, N, ref g, r0 * M + c0 + 3);
+        if (TR.Count < 2) return;
+        Finish(s10, ref p1, ref q0, n, N, ref g, (r0 + 1) * M + c0);
+        if (TC.Count > 1) Finish(s11, ref p1, ref q1, n, N, ref g, (r0 + 1) * M + c0 + 1);
+        if (TC.Count > 2) Finish(s12, ref p1, ref q2, n, N, ref g, (r0 + 1) * M + c0 + 2);
+        if (TC.Count > 3) Finish(s13, ref p1, ref q3, n, N, ref g, (r0 + 1) * M + c0 + 3);
+        if (TR.Count < 3) return;
+        Finish(s20, ref p2, ref q0, n, N, ref g, (r0 + 2) * M + c0);
+        if (TC.Count > 1) Finish(s21, ref p2, ref q1, n, N, ref g, (r0 + 2) * M + c0 + 1);
+        if (TC.Count > 2) Finish(s22, ref p2, ref q2, n, N, ref g, (r0 + 2) * M + c0 + 2);
+        if (TC.Count > 3) Finish(s23, ref p2, ref q3, n, N, ref g, (r0 + 2) * M + c0 + 3);
+        if (TR.Count < 4) return;
+        Finish(s30, ref p3, ref q0, n, N, ref g, (r0 + 3) * M + c0);
+        if (TC.Count > 1) Finish(s31, ref p3, ref q1, n, N, ref g, (r0 + 3) * M + c0 + 1);
+        if (TC.Count > 2) Finish(s32, ref p3, ref q2, n, N, ref g, (r0 + 3) * M + c0 + 2);
+        if (TC.Count > 3) Finish(s33, ref p3, ref q3, n, N, ref g, (r0 + 3) * M + c0 + 3);
+    }
+
+    // g[at] += the lanes of one accumulator, then the scalar tail t = n..N−1 of the same dot product.
+    private static void Finish(Vector<T> sum, ref T pRow, ref T qRow, int n, int N, ref T g, int at)
+    {
+        T acc = Vector.Sum(sum);
+        for (int t = n; t < N; t++) acc = T.FusedMultiplyAdd(Unsafe.Add(ref pRow, t), Unsafe.Add(ref qRow, t), acc);
+        Unsafe.Add(ref g, at) += acc;
     }
 
     /// <inheritdoc />
@@ -251,7 +268,15 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         Vector<T> product = Vector<T>.One;
         int block = Math.Max(1, (int)(60 / Math.Log2(Math.Max(2, C)))), inBlock = 0;
         int n = 0;
-        for (; n + V <= N; n += V)
+        // Up to four classes: a version specialized for C keeps every per-class vector in a register.
+        switch (C)
+        {
+            case 1: (n, lossV, hitsV) = SoftmaxColumns<One>(ref s, lds, ref y, ldy, N, scaleV, ref d, ldd, block); break;
+            case 2: (n, lossV, hitsV) = SoftmaxColumns<Two>(ref s, lds, ref y, ldy, N, scaleV, ref d, ldd, block); break;
+            case 3: (n, lossV, hitsV) = SoftmaxColumns<Three>(ref s, lds, ref y, ldy, N, scaleV, ref d, ldd, block); break;
+            case 4: (n, lossV, hitsV) = SoftmaxColumns<Four>(ref s, lds, ref y, ldy, N, scaleV, ref d, ldd, block); break;
+        }
+        for (; C > 4 && n + V <= N; n += V)
         {
             Vector<T> m = Load(ref s, n);
             for (int k = 1; k < C; k++) m = Vector.MaxNative(m, Load(ref s, k * lds + n));
@@ -314,6 +339,63 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
             if (y.At(argmax * ldy + n) == T.One) correct++;
         }
         return (loss, correct);
+    }
+
+    // The vector part of SoftmaxCrossEntropy for C = TC.Count ≤ 4 classes, the same steps as its general
+    // loop: m, e_k = exp(s_k − m), σ = Σ e_k, dS_k = (e_k/σ − y_k)·scale, ℓ = m − Σ y_k s_k + ln σ (with
+    // ln σ taken from a running product, logged every `block` columns), and the first-maximum hit test.
+    // Every per-class vector is a plain local (no ref, no helper taking refs), so all stay in registers.
+    // Returns the first column it did not handle, and the loss and hit accumulators.
+    private static (int N, Vector<T> Loss, Vector<T> Hits) SoftmaxColumns<TC>(ref T s, int lds, ref T y, int ldy, int N, Vector<T> scale,
+        ref T d, int ldd, int block) where TC : struct, IBlock
+    {
+        int V = Vector<T>.Count, n = 0, inBlock = 0;
+        Vector<T> product = Vector<T>.One, one = Vector<T>.One, lossV = default, hitsV = default;
+        for (; n + V <= N; n += V)
+        {
+            Vector<T> s0 = Load(ref s, n);
+            Vector<T> s1 = TC.Count > 1 ? Load(ref s, lds + n) : default;
+            Vector<T> s2 = TC.Count > 2 ? Load(ref s, 2 * lds + n) : default;
+            Vector<T> s3 = TC.Count > 3 ? Load(ref s, 3 * lds + n) : default;
+            Vector<T> m = s0;
+            if (TC.Count > 1) m = Vector.MaxNative(m, s1);
+            if (TC.Count > 2) m = Vector.MaxNative(m, s2);
+            if (TC.Count > 3) m = Vector.MaxNative(m, s3);
+            Vector<T> y0 = Load(ref y, n);
+            Vector<T> y1 = TC.Count > 1 ? Load(ref y, ldy + n) : default;
+            Vector<T> y2 = TC.Count > 2 ? Load(ref y, 2 * ldy + n) : default;
+            Vector<T> y3 = TC.Count > 3 ? Load(ref y, 3 * ldy + n) : default;
+            Vector<T> e0 = VectorMath.ExpNonPositive(s0 - m);
+            Vector<T> e1 = TC.Count > 1 ? VectorMath.ExpNonPositive(s1 - m) : default;
+            Vector<T> e2 = TC.Count > 2 ? VectorMath.ExpNonPositive(s2 - m) : default;
+            Vector<T> e3 = TC.Count > 3 ? VectorMath.ExpNonPositive(s3 - m) : default;
+            Vector<T> sum = e0 + e1 + e2 + e3; // the unused classes add zero vectors
+            // ℓ contribution without ln σ: Σ_k y_k (m − s_k).
+            lossV = Fma(y0, m - s0, lossV);
+            if (TC.Count > 1) lossV = Fma(y1, m - s1, lossV);
+            if (TC.Count > 2) lossV = Fma(y2, m - s2, lossV);
+            if (TC.Count > 3) lossV = Fma(y3, m - s3, lossV);
+            // The predicted class is the first k with s_k = m; a hit when its y_k is 1.
+            Vector<T> found = Vector.Equals(s0, m), hit = found & y0;
+            if (TC.Count > 1) { Vector<T> isMax = Vector.AndNot(Vector.Equals(s1, m), found); hit |= isMax & y1; found |= isMax; }
+            if (TC.Count > 2) { Vector<T> isMax = Vector.AndNot(Vector.Equals(s2, m), found); hit |= isMax & y2; found |= isMax; }
+            if (TC.Count > 3) { Vector<T> isMax = Vector.AndNot(Vector.Equals(s3, m), found); hit |= isMax & y3; }
+            hitsV += Vector.ConditionalSelect(Vector.Equals(hit, one), one, Vector<T>.Zero);
+            Vector<T> inv = one / sum;
+            Store((e0 * inv - y0) * scale, ref d, n);
+            if (TC.Count > 1) Store((e1 * inv - y1) * scale, ref d, ldd + n);
+            if (TC.Count > 2) Store((e2 * inv - y2) * scale, ref d, 2 * ldd + n);
+            if (TC.Count > 3) Store((e3 * inv - y3) * scale, ref d, 3 * ldd + n);
+            product *= sum;
+            if (++inBlock == block)
+            {
+                lossV += Log(product);
+                product = one;
+                inBlock = 0;
+            }
+        }
+        if (inBlock > 0) lossV += Log(product);
+        return (n, lossV, hitsV);
     }
 
     /// <inheritdoc />
