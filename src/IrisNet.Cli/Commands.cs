@@ -33,17 +33,8 @@ public static class EvaluateCommand
                 w.WriteNumber("rows", e.Count);
                 w.WriteNumber("loss", e.Loss);
                 w.WriteNumber("accuracy", e.Accuracy);
-                w.WriteStartArray("classes");
-                foreach (string c in e.ClassNames) w.WriteStringValue(c);
-                w.WriteEndArray();
-                w.WriteStartArray("confusion");
-                foreach (int[] row in e.Confusion)
-                {
-                    w.WriteStartArray();
-                    foreach (int v in row) w.WriteNumberValue(v);
-                    w.WriteEndArray();
-                }
-                w.WriteEndArray();
+                JsonOut.Strings(w, "classes", e.ClassNames);
+                JsonOut.Counts(w, "confusion", e.Confusion);
                 w.WriteEndObject();
                 w.Flush();
                 stream.WriteByte((byte)'\n');
@@ -134,9 +125,7 @@ public static class PredictCommand
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
-            w.WriteStartArray("classes");
-            foreach (string c in m.ClassNames) w.WriteStringValue(c);
-            w.WriteEndArray();
+            JsonOut.Strings(w, "classes", m.ClassNames);
             w.WriteStartArray("predictions");
             for (int n = 0; n < rows.Length; n++)
             {

@@ -170,31 +170,15 @@ public static class ExplainCommand
             w.WriteString("symbol", q.Symbol);
             w.WriteNumber("rows", q.Rows);
             w.WriteNumber("cols", q.Cols);
-            w.WriteStartArray("row_labels");
-            foreach (string l in q.RowLabels) w.WriteStringValue(l);
-            w.WriteEndArray();
-            w.WriteStartArray("col_labels");
-            foreach (string l in q.ColLabels) w.WriteStringValue(l);
-            w.WriteEndArray();
-            Rows(w, "value", q.Value, q.Rows, q.Cols);
+            JsonOut.Strings(w, "row_labels", q.RowLabels);
+            JsonOut.Strings(w, "col_labels", q.ColLabels);
+            JsonOut.Matrix(w, "value", q.Value, q.Rows, q.Cols);
             if (q.Numeric is not null)
             {
-                Rows(w, other!, q.Numeric, q.Rows, q.Cols);
+                JsonOut.Matrix(w, other!, q.Numeric, q.Rows, q.Cols);
                 w.WriteNumber("max_abs_difference", q.MaxAbsDifference);
             }
             w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
-
-    private static void Rows(Utf8JsonWriter w, string name, double[] values, int rows, int cols)
-    {
-        w.WriteStartArray(name);
-        for (int r = 0; r < rows; r++)
-        {
-            w.WriteStartArray();
-            for (int c = 0; c < cols; c++) w.WriteNumberValue(values[r * cols + c]);
-            w.WriteEndArray();
         }
         w.WriteEndArray();
     }

@@ -139,12 +139,8 @@ public sealed class RunDirectory
             w.WriteNumber("test_rows", s.TestRows);
             w.WriteString("label", s.LabelName);
             w.WriteEndObject();
-            w.WriteStartArray("features");
-            foreach (string f in s.FeatureNames) w.WriteStringValue(f);
-            w.WriteEndArray();
-            w.WriteStartArray("classes");
-            foreach (string c in s.ClassNames) w.WriteStringValue(c);
-            w.WriteEndArray();
+            JsonOut.Strings(w, "features", s.FeatureNames);
+            JsonOut.Strings(w, "classes", s.ClassNames);
             if (s.Train is not null)
             {
                 w.WriteStartObject("final");
@@ -168,14 +164,7 @@ public sealed class RunDirectory
         w.WriteNumber("rows", e.Count);
         w.WriteNumber("loss", e.Loss);
         w.WriteNumber("accuracy", e.Accuracy);
-        w.WriteStartArray("confusion");
-        foreach (int[] row in e.Confusion)
-        {
-            w.WriteStartArray();
-            foreach (int v in row) w.WriteNumberValue(v);
-            w.WriteEndArray();
-        }
-        w.WriteEndArray();
+        JsonOut.Counts(w, "confusion", e.Confusion);
         w.WriteStartObject("per_class");
         for (int k = 0; k < e.ClassNames.Count; k++)
         {

@@ -164,6 +164,10 @@ public sealed partial class CliTests : IDisposable
         Cli.Result narrow = Cli.Run(_dir, "predict", "--model", model, "--data", P("narrow.csv"));
         Assert.Equal(2, narrow.ExitCode);
         Assert.Contains("'petal_width'", narrow.Stderr, StringComparison.Ordinal);
+        File.WriteAllText(P("narrow-labelled.csv"), "sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n");
+        Cli.Result narrowEvaluate = Cli.Run(_dir, "evaluate", "--model", model, "--data", P("narrow-labelled.csv"));
+        Assert.Equal(2, narrowEvaluate.ExitCode);
+        Assert.Contains("expects 4 features", narrowEvaluate.Stderr, StringComparison.Ordinal);
 
         File.WriteAllText(P("unknown.csv"), "sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n6,3,5,2,rosa\n");
         Cli.Result unknown = Cli.Run(_dir, "evaluate", "--model", model, "--data", P("unknown.csv"));
