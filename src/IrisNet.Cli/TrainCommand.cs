@@ -110,7 +110,7 @@ public sealed class ProgressView(int epochs, bool quiet, bool verbose)
                     // Redraw at most ten times a second: an Iris epoch takes microseconds.
                     if (m.Epoch != epochs && clock.ElapsedMilliseconds - last < 100) return;
                     last = clock.ElapsedMilliseconds;
-                    task.Description = Line(m, epochs, withTime: false);
+                    task.Description = Line(m, epochs);
                     task.Value = m.Epoch;
                 });
             });
@@ -124,15 +124,14 @@ public sealed class ProgressView(int epochs, bool quiet, bool verbose)
         return m =>
         {
             if (m.Epoch == 1 || m.Epoch % every == 0 || m.Epoch == epochs)
-                Console.WriteLine(Line(m, epochs, withTime: true) + $"  elapsed {clock.Elapsed.TotalSeconds:F1}s");
+                Console.WriteLine(Line(m, epochs) + $"  elapsed {clock.Elapsed.TotalSeconds:F1}s");
         };
     }
 
-    public static string Line(EpochMetrics m, int epochs, bool withTime)
+    public static string Line(EpochMetrics m, int epochs)
     {
         string s = $"epoch {m.Epoch}/{epochs}  loss {Format.F(m.TrainLoss, 6)}  acc {Format.F(m.TrainAccuracy)}";
         if (m.TestLoss is double tl) s += $"  test_loss {Format.F(tl, 6)}  test_acc {Format.F(m.TestAccuracy!.Value)}";
-        _ = withTime;
         return s;
     }
 }

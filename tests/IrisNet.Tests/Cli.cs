@@ -10,8 +10,6 @@ internal static class Cli
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, null, args);
-
     public static Process Start(string workingDirectory, string[] args)
     {
         Assert.True(File.Exists(Repo.CliPath), $"the CLI is not built at {Repo.CliPath}");
@@ -29,10 +27,9 @@ internal static class Cli
         return Process.Start(info)!;
     }
 
-    public static Result Run(string workingDirectory, IDictionary<string, string>? env, params string[] args)
+    public static Result Run(string workingDirectory, params string[] args)
     {
         using Process p = Start(workingDirectory, args);
-        _ = env;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();
         Task<string> stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
