@@ -141,8 +141,8 @@ public static class Report
 {
     public static void Final(TrainingResult r, RunDirectory run, string status)
     {
-        AnsiConsole.WriteLine($"Run {status}: {r.EpochsRun} epochs, training loop {Format.F(r.TrainSeconds, 3)} s ({Format.F(r.MicrosecondsPerEpoch, 1)} µs per epoch).");
-        var metrics = new Table().Title("Final metrics (weights after the last update)");
+        AnsiConsole.WriteLine($"Run {status}: {r.EpochsRun} epochs, training loop {Format.F(r.TrainSeconds, 3)} s ({Format.F(r.MicrosecondsPerEpoch, 1)} µs per epoch). Final metrics use the weights after the last update.");
+        var metrics = new Table().Title("Final metrics");
         metrics.AddColumns("set", "rows", "loss", "accuracy");
         metrics.AddRow("train", r.FinalTrain.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.F(r.FinalTrain.Loss, 6), Format.F(r.FinalTrain.Accuracy));
         if (r.FinalTest is Evaluation t)
