@@ -6,7 +6,9 @@ namespace IrisNet.Bench;
 
 /// <summary>
 /// Each kernel of one Iris-sized training step (N = 120 samples, D = 4, H = 16, C = 3), vector
-/// against its scalar twin, with the shapes it has in the epoch.
+/// against its scalar twin, with the shapes it has in the epoch. <c>FusedSweep</c> is the vector
+/// path's whole forward and backward pass for one chunk (what the separate kernels above add up to,
+/// softmax included; the final lane reduction and the update are not in it).
 /// </summary>
 [MemoryDiagnoser]
 [GenericTypeArguments(typeof(double))]
@@ -14,7 +16,7 @@ namespace IrisNet.Bench;
 public class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int N = 120, D = 4, H = 16, C = 3;
-    private T[] _A = [], _a = [], _B = [], _Bt = [], _b = [], _X = [], _Y = [], _Z = [], _S = [], _dS = [], _dH = [], _gA = [], _gB = [], _g = [], _v = [];
+    private T[] _A = [], _a = [], _B = [], _Bt = [], _b = [], _X = [], _Y = [], _Z = [], _S = [], _dS = [], _dH = [], _gA = [], _gB = [], _g = [], _v = [], _lanes = [], _db = [];
 
     [GlobalSetup]
     public void Setup()
@@ -25,7 +27,10 @@ public class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
         _Y = new T[C * N];
         for (int n = 0; n < N; n++) _Y[rng.Next(C) * N + n] = T.One;
         (_gA, _gB, _g, _v) = (new T[H * D], new T[C * H], R(H * D), new T[H * D]);
+        (_lanes, _db) = (new T[FusedSweep<T>.LaneLength(Shape)], new T[C]);
     }
+
+    private static readonly NetworkShape Shape = new(D, H, C, true, Activation.Identity);
 
     [Benchmark] public void MatMul_Z_Vector() => VectorKernels<T>.MatMul(_A, _a, _X, N, H, D, N, _Z, N);
     [Benchmark] public void MatMul_Z_Scalar() => ScalarKernels<T>.MatMul(_A, _a, _X, N, H, D, N, _Z, N);
@@ -43,6 +48,7 @@ public class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
     [Benchmark] public void RowSums_Scalar() => ScalarKernels<T>.RowSumsAdd(_dH, N, H, N, _a);
     [Benchmark] public void Tanh_Vector() => VectorKernels<T>.ActivationForward(Activation.Tanh, _Z, _dH, N, H, N);
     [Benchmark] public void Relu_Vector() => VectorKernels<T>.ActivationForward(Activation.Relu, _Z, _dH, N, H, N);
+    [Benchmark] public T FusedSweep_Vector() => FusedSweep<T>.Chunk(Shape, _A, _a, _B, _b, _X, _Y, N, N, T.One, _Z, _S, _dS, _dH, N, _lanes, true, _db).LossSum;
     [Benchmark] public void Update_Vector() => VectorKernels<T>.Update(_A, _g, _v, T.CreateChecked(1e-9), T.Zero, T.Zero);
     [Benchmark] public void Update_Scalar() => ScalarKernels<T>.Update(_A, _g, _v, T.CreateChecked(1e-9), T.Zero, T.Zero);
 }

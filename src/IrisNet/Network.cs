@@ -36,6 +36,10 @@ public readonly record struct NetworkShape(int D, int H, int C, bool Bias, Activ
 /// number of partitions that depends on N only. Each partition accumulates its own gradient, and the
 /// partitions are summed in index order, so the result is bit-identical for any thread count.
 /// Every buffer is allocated in the constructor: a training step allocates nothing.
+/// With <see cref="VectorKernels{T}"/>, D ≤ 4, C ≤ 4 and the identity or ReLU activation (Iris),
+/// a chunk's backward pass runs as <see cref="FusedSweep{T}"/>: the same equations in two sweeps
+/// over the chunk instead of nine kernel calls. The scalar kernels always run the separate steps
+/// listed above, which stay the readable reference.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 /// <typeparam name="TK">The kernels: <see cref="VectorKernels{T}"/> or <see cref="ScalarKernels{T}"/>.</typeparam>
@@ -47,7 +51,9 @@ public sealed class Network<T, TK> : IDisposable
     private readonly WorkerPool _pool;
     private readonly Action<int> _runPartition;
     private readonly T[] _Bt;
-    private readonly int _chunk;
+    private readonly T[] _zeroA, _zeroB;
+    private readonly int _chunk, _ldw;
+    private readonly bool _fused;
 
     // The current pass, read by the partition workers.
     private T[] _X = [], _Y = [];
@@ -71,10 +77,15 @@ public sealed class Network<T, TK> : IDisposable
         dA = new T[H * D]; da = new T[a.Length];
         dB = new T[C * H]; db = new T[b.Length];
         _Bt = new T[H * C];
-        _chunk = ChunkSize(H, maxBatch);
+        _zeroA = shape.Bias ? [] : new T[H];
+        _zeroB = shape.Bias ? [] : new T[C];
+        _fused = typeof(TK) == typeof(VectorKernels<T>) && FusedSweep<T>.Supports(shape);
+        _chunk = ChunkSize(H, maxBatch, _fused);
+        // Work buffers are padded to whole vectors, which the fused sweep needs for its last vector.
+        _ldw = (_chunk + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count;
         int maxPartitions = PartitionCount(maxBatch);
         _partitions = new Partition[maxPartitions];
-        for (int p = 0; p < maxPartitions; p++) _partitions[p] = new Partition(shape, _chunk, p == 0 ? this : null);
+        for (int p = 0; p < maxPartitions; p++) _partitions[p] = new Partition(shape, _ldw, _fused, p == 0 ? this : null);
         _pool = new WorkerPool(Math.Min(threads, maxPartitions));
         _runPartition = RunPartition;
     }
@@ -182,12 +193,15 @@ public sealed class Network<T, TK> : IDisposable
     public void Dispose() => _pool.Dispose();
 
     /// <summary>
-    /// Columns per chunk: a power of two such that one H×chunk buffer takes about 128 KiB, between
-    /// 64 and 2048, and never more than the batch. Depends on H, the element size and the batch only.
+    /// Columns per chunk: a power of two between 64 and 2048, never more than the batch, such that
+    /// one H×chunk buffer takes about 512 KiB for the fused sweep (its only H×chunk buffer, Hh, then
+    /// stays in a 1 MiB L2 cache, and a long chunk spreads the per-chunk work over more columns) and
+    /// 128 KiB for the separate kernels (three such buffers: Z, Hh, dHh). Depends on H, the element
+    /// size, the batch and the path only — never on the thread count.
     /// </summary>
-    internal static int ChunkSize(int H, int maxBatch)
+    internal static int ChunkSize(int H, int maxBatch, bool fused)
     {
-        long target = 128 * 1024 / ((long)H * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        long target = (fused ? 512 : 128) * 1024 / ((long)H * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
         int chunk = 64;
         while (chunk * 2L <= target && chunk < 2048) chunk *= 2;
         return Math.Min(chunk, maxBatch);
@@ -215,7 +229,7 @@ public sealed class Network<T, TK> : IDisposable
             KernelArgs.Matrix(Y.Length - offset, C, N, ld, nameof(Y));
         }
         ArgumentOutOfRangeException.ThrowIfGreaterThan(PartitionCount(N), _partitions.Length, nameof(N));
-        if (backward)
+        if (backward && !_fused)
         {
             // Bᵀ (H×C), so that dHh = Bᵀ dS runs through the same MatMul kernel as the forward pass.
             for (int j = 0; j < C; j++)
@@ -252,11 +266,28 @@ public sealed class Network<T, TK> : IDisposable
     private void RunPartition(int p)
     {
         Partition part = _partitions[p];
-        int D = Shape.D, H = Shape.H, C = Shape.C, nc = _chunk;
+        int D = Shape.D, H = Shape.H, C = Shape.C, nc = _chunk, ldw = _ldw;
         long start = (long)_N * p / _partitionCount, end = (long)_N * (p + 1) / _partitionCount;
         if (_backward) part.Clear();
         T loss = T.Zero;
         int correct = 0;
+        if (_backward && _fused)
+        {
+            // The vector hot path: the same equations in two sweeps per chunk (see FusedSweep).
+            ReadOnlySpan<T> a0 = Shape.Bias ? a : _zeroA, b0 = Shape.Bias ? b : _zeroB;
+            for (long c0 = start; c0 < end; c0 += nc)
+            {
+                int n = (int)Math.Min(nc, end - c0);
+                var (l, k) = FusedSweep<T>.Chunk(Shape, A, a0, B, b0, _X.AsSpan(_offset + (int)c0), _Y.AsSpan(_offset + (int)c0), _ld, n, _scale,
+                    part.Z, part.S, part.dS, part.Xpad, ldw, part.Lanes, first: c0 == start, part.db);
+                loss += l;
+                correct += k;
+            }
+            if (end > start) FusedSweep<T>.ReduceLanes(Shape, part.Lanes, part.dA, part.da, part.dB);
+            part.Loss = loss;
+            part.Correct = correct;
+            return;
+        }
         bool identity = Shape.Activation == Activation.Identity;
         T[] Hh = identity ? part.Z : part.Hh;
         for (long c0 = start; c0 < end; c0 += nc)
@@ -264,19 +295,19 @@ public sealed class Network<T, TK> : IDisposable
             int n = (int)Math.Min(nc, end - c0);
             ReadOnlySpan<T> X = _X.AsSpan(_offset + (int)c0);
             ReadOnlySpan<T> Y = _Y.AsSpan(_offset + (int)c0);
-            TK.MatMul(A, a, X, _ld, H, D, n, part.Z, nc);                                      // (1) Z = A X + a
-            if (!identity) TK.ActivationForward(Shape.Activation, part.Z, Hh, nc, H, n);       // (2) Hh = f(Z)
-            TK.MatMul(B, b, Hh, nc, C, H, n, part.S, nc);                                      // (3) S = B Hh + b
-            var (l, k) = TK.SoftmaxCrossEntropy(part.S, nc, Y, _ld, C, n, _scale, part.dS, nc); // (4, 5, 7) Ŷ, ℓ, dS
+            TK.MatMul(A, a, X, _ld, H, D, n, part.Z, ldw);                                      // (1) Z = A X + a
+            if (!identity) TK.ActivationForward(Shape.Activation, part.Z, Hh, ldw, H, n);       // (2) Hh = f(Z)
+            TK.MatMul(B, b, Hh, ldw, C, H, n, part.S, ldw);                                      // (3) S = B Hh + b
+            var (l, k) = TK.SoftmaxCrossEntropy(part.S, ldw, Y, _ld, C, n, _scale, part.dS, ldw); // (4, 5, 7) Ŷ, ℓ, dS
             loss += l;
             correct += k;
             if (!_backward) continue;
-            TK.MatMulTransposedAdd(part.dS, nc, Hh, nc, C, H, n, part.dB);                   // (8) dB += dS Hhᵀ
-            if (Shape.Bias) TK.RowSumsAdd(part.dS, nc, C, n, part.db);                         // (12) db += Σ_n dS
-            TK.MatMul(_Bt, [], part.dS, nc, H, C, n, part.dH, nc);                             // (9) dHh = Bᵀ dS
-            TK.ActivationBackward(Shape.Activation, Hh, nc, H, n, part.dH);                    // (10, 13) dZ = dHh ⊙ f′
-            TK.MatMulTransposedAdd(part.dH, nc, X, _ld, H, D, n, part.dA);                   // (11) dA += dZ Xᵀ
-            if (Shape.Bias) TK.RowSumsAdd(part.dH, nc, H, n, part.da);                         // (12) da += Σ_n dZ
+            TK.MatMulTransposedAdd(part.dS, ldw, Hh, ldw, C, H, n, part.dB);                   // (8) dB += dS Hhᵀ
+            if (Shape.Bias) TK.RowSumsAdd(part.dS, ldw, C, n, part.db);                         // (12) db += Σ_n dS
+            TK.MatMul(_Bt, [], part.dS, ldw, H, C, n, part.dH, ldw);                             // (9) dHh = Bᵀ dS
+            TK.ActivationBackward(Shape.Activation, Hh, ldw, H, n, part.dH);                    // (10, 13) dZ = dHh ⊙ f′
+            TK.MatMulTransposedAdd(part.dH, ldw, X, _ld, H, D, n, part.dA);                   // (11) dA += dZ Xᵀ
+            if (Shape.Bias) TK.RowSumsAdd(part.dH, ldw, H, n, part.da);                         // (12) da += Σ_n dZ
         }
         part.Loss = loss;
         part.Correct = correct;
@@ -284,8 +315,10 @@ public sealed class Network<T, TK> : IDisposable
 
     private sealed class Partition
     {
-        public Partition(NetworkShape s, int chunk, Network<T, TK>? owner)
+        public Partition(NetworkShape s, int chunk, bool fused, Network<T, TK>? owner)
         {
+            Xpad = fused ? new T[s.D * chunk] : [];
+            Lanes = fused ? new T[FusedSweep<T>.LaneLength(s)] : [];
             Z = new T[s.H * chunk];
             Hh = s.Activation == Activation.Identity ? [] : new T[s.H * chunk];
             dH = new T[s.H * chunk];
@@ -303,6 +336,8 @@ public sealed class Network<T, TK> : IDisposable
         public T[] dH { get; }
         public T[] S { get; }
         public T[] dS { get; }
+        public T[] Xpad { get; }
+        public T[] Lanes { get; }
         public T[] dA { get; }
         public T[] da { get; }
         public T[] dB { get; }

@@ -29,13 +29,15 @@ public class DeterminismTests
     }
 
     [Theory]
-    [InlineData(Precision.Float64)]
-    [InlineData(Precision.Float32)]
-    public void Results_do_not_depend_on_the_thread_count(Precision precision)
+    [InlineData(Precision.Float64, Activation.Tanh)]
+    [InlineData(Precision.Float32, Activation.Tanh)]
+    [InlineData(Precision.Float64, Activation.Identity)] // the fused sweep
+    [InlineData(Precision.Float32, Activation.Relu)]     // the fused sweep
+    public void Results_do_not_depend_on_the_thread_count(Precision precision, Activation f)
     {
         // 20,000 rows: above the size at which the pass is split into partitions.
         Dataset data = RandomData.Make(20_000, 4, 3, seed: 12);
-        var options = new TrainingOptions { Epochs = 3, Hidden = 24, TestFraction = 0, Precision = precision, Activation = Activation.Tanh };
+        var options = new TrainingOptions { Epochs = 3, Hidden = 24, TestFraction = 0, Precision = precision, Activation = f };
         TrainingResult one = Trainer.Train(data, null, options with { Threads = 1 });
         TrainingResult two = Trainer.Train(data, null, options with { Threads = 2 });
         TrainingResult three = Trainer.Train(data, null, options with { Threads = 3 });

@@ -344,32 +344,52 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
     // The vector part of SoftmaxCrossEntropy for C = TC.Count ≤ 4 classes, the same steps as its general
     // loop: m, e_k = exp(s_k − m), σ = Σ e_k, dS_k = (e_k/σ − y_k)·scale, ℓ = m − Σ y_k s_k + ln σ (with
     // ln σ taken from a running product, logged every `block` columns), and the first-maximum hit test.
-    // Every per-class vector is a plain local (no ref, no helper taking refs), so all stay in registers.
     // Returns the first column it did not handle, and the loss and hit accumulators.
     private static (int N, Vector<T> Loss, Vector<T> Hits) SoftmaxColumns<TC>(ref T s, int lds, ref T y, int ldy, int N, Vector<T> scale,
         ref T d, int ldd, int block) where TC : struct, IBlock
     {
-        int V = Vector<T>.Count, n = 0, inBlock = 0;
-        Vector<T> product = Vector<T>.One, one = Vector<T>.One, lossV = default, hitsV = default;
-        for (; n + V <= N; n += V)
+        int V = Vector<T>.Count, n = 0;
+        Vector<T> lossV = default, hitsV = default;
+        while (n + V <= N)
         {
-            Vector<T> s0 = Load(ref s, n);
-            Vector<T> s1 = TC.Count > 1 ? Load(ref s, lds + n) : default;
-            Vector<T> s2 = TC.Count > 2 ? Load(ref s, 2 * lds + n) : default;
-            Vector<T> s3 = TC.Count > 3 ? Load(ref s, 3 * lds + n) : default;
+            int end = n + Math.Min(block, (N - n) / V) * V;
+            (Vector<T> product, lossV, hitsV) = SoftmaxBlock<TC>(ref s, lds, ref y, ldy, n, end, scale, ref d, ldd, lossV, hitsV);
+            lossV += Log(product);
+            n = end;
+        }
+        return (n, lossV, hitsV);
+    }
+
+    // Columns n .. end−1 (whole vectors) of SoftmaxColumns, returning Π σ and the updated accumulators,
+    // in three passes over the block: (1) m, the hit test, Σ_k y_k (m − s_k), and s_k − m parked in dS;
+    // (2) exp of each dS row in place, one exponential per loop iteration; (3) σ, Π σ and dS. With three
+    // or four exponentials in one loop body the JIT runs out of the sixteen vector registers and spills
+    // and re-broadcasts the polynomial's constants every column; one per loop keeps them in registers.
+    // No call inside (the log is the caller's); every per-class vector is a plain local.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (Vector<T> Product, Vector<T> Loss, Vector<T> Hits) SoftmaxBlock<TC>(ref T s, int lds, ref T y, int ldy, int n, int end,
+        Vector<T> scale, ref T d, int ldd, Vector<T> lossV, Vector<T> hitsV) where TC : struct, IBlock
+    {
+        int V = Vector<T>.Count;
+        Vector<T> product = Vector<T>.One, one = Vector<T>.One;
+        for (int i = n; i < end; i += V)
+        {
+            Vector<T> s0 = Load(ref s, i);
+            Vector<T> s1 = TC.Count > 1 ? Load(ref s, lds + i) : default;
+            Vector<T> s2 = TC.Count > 2 ? Load(ref s, 2 * lds + i) : default;
+            Vector<T> s3 = TC.Count > 3 ? Load(ref s, 3 * lds + i) : default;
             Vector<T> m = s0;
             if (TC.Count > 1) m = Vector.MaxNative(m, s1);
             if (TC.Count > 2) m = Vector.MaxNative(m, s2);
             if (TC.Count > 3) m = Vector.MaxNative(m, s3);
-            Vector<T> y0 = Load(ref y, n);
-            Vector<T> y1 = TC.Count > 1 ? Load(ref y, ldy + n) : default;
-            Vector<T> y2 = TC.Count > 2 ? Load(ref y, 2 * ldy + n) : default;
-            Vector<T> y3 = TC.Count > 3 ? Load(ref y, 3 * ldy + n) : default;
-            Vector<T> e0 = VectorMath.ExpNonPositive(s0 - m);
-            Vector<T> e1 = TC.Count > 1 ? VectorMath.ExpNonPositive(s1 - m) : default;
-            Vector<T> e2 = TC.Count > 2 ? VectorMath.ExpNonPositive(s2 - m) : default;
-            Vector<T> e3 = TC.Count > 3 ? VectorMath.ExpNonPositive(s3 - m) : default;
-            Vector<T> sum = e0 + e1 + e2 + e3; // the unused classes add zero vectors
+            Vector<T> y0 = Load(ref y, i);
+            Vector<T> y1 = TC.Count > 1 ? Load(ref y, ldy + i) : default;
+            Vector<T> y2 = TC.Count > 2 ? Load(ref y, 2 * ldy + i) : default;
+            Vector<T> y3 = TC.Count > 3 ? Load(ref y, 3 * ldy + i) : default;
+            Store(s0 - m, ref d, i);
+            if (TC.Count > 1) Store(s1 - m, ref d, ldd + i);
+            if (TC.Count > 2) Store(s2 - m, ref d, 2 * ldd + i);
+            if (TC.Count > 3) Store(s3 - m, ref d, 3 * ldd + i);
             // ℓ contribution without ln σ: Σ_k y_k (m − s_k).
             lossV = Fma(y0, m - s0, lossV);
             if (TC.Count > 1) lossV = Fma(y1, m - s1, lossV);
@@ -381,21 +401,31 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
             if (TC.Count > 2) { Vector<T> isMax = Vector.AndNot(Vector.Equals(s2, m), found); hit |= isMax & y2; found |= isMax; }
             if (TC.Count > 3) { Vector<T> isMax = Vector.AndNot(Vector.Equals(s3, m), found); hit |= isMax & y3; }
             hitsV += Vector.ConditionalSelect(Vector.Equals(hit, one), one, Vector<T>.Zero);
-            Vector<T> inv = one / sum;
-            Store((e0 * inv - y0) * scale, ref d, n);
-            if (TC.Count > 1) Store((e1 * inv - y1) * scale, ref d, ldd + n);
-            if (TC.Count > 2) Store((e2 * inv - y2) * scale, ref d, 2 * ldd + n);
-            if (TC.Count > 3) Store((e3 * inv - y3) * scale, ref d, 3 * ldd + n);
-            product *= sum;
-            if (++inBlock == block)
-            {
-                lossV += Log(product);
-                product = one;
-                inBlock = 0;
-            }
         }
-        if (inBlock > 0) lossV += Log(product);
-        return (n, lossV, hitsV);
+        for (int k = 0; k < TC.Count; k++) ExpInPlace(ref Unsafe.Add(ref d, k * ldd + n), end - n);
+        for (int i = n; i < end; i += V)
+        {
+            Vector<T> e0 = Load(ref d, i);
+            Vector<T> e1 = TC.Count > 1 ? Load(ref d, ldd + i) : default;
+            Vector<T> e2 = TC.Count > 2 ? Load(ref d, 2 * ldd + i) : default;
+            Vector<T> e3 = TC.Count > 3 ? Load(ref d, 3 * ldd + i) : default;
+            Vector<T> sum = e0 + e1 + e2 + e3; // the unused classes add zero vectors
+            Vector<T> inv = one / sum;
+            Store((e0 * inv - Load(ref y, i)) * scale, ref d, i);
+            if (TC.Count > 1) Store((e1 * inv - Load(ref y, ldy + i)) * scale, ref d, ldd + i);
+            if (TC.Count > 2) Store((e2 * inv - Load(ref y, 2 * ldy + i)) * scale, ref d, 2 * ldd + i);
+            if (TC.Count > 3) Store((e3 * inv - Load(ref y, 3 * ldy + i)) * scale, ref d, 3 * ldd + i);
+            product *= sum;
+        }
+        return (product, lossV, hitsV);
+    }
+
+    // p[i] = exp(p[i]) for i < count (a multiple of the vector width), arguments never positive.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ExpInPlace(ref T p, int count)
+    {
+        nuint V = (nuint)Vector<T>.Count, end = (nuint)count;
+        for (nuint i = 0; i < end; i += V) VectorMath.ExpNonPositive(Vector.LoadUnsafe(ref p, i)).StoreUnsafe(ref p, i);
     }
 
     /// <inheritdoc />

@@ -1,0 +1,375 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace IrisNet.Kernels;
+
+/// <summary>
+/// The forward and backward pass over one chunk of columns in two sweeps instead of nine kernel
+/// calls: the vector hot path for D ≤ 4 inputs, C ≤ 4 classes and the identity or ReLU activation
+/// (Iris is D = 4, C = 3). It computes exactly the products of <see cref="Network{T, TK}"/>'s separate
+/// kernels, (1)–(14) of docs/derivation.md, in a different order.
+/// <code>
+/// sweep 1, samples outer, hidden units inner     sweep 2, hidden units outer, samples inner
+///  for a pair of sample vectors (x, s in regs):   for each hidden unit j (its gradient sums in regs):
+///   for j: z_j = a_j + Σ_d A_jd x_d      (1)       for each sample vector:
+///          h_j = f(z_j), kept in Hh      (2)         dh_j = Σ_c B_cj dS_c             (9)
+///          s_c += B_cj h_j               (3)         dB_cj += dS_c h_j                (8)
+///  then, per chunk: softmax and dS       (4,5,7)      dz_j = dh_j ⊙ f′(z_j)           (10, 13)
+///                                                     dA_jd += dz_j x_d, da_j += dz_j (11, 12)
+/// </code>
+/// Nothing H×N is read back more than once: Hh is written once in sweep 1 and read once in sweep 2;
+/// Z, dHh and dZ never exist as arrays. Each multiply-add the FLOP count 2·N·H·(2D + 3C) counts is
+/// done once, and every vector loaded feeds several of them (sweep 1: one weight broadcast feeds two
+/// sample vectors; sweep 2: one h_j and the C vectors dS feed 2C + D + 1 operations).
+/// </summary>
+/// <remarks>
+/// The gradient sums of sweep 2 are kept per vector lane in <c>lanes</c> (one vector per gradient
+/// entry) across all chunks of a partition, and reduced to scalars once, by
+/// <see cref="ReduceLanes"/>: a horizontal sum per entry per chunk would cost as much as the work
+/// of a short chunk. The first chunk of a pass starts the sums at zero, so the buffer is never cleared. The forward values z and s are bit-identical to the separate kernels' (same
+/// fused multiply-adds in the same order); the gradient sums differ only in summation order.
+/// A chunk whose column count is not a multiple of the vector width is copied into a zero-padded
+/// block first; the padded columns get dS = 0, so they add nothing to any gradient.
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>True when the fused sweep handles the shape (D ≤ 4, C ≤ 4, identity or ReLU).</summary>
+    public static bool Supports(NetworkShape shape) =>
+        shape.D is >= 1 and <= 4 && shape.C is >= 1 and <= 4 && shape.Activation is Activation.Identity or Activation.Relu;
+
+    /// <summary>Elements of the per-lane gradient buffer: one vector for each entry of dA, dB and da.</summary>
+    public static int LaneLength(NetworkShape shape) => shape.H * (shape.D + shape.C + 1) * Vector<T>.Count;
+
+    /// <summary>
+    /// One chunk of n columns: forward pass, loss and dS into the work buffers, gradient sums added
+    /// into <paramref name="lanes"/> (or written there, for the <paramref name="first"/> chunk of a
+    /// pass, whatever the buffer held) and Σ_n dS into <paramref name="db"/> (when it is not empty).
+    /// Work buffers: Hh (H rows), S and dS (C rows), Xpad (D rows), all with leading dimension
+    /// <paramref name="ldw"/> ≥ n rounded up to the vector width. <paramref name="a"/> and
+    /// <paramref name="b"/> must hold H and C entries (zeros for a network without biases).
+    /// </summary>
+    public static (T LossSum, int Correct) Chunk(NetworkShape shape, ReadOnlySpan<T> A, ReadOnlySpan<T> a, ReadOnlySpan<T> B, ReadOnlySpan<T> b,
+        ReadOnlySpan<T> X, ReadOnlySpan<T> Y, int ld, int n, T scale,
+        Span<T> Hh, Span<T> S, Span<T> dS, Span<T> Xpad, int ldw, Span<T> lanes, bool first, Span<T> db)
+    {
+        int D = shape.D, H = shape.H, C = shape.C, V = Vector<T>.Count;
+        int vectors = (n + V - 1) / V;
+        if (n == 0) return (T.Zero, 0);
+        if (!Supports(shape)) throw new ArgumentException("The fused sweep needs D ≤ 4, C ≤ 4 and the identity or ReLU activation.", nameof(shape));
+        KernelArgs.Vector(A.Length, H * D, nameof(A));
+        KernelArgs.Vector(a.Length, H, nameof(a));
+        KernelArgs.Vector(B.Length, C * H, nameof(B));
+        KernelArgs.Vector(b.Length, C, nameof(b));
+        KernelArgs.Matrix(X.Length, D, n, ld, nameof(X));
+        KernelArgs.Matrix(Y.Length, C, n, ld, nameof(Y));
+        if (ldw < vectors * V) throw new ArgumentOutOfRangeException(nameof(ldw), $"The work buffers' leading dimension must be at least {vectors * V}.");
+        KernelArgs.Matrix(Hh.Length, H, vectors * V, ldw, nameof(Hh));
+        KernelArgs.Matrix(S.Length, C, vectors * V, ldw, nameof(S));
+        KernelArgs.Matrix(dS.Length, C, vectors * V, ldw, nameof(dS));
+        KernelArgs.Vector(lanes.Length, LaneLength(shape), nameof(lanes));
+
+        // Columns that do not fill the last vector: sweep a zero-padded copy of X instead.
+        ReadOnlySpan<T> Xs = X;
+        int ldx = ld;
+        if (n % V != 0)
+        {
+            KernelArgs.Matrix(Xpad.Length, D, vectors * V, ldw, nameof(Xpad));
+            for (int d = 0; d < D; d++)
+            {
+                X.Slice(d * ld, n).CopyTo(Xpad.Slice(d * ldw, n));
+                Xpad.Slice(d * ldw + n, vectors * V - n).Clear();
+            }
+            Xs = Xpad;
+            ldx = ldw;
+        }
+
+        ref T x = ref MemoryMarshal.GetReference(Xs);
+        ref T h = ref MemoryMarshal.GetReference(Hh);
+        ref T s = ref MemoryMarshal.GetReference(S);
+        ref T d0 = ref MemoryMarshal.GetReference(dS);
+        ref T w = ref MemoryMarshal.GetReference(A);
+        ref T bias = ref MemoryMarshal.GetReference(a);
+        ref T wB = ref MemoryMarshal.GetReference(B);
+        ref T biasB = ref MemoryMarshal.GetReference(b);
+        ref T l = ref MemoryMarshal.GetReference(lanes);
+        bool relu = shape.Activation == Activation.Relu;
+        var sweep = new Sweep(H, ldx, ldw, vectors, first);
+
+        Dispatch(D, C, relu, Part.Forward, sweep, ref w, ref bias, ref wB, ref biasB, ref x, ref h, ref s, ref d0, ref l);
+        // (4, 5, 7) on the n real columns; the padded columns of dS are then zeroed.
+        var (loss, correct) = VectorKernels<T>.SoftmaxCrossEntropy(S, ldw, Y, ld, C, n, scale, dS, ldw);
+        for (int c = 0; c < C; c++) dS.Slice(c * ldw + n, vectors * V - n).Clear();
+        if (!db.IsEmpty) VectorKernels<T>.RowSumsAdd(dS, ldw, C, n, db);                       // (12) db += Σ_n dS
+        Dispatch(D, C, relu, Part.Backward, sweep, ref w, ref bias, ref wB, ref biasB, ref x, ref h, ref s, ref d0, ref l);
+        return (loss, correct);
+    }
+
+    /// <summary>
+    /// Adds the per-lane sums to the gradient: dA[j, d], dB[c, j] and (when not empty) da[j] each
+    /// get the sum of their vector's lanes. Overwrites <paramref name="lanes"/> (its first entries
+    /// end up holding the sums), so the next pass must start with a <c>first</c> chunk.
+    /// </summary>
+    public static void ReduceLanes(NetworkShape shape, Span<T> lanes, Span<T> dA, Span<T> da, Span<T> dB)
+    {
+        int D = shape.D, H = shape.H, C = shape.C;
+        KernelArgs.Vector(lanes.Length, LaneLength(shape), nameof(lanes));
+        KernelArgs.Vector(dA.Length, H * D, nameof(dA));
+        KernelArgs.Vector(dB.Length, C * H, nameof(dB));
+        if (!da.IsEmpty) KernelArgs.Vector(da.Length, H, nameof(da));
+        SumLanes(lanes, H * (D + C + 1));
+        int at = 0;
+        for (int j = 0; j < H; j++)
+        {
+            for (int d = 0; d < D; d++) dA[j * D + d] += lanes[at++];
+            for (int c = 0; c < C; c++) dB[c * H + j] += lanes[at++];
+            if (!da.IsEmpty) da[j] += lanes[at];
+            at++;
+        }
+    }
+
+    // lanes[e] = Σ_l lanes[e·V + l] for e < count, in place (entry e is read before anything at or
+    // after e·V is written). With AVX, V vectors at a time: horizontal adds and a swap of 128-bit
+    // halves transpose-and-sum them into one vector of V sums, instead of V separate reductions.
+    private static void SumLanes(Span<T> lanes, int count)
+    {
+        int V = Vector<T>.Count, e = 0;
+        ref T l = ref MemoryMarshal.GetReference(lanes);
+        if (Avx.IsSupported && Vector<T>.Count * Unsafe.SizeOf<T>() == 32)
+        {
+            for (; e + V <= count; e += V)
+            {
+                ref T g = ref Unsafe.Add(ref l, e * V);
+                if (typeof(T) == typeof(double))
+                {
+                    ref double q = ref Unsafe.As<T, double>(ref g);
+                    Vector256<double> t0 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q), Vector256.LoadUnsafe(ref q, 4));
+                    Vector256<double> t1 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q, 8), Vector256.LoadUnsafe(ref q, 12));
+                    Vector256<double> sum = Avx.Permute2x128(t0, t1, 0x20) + Avx.Permute2x128(t0, t1, 0x31);
+                    sum.StoreUnsafe(ref Unsafe.As<T, double>(ref Unsafe.Add(ref l, e)));
+                }
+                else
+                {
+                    ref float q = ref Unsafe.As<T, float>(ref g);
+                    Vector256<float> t0 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q), Vector256.LoadUnsafe(ref q, 8));
+                    Vector256<float> t1 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q, 16), Vector256.LoadUnsafe(ref q, 24));
+                    Vector256<float> t2 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q, 32), Vector256.LoadUnsafe(ref q, 40));
+                    Vector256<float> t3 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q, 48), Vector256.LoadUnsafe(ref q, 56));
+                    Vector256<float> u0 = Avx.HorizontalAdd(t0, t1), u1 = Avx.HorizontalAdd(t2, t3);
+                    Vector256<float> sum = Avx.Permute2x128(u0, u1, 0x20) + Avx.Permute2x128(u0, u1, 0x31);
+                    sum.StoreUnsafe(ref Unsafe.As<T, float>(ref Unsafe.Add(ref l, e)));
+                }
+            }
+        }
+        for (; e < count; e++) Unsafe.Add(ref l, e) = Vector.Sum(Vector.LoadUnsafe(ref l, (nuint)(e * V)));
+    }
+
+    private enum Part { Forward, Backward }
+
+    private readonly record struct Sweep(int H, int Ldx, int Ldw, int Vectors, bool First);
+
+    // The shape becomes type arguments, so each of the 32 (D, C, f) combinations gets its own machine
+    // code with every per-feature and per-class vector in a register.
+    private static void Dispatch(int D, int C, bool relu, Part part, Sweep sw, ref T A, ref T a, ref T B, ref T b,
+        ref T x, ref T h, ref T s, ref T dS, ref T lanes)
+    {
+        switch (D)
+        {
+            case 1: DispatchC<One>(C, relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
+            case 2: DispatchC<Two>(C, relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
+            case 3: DispatchC<Three>(C, relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
+            default: DispatchC<Four>(C, relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
+        }
+    }
+
+    private static void DispatchC<TD>(int C, bool relu, Part part, Sweep sw, ref T A, ref T a, ref T B, ref T b,
+        ref T x, ref T h, ref T s, ref T dS, ref T lanes) where TD : struct, IBlock
+    {
+        switch (C)
+        {
+            case 1: DispatchF<TD, One>(relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
+            case 2: DispatchF<TD, Two>(relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
+            case 3: DispatchF<TD, Three>(relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
+            default: DispatchF<TD, Four>(relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
+        }
+    }
+
+    private static void DispatchF<TD, TC>(bool relu, Part part, Sweep sw, ref T A, ref T a, ref T B, ref T b,
+        ref T x, ref T h, ref T s, ref T dS, ref T lanes) where TD : struct, IBlock where TC : struct, IBlock
+    {
+        if (part == Part.Forward)
+        {
+            if (relu) Forward<TD, TC, ReluKind>(sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s);
+            else Forward<TD, TC, LinearKind>(sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s);
+        }
+        else
+        {
+            if (relu) Backward<TD, TC, ReluKind>(sw, ref B, ref x, ref h, ref dS, ref lanes);
+            else Backward<TD, TC, LinearKind>(sw, ref B, ref x, ref h, ref dS, ref lanes);
+        }
+    }
+
+    // Sweep 1: Hh = f(A X + a) and S = B Hh + b, two sample vectors at a time. x_d and s_c stay in
+    // registers while j runs over all H hidden units; z_j is summed bias first, then d = 0..D−1, and
+    // s_c bias first, then j = 0..H−1: the order of VectorKernels.MatMul, so both agree bit for bit.
+    // Every row is addressed from its own base reference, so the loops do no index arithmetic.
+    private static void Forward<TD, TC, TF>(Sweep sw, ref T A, ref T a, ref T B, ref T b, ref T x, ref T h, ref T s)
+        where TD : struct, IBlock where TC : struct, IBlock where TF : struct, IActivationKind
+    {
+        int V = Vector<T>.Count, H = sw.H, ldx = sw.Ldx, ldw = sw.Ldw, D = TD.Count;
+        ref T x1 = ref Row(ref x, TD.Count > 1 ? ldx : 0), x2 = ref Row(ref x, TD.Count > 2 ? 2 * ldx : 0), x3 = ref Row(ref x, TD.Count > 3 ? 3 * ldx : 0);
+        ref T s1 = ref Row(ref s, TC.Count > 1 ? ldw : 0), s2 = ref Row(ref s, TC.Count > 2 ? 2 * ldw : 0), s3 = ref Row(ref s, TC.Count > 3 ? 3 * ldw : 0);
+        ref T B1 = ref Row(ref B, TC.Count > 1 ? H : 0), B2 = ref Row(ref B, TC.Count > 2 ? 2 * H : 0), B3 = ref Row(ref B, TC.Count > 3 ? 3 * H : 0);
+        Vector<T> b0 = new(b), b1 = TC.Count > 1 ? new(b.At(1)) : default;
+        Vector<T> b2 = TC.Count > 2 ? new(b.At(2)) : default, b3 = TC.Count > 3 ? new(b.At(3)) : default;
+        nuint v1 = (nuint)V, end = (nuint)(sw.Vectors * V), n = 0;
+        for (; n + 2 * v1 <= end; n += 2 * v1)
+        {
+            Vector<T> x00 = Vector.LoadUnsafe(ref x, n), x01 = Vector.LoadUnsafe(ref x, n + v1);
+            Vector<T> x10 = TD.Count > 1 ? Vector.LoadUnsafe(ref x1, n) : default, x11 = TD.Count > 1 ? Vector.LoadUnsafe(ref x1, n + v1) : default;
+            Vector<T> x20 = TD.Count > 2 ? Vector.LoadUnsafe(ref x2, n) : default, x21 = TD.Count > 2 ? Vector.LoadUnsafe(ref x2, n + v1) : default;
+            Vector<T> x30 = TD.Count > 3 ? Vector.LoadUnsafe(ref x3, n) : default, x31 = TD.Count > 3 ? Vector.LoadUnsafe(ref x3, n + v1) : default;
+            Vector<T> s00 = b0, s01 = b0, s10 = b1, s11 = b1, s20 = b2, s21 = b2, s30 = b3, s31 = b3;
+            ref T hj = ref Unsafe.Add(ref h, n);
+            ref T Aj = ref A;
+            for (nint j = 0; j < H; j++)
+            {
+                Vector<T> aj = new(Unsafe.Add(ref a, j)), wd = new(Aj);
+                Vector<T> z0 = Fma(wd, x00, aj), z1 = Fma(wd, x01, aj);                          // (1)
+                if (TD.Count > 1) { wd = new(Unsafe.Add(ref Aj, 1)); z0 = Fma(wd, x10, z0); z1 = Fma(wd, x11, z1); }
+                if (TD.Count > 2) { wd = new(Unsafe.Add(ref Aj, 2)); z0 = Fma(wd, x20, z0); z1 = Fma(wd, x21, z1); }
+                if (TD.Count > 3) { wd = new(Unsafe.Add(ref Aj, 3)); z0 = Fma(wd, x30, z0); z1 = Fma(wd, x31, z1); }
+                if (TF.Relu) { z0 = Vector.Max(z0, Vector<T>.Zero); z1 = Vector.Max(z1, Vector<T>.Zero); } // (2)
+                z0.StoreUnsafe(ref hj); z1.StoreUnsafe(ref hj, v1);
+                hj = ref Unsafe.Add(ref hj, ldw);
+                Aj = ref Unsafe.Add(ref Aj, D);
+                Vector<T> c = new(Unsafe.Add(ref B, j));                                          // (3)
+                s00 = Fma(c, z0, s00); s01 = Fma(c, z1, s01);
+                if (TC.Count > 1) { c = new(Unsafe.Add(ref B1, j)); s10 = Fma(c, z0, s10); s11 = Fma(c, z1, s11); }
+                if (TC.Count > 2) { c = new(Unsafe.Add(ref B2, j)); s20 = Fma(c, z0, s20); s21 = Fma(c, z1, s21); }
+                if (TC.Count > 3) { c = new(Unsafe.Add(ref B3, j)); s30 = Fma(c, z0, s30); s31 = Fma(c, z1, s31); }
+            }
+            s00.StoreUnsafe(ref s, n); s01.StoreUnsafe(ref s, n + v1);
+            if (TC.Count > 1) { s10.StoreUnsafe(ref s1, n); s11.StoreUnsafe(ref s1, n + v1); }
+            if (TC.Count > 2) { s20.StoreUnsafe(ref s2, n); s21.StoreUnsafe(ref s2, n + v1); }
+            if (TC.Count > 3) { s30.StoreUnsafe(ref s3, n); s31.StoreUnsafe(ref s3, n + v1); }
+        }
+        if (n < end)
+        {
+            Vector<T> x0v = Vector.LoadUnsafe(ref x, n);
+            Vector<T> x1v = TD.Count > 1 ? Vector.LoadUnsafe(ref x1, n) : default;
+            Vector<T> x2v = TD.Count > 2 ? Vector.LoadUnsafe(ref x2, n) : default;
+            Vector<T> x3v = TD.Count > 3 ? Vector.LoadUnsafe(ref x3, n) : default;
+            Vector<T> t0 = b0, t1 = b1, t2 = b2, t3 = b3;
+            ref T hj = ref Unsafe.Add(ref h, n);
+            ref T Aj = ref A;
+            for (nint j = 0; j < H; j++)
+            {
+                Vector<T> z = Fma(new Vector<T>(Aj), x0v, new Vector<T>(Unsafe.Add(ref a, j)));
+                if (TD.Count > 1) z = Fma(new Vector<T>(Unsafe.Add(ref Aj, 1)), x1v, z);
+                if (TD.Count > 2) z = Fma(new Vector<T>(Unsafe.Add(ref Aj, 2)), x2v, z);
+                if (TD.Count > 3) z = Fma(new Vector<T>(Unsafe.Add(ref Aj, 3)), x3v, z);
+                if (TF.Relu) z = Vector.Max(z, Vector<T>.Zero);
+                z.StoreUnsafe(ref hj);
+                hj = ref Unsafe.Add(ref hj, ldw);
+                Aj = ref Unsafe.Add(ref Aj, D);
+                t0 = Fma(new Vector<T>(Unsafe.Add(ref B, j)), z, t0);
+                if (TC.Count > 1) t1 = Fma(new Vector<T>(Unsafe.Add(ref B1, j)), z, t1);
+                if (TC.Count > 2) t2 = Fma(new Vector<T>(Unsafe.Add(ref B2, j)), z, t2);
+                if (TC.Count > 3) t3 = Fma(new Vector<T>(Unsafe.Add(ref B3, j)), z, t3);
+            }
+            t0.StoreUnsafe(ref s, n);
+            if (TC.Count > 1) t1.StoreUnsafe(ref s1, n);
+            if (TC.Count > 2) t2.StoreUnsafe(ref s2, n);
+            if (TC.Count > 3) t3.StoreUnsafe(ref s3, n);
+        }
+    }
+
+    // Sweep 2: for each hidden unit j, one pass over the chunk's sample vectors with its D + C + 1
+    // gradient sums in registers (loaded from and stored back to the lane buffer once per chunk).
+    // dh_j = Σ_c B_cj dS_c is summed over c = 0..C−1 as VectorKernels.MatMul sums Bᵀ dS.
+    private static void Backward<TD, TC, TF>(Sweep sw, ref T B, ref T x, ref T h, ref T dS, ref T lanes)
+        where TD : struct, IBlock where TC : struct, IBlock where TF : struct, IActivationKind
+    {
+        int V = Vector<T>.Count, H = sw.H, ldx = sw.Ldx, ldw = sw.Ldw;
+        int stride = (TD.Count + TC.Count + 1) * V;
+        ref T x1 = ref Row(ref x, TD.Count > 1 ? ldx : 0), x2 = ref Row(ref x, TD.Count > 2 ? 2 * ldx : 0), x3 = ref Row(ref x, TD.Count > 3 ? 3 * ldx : 0);
+        ref T e1r = ref Row(ref dS, TC.Count > 1 ? ldw : 0), e2r = ref Row(ref dS, TC.Count > 2 ? 2 * ldw : 0), e3r = ref Row(ref dS, TC.Count > 3 ? 3 * ldw : 0);
+        nuint v1 = (nuint)V, count = (nuint)(sw.Vectors * V);
+        ref T hj = ref h;
+        ref T L = ref lanes;
+        for (int j = 0; j < H; j++)
+        {
+            ref T LB = ref Unsafe.Add(ref L, TD.Count * V);
+            ref T La = ref Unsafe.Add(ref LB, TC.Count * V);
+            Vector<T> gA0 = default, gA1 = default, gA2 = default, gA3 = default, gB0 = default, gB1 = default, gB2 = default, gB3 = default, ga = default;
+            if (!sw.First)
+            {
+                gA0 = Load(ref L, 0);
+                if (TD.Count > 1) gA1 = Load(ref L, V);
+                if (TD.Count > 2) gA2 = Load(ref L, 2 * V);
+                if (TD.Count > 3) gA3 = Load(ref L, 3 * V);
+                gB0 = Load(ref LB, 0);
+                if (TC.Count > 1) gB1 = Load(ref LB, V);
+                if (TC.Count > 2) gB2 = Load(ref LB, 2 * V);
+                if (TC.Count > 3) gB3 = Load(ref LB, 3 * V);
+                ga = Load(ref La, 0);
+            }
+            Vector<T> c0 = new(B.At(j));
+            Vector<T> c1 = TC.Count > 1 ? new(B.At(H + j)) : default;
+            Vector<T> c2 = TC.Count > 2 ? new(B.At(2 * H + j)) : default;
+            Vector<T> c3 = TC.Count > 3 ? new(B.At(3 * H + j)) : default;
+            for (nuint n = 0; n < count; n += v1)
+            {
+                Vector<T> hv = Vector.LoadUnsafe(ref hj, n);
+                Vector<T> e0 = Vector.LoadUnsafe(ref dS, n);
+                Vector<T> dh = e0 * c0;                                                           // (9)
+                gB0 = Fma(e0, hv, gB0);                                                           // (8)
+                if (TC.Count > 1) { Vector<T> e = Vector.LoadUnsafe(ref e1r, n); dh = Fma(e, c1, dh); gB1 = Fma(e, hv, gB1); }
+                if (TC.Count > 2) { Vector<T> e = Vector.LoadUnsafe(ref e2r, n); dh = Fma(e, c2, dh); gB2 = Fma(e, hv, gB2); }
+                if (TC.Count > 3) { Vector<T> e = Vector.LoadUnsafe(ref e3r, n); dh = Fma(e, c3, dh); gB3 = Fma(e, hv, gB3); }
+                if (TF.Relu) dh = Vector.ConditionalSelect(Vector.GreaterThan(hv, Vector<T>.Zero), dh, Vector<T>.Zero); // (10, 13)
+                ga += dh;                                                                         // (12)
+                gA0 = Fma(dh, Vector.LoadUnsafe(ref x, n), gA0);                                  // (11)
+                if (TD.Count > 1) gA1 = Fma(dh, Vector.LoadUnsafe(ref x1, n), gA1);
+                if (TD.Count > 2) gA2 = Fma(dh, Vector.LoadUnsafe(ref x2, n), gA2);
+                if (TD.Count > 3) gA3 = Fma(dh, Vector.LoadUnsafe(ref x3, n), gA3);
+            }
+            Store(gA0, ref L, 0);
+            if (TD.Count > 1) Store(gA1, ref L, V);
+            if (TD.Count > 2) Store(gA2, ref L, 2 * V);
+            if (TD.Count > 3) Store(gA3, ref L, 3 * V);
+            Store(gB0, ref LB, 0);
+            if (TC.Count > 1) Store(gB1, ref LB, V);
+            if (TC.Count > 2) Store(gB2, ref LB, 2 * V);
+            if (TC.Count > 3) Store(gB3, ref LB, 3 * V);
+            Store(ga, ref La, 0);
+            hj = ref Unsafe.Add(ref hj, ldw);
+            L = ref Unsafe.Add(ref L, stride);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref T Row(ref T origin, int offset) => ref Unsafe.Add(ref origin, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Load(ref T source, int offset) => Vector.LoadUnsafe(ref source, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Fma(Vector<T> a, Vector<T> b, Vector<T> c) => VectorKernels<T>.Fma(a, b, c);
+}
+
+/// <summary>The hidden activation as a type argument, so the fused sweep's loops carry no branch on it.</summary>
+internal interface IActivationKind
+{
+    static abstract bool Relu { get; }
+}
+
+internal readonly struct LinearKind : IActivationKind { public static bool Relu => false; }
+internal readonly struct ReluKind : IActivationKind { public static bool Relu => true; }
