@@ -356,10 +356,10 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
     private static ref T Row(ref T origin, int offset) => ref Unsafe.Add(ref origin, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Load(ref T source, int offset) => Vector.LoadUnsafe(ref source, (nuint)offset);
+    private static Vector<T> Load(ref T source, int offset) => VectorKernels<T>.Load(ref source, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+    private static void Store(Vector<T> value, ref T destination, int offset) => VectorKernels<T>.Store(value, ref destination, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Fma(Vector<T> a, Vector<T> b, Vector<T> c) => VectorKernels<T>.Fma(a, b, c);

@@ -524,10 +524,10 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Load(ref T source, int offset) => Vector.LoadUnsafe(ref source, (nuint)offset);
+    internal static Vector<T> Load(ref T source, int offset) => Vector.LoadUnsafe(ref source, (nuint)offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+    internal static void Store(Vector<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
 
     /// <summary>a·b + c with a single rounding (one FMA instruction where the CPU has it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
