@@ -37,7 +37,7 @@ public readonly record struct NetworkShape(int D, int H, int C, bool Bias, Activ
 /// partitions are summed in index order, so the result is bit-identical for any thread count.
 /// Every buffer is allocated in the constructor: a training step allocates nothing.
 /// With <see cref="VectorKernels{T}"/>, D ≤ 4, C ≤ 4 and the identity or ReLU activation (Iris),
-/// a chunk's backward pass runs as <see cref="FusedSweep{T}"/>: the same equations in two sweeps
+/// a chunk's forward and backward pass runs as <see cref="FusedSweep{T}"/>: the same equations in two sweeps
 /// over the chunk instead of nine kernel calls. The scalar kernels always run the separate steps
 /// listed above, which stay the readable reference.
 /// </remarks>
@@ -321,7 +321,7 @@ public sealed class Network<T, TK> : IDisposable
             Lanes = fused ? new T[FusedSweep<T>.LaneLength(s)] : [];
             Z = new T[s.H * chunk];
             Hh = s.Activation == Activation.Identity ? [] : new T[s.H * chunk];
-            dH = new T[s.H * chunk];
+            dH = fused ? [] : new T[s.H * chunk]; // the fused sweep never materializes dHh
             S = new T[s.C * chunk];
             dS = new T[s.C * chunk];
             // Partition 0 writes straight into the network's gradient arrays.
