@@ -5,15 +5,6 @@ using Spectre.Console;
 
 namespace IrisNet.Cli;
 
-/// <summary>Exit codes of every command.</summary>
-public static class ExitCode
-{
-    public const int Success = 0;
-    public const int Failure = 1;
-    public const int Usage = 2;
-    public const int Interrupted = 130;
-}
-
 public static class Program
 {
     public static int Main(string[] args)
@@ -75,25 +66,4 @@ public static class Program
 
     public static string Version =>
         typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-}
-
-/// <summary>Chooses between a live terminal display and plain, escape-free lines.</summary>
-public static class ConsoleSetup
-{
-    /// <summary>True on an interactive terminal when CI is not set: live progress bars and colour.</summary>
-    public static bool Interactive { get; private set; }
-
-    public static void Configure()
-    {
-        bool ci = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
-        Interactive = !ci && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb";
-        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = Interactive ? InteractionSupport.Detect : InteractionSupport.No,
-            Out = new AnsiConsoleOutput(Console.Out),
-        });
-        if (!Interactive) AnsiConsole.Profile.Width = 100;
-    }
 }

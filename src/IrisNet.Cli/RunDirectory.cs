@@ -178,30 +178,3 @@ public sealed class RunDirectory
         w.WriteEndObject();
     }
 }
-
-/// <summary>What summary.json records.</summary>
-public sealed record SummaryInput(
-    string Status, string? Error, TrainingOptions Options, string? InitFile, string DataName, string DataSha256,
-    int Rows, int TrainRows, int TestRows, string LabelName, IReadOnlyList<string> FeatureNames, IReadOnlyList<string> ClassNames,
-    Evaluation? Train, Evaluation? Test, int Epochs, double TrainSeconds);
-
-/// <summary>Write-to-temporary-then-rename, so a file is either absent or complete.</summary>
-public static class AtomicFile
-{
-    /// <summary>Calls <paramref name="writeTo"/> with a temporary path beside <paramref name="path"/>, then renames it into place.</summary>
-    public static string Write(string path, Action<string> writeTo)
-    {
-        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string temp = Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(path)}.tmp-{Environment.ProcessId}{Path.GetExtension(path)}");
-        try
-        {
-            writeTo(temp);
-            System.IO.File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (System.IO.File.Exists(temp)) System.IO.File.Delete(temp);
-        }
-        return path;
-    }
-}

@@ -1,53 +1,5 @@
 namespace IrisNet;
 
-/// <summary>One named quantity of the walk-through: a scalar, vector or matrix with its equation number.</summary>
-/// <param name="Equation">The equation number in docs/derivation.md.</param>
-/// <param name="Symbol">The quantity, for example ∂L/∂B.</param>
-/// <param name="Rows">Row count (1 for a scalar).</param>
-/// <param name="Cols">Column count (1 for a vector or a scalar).</param>
-/// <param name="RowLabels">A label per row.</param>
-/// <param name="ColLabels">A label per column.</param>
-/// <param name="Value">The analytic value, row-major.</param>
-/// <param name="Numeric">The central finite-difference estimate, row-major, or null for forward quantities.</param>
-public sealed record Quantity(int Equation, string Symbol, int Rows, int Cols, IReadOnlyList<string> RowLabels, IReadOnlyList<string> ColLabels,
-    double[] Value, double[]? Numeric)
-{
-    /// <summary>max |value − numeric| over the entries, or 0 without an estimate.</summary>
-    public double MaxAbsDifference => Numeric is null ? 0 : Value.Zip(Numeric, (v, n) => Math.Abs(v - n)).DefaultIfEmpty(0).Max();
-}
-
-/// <summary>The walk-through of one observation and one training step.</summary>
-public sealed class Explanation
-{
-    internal Explanation(NetworkShape shape, int label, double loss, IReadOnlyList<Quantity> forward, IReadOnlyList<Quantity> backward, IReadOnlyList<Quantity> shortcut)
-    {
-        Shape = shape;
-        Label = label;
-        Loss = loss;
-        Forward = forward;
-        Backward = backward;
-        Shortcut = shortcut;
-    }
-
-    /// <summary>D, H, C, bias and activation.</summary>
-    public NetworkShape Shape { get; }
-
-    /// <summary>The observed class index.</summary>
-    public int Label { get; }
-
-    /// <summary>ℓ, the sample's cross-entropy.</summary>
-    public double Loss { get; }
-
-    /// <summary>x, z, h, s, ŷ and ℓ (Eqs. 1–5).</summary>
-    public IReadOnlyList<Quantity> Forward { get; }
-
-    /// <summary>Every chain-rule factor with its finite-difference estimate (Eqs. 5–12).</summary>
-    public IReadOnlyList<Quantity> Backward { get; }
-
-    /// <summary>The diagonal-only shortcut's ∂L/∂s, ∂L/∂B and ∂L/∂A, each "Numeric" holding the correct value for contrast.</summary>
-    public IReadOnlyList<Quantity> Shortcut { get; }
-}
-
 /// <summary>
 /// Computes, for one standardized sample x with label c, every quantity of docs/derivation.md
 /// with plain loops in float64 — deliberately not the batch kernels, so it can be read line by

@@ -2,20 +2,6 @@ using IrisNet.Kernels;
 
 namespace IrisNet;
 
-/// <summary>A parameter tensor for the gradient check: its values (perturbed in place) and its analytic gradient.</summary>
-/// <param name="Name">A, a, B or b.</param>
-/// <param name="Values">θ, read and restored by the check.</param>
-/// <param name="Gradient">∂J/∂θ as computed by the backward pass under test.</param>
-public sealed record ParameterTensor(string Name, double[] Values, double[] Gradient);
-
-/// <summary>The largest relative error in one tensor, and where it is.</summary>
-/// <param name="Name">Tensor name.</param>
-/// <param name="MaxRelativeError">max over entries of |g − ĝ| / max(|g|, |ĝ|, floor).</param>
-/// <param name="Index">Flat index of that entry.</param>
-/// <param name="Analytic">g, the backward pass's value there.</param>
-/// <param name="Numeric">ĝ, the central finite difference there.</param>
-public sealed record TensorCheck(string Name, double MaxRelativeError, int Index, double Analytic, double Numeric);
-
 /// <summary>
 /// Central finite differences in float64: ĝ_i = (J(θ + εe_i) − J(θ − εe_i)) / 2ε for every
 /// parameter, compared with the analytic gradient g_i of the backward pass. The error of one entry

@@ -4,56 +4,6 @@ using IrisNet.Kernels;
 namespace IrisNet;
 
 /// <summary>
-/// Weights to start from: A (H×D) and B (C×H) as rows, and a, b when biases are on. Comes from a
-/// saved model or a plain weights file; a saved model also carries its standardization.
-/// </summary>
-/// <param name="A">H rows of D numbers.</param>
-/// <param name="a">H numbers, or null without biases.</param>
-/// <param name="B">C rows of H numbers.</param>
-/// <param name="b">C numbers, or null without biases.</param>
-/// <param name="Standardization">The input transform the weights were trained with, or null to fit one.</param>
-/// <param name="Activation">The activation the weights were trained with, or null when the file does not say.</param>
-public sealed record InitialWeights(double[][] A, double[]? a, double[][] B, double[]? b, Standardization? Standardization = null,
-    Activation? Activation = null)
-{
-    /// <summary>H, the number of rows of A.</summary>
-    public int Hidden => A.Length;
-
-    /// <summary>Checks the shapes against D, C and the bias option; the message names the field and the fix.</summary>
-    /// <exception cref="ModelFileException">A shape does not fit.</exception>
-    public void Validate(int D, int C, bool bias, string? file)
-    {
-        int H = A.Length;
-        if (H == 0) throw new ModelFileException(file, "\"A\" has no rows; it must have H rows of D numbers.");
-        for (int i = 0; i < H; i++)
-        {
-            if (A[i].Length != D)
-                throw new ModelFileException(file, $"\"A\" row {i + 1} has {A[i].Length} numbers, but the data has D = {D} features.");
-        }
-        if (B.Length != C)
-            throw new ModelFileException(file, $"\"B\" has {B.Length} rows, but the data has C = {C} classes.");
-        for (int j = 0; j < C; j++)
-        {
-            if (B[j].Length != H)
-                throw new ModelFileException(file, $"\"B\" row {j + 1} has {B[j].Length} numbers, but \"A\" has H = {H} rows.");
-        }
-        if (bias)
-        {
-            if (a is null || b is null)
-                throw new ModelFileException(file, "biases are on, so \"a\" (H numbers) and \"b\" (C numbers) are required; add them or use --bias false.");
-            if (a.Length != H) throw new ModelFileException(file, $"\"a\" has {a.Length} numbers; it needs H = {H}.");
-            if (b.Length != C) throw new ModelFileException(file, $"\"b\" has {b.Length} numbers; it needs C = {C}.");
-        }
-        else if (a is not null || b is not null)
-        {
-            throw new ModelFileException(file, "biases are off, but the file has \"a\" or \"b\"; remove them or use --bias true.");
-        }
-        if (Standardization is not null && Standardization.Mean.Count != D)
-            throw new ModelFileException(file, $"the standardization has {Standardization.Mean.Count} features; the data has {D}.");
-    }
-}
-
-/// <summary>
 /// A trained network with everything needed to use it again: feature and class names, the
 /// standardization, the shape, the weights (stored as double; float32 weights widen exactly) and
 /// the options and seed that trained it. Saved as JSON by <see cref="ModelJson"/>.
@@ -194,52 +144,4 @@ public sealed class Model
     }
 
     internal static int[][] EmptyConfusion(int C) => Enumerable.Range(0, C).Select(_ => new int[C]).ToArray();
-}
-
-/// <summary>
-/// Converts row-major data into the kernels' feature-major layout: X (D×N) holds the standardized
-/// features with column n = sample n, Y (C×N) the one-hot labels.
-/// </summary>
-public static class FeatureMajor
-{
-    /// <summary>X (D×N) and Y (C×N), leading dimension N.</summary>
-    public static (T[] X, T[] Y) Build<T>(Dataset data, Standardization standardization) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int N = data.Count, C = data.ClassCount;
-        T[] X = Features<T>(data.Features, standardization);
-        var Y = new T[C * N];
-        for (int n = 0; n < N; n++) Y[data.Labels[n] * N + n] = T.One;
-        return (X, Y);
-    }
-
-    /// <summary>X (D×N), leading dimension N, with x′ = (x − μ)/σ applied in double and then rounded to T.</summary>
-    public static T[] Features<T>(double[][] rows, Standardization standardization) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int N = rows.Length, D = standardization.Mean.Count;
-        var X = new T[D * N];
-        for (int n = 0; n < N; n++)
-            for (int d = 0; d < D; d++) X[d * N + n] = T.CreateChecked(standardization.Apply(rows[n][d], d));
-        return X;
-    }
-
-    /// <summary>Loss, and the confusion matrix from the first maximal class probability of each sample.</summary>
-    public static Evaluation Evaluate<T, TK>(Network<T, TK> net, T[] X, T[] Y, int[] labels, IReadOnlyList<string> classNames)
-        where T : unmanaged, IFloatingPointIeee754<T> where TK : struct, IKernels<T>
-    {
-        int N = labels.Length, C = net.Shape.C;
-        var (lossSum, _) = net.Forward(X, Y, 0, N, N);
-        var P = new T[C * N];
-        net.Predict(X, N, N, P);
-        int[][] confusion = Model.EmptyConfusion(C);
-        for (int n = 0; n < N; n++)
-        {
-            int best = 0;
-            for (int k = 1; k < C; k++)
-            {
-                if (P[k * N + n] > P[best * N + n]) best = k;
-            }
-            confusion[labels[n]][best]++;
-        }
-        return new Evaluation(classNames, confusion, N > 0 ? lossSum / N : 0);
-    }
 }

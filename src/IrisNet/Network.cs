@@ -3,18 +3,6 @@ using IrisNet.Kernels;
 
 namespace IrisNet;
 
-/// <summary>The sizes of the network: D inputs, H hidden units, C classes, and whether biases are on.</summary>
-/// <param name="D">Features per sample.</param>
-/// <param name="H">Hidden units.</param>
-/// <param name="C">Classes.</param>
-/// <param name="Bias">True for h = f(A x + a), s = B h + b; false for the documents' h = f(A x), s = B h.</param>
-/// <param name="Activation">The hidden activation f.</param>
-public readonly record struct NetworkShape(int D, int H, int C, bool Bias, Activation Activation)
-{
-    /// <summary>Number of trainable parameters: H·D + C·H, plus H + C with biases.</summary>
-    public long ParameterCount => (long)H * D + (long)C * H + (Bias ? H + C : 0);
-}
-
 /// <summary>
 /// The two-layer network over a batch, with its hand-written backward pass.
 /// <code>

@@ -41,16 +41,3 @@ public struct SplitMix64
         }
     }
 }
-
-/// <summary>What a random stream is used for; each purpose draws from its own stream of the seed.</summary>
-public enum RandomStream : ulong
-{
-    /// <summary>Initial weights.</summary>
-    Initialization = 1,
-
-    /// <summary>The stratified train/test split.</summary>
-    Split = 2,
-
-    /// <summary>The order of samples in mini-batch epochs.</summary>
-    Shuffle = 3,
-}

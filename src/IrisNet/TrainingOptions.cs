@@ -1,15 +1,5 @@
 namespace IrisNet;
 
-/// <summary>Arithmetic precision of training and evaluation.</summary>
-public enum Precision
-{
-    /// <summary>double (IEEE 754 binary64), the default.</summary>
-    Float64,
-
-    /// <summary>float (IEEE 754 binary32).</summary>
-    Float32,
-}
-
 /// <summary>
 /// Everything that determines a training run besides the data. Same data, same options (seed
 /// included) give bit-identical weights and loss curves. Each property names its command-line option.

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using IrisNet.Data;
+
+namespace IrisNet.Cli;
+
+/// <summary>Labelled data with where it came from and the SHA-256 of its bytes.</summary>
+public sealed record DataSource(Dataset Data, string Name, string Sha256)
+{
+    public const string BundledName = "iris.csv (bundled)";
+
+    public static Stream OpenBundled() =>
+        typeof(DataSource).Assembly.GetManifestResourceStream("IrisNet.Cli.iris.csv")
+        ?? throw new InvalidOperationException("The bundled Iris data is missing from this build.");
+
+    public static DataSource Load(string? path, string? label)
+    {
+        if (path is null)
+        {
+            using Stream s = OpenBundled();
+            var bytes = new MemoryStream();
+            s.CopyTo(bytes);
+            bytes.Position = 0;
+            Dataset bundled = CsvLoader.LoadLabelled(bytes, BundledName, label);
+            return new DataSource(bundled, BundledName, Hash(bytes.ToArray()));
+        }
+        Dataset data = CsvLoader.LoadLabelled(path, label);
+        return new DataSource(data, path, Hash(File.ReadAllBytes(path)));
+    }
+
+    /// <summary>Loads labelled data for a saved model (its features and classes), from --data or the bundled data.</summary>
+    public static Dataset LoadForModel(string? path, Model model, string? label)
+    {
+        string column = label ?? model.LabelName;
+        if (path is not null) return CsvLoader.LoadForModel(path, model.FeatureNames, model.ClassNames, column);
+        using Stream s = OpenBundled();
+        using var copy = new MemoryStream();
+        s.CopyTo(copy);
+        copy.Position = 0;
+        return CsvLoader.LoadForModel(copy, BundledName, model.FeatureNames, model.ClassNames, column);
+    }
+
+    private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}

@@ -1,0 +1,13 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using IrisNet.Data;
+
+namespace IrisNet.Cli;
+
+internal static class Format
+{
+    public static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    public static string F(double v, int digits = 4) => v.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+}

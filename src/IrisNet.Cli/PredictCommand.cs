@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using IrisNet.Data;
+using Spectre.Console;
+
+namespace IrisNet.Cli;
+
+public static class PredictCommand
+{
+    public static Command Build()
+    {
+        var model = new Option<string>("--model") { Description = "A saved model.json", Required = true, HelpName = "MODEL" };
+        var features = new Option<string?>("--features") { Description = "One row of raw feature values, comma-separated, in the model's feature order", HelpName = "5.1,3.5,1.4,0.2" };
+        var data = new Option<string?>("--data") { Description = "CSV whose header names the model's feature columns (a label column is not needed)", HelpName = "FILE" };
+        var json = new Option<bool>("--json") { Description = "Machine-readable output" };
+        var command = new Command("predict", "The predicted class and every class probability for each row.")
+        {
+            model, features, data, json,
+        };
+        command.Validators.Add(r =>
+        {
+            bool f = r.GetResult(features) is not null, d = r.GetResult(data) is not null;
+            if (f == d) r.AddError("give exactly one of --features or --data.");
+        });
+        command.SetAction(p =>
+        {
+            string modelPath = p.GetValue(model)!;
+            Model m = ModelJson.Load(modelPath);
+            double[][] rows = p.GetValue(features) is string text
+                ? [ParseFeatures(text, m)]
+                : CsvLoader.LoadFeatures(p.GetValue(data)!, m.FeatureNames);
+            double[][] probabilities = m.PredictProbabilities(rows);
+            if (p.GetValue(json)) WriteJson(m, rows, probabilities);
+            else WriteTable(m, probabilities);
+            return ExitCode.Success;
+        });
+        return command;
+    }
+
+    private static double[] ParseFeatures(string text, Model m)
+    {
+        string[] parts = text.Split(',');
+        if (parts.Length != m.FeatureNames.Count)
+            throw new OptionException("--features", $"{parts.Length} value(s) given; the model expects {m.FeatureNames.Count}: {string.Join(", ", m.FeatureNames)}.");
+        var values = new double[parts.Length];
+        for (int d = 0; d < parts.Length; d++)
+        {
+            if (!double.TryParse(parts[d].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out values[d]) || !double.IsFinite(values[d]))
+                throw new OptionException("--features", $"value {d + 1} ('{parts[d].Trim()}', {m.FeatureNames[d]}) is not a finite number such as 5.1.");
+        }
+        return values;
+    }
+
+    private static int ArgMax(double[] p)
+    {
+        int best = 0;
+        for (int k = 1; k < p.Length; k++)
+        {
+            if (p[k] > p[best]) best = k;
+        }
+        return best;
+    }
+
+    private static void WriteTable(Model m, double[][] probabilities)
+    {
+        var table = new Table();
+        table.AddColumn("row");
+        table.AddColumn("class");
+        foreach (string c in m.ClassNames) table.AddColumn(new TableColumn($"p({Markup.Escape(c)})").RightAligned());
+        for (int n = 0; n < probabilities.Length; n++)
+        {
+            var cells = new List<string> { (n + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.ClassNames[ArgMax(probabilities[n])]) };
+            cells.AddRange(probabilities[n].Select(v => Format.F(v, 6)));
+            table.AddRow(cells.ToArray());
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static void WriteJson(Model m, double[][] rows, double[][] probabilities)
+    {
+        using var stream = Console.OpenStandardOutput();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            JsonOut.Strings(w, "classes", m.ClassNames);
+            w.WriteStartArray("predictions");
+            for (int n = 0; n < rows.Length; n++)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("row", n + 1);
+                w.WriteStartArray("features");
+                foreach (double v in rows[n]) w.WriteNumberValue(v);
+                w.WriteEndArray();
+                w.WriteString("class", m.ClassNames[ArgMax(probabilities[n])]);
+                w.WriteStartObject("probabilities");
+                for (int k = 0; k < m.ClassNames.Count; k++) w.WriteNumber(m.ClassNames[k], probabilities[n][k]);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        stream.WriteByte((byte)'\n');
+    }
+}

@@ -1,0 +1,19 @@
+namespace IrisNet;
+
+/// <summary>The loss became NaN or infinite: training stopped, and no model was produced.</summary>
+public sealed class TrainingDivergedException : IrisNetException
+{
+    /// <summary>Creates the error for the 1-based <paramref name="epoch"/>.</summary>
+    public TrainingDivergedException(int epoch, double learningRate, IReadOnlyList<EpochMetrics> history)
+        : base($"training diverged at epoch {epoch}: the loss is not finite. Try a smaller learning rate than --lr {learningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.")
+    {
+        Epoch = epoch;
+        History = history;
+    }
+
+    /// <summary>The 1-based epoch whose loss was not finite.</summary>
+    public int Epoch { get; }
+
+    /// <summary>The metrics of every epoch before it (all finite).</summary>
+    public IReadOnlyList<EpochMetrics> History { get; }
+}
