@@ -11,7 +11,8 @@ public static class AtomicFile
     public static string Write(string path, Action<string> writeTo)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string temp = Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(path)}.tmp-{Environment.ProcessId}{Path.GetExtension(path)}");
+        // A hidden name that says what it is: left behind only by a process killed while writing it.
+        string temp = Path.Combine(dir, $".{Path.GetFileName(path)}.incomplete-{Environment.ProcessId}");
         try
         {
             writeTo(temp);

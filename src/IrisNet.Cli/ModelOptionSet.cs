@@ -21,6 +21,9 @@ public sealed class ModelOptionSet
     public Option<double> Momentum { get; } = new("--momentum") { Description = "Momentum μ in [0, 1)", DefaultValueFactory = _ => Defaults.Momentum };
     public Option<double> L2 { get; } = new("--l2") { Description = "L2 weight decay λ on A and B", DefaultValueFactory = _ => Defaults.L2 };
     public Option<double> TestFraction { get; } = new("--test-fraction") { Description = "Fraction of each class held out for testing, in [0, 1)", DefaultValueFactory = _ => Defaults.TestFraction };
+    public Option<double> ValidationFraction { get; } = new("--validation-fraction") { Description = "Fraction of each class of the training rows held out for validation (early stopping), in [0, 1)", DefaultValueFactory = _ => Defaults.ValidationFraction };
+    public Option<int> Patience { get; } = new("--patience") { Description = "Stop when the validation loss has not improved for this many epochs and keep the best epoch's weights; 0 = off", DefaultValueFactory = _ => Defaults.Patience, HelpName = "EPOCHS" };
+    public Option<double> MinDelta { get; } = new("--min-delta") { Description = "Smallest decrease of the validation loss that counts as an improvement", DefaultValueFactory = _ => Defaults.MinDelta };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the split, the initial weights and the shuffle", DefaultValueFactory = _ => Defaults.Seed };
     public Option<string> Precision { get; } = new("--precision") { Description = "Arithmetic precision", DefaultValueFactory = _ => "float64" };
     public Option<string> Standardize { get; } = new("--standardize") { Description = "Input standardization fitted on the training rows", DefaultValueFactory = _ => "zscore" };
@@ -61,7 +64,13 @@ public sealed class ModelOptionSet
             command.Options.Add(Momentum);
         }
         command.Options.Add(L2);
-        if (training) command.Options.Add(TestFraction);
+        if (training)
+        {
+            command.Options.Add(TestFraction);
+            command.Options.Add(ValidationFraction);
+            command.Options.Add(Patience);
+            command.Options.Add(MinDelta);
+        }
         command.Options.Add(Seed);
         if (training) command.Options.Add(Precision);
         command.Options.Add(Standardize);
@@ -85,6 +94,9 @@ public sealed class ModelOptionSet
             Momentum = Get(Momentum, Defaults.Momentum),
             L2 = Get(L2, Defaults.L2),
             TestFraction = Get(TestFraction, Defaults.TestFraction),
+            ValidationFraction = Get(ValidationFraction, Defaults.ValidationFraction),
+            Patience = Get(Patience, Defaults.Patience),
+            MinDelta = Get(MinDelta, Defaults.MinDelta),
             Seed = Get(Seed, Defaults.Seed),
             Precision = Get(Precision, "float64") == "float32" ? IrisNet.Precision.Float32 : IrisNet.Precision.Float64,
             Standardize = Get(Standardize, "zscore") != "none",

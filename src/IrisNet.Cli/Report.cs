@@ -10,10 +10,25 @@ public static class Report
 {
     public static void Final(TrainingResult r, RunDirectory run, string status)
     {
-        AnsiConsole.WriteLine($"Run {status}: {r.EpochsRun} epochs, training loop {Format.F(r.TrainSeconds, 3)} s ({Format.F(r.MicrosecondsPerEpoch, 1)} µs per epoch). Final metrics use the weights after the last update.");
+        string timing = r.Timing.SteadyMedianSeconds is double median
+            ? $"first epoch {Format.F(r.Timing.FirstEpochSeconds * 1e6, 1)} µs, then a median of {Format.F(median * 1e6, 1)} µs per epoch"
+            : $"{Format.F(r.MicrosecondsPerEpoch, 1)} µs per epoch";
+        AnsiConsole.WriteLine($"Run {status}: {r.EpochsRun} epochs, training loop {Format.F(r.TrainSeconds, 3)} s.");
+        AnsiConsole.WriteLine($"Timing: {timing}.");
+        if (r.Stop == TrainingStop.EarlyStopped)
+            AnsiConsole.WriteLine($"Early stopping: the validation loss did not improve for the last {r.EpochsRun - r.BestEpoch!.Value} epochs; stopped after epoch {r.EpochsRun}.");
+        if (r.BestEpoch is int best)
+        {
+            var bestRow = r.History.FirstOrDefault(m => m.Epoch == best);
+            string loss = bestRow.Epoch == best && bestRow.ValidationLoss is double vl ? $" (validation loss {Format.F(vl, 6)})" : "";
+            AnsiConsole.WriteLine($"Restored the weights of epoch {best}, the lowest validation loss{loss}; the final metrics and model.json use them.");
+        }
+        else AnsiConsole.WriteLine("Final metrics use the weights after the last update.");
         var metrics = new Table().Title("Final metrics");
         metrics.AddColumns("set", "rows", "loss", "accuracy");
         metrics.AddRow("train", r.FinalTrain.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.F(r.FinalTrain.Loss, 6), Format.F(r.FinalTrain.Accuracy));
+        if (r.FinalValidation is Evaluation v)
+            metrics.AddRow("validation", v.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.F(v.Loss, 6), Format.F(v.Accuracy));
         if (r.FinalTest is Evaluation t)
             metrics.AddRow("test", t.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.F(t.Loss, 6), Format.F(t.Accuracy));
         AnsiConsole.Write(metrics);

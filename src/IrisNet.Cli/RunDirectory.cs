@@ -5,115 +5,224 @@ using System.Text.Json;
 namespace IrisNet.Cli;
 
 /// <summary>
-/// A run's output folder. Created (and checked writable) before training starts; never reused when
-/// it already holds files; every file is written to a temporary name in the same folder and then
-/// renamed, so a reader never sees half a file and a failed run leaves no partial one.
+/// A run's output folder. Claimed before training starts: the folder is created if needed, a marker
+/// file <see cref="ClaimFile"/> is created in it with create-new semantics (which the file system
+/// grants to exactly one process), and only then is the folder checked to hold nothing but that
+/// marker. Two runs can therefore never share a folder, whatever their timing: the second either
+/// fails to create the marker or finds the first one's files. The marker is removed when the run
+/// ends; one left behind means the run was killed. A folder that already holds files is never reused. Every file except the streamed metrics.csv is written to a temporary
+/// name (<c>.NAME.incomplete-PID</c>) in the same folder and then renamed, so a reader never sees
+/// half a file; a temporary file left behind is from a run killed while writing it.
 /// </summary>
 public sealed class RunDirectory
 {
+    /// <summary>The marker that claims the folder while a run writes it: the process id and start time, one per line.</summary>
+    public const string ClaimFile = ".irisnet-run";
+
     private readonly List<string> _written = [];
 
-    private RunDirectory(string path) => Path = path;
+    private RunDirectory(string path, DateTimeOffset started)
+    {
+        Path = path;
+        Started = started;
+    }
 
     public string Path { get; }
 
+    /// <summary>When the folder was claimed (UTC).</summary>
+    public DateTimeOffset Started { get; }
+
     public IReadOnlyList<string> Written => _written;
 
-    /// <summary>Creates the folder: --out as given, or runs/&lt;UTC timestamp&gt; (with -2, -3 … if that exists).</summary>
-    /// <exception cref="OptionException">The folder exists with files in it, or cannot be written.</exception>
+    /// <summary>Claims the folder: --out as given, or runs/&lt;UTC timestamp&gt; (with -2, -3 … when taken).</summary>
+    /// <exception cref="OptionException">The folder holds files, is another run's, is a file or a dangling link, or cannot be written.</exception>
     public static RunDirectory Create(string? requested)
     {
-        string path;
+        DateTimeOffset started = DateTimeOffset.UtcNow;
         if (requested is null)
         {
-            string stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-            path = System.IO.Path.Combine("runs", stamp);
-            for (int i = 2; Directory.Exists(path) || System.IO.File.Exists(path); i++) path = System.IO.Path.Combine("runs", $"{stamp}-{i}");
+            string stamp = started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+            for (int i = 1; ; i++)
+            {
+                string path = System.IO.Path.Combine("runs", i == 1 ? stamp : $"{stamp}-{i}");
+                if (System.IO.File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())) continue;
+                if (TryClaim(path, started) == Claim.Taken) return new RunDirectory(path, started);
+            }
         }
-        else
+        CheckUsable(requested);
+        return TryClaim(requested, started) switch
         {
-            path = requested;
-            if (System.IO.File.Exists(path)) throw new OptionException("--out", $"'{path}' is a file; give a directory for the run.");
-            if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())
-                throw new OptionException("--out", $"'{path}' already holds files and is never overwritten; choose a new directory or delete it.");
+            Claim.Taken => new RunDirectory(requested, started),
+            Claim.InUse => throw new OptionException("--out", $"'{requested}' is being written by another irisnet run; choose a new directory."),
+            _ => throw new OptionException("--out", $"'{requested}' already holds files and is never overwritten; choose a new directory or delete it."),
+        };
+    }
+
+    /// <summary>Removes the claim marker: the run is over (its files now keep the folder from being reused).</summary>
+    public void Release()
+    {
+        try
+        {
+            System.IO.File.Delete(File(ClaimFile));
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A marker left behind only keeps the folder from being reused, which its files do anyway.
+        }
+    }
+
+    private enum Claim { Taken, InUse, NotEmpty }
+
+    private static void CheckUsable(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is string target && !Directory.Exists(path))
+        {
+            FileSystemInfo? final = null;
+            try
+            {
+                final = info.ResolveLinkTarget(returnFinalTarget: true);
+            }
+            catch (IOException)
+            {
+                // A link cycle: reported as a link that leads nowhere.
+            }
+            throw new OptionException("--out", final is { Exists: true }
+                ? $"'{path}' is a link to the file '{target}'; give a directory for the run."
+                : $"'{path}' is a symbolic link to '{target}', which does not exist; create that directory, or give another --out.");
+        }
+        if (System.IO.File.Exists(path)) throw new OptionException("--out", $"'{path}' is a file; give a directory for the run.");
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())
+            throw new OptionException("--out", $"'{path}' already holds files and is never overwritten; choose a new directory or delete it.");
+    }
+
+    /// <summary>
+    /// Creates the folder if needed and the claim marker in it (create-new: one process wins), then
+    /// checks that the marker is the folder's only entry, releasing it otherwise.
+    /// </summary>
+    private static Claim TryClaim(string path, DateTimeOffset started)
+    {
+        const string option = "--out";
+        string marker = System.IO.Path.Combine(path, ClaimFile);
         try
         {
             Directory.CreateDirectory(path);
-            string probe = System.IO.Path.Combine(path, $".write-test-{Environment.ProcessId}");
-            System.IO.File.WriteAllText(probe, "");
-            System.IO.File.Delete(probe);
+            using (var claim = new FileStream(marker, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                claim.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}\n{started:O}\n")));
+            }
+            if (Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e) != ClaimFile))
+            {
+                System.IO.File.Delete(marker);
+                return Claim.NotEmpty;
+            }
+            return Claim.Taken;
+        }
+        catch (IOException) when (System.IO.File.Exists(marker))
+        {
+            return Claim.InUse;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            throw new OptionException("--out", $"cannot write to '{path}': {e.Message} Choose a writable directory.");
+            throw new OptionException(option, RunWriteException.IsDiskFull(e)
+                ? $"cannot write to '{path}': no space left on the device. Free some space or choose another directory."
+                : $"cannot write to '{path}': {e.Message} Choose a writable directory.");
         }
-        return new RunDirectory(path);
     }
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
     /// <summary>Writes a file atomically: a temporary file in the same folder, then a rename.</summary>
+    /// <exception cref="RunWriteException">The file could not be written (no temporary file is left).</exception>
     public void Write(string name, Action<string> writeTo)
     {
         string final = File(name);
-        AtomicFile.Write(final, writeTo);
-        _written.Add(final);
+        try
+        {
+            AtomicFile.Write(final, writeTo);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RunWriteException(final, e);
+        }
+        Added(final);
+    }
+
+    /// <summary>Records a file written by other means (the streamed metrics.csv).</summary>
+    public void Added(string path)
+    {
+        if (!_written.Contains(path)) _written.Add(path);
     }
 
     public void WriteText(string name, string text) => Write(name, tmp => System.IO.File.WriteAllText(tmp, text, new UTF8Encoding(false)));
 
-    /// <summary>metrics.csv: one row per epoch, numbers invariant and round-trippable; test columns empty without a test split.</summary>
-    public static string MetricsCsv(IReadOnlyList<EpochMetrics> history)
+    /// <summary>
+    /// Reads a metrics.csv back (for plot) into a bounded <see cref="MetricsSeries"/>, one line at a
+    /// time, so a file of any length fits in memory. Files with or without the validation columns are
+    /// read; a last line without its newline is an incomplete row of a run that was killed while
+    /// writing it, and is dropped.
+    /// </summary>
+    public static IReadOnlyList<EpochMetrics> ReadMetrics(string path)
     {
-        var sb = new StringBuilder("epoch,train_loss,train_accuracy,test_loss,test_accuracy\n");
-        foreach (EpochMetrics m in history)
-        {
-            sb.Append(m.Epoch.ToString(CultureInfo.InvariantCulture)).Append(',')
-              .Append(Format.R(m.TrainLoss)).Append(',').Append(Format.R(m.TrainAccuracy)).Append(',')
-              .Append(m.TestLoss is double tl ? Format.R(tl) : "").Append(',')
-              .Append(m.TestAccuracy is double ta ? Format.R(ta) : "").Append('\n');
-        }
-        return sb.ToString();
-    }
-
-    /// <summary>Reads a metrics.csv back (for plot).</summary>
-    public static List<EpochMetrics> ReadMetrics(string path)
-    {
-        var result = new List<EpochMetrics>();
-        string[] lines;
+        var series = new MetricsSeries();
         try
         {
-            lines = System.IO.File.ReadAllLines(path);
+            using var reader = new StreamReader(path, Encoding.UTF8);
+            string? header = reader.ReadLine();
+            int fields = header?.Trim() switch
+            {
+                MetricsWriter.Header => 5,
+                MetricsWriter.ValidationHeader => 7,
+                _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be {MetricsWriter.Header}, optionally followed by ,val_loss,val_accuracy)."),
+            };
+            bool complete = EndsWithNewline(path);
+            int lineNumber = 1;
+            string? line = reader.ReadLine();
+            while (line is not null)
+            {
+                lineNumber++;
+                string? next = reader.ReadLine();
+                if (next is null && !complete) break;
+                if (line.Length > 0) series.Add(ParseRow(path, lineNumber, line, fields, series.EpochCount));
+                line = next;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataException(path, 0, 0, $"cannot be read: {e.Message}", e);
         }
-        if (lines.Length == 0 || lines[0].Trim() != "epoch,train_loss,train_accuracy,test_loss,test_accuracy")
-            throw new DataException(path, 1, 0, "is not an IrisNet metrics.csv (its header must be epoch,train_loss,train_accuracy,test_loss,test_accuracy).");
-        for (int i = 1; i < lines.Length; i++)
+        return series.ToList();
+    }
+
+    private static bool EndsWithNewline(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (!stream.CanSeek || stream.Length == 0) return true;
+        stream.Seek(-1, SeekOrigin.End);
+        return stream.ReadByte() == '\n';
+    }
+
+    private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, int previous)
+    {
+        string[] f = line.Split(',');
+        if (f.Length != fields) throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {fields}.");
+        try
         {
-            if (lines[i].Length == 0) continue;
-            string[] f = lines[i].Split(',');
-            if (f.Length != 5) throw new DataException(path, i + 1, 0, $"{f.Length} fields; a metrics row has 5.");
-            try
-            {
-                result.Add(new EpochMetrics(int.Parse(f[0], CultureInfo.InvariantCulture),
-                    double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture),
-                    f[3].Length > 0 ? double.Parse(f[3], CultureInfo.InvariantCulture) : null,
-                    f[4].Length > 0 ? double.Parse(f[4], CultureInfo.InvariantCulture) : null));
-            }
-            catch (FormatException e)
-            {
-                throw new DataException(path, i + 1, 0, "holds a value that is not a number.", e);
-            }
-            catch (OverflowException e)
-            {
-                throw new DataException(path, i + 1, 0, "holds a number out of range.", e);
-            }
+            double? Optional(int i) => f[i].Length > 0 ? double.Parse(f[i], CultureInfo.InvariantCulture) : null;
+            var m = new EpochMetrics(int.Parse(f[0], CultureInfo.InvariantCulture),
+                double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture),
+                Optional(3), Optional(4), fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null);
+            if (m.Epoch <= previous) throw new DataException(path, lineNumber, 1, $"epoch {m.Epoch} follows epoch {previous}; epochs must increase.");
+            return m;
         }
-        return result;
+        catch (FormatException e)
+        {
+            throw new DataException(path, lineNumber, 0, "holds a value that is not a number.", e);
+        }
+        catch (OverflowException e)
+        {
+            throw new DataException(path, lineNumber, 0, "holds a number out of range.", e);
+        }
     }
 
     /// <summary>summary.json: status, options, data and its hash, final metrics and timing.</summary>
@@ -126,8 +235,18 @@ public sealed class RunDirectory
             w.WriteString("irisnet_version", Program.Version);
             w.WriteString("status", s.Status);
             if (s.Error is not null) w.WriteString("error", s.Error);
+            if (s.Signal is not null) w.WriteString("signal", s.Signal);
+            if (s.StopReason is not null) w.WriteString("stop_reason", s.StopReason);
+            if (s.StoppedEpoch is int stopped) w.WriteNumber("stopped_epoch", stopped);
+            if (s.BestEpoch is int best) w.WriteNumber("best_epoch", best);
+            if (s.Started is DateTimeOffset started) w.WriteString("started", Utc(started));
+            if (s.Finished is DateTimeOffset finished) w.WriteString("finished", Utc(finished));
             w.WriteStartObject("options");
             ModelJson.WriteOptions(w, s.Options);
+            w.WriteNumber("validation_fraction", s.Options.ValidationFraction);
+            w.WriteNumber("patience", s.Options.Patience);
+            w.WriteNumber("min_delta", s.Options.MinDelta);
+            w.WriteNumber("log_every", s.LogEvery);
             w.WriteString("init", s.InitFile);
             w.WriteEndObject();
             w.WriteNumber("seed", s.Options.Seed);
@@ -137,6 +256,7 @@ public sealed class RunDirectory
             w.WriteNumber("rows", s.Rows);
             w.WriteNumber("train_rows", s.TrainRows);
             w.WriteNumber("test_rows", s.TestRows);
+            if (s.ValidationRows > 0) w.WriteNumber("validation_rows", s.ValidationRows);
             w.WriteString("label", s.LabelName);
             w.WriteEndObject();
             JsonOut.Strings(w, "features", s.FeatureNames);
@@ -146,17 +266,24 @@ public sealed class RunDirectory
                 w.WriteStartObject("final");
                 WriteEvaluation(w, "train", s.Train);
                 if (s.Test is not null) WriteEvaluation(w, "test", s.Test);
+                if (s.Validation is not null) WriteEvaluation(w, "validation", s.Validation);
                 w.WriteEndObject();
             }
             w.WriteStartObject("timing");
             w.WriteNumber("epochs", s.Epochs);
             w.WriteNumber("train_seconds", s.TrainSeconds);
             w.WriteNumber("microseconds_per_epoch", s.Epochs > 0 ? s.TrainSeconds * 1e6 / s.Epochs : 0);
+            if (s.FirstEpochSeconds is double first) w.WriteNumber("first_epoch_microseconds", first * 1e6);
+            if (s.SteadyMedianSeconds is double median) w.WriteNumber("steady_median_microseconds_per_epoch", median * 1e6);
             w.WriteEndObject();
+            if (s.Files is not null) JsonOut.Strings(w, "files", s.Files);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
+
+    /// <summary>ISO 8601 in UTC with milliseconds, for example 2026-12-02T01:19:48.121Z.</summary>
+    public static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static void WriteEvaluation(Utf8JsonWriter w, string name, Evaluation e)
     {

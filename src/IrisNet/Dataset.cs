@@ -88,27 +88,34 @@ public sealed class Dataset
     /// </summary>
     /// <exception cref="OptionException">The fraction is outside [0, 1).</exception>
     /// <exception cref="DataException">A class is too small to appear on both sides.</exception>
-    public (Dataset Train, Dataset? Test) SplitStratified(double testFraction, ulong seed)
+    public (Dataset Train, Dataset? Test) SplitStratified(double testFraction, ulong seed) =>
+        SplitStratified(testFraction, seed, RandomStream.Split, "--test-fraction", "test");
+
+    /// <summary>
+    /// The same stratified split drawn from the <paramref name="stream"/> stream of the seed; errors name
+    /// <paramref name="option"/> and call the held-out part <paramref name="heldOut"/>.
+    /// </summary>
+    internal (Dataset Kept, Dataset? HeldOut) SplitStratified(double fraction, ulong seed, RandomStream stream, string option, string heldOut)
     {
-        if (!(testFraction >= 0 && testFraction < 1))
-            throw new OptionException("--test-fraction", $"{testFraction} is outside [0, 1); use for example 0.2, or 0 to train on every row.");
-        if (testFraction == 0) return (this, null);
-        var rng = SplitMix64.Stream(seed, RandomStream.Split);
-        var isTest = new bool[Count];
+        if (!(fraction >= 0 && fraction < 1))
+            throw new OptionException(option, $"{fraction} is outside [0, 1); use for example 0.2, or 0 {(heldOut == "test" ? "to train on every row" : $"for no {heldOut} set")}.");
+        if (fraction == 0) return (this, null);
+        var rng = SplitMix64.Stream(seed, stream);
+        var isHeldOut = new bool[Count];
         for (int c = 0; c < ClassCount; c++)
         {
             int[] members = Enumerable.Range(0, Count).Where(n => Labels[n] == c).ToArray();
-            int take = (int)Math.Round(members.Length * testFraction, MidpointRounding.AwayFromZero);
+            int take = (int)Math.Round(members.Length * fraction, MidpointRounding.AwayFromZero);
             if (members.Length > 0 && (take == 0 || take == members.Length))
             {
                 throw new DataException(Source, 0, 0,
-                    $"class '{ClassNames[c]}' has {members.Length} row(s): too few for a stratified split with --test-fraction {testFraction} to put it in both the training and the test set. Add rows, change --test-fraction, or use --test-fraction 0.");
+                    $"class '{ClassNames[c]}' has {members.Length} row(s){(heldOut == "test" ? "" : " left for training")}: too few for a stratified split with {option} {fraction} to put it in both the training and the {heldOut} set. Add rows, change {option}, or use {option} 0.");
             }
             rng.Shuffle(members);
-            for (int i = 0; i < take; i++) isTest[members[i]] = true;
+            for (int i = 0; i < take; i++) isHeldOut[members[i]] = true;
         }
-        var train = Enumerable.Range(0, Count).Where(n => !isTest[n]).ToArray();
-        var test = Enumerable.Range(0, Count).Where(n => isTest[n]).ToArray();
-        return (Subset(train), Subset(test));
+        var kept = Enumerable.Range(0, Count).Where(n => !isHeldOut[n]).ToArray();
+        var held = Enumerable.Range(0, Count).Where(n => isHeldOut[n]).ToArray();
+        return (Subset(kept), Subset(held));
     }
 }

@@ -6,4 +6,7 @@ namespace IrisNet;
 /// <param name="TrainAccuracy">Fraction of training rows classified correctly in those passes.</param>
 /// <param name="TestLoss">Mean cross-entropy on the test rows at the epoch's starting weights, or null without a test split.</param>
 /// <param name="TestAccuracy">Test accuracy at the same weights, or null.</param>
-public readonly record struct EpochMetrics(int Epoch, double TrainLoss, double TrainAccuracy, double? TestLoss, double? TestAccuracy);
+/// <param name="ValidationLoss">Mean cross-entropy on the validation rows at the epoch's starting weights, or null without a validation set.</param>
+/// <param name="ValidationAccuracy">Validation accuracy at the same weights, or null.</param>
+public readonly record struct EpochMetrics(int Epoch, double TrainLoss, double TrainAccuracy, double? TestLoss, double? TestAccuracy,
+    double? ValidationLoss = null, double? ValidationAccuracy = null);

@@ -11,4 +11,7 @@ public enum RandomStream : ulong
 
     /// <summary>The order of samples in mini-batch epochs.</summary>
     Shuffle = 3,
+
+    /// <summary>The stratified validation set carved out of the training rows.</summary>
+    Validation = 4,
 }

@@ -36,12 +36,14 @@ public static class Trainer
     }
 
     /// <summary>Trains on <paramref name="train"/>, reporting <paramref name="test"/> each epoch when given.</summary>
-    /// <param name="train">Training rows (raw features; standardization is fitted here unless <paramref name="init"/> carries one).</param>
+    /// <param name="train">Training rows (raw features; standardization is fitted here unless <paramref name="init"/> carries one).
+    /// With <see cref="TrainingOptions.ValidationFraction"/>, a stratified validation set is carved out of them first.</param>
     /// <param name="test">Test rows with the same features and classes, or null.</param>
     /// <param name="options">Validated options.</param>
     /// <param name="init">Starting weights, or null for the seeded initialization.</param>
-    /// <param name="onEpoch">Called after each epoch with its metrics.</param>
-    /// <param name="cancel">Checked after each epoch: training then stops with the epochs done.</param>
+    /// <param name="onEpoch">Called after each epoch with its metrics. The run keeps only a bounded
+    /// <see cref="MetricsSeries"/>: a caller that needs every row stores or streams them here.</param>
+    /// <param name="cancel">Checked before each epoch: training then stops with the epochs done.</param>
     /// <exception cref="OptionException">An option is out of range.</exception>
     /// <exception cref="ModelFileException">The initial weights do not fit the data.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
@@ -57,13 +59,25 @@ public static class Trainer
             if (options.Hidden != init.Hidden) options = options with { Hidden = init.Hidden };
             init.Validate(train.FeatureCount, train.ClassCount, options.Bias, null);
         }
-        options.ValidateFor(train.Count, train.FeatureCount, train.ClassCount);
+        var (fit, validation) = SplitValidation(train, options);
+        options.ValidateFor(fit.Count, fit.FeatureCount, fit.ClassCount);
         return options.Precision == Precision.Float32
-            ? Run<float>(train, test, options, init, onEpoch, cancel)
-            : Run<double>(train, test, options, init, onEpoch, cancel);
+            ? Run<float>(fit, validation, test, options, init, onEpoch, cancel)
+            : Run<double>(fit, validation, test, options, init, onEpoch, cancel);
     }
 
-    private static TrainingResult Run<T>(Dataset train, Dataset? test, TrainingOptions o, InitialWeights? init,
+    /// <summary>
+    /// The rows the weights are fitted on and the validation rows: with a validation fraction, a
+    /// stratified split of <paramref name="train"/> drawn from the <see cref="RandomStream.Validation"/>
+    /// stream of the seed (the same rule as the train/test split); otherwise every row and none.
+    /// </summary>
+    /// <exception cref="DataException">A class has too few training rows to appear on both sides.</exception>
+    public static (Dataset Fit, Dataset? Validation) SplitValidation(Dataset train, TrainingOptions options) =>
+        options.ValidationFraction > 0
+            ? train.SplitStratified(options.ValidationFraction, options.Seed, RandomStream.Validation, "--validation-fraction", "validation")
+            : (train, null);
+
+    private static TrainingResult Run<T>(Dataset train, Dataset? validation, Dataset? test, TrainingOptions o, InitialWeights? init,
         Action<EpochMetrics>? onEpoch, CancellationToken cancel) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var shape = new NetworkShape(train.FeatureCount, o.Hidden, train.ClassCount, o.Bias, o.Activation);
@@ -75,8 +89,10 @@ public static class Trainer
         var (X, Y) = FeatureMajor.Build<T>(train, standardization);
         var testData = test is { Count: > 0 } ? FeatureMajor.Build<T>(test, standardization) : default;
         int testN = test?.Count ?? 0;
+        var valData = validation is { Count: > 0 } ? FeatureMajor.Build<T>(validation, standardization) : default;
+        int valN = validation?.Count ?? 0;
 
-        using var net = new Network<T, VectorKernels<T>>(shape, Math.Max(batch, Math.Max(testN, N)), o.Threads);
+        using var net = new Network<T, VectorKernels<T>>(shape, Math.Max(batch, Math.Max(Math.Max(testN, valN), N)), o.Threads);
         Load(init, net);
         var velocity = new Network<T, VectorKernels<T>>.Velocity(shape);
         T eta = T.CreateChecked(o.LearningRate), mu = T.CreateChecked(o.Momentum), l2 = T.CreateChecked(o.L2);
@@ -87,19 +103,43 @@ public static class Trainer
         T[] Xb = miniBatch ? new T[D * batch] : [], Yb = miniBatch ? new T[C * batch] : [];
         var shuffle = SplitMix64.Stream(o.Seed, RandomStream.Shuffle);
 
-        var history = new List<EpochMetrics>(Math.Min(o.Epochs, 1 << 20));
-        var clock = new Stopwatch();
-        bool interrupted = false;
+        // Early stopping: the weights at the start of the best epoch so far (those its validation loss measured).
+        bool early = o.Patience > 0 && valN > 0;
+        T[][] best = early ? [(T[])net.A.Clone(), (T[])net.a.Clone(), (T[])net.B.Clone(), (T[])net.b.Clone()] : [];
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0, sinceBest = 0;
+
+        var series = new MetricsSeries();
+        var timing = new EpochTiming();
+        var stop = TrainingStop.Completed;
+        int epochsRun = 0;
         for (int epoch = 1; epoch <= o.Epochs; epoch++)
         {
-            if (cancel.IsCancellationRequested) { interrupted = true; break; }
-            clock.Start();
-            double? testLoss = null, testAccuracy = null;
+            if (cancel.IsCancellationRequested) { stop = TrainingStop.Interrupted; break; }
+            long started = Stopwatch.GetTimestamp();
+            double? testLoss = null, testAccuracy = null, valLoss = null, valAccuracy = null;
             if (testN > 0)
             {
                 var (tl, tc) = net.Forward(testData.X, testData.Y, 0, testN, testN);
                 testLoss = tl / testN;
                 testAccuracy = (double)tc / testN;
+            }
+            if (valN > 0)
+            {
+                var (vl, vc) = net.Forward(valData.X, valData.Y, 0, valN, valN);
+                valLoss = vl / valN;
+                valAccuracy = (double)vc / valN;
+                if (early && valLoss < bestLoss - o.MinDelta)
+                {
+                    bestLoss = valLoss.Value;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    Array.Copy(net.A, best[0], net.A.Length);
+                    Array.Copy(net.a, best[1], net.a.Length);
+                    Array.Copy(net.B, best[2], net.B.Length);
+                    Array.Copy(net.b, best[3], net.b.Length);
+                }
+                else sinceBest++;
             }
             double lossSum = 0;
             int correct = 0;
@@ -121,22 +161,33 @@ public static class Trainer
                     net.Step(eta, mu, l2, velocity);
                 }
             }
-            clock.Stop();
+            timing.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
             double loss = lossSum / N;
-            if (!double.IsFinite(loss) || (testLoss is double t && !double.IsFinite(t)))
-                throw new TrainingDivergedException(epoch, o.LearningRate, history);
-            var metrics = new EpochMetrics(epoch, loss, (double)correct / N, testLoss, testAccuracy);
-            history.Add(metrics);
+            if (!double.IsFinite(loss) || (testLoss is double t && !double.IsFinite(t)) || (valLoss is double v && !double.IsFinite(v)))
+                throw new TrainingDivergedException(epoch, o.LearningRate, series.ToList());
+            var metrics = new EpochMetrics(epoch, loss, (double)correct / N, testLoss, testAccuracy, valLoss, valAccuracy);
+            series.Add(metrics);
+            epochsRun = epoch;
             onEpoch?.Invoke(metrics);
+            if (early && sinceBest >= o.Patience) { stop = TrainingStop.EarlyStopped; break; }
         }
 
+        if (early && bestEpoch > 0)
+        {
+            Array.Copy(best[0], net.A, net.A.Length);
+            Array.Copy(best[1], net.a, net.a.Length);
+            Array.Copy(best[2], net.B, net.B.Length);
+            Array.Copy(best[3], net.b, net.b.Length);
+        }
         Evaluation finalTrain = FeatureMajor.Evaluate(net, X, Y, train.Labels, train.ClassNames);
         Evaluation? finalTest = testN > 0 ? FeatureMajor.Evaluate(net, testData.X, testData.Y, test!.Labels, test.ClassNames) : null;
+        Evaluation? finalValidation = valN > 0 ? FeatureMajor.Evaluate(net, valData.X, valData.Y, validation!.Labels, validation.ClassNames) : null;
         if (!double.IsFinite(finalTrain.Loss) || net.Tensors().Any(t => t.Value.Any(v => !T.IsFinite(v))))
-            throw new TrainingDivergedException(Math.Max(1, history.Count), o.LearningRate, history);
+            throw new TrainingDivergedException(Math.Max(1, epochsRun), o.LearningRate, series.ToList());
         var model = new Model(shape, o.Precision, train.FeatureNames, train.ClassNames, train.LabelName, standardization,
             ToDouble(net.A), ToDouble(net.a), ToDouble(net.B), ToDouble(net.b), o);
-        return new TrainingResult(model, history.ToArray(), finalTrain, finalTest, interrupted, clock.Elapsed.TotalSeconds);
+        return new TrainingResult(model, series.ToList(), epochsRun, finalTrain, finalTest, finalValidation, stop,
+            early && bestEpoch > 0 ? bestEpoch : null, timing);
     }
 
     /// <summary>Copies the columns <paramref name="columns"/> of X (D×N) and Y (C×N) into Xb (D×nb) and Yb (C×nb).</summary>

@@ -14,6 +14,6 @@ public sealed class TrainingDivergedException : IrisNetException
     /// <summary>The 1-based epoch whose loss was not finite.</summary>
     public int Epoch { get; }
 
-    /// <summary>The metrics of every epoch before it (all finite).</summary>
+    /// <summary>The curves of the epochs before it (all finite), bounded like <see cref="TrainingResult.History"/>.</summary>
     public IReadOnlyList<EpochMetrics> History { get; }
 }

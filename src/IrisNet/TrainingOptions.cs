@@ -33,6 +33,22 @@ public sealed record TrainingOptions
     /// <summary>Fraction of each class held out for testing, in [0, 1) (<c>--test-fraction</c>).</summary>
     public double TestFraction { get; init; } = 0.2;
 
+    /// <summary>
+    /// Fraction of each class of the training rows held out as a validation set, in [0, 1)
+    /// (<c>--validation-fraction</c>); 0 means none. The test rows are never touched.
+    /// </summary>
+    public double ValidationFraction { get; init; }
+
+    /// <summary>
+    /// Early stopping (<c>--patience</c>): stop once the validation loss has not improved by more than
+    /// <see cref="MinDelta"/> for this many epochs, and keep the weights of the best epoch; 0 means off.
+    /// Needs a validation set.
+    /// </summary>
+    public int Patience { get; init; }
+
+    /// <summary>The least decrease of the validation loss that counts as an improvement (<c>--min-delta</c>).</summary>
+    public double MinDelta { get; init; }
+
     /// <summary>The seed of every random stream (<c>--seed</c>).</summary>
     public ulong Seed { get; init; } = 42;
 
@@ -64,6 +80,13 @@ public sealed record TrainingOptions
         if (!double.IsFinite(L2) || L2 < 0) throw new OptionException("--l2", $"{L2} is not a finite non-negative weight decay; use for example --l2 0.0001.");
         if (!(TestFraction >= 0 && TestFraction < 1))
             throw new OptionException("--test-fraction", $"{TestFraction} is outside [0, 1); use for example 0.2, or 0 to train on every row.");
+        if (!(ValidationFraction >= 0 && ValidationFraction < 1))
+            throw new OptionException("--validation-fraction", $"{ValidationFraction} is outside [0, 1); use for example 0.2, or 0 for no validation set.");
+        if (Patience < 0) throw new OptionException("--patience", $"{Patience} is negative; use a number of epochs such as 50, or 0 to train every epoch.");
+        if (Patience > 0 && ValidationFraction == 0)
+            throw new OptionException("--patience", "early stopping watches the validation loss; add --validation-fraction (for example 0.2).");
+        if (!double.IsFinite(MinDelta) || MinDelta < 0)
+            throw new OptionException("--min-delta", $"{MinDelta} is not a finite non-negative loss difference; use for example 0.0001, or 0.");
         if (Threads <= 0) throw new OptionException("--threads", $"{Threads} is not a positive thread count; use 1 or more.");
         if (Threads > 256) throw new OptionException("--threads", $"{Threads} threads is beyond the supported 256.");
         if (!Enum.IsDefined(Precision)) throw new OptionException("--precision", $"'{Precision}' is not float64 or float32.");

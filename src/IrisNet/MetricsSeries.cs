@@ -1,0 +1,198 @@
+namespace IrisNet;
+
+/// <summary>
+/// The loss and accuracy curves of a run in bounded memory, for drawing. Epochs arrive in order
+/// (1, 2, 3, …, or with gaps, as read back from a metrics.csv written every K epochs). Up to <see cref="Capacity"/> epochs every row is kept exactly. Beyond that the
+/// epochs are grouped into at most <see cref="Capacity"/> buckets of 2^k consecutive epochs (two
+/// neighbouring buckets merge whenever the count would exceed the capacity), and each bucket keeps,
+/// for every column, its minimum and its maximum and which came first. <see cref="ToList"/> turns a
+/// bucket into two rows (at its first and last epoch) carrying those extremes in the order they
+/// occurred, so a line through the rows covers exactly the vertical range the full curve covers in
+/// that bucket; with more buckets than pixel columns the drawn picture is the same. The last epoch
+/// is always kept exactly, as its own row.
+/// </summary>
+public sealed class MetricsSeries
+{
+    /// <summary>The default number of buckets: more than two per pixel column of a 900-pixel-wide plot.</summary>
+    public const int DefaultCapacity = 2048;
+
+    private const int Columns = 6;
+
+    private readonly Bucket[] _buckets;
+    private int _count;
+    private long _width = 1;
+    private EpochMetrics? _last;
+    private bool _hasTest, _hasValidation;
+
+    /// <summary>Creates an empty series of at most <paramref name="capacity"/> buckets (an even number ≥ 2).</summary>
+    public MetricsSeries(int capacity = DefaultCapacity)
+    {
+        if (capacity < 2 || capacity % 2 != 0) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The capacity must be an even number of at least 2.");
+        _buckets = new Bucket[capacity];
+        for (int i = 0; i < capacity; i++) _buckets[i] = new Bucket();
+    }
+
+    /// <summary>The most buckets kept; runs of up to this many epochs are kept row by row.</summary>
+    public int Capacity => _buckets.Length;
+
+    /// <summary>The epochs added so far.</summary>
+    public int EpochCount => _last?.Epoch ?? 0;
+
+    /// <summary>The last epoch added, exactly, or null before the first.</summary>
+    public EpochMetrics? Last => _last;
+
+    /// <summary>Adds the next epoch's row.</summary>
+    /// <exception cref="ArgumentException">The epoch is not after the last one added.</exception>
+    public void Add(EpochMetrics m)
+    {
+        if (m.Epoch <= EpochCount) throw new ArgumentException($"Epoch {m.Epoch} follows epoch {EpochCount}; epochs must arrive in increasing order.", nameof(m));
+        if (_last is EpochMetrics previous) Place(previous);
+        else
+        {
+            _hasTest = m.TestLoss.HasValue;
+            _hasValidation = m.ValidationLoss.HasValue;
+        }
+        _last = m;
+    }
+
+    /// <summary>The rows to draw: every epoch when there were at most <see cref="Capacity"/>, otherwise two per bucket, then the last epoch.</summary>
+    public EpochMetrics[] ToList()
+    {
+        var rows = new List<EpochMetrics>(2 * _count + 1);
+        for (int i = 0; i < _count; i++)
+        {
+            Bucket b = _buckets[i];
+            if (b.Empty) continue;
+            if (b.First == b.LastEpoch) rows.Add(b.Row(b.First, early: true));
+            else
+            {
+                rows.Add(b.Row(b.First, early: true));
+                rows.Add(b.Row(b.LastEpoch, early: false));
+            }
+        }
+        if (_last is EpochMetrics last) rows.Add(last);
+        return rows.ToArray();
+    }
+
+    private void Place(EpochMetrics m)
+    {
+        long index = (m.Epoch - 1) / _width;
+        while (index >= _buckets.Length)
+        {
+            // Halve the resolution: buckets 2i and 2i+1 become bucket i.
+            for (int i = 0; i < _buckets.Length / 2; i++) _buckets[i].Merge(_buckets[2 * i], _buckets[2 * i + 1]);
+            for (int i = _buckets.Length / 2; i < _buckets.Length; i++) _buckets[i].Clear();
+            _count = (_count + 1) / 2;
+            _width *= 2;
+            index = (m.Epoch - 1) / _width;
+        }
+        if (index >= _count)
+        {
+            for (int i = _count; i < index; i++) _buckets[i].Clear();
+            _buckets[index].Start(m, _hasTest, _hasValidation);
+            _count = (int)index + 1;
+        }
+        else _buckets[index].Include(m);
+    }
+
+    private static ReadOnlySpan<double> Values(EpochMetrics m, Span<double> into)
+    {
+        into[0] = m.TrainLoss;
+        into[1] = m.TrainAccuracy;
+        into[2] = m.TestLoss ?? double.NaN;
+        into[3] = m.TestAccuracy ?? double.NaN;
+        into[4] = m.ValidationLoss ?? double.NaN;
+        into[5] = m.ValidationAccuracy ?? double.NaN;
+        return into;
+    }
+
+    /// <summary>Consecutive epochs First..LastEpoch: per column the minimum, the maximum, and the epoch of each.</summary>
+    private sealed class Bucket
+    {
+        private readonly double[] _min = new double[Columns], _max = new double[Columns];
+        private readonly int[] _minAt = new int[Columns], _maxAt = new int[Columns];
+        private bool _test, _validation;
+
+        public int First { get; private set; }
+
+        public int LastEpoch { get; private set; }
+
+        public void Start(EpochMetrics m, bool test, bool validation)
+        {
+            _test = test;
+            _validation = validation;
+            First = LastEpoch = m.Epoch;
+            Span<double> v = stackalloc double[Columns];
+            Values(m, v);
+            for (int c = 0; c < Columns; c++)
+            {
+                _min[c] = _max[c] = v[c];
+                _minAt[c] = _maxAt[c] = m.Epoch;
+            }
+        }
+
+        public void Include(EpochMetrics m)
+        {
+            LastEpoch = m.Epoch;
+            Span<double> v = stackalloc double[Columns];
+            Values(m, v);
+            for (int c = 0; c < Columns; c++)
+            {
+                if (v[c] < _min[c]) { _min[c] = v[c]; _minAt[c] = m.Epoch; }
+                if (v[c] > _max[c]) { _max[c] = v[c]; _maxAt[c] = m.Epoch; }
+            }
+        }
+
+        public bool Empty => First == 0;
+
+        public void Merge(Bucket left, Bucket right)
+        {
+            if (right.Empty)
+            {
+                if (!ReferenceEquals(left, this)) CopyFrom(left);
+                return;
+            }
+            if (left.Empty)
+            {
+                CopyFrom(right);
+                return;
+            }
+            // left may be this bucket itself (i = 0): read it before writing.
+            for (int c = 0; c < Columns; c++)
+            {
+                double min = left._min[c], max = left._max[c];
+                int minAt = left._minAt[c], maxAt = left._maxAt[c];
+                if (right._min[c] < min) { min = right._min[c]; minAt = right._minAt[c]; }
+                if (right._max[c] > max) { max = right._max[c]; maxAt = right._maxAt[c]; }
+                _min[c] = min; _max[c] = max; _minAt[c] = minAt; _maxAt[c] = maxAt;
+            }
+            _test = left._test;
+            _validation = left._validation;
+            First = left.First;
+            LastEpoch = right.LastEpoch;
+        }
+
+        public void Clear() => First = LastEpoch = 0;
+
+        private void CopyFrom(Bucket other)
+        {
+            Array.Copy(other._min, _min, Columns);
+            Array.Copy(other._max, _max, Columns);
+            Array.Copy(other._minAt, _minAt, Columns);
+            Array.Copy(other._maxAt, _maxAt, Columns);
+            _test = other._test;
+            _validation = other._validation;
+            First = other.First;
+            LastEpoch = other.LastEpoch;
+        }
+
+        /// <summary>The extreme of each column that occurred first (<paramref name="early"/>) or second.</summary>
+        public EpochMetrics Row(int epoch, bool early)
+        {
+            double V(int c) => (_minAt[c] <= _maxAt[c]) == early ? _min[c] : _max[c];
+            return new EpochMetrics(epoch, V(0), V(1),
+                _test ? V(2) : null, _test ? V(3) : null,
+                _validation ? V(4) : null, _validation ? V(5) : null);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Xunit;
+
+namespace IrisNet.Tests;
+
+/// <summary>Every way a run can end leaves a readable run directory; two runs never share one.</summary>
+public sealed class RunLifecycleTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-life-").FullName;
+
+    public void Dispose()
+    {
+        foreach (string mount in _mounts) Umount(mount);
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private readonly List<string> _mounts = [];
+
+    private string P(params string[] parts) => Path.Combine([_dir, .. parts]);
+
+    private static void Signal(Process p, string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, p.Id.ToString(CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
+    /// <summary>Starts a long run and returns once its first epoch line is printed.</summary>
+    private static async Task<(Process P, Task<string> Stdout, Task<string> Stderr)> StartTraining(string dir, params string[] args)
+    {
+        Process p = Cli.Start(dir, ["train", "--epochs", "100000000", .. args]);
+        string? first = await p.StandardOutput.ReadLineAsync();
+        Assert.NotNull(first);
+        Assert.StartsWith("epoch 1/", first, StringComparison.Ordinal);
+        return (p, p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync());
+    }
+
+    /// <summary>metrics.csv is a header and whole rows of numbers with increasing epochs; returns the row count.</summary>
+    private static int AssertWholeRows(string path, int fields = 5)
+    {
+        string text = File.ReadAllText(path);
+        Assert.StartsWith("epoch,train_loss,train_accuracy,test_loss,test_accuracy", text, StringComparison.Ordinal);
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        string[] lines = text[..^1].Split('\n');
+        int previous = 0;
+        foreach (string line in lines.Skip(1))
+        {
+            string[] f = line.Split(',');
+            Assert.True(f.Length == fields, $"row '{line}' of {path} has {f.Length} fields");
+            int epoch = int.Parse(f[0], CultureInfo.InvariantCulture);
+            Assert.True(epoch > previous, $"epoch {epoch} after {previous}");
+            previous = epoch;
+            foreach (string v in f.Skip(1).Where(v => v.Length > 0)) Assert.True(double.IsFinite(double.Parse(v, CultureInfo.InvariantCulture)), line);
+        }
+        return lines.Length - 1;
+    }
+
+    [Theory]
+    [InlineData("TERM", "SIGTERM", 143)]
+    [InlineData("HUP", "SIGHUP", 129)]
+    [InlineData("INT", "SIGINT", 130)]
+    public async Task A_termination_signal_finishes_the_epoch_writes_everything_and_exits_128_plus_its_number(string signal, string name, int code)
+    {
+        var (p, stdout, stderr) = await StartTraining(_dir, "--out", P("sig"));
+        await Task.Delay(300);
+        Signal(p, signal);
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
+        await stdout;
+        Assert.Equal(code, p.ExitCode);
+        Assert.Contains($"interrupted by {name}", await stderr, StringComparison.Ordinal);
+        using JsonDocument s = JsonDocument.Parse(File.ReadAllText(P("sig", "summary.json")));
+        Assert.Equal("interrupted", s.RootElement.GetProperty("status").GetString());
+        Assert.Equal(name, s.RootElement.GetProperty("signal").GetString());
+        int epochs = s.RootElement.GetProperty("timing").GetProperty("epochs").GetInt32();
+        Assert.Equal(epochs, AssertWholeRows(P("sig", "metrics.csv")));
+        Assert.NotNull(ModelJson.Load(P("sig", "model.json")));
+        foreach (string png in new[] { "loss.png", "accuracy.png", "confusion.png" }) Assert.True(File.Exists(P("sig", png)), png);
+        Assert.Empty(Directory.EnumerateFiles(P("sig"), ".*"));
+    }
+
+    [Fact]
+    public async Task A_running_summary_is_written_before_the_first_epoch_and_metrics_grow_while_training()
+    {
+        var (p, stdout, _) = await StartTraining(_dir, "--out", P("live"), "--seed", "7");
+        try
+        {
+            using (JsonDocument s = JsonDocument.Parse(File.ReadAllText(P("live", "summary.json"))))
+            {
+                JsonElement r = s.RootElement;
+                Assert.Equal("running", r.GetProperty("status").GetString());
+                Assert.Equal(7UL, r.GetProperty("seed").GetUInt64());
+                Assert.Equal(100_000_000, r.GetProperty("options").GetProperty("epochs").GetInt32());
+                Assert.Equal(120, r.GetProperty("data").GetProperty("train_rows").GetInt32());
+                Assert.True(DateTimeOffset.TryParse(r.GetProperty("started").GetString(), CultureInfo.InvariantCulture, out _));
+                Assert.False(r.TryGetProperty("final", out _));
+            }
+            // Streamed: rows reach the file during training (flushed at least once a second), not at the end.
+            int rows = 0;
+            for (int i = 0; i < 100 && rows < 2; i++)
+            {
+                await Task.Delay(100);
+                rows = AssertWholeRows(P("live", "metrics.csv"));
+            }
+            Assert.True(rows >= 2, $"metrics.csv holds {rows} rows while training runs");
+            Assert.True(File.Exists(P("live", ".irisnet-run")), "the run's claim marker exists while it runs");
+        }
+        finally
+        {
+            p.Kill();
+            p.WaitForExit();
+            await stdout;
+            p.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Killed_at_random_moments_a_run_leaves_a_readable_summary_and_whole_metric_rows()
+    {
+        var random = new Random(20261202);
+        for (int k = 0; k < 6; k++)
+        {
+            string dir = P($"kill{k}");
+            using Process p = Cli.Start(_dir, ["train", "--epochs", k % 2 == 0 ? "100000000" : "4000", "--out", dir]);
+            Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
+            int delay = random.Next(200, 2500);
+            await Task.Delay(delay);
+            try
+            {
+                p.Kill(); // SIGKILL
+            }
+            catch (InvalidOperationException)
+            {
+                // Already finished: the directory must then be complete.
+            }
+            p.WaitForExit();
+            await stdout;
+            await stderr;
+            if (!File.Exists(Path.Combine(dir, "summary.json")))
+            {
+                // Killed before the directory was claimed or its first file written: nothing may be there but the claim.
+                Assert.True(!Directory.Exists(dir) || Directory.EnumerateFileSystemEntries(dir).All(f => Path.GetFileName(f).StartsWith('.')), $"kill after {delay} ms");
+                continue;
+            }
+            using JsonDocument s = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+            string status = s.RootElement.GetProperty("status").GetString()!;
+            Assert.True(status is "running" or "completed", $"status {status} after a kill at {delay} ms");
+            if (File.Exists(Path.Combine(dir, "metrics.csv"))) AssertWholeRows(Path.Combine(dir, "metrics.csv"));
+            if (status == "completed")
+            {
+                foreach (JsonElement f in s.RootElement.GetProperty("files").EnumerateArray())
+                    Assert.True(File.Exists(Path.Combine(dir, f.GetString()!)), $"summary lists {f} but it is missing");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Two_runs_started_at_once_on_the_same_out_never_share_it()
+    {
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            string dir = P($"same{attempt}");
+            using Process a = Cli.Start(_dir, ["train", "--epochs", "300", "--seed", "1", "--out", dir]);
+            using Process b = Cli.Start(_dir, ["train", "--epochs", "300", "--seed", "2", "--out", dir]);
+            var outputs = await Task.WhenAll(a.StandardOutput.ReadToEndAsync(), a.StandardError.ReadToEndAsync(),
+                b.StandardOutput.ReadToEndAsync(), b.StandardError.ReadToEndAsync());
+            a.WaitForExit();
+            b.WaitForExit();
+            int[] codes = [a.ExitCode, b.ExitCode];
+            Assert.True(codes.Order().SequenceEqual([0, 2]), $"exit codes {a.ExitCode} and {b.ExitCode}: {outputs[1]} {outputs[3]}");
+            string loserError = a.ExitCode == 2 ? outputs[1] : outputs[3];
+            Assert.StartsWith("irisnet: error: --out:", loserError, StringComparison.Ordinal);
+            using JsonDocument s = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+            Assert.Equal(a.ExitCode == 0 ? 1UL : 2UL, s.RootElement.GetProperty("seed").GetUInt64());
+            Assert.Equal(300, AssertWholeRows(Path.Combine(dir, "metrics.csv")));
+        }
+    }
+
+    [Fact]
+    public void Default_run_directories_started_in_the_same_second_are_all_distinct()
+    {
+        Process[] runs = Enumerable.Range(0, 3).Select(_ => Cli.Start(_dir, ["train", "--epochs", "5", "--quiet"])).ToArray();
+        string[] dirs = runs.Select(p => p.StandardOutput.ReadToEnd().Trim()).ToArray();
+        foreach (Process p in runs)
+        {
+            p.WaitForExit();
+            Assert.Equal(0, p.ExitCode);
+            p.Dispose();
+        }
+        Assert.Equal(3, dirs.Distinct().Count());
+        Assert.All(dirs, d => Assert.True(File.Exists(Path.Combine(_dir, d, "model.json")), d));
+    }
+
+    [Fact]
+    public void A_dangling_symlink_as_out_is_reported_as_a_link_not_a_file()
+    {
+        File.CreateSymbolicLink(P("link"), P("nowhere"));
+        Cli.Result r = Cli.Run(_dir, "train", "--epochs", "5", "--out", P("link"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.DoesNotContain("is a file", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("symbolic link", r.Stderr, StringComparison.Ordinal);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Log_every_writes_every_kth_epoch_and_the_last()
+    {
+        Cli.Result r = Cli.Run(_dir, "train", "--epochs", "25", "--log-every", "10", "--out", P("k"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(3, AssertWholeRows(P("k", "metrics.csv")));
+        Assert.Equal(["10", "20", "25"], File.ReadAllLines(P("k", "metrics.csv")).Skip(1).Select(l => l.Split(',')[0]));
+        Cli.Result bad = Cli.Run(_dir, "train", "--log-every", "0", "--out", P("k0"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.StartsWith("irisnet: error: --log-every:", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Timing_reports_the_first_epoch_apart_from_the_steady_median()
+    {
+        Cli.Result r = Cli.Run(_dir, "train", "--epochs", "50", "--out", P("t"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("Timing: first epoch ", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("median of ", r.Stdout, StringComparison.Ordinal);
+        using JsonDocument s = JsonDocument.Parse(File.ReadAllText(P("t", "summary.json")));
+        JsonElement timing = s.RootElement.GetProperty("timing");
+        Assert.True(timing.GetProperty("first_epoch_microseconds").GetDouble() > 0);
+        Assert.True(timing.GetProperty("steady_median_microseconds_per_epoch").GetDouble() > 0);
+    }
+
+    private static bool Mount(string dir, string size)
+    {
+        using var p = Process.Start(new ProcessStartInfo("mount", ["-t", "tmpfs", "-o", $"size={size}", "tmpfs", dir]) { RedirectStandardError = true })!;
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0;
+    }
+
+    private static void Umount(string dir)
+    {
+        using var p = Process.Start(new ProcessStartInfo("umount", [dir]) { RedirectStandardError = true })!;
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+    }
+
+    /// <summary>On a 200 KiB file system a long run fills the disk: one clear error, exit 2, and no summary claiming more than exists.</summary>
+    [SkippableTheory]
+    [InlineData("400")]
+    [InlineData("100000000")]
+    public async Task A_full_disk_is_one_clear_error_and_the_summary_never_claims_more_than_was_written(string epochs)
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && Environment.UserName == "root", "mounting a small tmpfs needs Linux and root");
+        string disk = P("disk");
+        Directory.CreateDirectory(disk);
+        Skip.IfNot(Mount(disk, "200k"), "mount -t tmpfs failed (no CAP_SYS_ADMIN in this container)");
+        _mounts.Add(disk);
+        // Fill most of the disk so that the images (or, for the long run, metrics.csv) no longer fit.
+        if (epochs == "400") await File.WriteAllBytesAsync(Path.Combine(disk, "ballast"), new byte[120 * 1024]);
+        Cli.Result r = Cli.Run(_dir, "train", "--epochs", epochs, "--out", Path.Combine(disk, "run"));
+        Assert.Equal(2, r.ExitCode);
+        string[] errors = r.Stderr.Trim().Split('\n');
+        Assert.Single(errors);
+        Assert.Matches("^irisnet: error: cannot write '.*': no space left on the device", errors[0]);
+        string run = Path.Combine(disk, "run");
+        if (File.Exists(Path.Combine(run, "metrics.csv"))) AssertWholeRows(Path.Combine(run, "metrics.csv"));
+        Assert.Empty(Directory.EnumerateFiles(run, ".*incomplete*"));
+        if (File.Exists(Path.Combine(run, "summary.json")))
+        {
+            using JsonDocument s = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
+            string status = s.RootElement.GetProperty("status").GetString()!;
+            Assert.True(status is "failed" or "running", status);
+            if (s.RootElement.TryGetProperty("files", out JsonElement files))
+            {
+                foreach (JsonElement f in files.EnumerateArray())
+                    Assert.True(File.Exists(Path.Combine(run, f.GetString()!)), $"summary lists {f} but it is missing");
+            }
+        }
+    }
+}
