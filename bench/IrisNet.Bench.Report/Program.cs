@@ -120,6 +120,25 @@ public static class Program
         }
         sb.AppendLine();
 
+        var baseline = cases.Where(c => c.Type.StartsWith("TensorPrimitivesEpoch", StringComparison.Ordinal)).ToList();
+        if (baseline.Count > 0)
+        {
+            sb.AppendLine("## Against TensorPrimitives (Iris epoch, N = 120, H = 16)");
+            sb.AppendLine();
+            sb.AppendLine("The same full-batch epoch written with System.Numerics.Tensors' TensorPrimitives, one call per matrix row");
+            sb.AppendLine("(`bench/IrisNet.Bench/TensorPrimitivesEpoch.cs`; its gradients are checked against IrisNet's before timing).");
+            sb.AppendLine();
+            sb.AppendLine("| precision | activation | IrisNet µs | TensorPrimitives µs | TensorPrimitives / IrisNet |");
+            sb.AppendLine("|---|---|---:|---:|---:|");
+            foreach (Case mine in baseline.Where(c => c.Method == "IrisNet").OrderBy(c => c.Precision).ThenBy(c => c.Parameters["Activation"], StringComparer.Ordinal))
+            {
+                Case? tp = baseline.SingleOrDefault(c => c.Type == mine.Type && c.Method == "TensorPrimitives" && c.Parameters["Activation"] == mine.Parameters["Activation"]);
+                if (tp is null) continue;
+                sb.AppendLine(inv, $"| {mine.Precision} | {mine.Parameters["Activation"].ToLowerInvariant()} | {mine.MeanNs / 1000:F2} | {tp.MeanNs / 1000:F2} | {tp.MeanNs / mine.MeanNs:F2} |");
+            }
+            sb.AppendLine();
+        }
+
         sb.AppendLine("## Scaling grid (Iris tiled to N rows with seeded jitter)");
         sb.AppendLine();
         sb.AppendLine("| precision | N | H | threads | µs / epoch | GFLOP/s | × roofline | speed-up 2 vs 1 thread | bytes allocated |");
