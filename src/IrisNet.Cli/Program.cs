@@ -66,6 +66,7 @@ public static class Program
             GradcheckCommand.Build(),
             PlotCommand.Build(),
             ExplainCommand.Build(),
+            CvCommand.Build(),
         };
         return root;
     }
