@@ -34,6 +34,7 @@ public static class TrainCommand
         var (train, test) = data.SplitStratified(options.TestFraction, options.Seed);
         var (fit, validation) = Trainer.SplitValidation(train, options);
         options.ValidateFor(fit.Count, fit.FeatureCount, fit.ClassCount);
+        Standardization.CheckTrainable(train, test, options, init?.Standardization);
 
         RunDirectory run = RunDirectory.Create(outDir);
         try

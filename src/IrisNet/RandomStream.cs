@@ -12,6 +12,9 @@ public enum RandomStream : ulong
     /// <summary>The order of samples in mini-batch epochs.</summary>
     Shuffle = 3,
 
+    /// <summary>The stratified fold assignment of cross-validation, every repeat in turn.</summary>
+    Folds = 4,
+
     /// <summary>The stratified validation set carved out of the training rows.</summary>
-    Validation = 4,
+    Validation = 5,
 }
