@@ -24,10 +24,13 @@ namespace IrisNet;
 /// number of partitions that depends on N only. Each partition accumulates its own gradient, and the
 /// partitions are summed in index order, so the result is bit-identical for any thread count.
 /// Every buffer is allocated in the constructor: a training step allocates nothing.
-/// With <see cref="VectorKernels{T}"/>, D ≤ 4, C ≤ 4 and the identity or ReLU activation (Iris),
-/// a chunk's forward and backward pass runs as <see cref="FusedSweep{T}"/>: the same equations in two sweeps
-/// over the chunk instead of nine kernel calls. The scalar kernels always run the separate steps
-/// listed above, which stay the readable reference.
+/// The <see cref="KernelPath"/> given to the constructor chooses how a chunk is computed:
+/// <see cref="KernelPath.Separate"/> runs the steps listed above one kernel call each;
+/// <see cref="KernelPath.Fused"/> (the default, used by <see cref="Trainer"/>) runs them as
+/// <see cref="FusedSweep{T}"/> — the same equations in two sweeps over the chunk — when the kernels
+/// are vectorized and D ≤ 4, C ≤ 4, f is identity or ReLU (Iris), and as separate steps otherwise.
+/// <see cref="Path"/> tells which one runs. The readable version of the same pass, one sample-major
+/// loop per equation, is <see cref="Reference"/>; every path is tested against it.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 /// <typeparam name="TK">The kernels: <see cref="VectorKernels{T}"/> or <see cref="ScalarKernels{T}"/>.</typeparam>
@@ -53,7 +56,8 @@ public sealed class Network<T, TK> : IDisposable
     /// <param name="shape">D, H, C, bias and activation.</param>
     /// <param name="maxBatch">The largest N that <see cref="ForwardBackward"/> will be given.</param>
     /// <param name="threads">Threads used for a pass (1 = the calling thread only).</param>
-    public Network(NetworkShape shape, int maxBatch, int threads = 1)
+    /// <param name="path">Separate kernel calls, or the fused sweep where it applies (see <see cref="KernelPath"/>).</param>
+    public Network(NetworkShape shape, int maxBatch, int threads = 1, KernelPath path = KernelPath.Fused)
     {
         if (shape.D <= 0 || shape.H <= 0 || shape.C <= 0) throw new ArgumentOutOfRangeException(nameof(shape), "D, H and C must be positive.");
         if (maxBatch <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatch), "The batch must hold at least one sample.");
@@ -67,7 +71,8 @@ public sealed class Network<T, TK> : IDisposable
         _Bt = new T[H * C];
         _zeroA = shape.Bias ? [] : new T[H];
         _zeroB = shape.Bias ? [] : new T[C];
-        _fused = typeof(TK) == typeof(VectorKernels<T>) && FusedSweep<T>.Supports(shape);
+        _fused = path == KernelPath.Fused && TK.Vectorized && FusedSweep<T>.Supports(shape);
+        Path = _fused ? KernelPath.Fused : KernelPath.Separate;
         _chunk = ChunkSize(H, maxBatch, _fused);
         // Work buffers are padded to whole vectors, which the fused sweep needs for its last vector.
         _ldw = (_chunk + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count;
@@ -80,6 +85,9 @@ public sealed class Network<T, TK> : IDisposable
 
     /// <summary>D, H, C, bias and activation.</summary>
     public NetworkShape Shape { get; }
+
+    /// <summary>The path a pass takes: <see cref="KernelPath.Fused"/> only when it was asked for and applies.</summary>
+    public KernelPath Path { get; }
 
     /// <summary>A, H×D row-major: z = A x + a.</summary>
     public T[] A { get; }

@@ -13,6 +13,9 @@ namespace IrisNet.Kernels;
 /// <typeparam name="T">float or double.</typeparam>
 public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <inheritdoc/>
+    public static bool Vectorized => true;
+
     /// <inheritdoc />
     public static void MatMul(ReadOnlySpan<T> W, ReadOnlySpan<T> bias, ReadOnlySpan<T> X, int ldx,
         int R, int K, int N, Span<T> Z, int ldz)
