@@ -542,14 +542,6 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Exp(Vector<T> x)
-    {
-        if (typeof(T) == typeof(double)) return Vector.Exp(x.As<T, double>()).As<double, T>();
-        if (typeof(T) == typeof(float)) return Vector.Exp(x.As<T, float>()).As<float, T>();
-        throw new NotSupportedException($"{typeof(T)} is not float or double.");
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Log(Vector<T> x)
     {
         if (typeof(T) == typeof(double)) return Vector.Log(x.As<T, double>()).As<double, T>();
