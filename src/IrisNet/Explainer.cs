@@ -10,8 +10,9 @@ namespace IrisNet;
 /// <remarks>
 /// Each finite difference is taken twice, with steps ε and 2ε. Its truncation error grows as the
 /// step squared, so the two differ by about three times the error of the first; where they differ
-/// by more than 10⁻⁸ + 10⁻⁴·|estimate| (a ReLU kink within 2ε, a function curving faster than
-/// the step can follow), the entry gets a note instead of counting as a check. ∂ℓ/∂ŷ_k = −y_k/ŷ_k
+/// by more than 10⁻⁸ + 10⁻⁴·|estimate|, or where the one-sided slopes on either side differ by more
+/// than 10⁻⁶ + 10⁻³·|estimate| (a kink such as ReLU at z = 0), the entry gets a note instead of
+/// counting as a check. ∂ℓ/∂ŷ_k = −y_k/ŷ_k
 /// is differenced with a step relative to ŷ_k, ε·ŷ_k: an absolute ε would leave the domain of
 /// ln once ŷ_k &lt; ε, and its truncation error, about ε²/ŷ_k³, would swamp the value long before.
 /// </remarks>
@@ -226,43 +227,45 @@ public static class Explainer
     }
 
     // Central differences of the vector function f (outputs entries) with respect to each entry i
-    // of at, estimate[o·|at| + i] — or, for a scalar function, estimate[i]. Each is also taken with
-    // twice the step; when the two disagree by more than 1e-8 + 1e-4·|estimate| the entry gets a note.
+    // of at, estimate[o·|at| + i] — or, for a scalar function, estimate[i]. Two checks decide
+    // whether an entry can be trusted: the central difference with twice the step (their gap is
+    // about three times the truncation error), and the one-sided slopes on either side (they part
+    // at a kink such as ReLU's z = 0, where the central difference averages two slopes).
     private static (double[] Estimate, string?[] Notes) Numeric(double[] at, Func<double[], double[]> f, int outputs, Func<int, double> step)
     {
         int n = at.Length;
         var estimate = new double[outputs * n];
         var notes = new string?[outputs * n];
+        double[] f0 = f(at);
         for (int i = 0; i < n; i++)
         {
             double e = step(i);
-            double[] d1 = Difference(at, f, i, e), d2 = Difference(at, f, i, 2 * e);
+            var (p1, m1, up, down) = Evaluate(at, f, i, e);
+            var (p2, m2, up2, down2) = Evaluate(at, f, i, 2 * e);
             for (int o = 0; o < outputs; o++)
             {
                 int k = outputs == 1 ? i : o * n + i;
-                estimate[k] = d1[o];
-                double error = Math.Abs(d2[o] - d1[o]) / 3;
-                if (!double.IsFinite(d1[o]) || !double.IsFinite(d2[o]))
-                {
-                    estimate[k] = double.IsFinite(d1[o]) ? d1[o] : 0;
-                    notes[k] = "the finite difference is not a number here (the function is not finite within the step)";
-                }
-                else if (error > 1e-8 + 1e-4 * Math.Abs(d1[o]))
-                {
-                    notes[k] = $"inaccurate by nature here: steps {e:0.#E+0} and {2 * e:0.#E+0} disagree by {3 * error:0.#E+0} (the function bends faster than the step, e.g. a ReLU kink)";
-                }
+                double d1 = (p1[o] - m1[o]) / (up + down), d2 = (p2[o] - m2[o]) / (up2 + down2);
+                double forward = (p1[o] - f0[o]) / up, backward = (f0[o] - m1[o]) / down;
+                double truncation = Math.Abs(d2 - d1) / 3, kink = Math.Abs(forward - backward);
+                estimate[k] = double.IsFinite(d1) ? d1 : 0;
+                if (!double.IsFinite(d1) || !double.IsFinite(d2))
+                    notes[k] = "no finite difference: the function is not finite within the step";
+                else if (truncation > 1e-8 + 1e-4 * Math.Abs(d1))
+                    notes[k] = $"inaccurate by nature here: steps {e:0.#E+0} and {2 * e:0.#E+0} disagree by {3 * truncation:0.#E+0} (the function bends too fast for the step)";
+                else if (kink > 1e-6 + 1e-3 * Math.Abs(d1))
+                    notes[k] = $"inaccurate by nature here: the slopes on either side differ by {kink:0.#E+0} (a kink, such as ReLU at z = 0, where the derivative does not exist)";
             }
         }
         return (estimate, notes);
     }
 
-    private static double[] Difference(double[] at, Func<double[], double[]> f, int i, double e)
+    // f at at ± e in entry i, with the steps actually taken after rounding.
+    private static (double[] Plus, double[] Minus, double Up, double Down) Evaluate(double[] at, Func<double[], double[]> f, int i, double e)
     {
         double[] plus = (double[])at.Clone(), minus = (double[])at.Clone();
         plus[i] += e;
         minus[i] -= e;
-        double[] fp = f(plus), fm = f(minus);
-        double width = plus[i] - minus[i]; // the step actually taken, after rounding
-        return fp.Select((v, o) => (v - fm[o]) / width).ToArray();
+        return (f(plus), f(minus), plus[i] - at[i], at[i] - minus[i]);
     }
 }
