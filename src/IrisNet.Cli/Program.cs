@@ -60,6 +60,7 @@ public static class Program
             GradcheckCommand.Build(),
             PlotCommand.Build(),
             ExplainCommand.Build(),
+            CvCommand.Build(),
         };
         return root;
     }
