@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
 using Spectre.Console;
 
 namespace IrisNet.Cli;
@@ -97,7 +96,7 @@ public static class CvCommand
         {
             int failed = completed.Count;
             string message = $"repeat {failed / folds + 1}, fold {failed % folds + 1}: {diverged.Message}";
-            run.WriteText("summary.json", SummaryJson("failed", message, options, p.GetValue(set.Init), source, folds, repeats, threads, completed, null));
+            run.WriteText("summary.json", CvSummary.Json("failed", message, options, p.GetValue(set.Init), source, folds, repeats, threads, completed, null));
             Console.Error.WriteLine($"irisnet: error: {message}");
             Console.Error.WriteLine($"irisnet: wrote {run.File("folds.csv")} ({completed.Count} completed folds) and {run.File("summary.json")}.");
             return ExitCode.Failure;
@@ -105,7 +104,7 @@ public static class CvCommand
 
         CrossValidationResult r = result!;
         string status = r.Interrupted ? "interrupted" : "completed";
-        run.WriteText("summary.json", SummaryJson(status, null, options, p.GetValue(set.Init), source, folds, repeats, threads, r.Folds, r));
+        run.WriteText("summary.json", CvSummary.Json(status, null, options, p.GetValue(set.Init), source, folds, repeats, threads, r.Folds, r));
         if (r.Folds.Count > 0) run.Write("cv.png", tmp => CvPlot.Loss(r, tmp));
 
         if (quiet) Console.WriteLine(run.Path);
@@ -159,96 +158,5 @@ public static class CvCommand
         }
         AnsiConsole.WriteLine("Files written:");
         foreach (string f in run.Written) AnsiConsole.WriteLine("  " + f);
-    }
-
-    /// <summary>
-    /// summary.json. Everything but "timing" depends only on the data, the options and the seed, never
-    /// on --threads. Written with Utf8JsonWriter, like train's summary.json.
-    /// </summary>
-    public static string SummaryJson(string status, string? error, TrainingOptions options, string? initFile, DataSource source,
-        int folds, int repeats, int threads, IReadOnlyList<FoldResult> done, CrossValidationResult? r)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("irisnet_version", Program.Version);
-            w.WriteString("command", "cv");
-            w.WriteString("status", status);
-            if (error is not null) w.WriteString("error", error);
-            w.WriteStartObject("options");
-            ModelJson.WriteOptions(w, options);
-            w.WriteString("init", initFile);
-            w.WriteEndObject();
-            w.WriteNumber("seed", options.Seed);
-            w.WriteStartObject("cross_validation");
-            w.WriteNumber("folds", folds);
-            w.WriteNumber("repeats", repeats);
-            w.WriteString("partition", "stratified; SplitMix64 stream 4 (folds) of the seed, every repeat in turn: the rows of each class shuffled, then dealt to the folds in turn");
-            w.WriteNumber("completed_folds", done.Count);
-            w.WriteEndObject();
-            w.WriteStartObject("data");
-            w.WriteString("file", source.Name);
-            w.WriteString("sha256", source.Sha256);
-            w.WriteNumber("rows", source.Data.Count);
-            w.WriteString("label", source.Data.LabelName);
-            w.WriteEndObject();
-            JsonOut.Strings(w, "features", source.Data.FeatureNames);
-            JsonOut.Strings(w, "classes", source.Data.ClassNames);
-            w.WriteStartArray("folds");
-            foreach (FoldResult f in done)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("repeat", f.Repeat);
-                w.WriteNumber("fold", f.Fold);
-                w.WriteNumber("train_rows", f.Train.Count);
-                w.WriteNumber("heldout_rows", f.HeldOut.Count);
-                w.WriteNumber("epochs", f.Epochs);
-                w.WriteNumber("train_loss", f.Train.Loss);
-                w.WriteNumber("train_accuracy", f.Train.Accuracy);
-                w.WriteNumber("heldout_loss", f.HeldOut.Loss);
-                w.WriteNumber("heldout_accuracy", f.HeldOut.Accuracy);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            if (r is not null && r.Folds.Count > 0)
-            {
-                w.WriteStartObject("heldout");
-                w.WriteNumber("accuracy_mean", r.MeanAccuracy);
-                w.WriteNumber("accuracy_sd", r.AccuracySd);
-                w.WriteNumber("loss_mean", r.MeanLoss);
-                w.WriteNumber("loss_sd", r.LossSd);
-                w.WriteStartObject("accuracy_interval_95");
-                w.WriteString("method", "wilson score interval on the pooled held-out accuracy, n = distinct rows");
-                w.WriteNumber("n", r.Rows);
-                w.WriteNumber("low", r.AccuracyLow);
-                w.WriteNumber("high", r.AccuracyHigh);
-                w.WriteEndObject();
-                w.WriteStartObject("pooled");
-                w.WriteNumber("predictions", r.Pooled.Count);
-                w.WriteNumber("loss", r.Pooled.Loss);
-                w.WriteNumber("accuracy", r.Pooled.Accuracy);
-                JsonOut.Counts(w, "confusion", r.Pooled.Confusion);
-                w.WriteStartObject("per_class");
-                for (int k = 0; k < r.Pooled.ClassNames.Count; k++)
-                {
-                    w.WriteStartObject(r.Pooled.ClassNames[k]);
-                    w.WriteNumber("precision", r.Pooled.Precision[k]);
-                    w.WriteNumber("recall", r.Pooled.Recall[k]);
-                    w.WriteNumber("f1", r.Pooled.F1[k]);
-                    w.WriteEndObject();
-                }
-                w.WriteEndObject();
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            w.WriteStartObject("timing");
-            w.WriteNumber("threads", threads);
-            w.WriteNumber("seconds", r?.Seconds ?? 0);
-            w.WriteNumber("train_seconds", done.Sum(f => f.Seconds));
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 }
