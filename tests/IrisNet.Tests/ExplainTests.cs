@@ -36,6 +36,9 @@ public sealed class ExplainTests : IDisposable
                 Assert.All(q.Value, v => Assert.True(double.IsFinite(v), $"row {n + 1}: {q.Symbol} has {v}"));
                 if (q.Numeric is not null) Assert.All(q.Numeric, v => Assert.True(double.IsFinite(v), $"row {n + 1}: {q.Symbol} estimate {v}"));
             }
+            // The step relative to ŷ keeps every ∂ℓ/∂ŷ difference inside the domain and accurate: no note.
+            Quantity dYhat = e.Backward.Single(q => q.Symbol.StartsWith("∂ℓ/∂ŷ", StringComparison.Ordinal));
+            if (dYhat.NotedEntries > 0) Assert.Fail($"row {n + 1}: {dYhat.Notes!.First(t => t is not null)}");
             foreach (Quantity q in e.Backward)
             {
                 // The analytic ∂ℓ/∂ŷ_k = −1/ŷ_k of the observed class is large when ŷ_k is small: compare relatively.
