@@ -10,7 +10,9 @@ namespace IrisNet.Cli;
 /// </summary>
 public static class CvSummary
 {
-    public const string Partition = "stratified; SplitMix64 stream 4 (folds) of the seed, every repeat in turn: the rows of each class shuffled, then dealt to the folds in turn";
+    /// <summary>How the folds were drawn (<see cref="CrossValidation.Partition"/>), with the stream's number.</summary>
+    public static string Partition =>
+        $"stratified; SplitMix64 stream {(ulong)RandomStream.Folds} (folds) of the seed, every repeat in turn: the rows of each class shuffled, then dealt to the folds in turn";
 
     public static string Json(string status, string? error, TrainingOptions options, string? initFile, DataSource source,
         int folds, int repeats, int threads, IReadOnlyList<FoldResult> done, CrossValidationResult? r)

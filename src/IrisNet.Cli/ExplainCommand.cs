@@ -14,48 +14,58 @@ public static class ExplainCommand
     public static Command Build()
     {
         var sample = new Option<int>("--sample") { Description = "1-based row of the data to explain", DefaultValueFactory = _ => 1, HelpName = "I" };
-        var model = new Option<string?>("--model") { Description = "Explain a saved model.json [default: a fresh network initialized from --seed]", HelpName = "M" };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the fresh network's initial weights", DefaultValueFactory = _ => 42, HelpName = "S" };
-        var hidden = new Option<int>("--hidden") { Description = "Hidden units of the fresh network (small, so every matrix fits on screen)", DefaultValueFactory = _ => 4, HelpName = "H" };
-        var activation = new Option<string>("--activation") { Description = "Hidden activation of the fresh network", DefaultValueFactory = _ => "identity" };
-        ModelOptionSet.OneOf(activation, "identity", "tanh", "relu");
-        var bias = new Option<bool>("--bias") { Description = "Biases in the fresh network [default: true]", DefaultValueFactory = _ => true, HelpName = "true|false" };
-        var data = new Option<string?>("--data") { Description = "Labelled CSV [default: the bundled Iris data]", HelpName = "FILE" };
+        var model = new Option<string?>("--model") { Description = "Explain a saved model.json (its shape, weights, standardization, label column and step options) [default: a fresh network initialized from --seed]", HelpName = "M" };
         var json = new Option<bool>("--json") { Description = "Machine-readable output with the same content" };
-        var command = new Command("explain", "Walk through one observation and one training step: forward values, every chain-rule factor beside its finite-difference estimate, and the diagonal-only softmax shortcut for contrast.")
+        var shared = new ModelOptionSet();
+        var command = new Command("explain", "Walk through one observation and one training step: forward values, every chain-rule factor beside its finite-difference estimate, the diagonal-only softmax shortcut for contrast, and the update of every parameter with the sample's loss before and after.")
         {
-            sample, model, seed, hidden, activation, bias, data, json,
+            sample, model,
         };
+        // The network and step options are train's own (one definition, in ModelOptionSet).
+        foreach (Option o in new Option[] { shared.Data, shared.Label, shared.Hidden, shared.Activation, shared.Bias, shared.LearningRate, shared.Momentum, shared.L2, shared.Seed, shared.Standardize })
+            command.Options.Add(o);
+        command.Options.Add(json);
         command.SetAction(p =>
         {
             string? modelPath = p.GetValue(model);
+            TrainingOptions options = shared.Read(p).Options;
             NetworkShape shape;
             InitialWeights weights;
             Standardization st;
             Dataset rows;
             if (modelPath is not null)
             {
+                foreach (Option o in new Option[] { shared.Hidden, shared.Activation, shared.Bias, shared.Seed, shared.Standardize })
+                {
+                    if (p.GetResult(o) is { Implicit: false })
+                        throw new OptionException(o.Name, $"the network comes from --model {modelPath}; drop {o.Name}.");
+                }
                 Model m = ModelJson.Load(modelPath);
-                rows = DataSource.LoadForModel(p.GetValue(data), m, null);
+                rows = DataSource.LoadForModel(p.GetValue(shared.Data), m, p.GetValue(shared.Label));
                 shape = m.Shape;
                 weights = m.ToInitialWeights();
                 st = m.Standardization;
+                // The step uses the model's own η, μ and λ unless given here.
+                TrainingOptions trained = m.Options ?? new TrainingOptions();
+                options = options with
+                {
+                    LearningRate = p.GetResult(shared.LearningRate) is { Implicit: false } ? options.LearningRate : trained.LearningRate,
+                    Momentum = p.GetResult(shared.Momentum) is { Implicit: false } ? options.Momentum : trained.Momentum,
+                    L2 = p.GetResult(shared.L2) is { Implicit: false } ? options.L2 : trained.L2,
+                };
             }
             else
             {
-                rows = DataSource.Load(p.GetValue(data), null).Data;
-                int H = p.GetValue(hidden);
-                if (H <= 0 || H > 1024) throw new OptionException("--hidden", $"{H} is outside 1..1024; explain prints every matrix, so keep it small.");
-                Activation f = p.GetValue(activation) switch { "tanh" => Activation.Tanh, "relu" => Activation.Relu, _ => Activation.Identity };
-                shape = new NetworkShape(rows.FeatureCount, H, rows.ClassCount, p.GetValue(bias), f);
-                weights = Trainer.Initialize(shape, p.GetValue(seed));
-                st = Standardization.Fit(rows);
+                rows = shared.LoadData(p).Data;
+                shape = new NetworkShape(rows.FeatureCount, options.Hidden, rows.ClassCount, options.Bias, options.Activation);
+                weights = Trainer.Initialize(shape, options.Seed);
+                st = options.Standardize ? Standardization.Fit(rows) : Standardization.None(rows.FeatureCount);
             }
             int index = p.GetValue(sample);
             if (index < 1 || index > rows.Count)
                 throw new OptionException("--sample", $"{index} is outside 1..{rows.Count}, the rows of {rows.Source}.");
             double[] x = rows.Features[index - 1].Select((v, d) => st.Apply(v, d)).ToArray();
-            Explanation e = Explainer.Explain(shape, weights, x, rows.Labels[index - 1], rows.FeatureNames, rows.ClassNames);
+            Explanation e = Explainer.Explain(shape, weights, x, rows.Labels[index - 1], rows.FeatureNames, rows.ClassNames, options);
             if (p.GetValue(json)) WriteJson(e, index, rows);
             else WriteTables(e, index, rows);
             return ExitCode.Success;
@@ -68,7 +78,7 @@ public static class ExplainCommand
         NetworkShape s = e.Shape;
         AnsiConsole.WriteLine($"Sample {index} of {Terminal.Escape(rows.Source)}: class '{Terminal.Escape(rows.ClassNames[e.Label])}'. Shapes: D = {s.D}, H = {s.H}, C = {s.C}; "
             + $"A {s.H}×{s.D}, B {s.C}×{s.H}{(s.Bias ? $", a {s.H}, b {s.C}" : ", no biases")}; activation {ModelJson.ActivationName(s.Activation)}.");
-        AnsiConsole.WriteLine("Equation numbers refer to docs/derivation.md. Differences are analytic − finite difference (central, ε = 1e-5).");
+        AnsiConsole.WriteLine("Equation numbers refer to docs/derivation.md. Differences are analytic − finite difference (central; ε = 1e-5, relative to ŷ for ∂ℓ/∂ŷ).");
         AnsiConsole.WriteLine();
         AnsiConsole.WriteLine("Forward pass");
         foreach (Quantity q in e.Forward) Write(q, null);
@@ -76,6 +86,12 @@ public static class ExplainCommand
         foreach (Quantity q in e.Backward) Write(q, "finite difference");
         AnsiConsole.WriteLine("For contrast, the diagonal-only shortcut ∂ŷ_r/∂s_r = ŷ_r(1 − ŷ_r) (docs/derivation.md §4)");
         foreach (Quantity q in e.Shortcut) Write(q, "correct");
+        TrainingStep step = e.Step;
+        AnsiConsole.WriteLine($"One training step on this sample alone (N = 1), Eqs. 15–16: η = {step.LearningRate.ToString("R", CultureInfo.InvariantCulture)}, "
+            + $"μ = {step.Momentum.ToString("R", CultureInfo.InvariantCulture)} (v starts at 0, so μv adds nothing on a first step), "
+            + $"λ = {step.L2.ToString("R", CultureInfo.InvariantCulture)} on A and B only");
+        foreach (Quantity q in step.Quantities) Write(q, null);
+        AnsiConsole.WriteLine($"Loss of this sample: ℓ = {N(step.LossBefore)} before the step, {N(step.LossAfter)} after ({D(step.LossAfter - step.LossBefore)}).");
     }
 
     private static void Write(Quantity q, string? other)
@@ -98,7 +114,7 @@ public static class ExplainCommand
                 if (q.Numeric is not null)
                 {
                     cells.Add(N(q.Numeric[r]));
-                    cells.Add(D(q.Value[r] - q.Numeric[r]));
+                    cells.Add(q.Notes?[r] is null ? D(q.Value[r] - q.Numeric[r]) : "see note");
                 }
                 table.AddRow(cells.ToArray());
             }
@@ -113,7 +129,19 @@ public static class ExplainCommand
                 AnsiConsole.Write(Matrix(q, q.Numeric));
             }
         }
-        if (q.Numeric is not null) AnsiConsole.WriteLine($"  max |difference| = {D(q.MaxAbsDifference)}");
+        if (q.Numeric is not null)
+        {
+            for (int i = 0; i < q.Value.Length; i++)
+            {
+                if (q.Notes?[i] is string note)
+                {
+                    string at = q.Cols == 1 ? q.RowLabels[i / q.Cols] : $"{q.RowLabels[i / q.Cols]}, {q.ColLabels[i % q.Cols]}";
+                    AnsiConsole.WriteLine($"  note ({Markup.Escape(at)}): {note}");
+                }
+            }
+            string noted = q.NotedEntries > 0 ? $" over the {q.Value.Length - q.NotedEntries} entries without a note" : "";
+            AnsiConsole.WriteLine($"  max |difference| = {D(q.MaxAbsDifference)}{noted}");
+        }
         AnsiConsole.WriteLine();
     }
 
@@ -131,7 +159,9 @@ public static class ExplainCommand
         return table;
     }
 
-    private static string N(double v) => (v == 0 ? 0.0 : v).ToString("0.000000", CultureInfo.InvariantCulture); // no "-0"
+    private static string N(double v) => double.IsFinite(v)
+        ? (v == 0 ? 0.0 : v).ToString("0.000000", CultureInfo.InvariantCulture) // no "-0"
+        : double.IsNegativeInfinity(v) ? "−∞" : "∞";
 
     private static string D(double v) => (v == 0 ? 0.0 : v).ToString("0.0E+0", CultureInfo.InvariantCulture);
 
@@ -155,6 +185,14 @@ public static class ExplainCommand
             Section(w, "forward", e.Forward, null);
             Section(w, "backward", e.Backward, "finite_difference");
             Section(w, "diagonal_only_shortcut", e.Shortcut, "correct");
+            w.WriteStartObject("training_step");
+            w.WriteNumber("learning_rate", e.Step.LearningRate);
+            w.WriteNumber("momentum", e.Step.Momentum);
+            w.WriteNumber("l2", e.Step.L2);
+            w.WriteNumber("loss_before", e.Step.LossBefore);
+            w.WriteNumber("loss_after", e.Step.LossAfter);
+            Section(w, "quantities", e.Step.Quantities, null);
+            w.WriteEndObject();
             w.WriteEndObject();
         }
         stream.WriteByte((byte)'\n');
@@ -172,13 +210,47 @@ public static class ExplainCommand
             w.WriteNumber("cols", q.Cols);
             JsonOut.Strings(w, "row_labels", q.RowLabels);
             JsonOut.Strings(w, "col_labels", q.ColLabels);
-            JsonOut.Matrix(w, "value", q.Value, q.Rows, q.Cols);
+            Matrix(w, "value", q.Value, q.Rows, q.Cols);
             if (q.Numeric is not null)
             {
-                JsonOut.Matrix(w, other!, q.Numeric, q.Rows, q.Cols);
+                Matrix(w, other!, q.Numeric, q.Rows, q.Cols);
                 w.WriteNumber("max_abs_difference", q.MaxAbsDifference);
+                if (q.Method is not null) w.WriteString("method", q.Method);
+                if (q.NotedEntries > 0)
+                {
+                    w.WriteStartArray("notes");
+                    for (int i = 0; i < q.Value.Length; i++)
+                    {
+                        if (q.Notes![i] is not string note) continue;
+                        w.WriteStartObject();
+                        w.WriteNumber("row", i / q.Cols);
+                        w.WriteNumber("col", i % q.Cols);
+                        w.WriteString("note", note);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                }
             }
             w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    // A row-major matrix as an array of rows; a value that is not finite (∂ℓ/∂ŷ of a probability
+    // that rounded to 0) is written as null, since JSON has no infinity.
+    private static void Matrix(Utf8JsonWriter w, string name, double[] values, int rows, int cols)
+    {
+        w.WriteStartArray(name);
+        for (int r = 0; r < rows; r++)
+        {
+            w.WriteStartArray();
+            for (int c = 0; c < cols; c++)
+            {
+                double v = values[r * cols + c];
+                if (double.IsFinite(v)) w.WriteNumberValue(v);
+                else w.WriteNullValue();
+            }
+            w.WriteEndArray();
         }
         w.WriteEndArray();
     }

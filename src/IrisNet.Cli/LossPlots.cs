@@ -9,20 +9,27 @@ public static partial class Plots
     /// <summary>The loss axis turns logarithmic when its largest positive value exceeds the smallest by more than this factor (two decades).</summary>
     public const double LogSpan = 100;
 
+    /// <summary>The epoch axis turns logarithmic when the last epoch exceeds the first by more than this factor (four decades): a long run's early descent would otherwise be a vertical line at the left edge.</summary>
+    public const double LogEpochSpan = 10_000;
+
     public static void Loss(IReadOnlyList<EpochMetrics> history, string path)
     {
         var (plot, extra) = LossPlot([("", history)]);
         Save(plot, path, "loss", extra);
     }
 
-    public static void Accuracy(IReadOnlyList<EpochMetrics> history, string path) =>
-        Save(AccuracyPlot([("", history)]), path, "accuracy");
+    public static void Accuracy(IReadOnlyList<EpochMetrics> history, string path)
+    {
+        var (plot, extra) = AccuracyPlot([("", history)]);
+        Save(plot, path, "accuracy", extra);
+    }
 
     /// <summary>Loss (left) and accuracy (right) of one or several runs, side by side in one image.</summary>
     public static void Compare(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs, string path)
     {
-        var (loss, extra) = LossPlot(runs);
-        (Plot Plot, string Panel, (string, string)[] Extra)[] panels = [(loss, "loss", extra), (AccuracyPlot(runs), "accuracy", [])];
+        var (loss, lossExtra) = LossPlot(runs);
+        var (accuracy, accuracyExtra) = AccuracyPlot(runs);
+        (Plot Plot, string Panel, (string, string)[] Extra)[] panels = [(loss, "loss", lossExtra), (accuracy, "accuracy", accuracyExtra)];
         var info = new SKImageInfo(Width * 2, Height);
         using SKSurface surface = SKSurface.Create(info);
         surface.Canvas.Clear(SKColors.White);
@@ -50,9 +57,8 @@ public static partial class Plots
         bool log = positive.Length > 0 && positive.Max() > LogSpan * positive.Min();
         double floor = positive.Length > 0 ? positive.Min() : 0;
         Func<double, double> y = log ? v => Math.Log10(Math.Max(v, floor)) : v => v;
-        AddCurves(plot, runs, m => y(m.TrainLoss), m => m.TestLoss is double t ? y(t) : null);
+        bool logX = AddCurves(plot, runs, m => y(m.TrainLoss), m => m.TestLoss is double t ? y(t) : null);
         plot.Title(runs.Count == 1 ? "Cross-entropy loss per epoch" : "Cross-entropy loss per epoch, by run");
-        plot.XLabel("epoch");
         if (log)
         {
             LogTicks(plot.Axes.Left);
@@ -64,29 +70,30 @@ public static partial class Plots
             plot.YLabel("mean cross-entropy loss L");
             plot.Axes.Left.Min = 0;
         }
-        return (plot, [("y-scale", log ? "log10" : "linear")]);
+        return (plot, [("y-scale", log ? "log10" : "linear"), ("x-scale", logX ? "log10" : "linear")]);
     }
 
-    private static Plot AccuracyPlot(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs)
+    private static (Plot, (string, string)[]) AccuracyPlot(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs)
     {
         var plot = new Plot();
-        AddCurves(plot, runs, m => m.TrainAccuracy, m => m.TestAccuracy);
+        bool logX = AddCurves(plot, runs, m => m.TrainAccuracy, m => m.TestAccuracy);
         plot.Title(runs.Count == 1 ? "Accuracy per epoch" : "Accuracy per epoch, by run");
-        plot.XLabel("epoch");
         plot.YLabel("accuracy");
         ShortTicks(plot.Axes.Left);
         plot.Axes.SetLimitsY(-0.02, 1.02);
-        return plot;
+        return (plot, [("x-scale", logX ? "log10" : "linear")]);
     }
 
     /// <summary>
     /// Train solid, test dashed and in another colour: blue and orange for one run; for several, each
     /// run a hue, its train curve dark and its test curve light. The legend sits below the chart, outside
-    /// the data area, so it never hides a curve.
+    /// the data area, so it never hides a curve. Returns whether the epoch axis is logarithmic.
     /// </summary>
-    private static void AddCurves(Plot plot, IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs,
+    private static bool AddCurves(Plot plot, IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs,
         Func<EpochMetrics, double> train, Func<EpochMetrics, double?> test)
     {
+        int[] epochs = runs.SelectMany(r => r.History).Select(m => m.Epoch).ToArray();
+        bool logX = epochs.Length > 0 && epochs.Max() > LogEpochSpan * Math.Max(1, epochs.Min());
         var single = new ScottPlot.Palettes.Category10();
         var paired = new ScottPlot.Palettes.Category20();
         for (int r = 0; r < runs.Count; r++)
@@ -97,13 +104,23 @@ public static partial class Plots
             Color trainColor = runs.Count == 1 ? single.GetColor(0) : paired.GetColor(2 * r);
             Color testColor = runs.Count == 1 ? single.GetColor(1) : paired.GetColor(2 * r + 1);
             string prefix = name.Length > 0 ? name + ": " : "";
-            double[] xs = history.Select(m => (double)m.Epoch).ToArray();
+            double[] xs = history.Select(m => logX ? Math.Log10(Math.Max(1, m.Epoch)) : m.Epoch).ToArray();
             Curve(plot, xs, history.Select(train).ToArray(), prefix + "train", trainColor, LinePattern.Solid);
             if (history.All(m => test(m).HasValue))
                 Curve(plot, xs, history.Select(m => test(m)!.Value).ToArray(), prefix + "test", testColor, LinePattern.Dashed);
         }
-        ShortTicks(plot.Axes.Bottom);
+        if (logX)
+        {
+            LogTicks(plot.Axes.Bottom);
+            plot.XLabel("epoch (log scale)");
+        }
+        else
+        {
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Count };
+            plot.XLabel("epoch");
+        }
         plot.ShowLegend(Edge.Bottom);
+        return logX;
     }
 
     private static void Curve(Plot plot, double[] xs, double[] ys, string label, Color color, LinePattern pattern)

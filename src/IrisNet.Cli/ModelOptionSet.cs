@@ -14,7 +14,7 @@ public sealed class ModelOptionSet
     public Option<string?> Label { get; } = new("--label") { Description = "Name of the label column [default: the last column]", HelpName = "COLUMN" };
     public Option<int> Hidden { get; } = new("--hidden") { Description = "Hidden units H", DefaultValueFactory = _ => Defaults.Hidden, HelpName = "H" };
     public Option<string> Activation { get; } = new("--activation") { Description = "Hidden activation f", DefaultValueFactory = _ => "identity" };
-    public Option<bool> Bias { get; } = new("--bias") { Description = "Biases a and b; false gives the documents' exact network h = A x, s = B h [default: true]", DefaultValueFactory = _ => Defaults.Bias, HelpName = "true|false" };
+    public Option<bool> Bias { get; } = new("--bias") { Description = "Biases a and b; false gives the bias-free network h = A x, s = B h of the sources in docs/derivation.md#references [default: true]", DefaultValueFactory = _ => Defaults.Bias, HelpName = "true|false" };
     public Option<double> LearningRate { get; } = new("--lr") { Description = "Learning rate η", DefaultValueFactory = _ => Defaults.LearningRate };
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Epochs", DefaultValueFactory = _ => Defaults.Epochs };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Mini-batch size; 0 = full batch", DefaultValueFactory = _ => Defaults.BatchSize, HelpName = "N" };

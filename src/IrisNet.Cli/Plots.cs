@@ -29,9 +29,10 @@ public static partial class Plots
     }
 
     /// <summary>
-    /// "panel=NAME left=… top=… right=… bottom=… x-min=… x-max=… y-min=… y-max=… y-scale=linear|log10 …":
-    /// pixel edges of the last render's data area (shifted right by <paramref name="offsetX"/>) and the
-    /// axis limits; with y-scale=log10 the y limits are decimal logarithms of the plotted values.
+    /// "panel=NAME left=… top=… right=… bottom=… x-min=… x-max=… y-min=… y-max=… y-scale=linear|log10
+    /// x-scale=linear|log10 …": pixel edges of the last render's data area (shifted right by
+    /// <paramref name="offsetX"/>) and the axis limits; on a log10 axis the limits are decimal
+    /// logarithms of the plotted values.
     /// </summary>
     private static string Area(Plot plot, string panel, int offsetX, (string Key, string Value)[] extra)
     {
@@ -44,6 +45,7 @@ public static partial class Plots
             $"x-min={N(l.Left)}", $"x-max={N(l.Right)}", $"y-min={N(l.Bottom)}", $"y-max={N(l.Top)}",
         };
         if (!extra.Any(e => e.Key == "y-scale")) parts.Add("y-scale=linear");
+        if (!extra.Any(e => e.Key == "x-scale")) parts.Add("x-scale=linear");
         parts.AddRange(extra.Select(e => $"{e.Key}={e.Value}"));
         return string.Join(' ', parts);
     }
@@ -56,6 +58,16 @@ public static partial class Plots
         if (v == 0) return "0";
         double a = Math.Abs(v);
         return a is >= 1e-4 and < 1e6 ? v.ToString("0.#####", CultureInfo.InvariantCulture) : v.ToString("0.###e0", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A count such as an epoch: 950, 12500, 200k, 1.5M, 2e9.</summary>
+    private static string Count(double v)
+    {
+        double a = Math.Abs(v);
+        if (a < 100_000) return v.ToString("0.##", CultureInfo.InvariantCulture);
+        if (a < 1e6) return (v / 1e3).ToString("0.##", CultureInfo.InvariantCulture) + "k";
+        if (a < 1e9) return (v / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + "M";
+        return v.ToString("0.##e0", CultureInfo.InvariantCulture);
     }
 
     /// <summary>The label of a decade tick k on a log10 axis: 10^k written plainly (0.01, 1, 100) or as 1e-5, 1e300.</summary>

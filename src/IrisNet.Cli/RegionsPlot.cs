@@ -9,6 +9,11 @@ public static partial class Plots
     /// <summary>Grid cells across and down the plane; each is coloured by the prediction at its centre.</summary>
     public const int RegionColumns = 300, RegionRows = 180;
 
+    /// <summary>At most about this many rows are drawn as points; larger data is thinned evenly.</summary>
+    public const int MaxPoints = 3000;
+
+    private const int PredictChunk = 1024;
+
     /// <summary>
     /// Draws the slice x_d = m_d (d ≠ p, q) of input space, with m the mean of the raw training rows:
     /// each grid cell of the (x_p, x_q) plane is coloured by argmax_k ŷ_k of the model at its centre
@@ -67,11 +72,13 @@ public static partial class Plots
         bool lines = model.Shape.Activation is Activation.Identity or Activation.Relu;
         if (lines) HiddenUnitLines(plot, model, p, q, mean, xMin, xMax, yMin, yMax, legend);
 
-        Points(plot, model, train, p, q, MarkerShape.FilledCircle, 7, colors);
-        if (test is not null) Points(plot, model, test, p, q, MarkerShape.FilledTriangleUp, 10, colors);
-        legend.Add(new LegendItem { LabelText = "training row", MarkerShape = MarkerShape.FilledCircle, MarkerSize = 7, MarkerFillColor = Colors.Gray, MarkerLineColor = Colors.Black });
+        int stride = Math.Max(1, (train.Count + (test?.Count ?? 0) + MaxPoints - 1) / MaxPoints);
+        Points(plot, model, train, stride, p, q, MarkerShape.FilledCircle, 7, colors);
+        if (test is not null) Points(plot, model, test, stride, p, q, MarkerShape.FilledTriangleUp, 10, colors);
+        string every = stride > 1 ? $" (every {stride}th)" : "";
+        legend.Add(new LegendItem { LabelText = "training row" + every, MarkerShape = MarkerShape.FilledCircle, MarkerSize = 7, MarkerFillColor = Colors.Gray, MarkerLineColor = Colors.Black });
         if (test is not null)
-            legend.Add(new LegendItem { LabelText = "test row", MarkerShape = MarkerShape.FilledTriangleUp, MarkerSize = 10, MarkerFillColor = Colors.Gray, MarkerLineColor = Colors.Black });
+            legend.Add(new LegendItem { LabelText = "test row" + every, MarkerShape = MarkerShape.FilledTriangleUp, MarkerSize = 10, MarkerFillColor = Colors.Gray, MarkerLineColor = Colors.Black });
         legend.Add(new LegendItem { LabelText = "misclassified", MarkerShape = MarkerShape.OpenCircle, MarkerSize = 14, MarkerLineColor = Colors.Black, MarkerLineWidth = 2 });
 
         if (D > 2 || model.Standardization.Enabled)
@@ -169,15 +176,22 @@ public static partial class Plots
         legend.Add(new LegendItem { LabelText = $"{equation}: {meaning}", LineColor = color, LineWidth = 1 });
     }
 
-    private static void Points(Plot plot, Model model, Dataset data, int p, int q, MarkerShape shape, float size, Color[] colors)
+    /// <summary>Draws the rows of <paramref name="data"/>, every <paramref name="stride"/>-th one (a large file would bury the regions).</summary>
+    private static void Points(Plot plot, Model model, Dataset data, int stride, int p, int q, MarkerShape shape, float size, Color[] colors)
     {
         if (data.Count == 0) return;
-        double[][] probabilities = model.PredictProbabilities(data.Features);
+        int[] drawn = Enumerable.Range(0, (data.Count + stride - 1) / stride).Select(i => i * stride).ToArray();
+        var probabilities = new Dictionary<int, double[]>();
+        foreach (int[] chunk in drawn.Chunk(PredictChunk))
+        {
+            double[][] p1 = model.PredictProbabilities(chunk.Select(n => data.Features[n]).ToArray());
+            for (int i = 0; i < chunk.Length; i++) probabilities[chunk[i]] = p1[i];
+        }
         var wrongX = new List<double>();
         var wrongY = new List<double>();
         for (int k = 0; k < model.Shape.C; k++)
         {
-            int[] rows = Enumerable.Range(0, data.Count).Where(n => data.Labels[n] == k).ToArray();
+            int[] rows = drawn.Where(n => data.Labels[n] == k).ToArray();
             if (rows.Length == 0) continue;
             double[] xs = rows.Select(n => data.Features[n][p]).ToArray();
             double[] ys = rows.Select(n => q >= 0 ? data.Features[n][q] : 0.5).ToArray();
@@ -212,10 +226,10 @@ public static partial class Plots
         return (min - pad, max + pad);
     }
 
-    /// <summary>One colour per class: the Category10 palette, repeated past ten classes.</summary>
+    /// <summary>One colour per class: the Category10 palette, Category20 past ten classes (repeated past twenty).</summary>
     private static Color[] ClassColors(int C)
     {
-        var palette = new ScottPlot.Palettes.Category10();
+        IPalette palette = C <= 10 ? new ScottPlot.Palettes.Category10() : new ScottPlot.Palettes.Category20();
         return Enumerable.Range(0, C).Select(palette.GetColor).ToArray();
     }
 

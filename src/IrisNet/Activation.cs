@@ -1,7 +1,7 @@
 namespace IrisNet;
 
 /// <summary>
-/// The hidden activation f applied to z = A x + a, giving h = f(z). The documents' network uses the
+/// The hidden activation f applied to z = A x + a, giving h = f(z). The network of the sources (docs/derivation.md, References) uses the
 /// identity (h = A x); tanh and ReLU make the network non-linear.
 /// </summary>
 public enum Activation

@@ -3,7 +3,8 @@ namespace IrisNet;
 /// <summary>The walk-through of one observation and one training step.</summary>
 public sealed class Explanation
 {
-    internal Explanation(NetworkShape shape, int label, double loss, IReadOnlyList<Quantity> forward, IReadOnlyList<Quantity> backward, IReadOnlyList<Quantity> shortcut)
+    internal Explanation(NetworkShape shape, int label, double loss, IReadOnlyList<Quantity> forward, IReadOnlyList<Quantity> backward,
+        IReadOnlyList<Quantity> shortcut, TrainingStep step)
     {
         Shape = shape;
         Label = label;
@@ -11,6 +12,7 @@ public sealed class Explanation
         Forward = forward;
         Backward = backward;
         Shortcut = shortcut;
+        Step = step;
     }
 
     /// <summary>D, H, C, bias and activation.</summary>
@@ -30,4 +32,7 @@ public sealed class Explanation
 
     /// <summary>The diagonal-only shortcut's ∂L/∂s, ∂L/∂B and ∂L/∂A, each "Numeric" holding the correct value for contrast.</summary>
     public IReadOnlyList<Quantity> Shortcut { get; }
+
+    /// <summary>One gradient-descent step on this sample alone (Eqs. 15, 16) and its effect on ℓ.</summary>
+    public TrainingStep Step { get; }
 }

@@ -24,10 +24,13 @@ namespace IrisNet;
 /// number of partitions that depends on N only. Each partition accumulates its own gradient, and the
 /// partitions are summed in index order, so the result is bit-identical for any thread count.
 /// Every buffer is allocated in the constructor: a training step allocates nothing.
-/// With <see cref="VectorKernels{T}"/>, D ≤ 4, C ≤ 4 and the identity or ReLU activation (Iris),
-/// a chunk's forward and backward pass runs as <see cref="FusedSweep{T}"/>: the same equations in two sweeps
-/// over the chunk instead of nine kernel calls. The scalar kernels always run the separate steps
-/// listed above, which stay the readable reference.
+/// The <see cref="KernelPath"/> given to the constructor chooses how a chunk is computed:
+/// <see cref="KernelPath.Separate"/> runs the steps listed above one kernel call each;
+/// <see cref="KernelPath.Fused"/> (the default, used by <see cref="Trainer"/>) runs them as
+/// <see cref="FusedSweep{T}"/> — the same equations in two sweeps over the chunk — when the kernels
+/// are vectorized and D ≤ 4, C ≤ 4, f is identity or ReLU (Iris), and as separate steps otherwise.
+/// <see cref="Path"/> tells which one runs. The readable version of the same pass, one sample-major
+/// loop per equation, is <see cref="Reference"/>; every path is tested against it.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 /// <typeparam name="TK">The kernels: <see cref="VectorKernels{T}"/> or <see cref="ScalarKernels{T}"/>.</typeparam>
@@ -53,7 +56,8 @@ public sealed class Network<T, TK> : IDisposable
     /// <param name="shape">D, H, C, bias and activation.</param>
     /// <param name="maxBatch">The largest N that <see cref="ForwardBackward"/> will be given.</param>
     /// <param name="threads">Threads used for a pass (1 = the calling thread only).</param>
-    public Network(NetworkShape shape, int maxBatch, int threads = 1)
+    /// <param name="path">Separate kernel calls, or the fused sweep where it applies (see <see cref="KernelPath"/>).</param>
+    public Network(NetworkShape shape, int maxBatch, int threads = 1, KernelPath path = KernelPath.Fused)
     {
         if (shape.D <= 0 || shape.H <= 0 || shape.C <= 0) throw new ArgumentOutOfRangeException(nameof(shape), "D, H and C must be positive.");
         if (maxBatch <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatch), "The batch must hold at least one sample.");
@@ -67,7 +71,8 @@ public sealed class Network<T, TK> : IDisposable
         _Bt = new T[H * C];
         _zeroA = shape.Bias ? [] : new T[H];
         _zeroB = shape.Bias ? [] : new T[C];
-        _fused = typeof(TK) == typeof(VectorKernels<T>) && FusedSweep<T>.Supports(shape);
+        _fused = path == KernelPath.Fused && TK.Vectorized && FusedSweep<T>.Supports(shape);
+        Path = _fused ? KernelPath.Fused : KernelPath.Separate;
         _chunk = ChunkSize(H, maxBatch, _fused);
         // Work buffers are padded to whole vectors, which the fused sweep needs for its last vector.
         _ldw = (_chunk + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count;
@@ -80,6 +85,9 @@ public sealed class Network<T, TK> : IDisposable
 
     /// <summary>D, H, C, bias and activation.</summary>
     public NetworkShape Shape { get; }
+
+    /// <summary>The path a pass takes: <see cref="KernelPath.Fused"/> only when it was asked for and applies.</summary>
+    public KernelPath Path { get; }
 
     /// <summary>A, H×D row-major: z = A x + a.</summary>
     public T[] A { get; }
@@ -267,7 +275,7 @@ public sealed class Network<T, TK> : IDisposable
             {
                 int n = (int)Math.Min(nc, end - c0);
                 var (l, k) = FusedSweep<T>.Chunk(Shape, A, a0, B, b0, _X.AsSpan(_offset + (int)c0), _Y.AsSpan(_offset + (int)c0), _ld, n, _scale,
-                    part.Z, part.S, part.dS, part.Xpad, ldw, part.Lanes, first: c0 == start, part.db);
+                    part.Hh, part.S, part.dS, part.Xpad, ldw, part.Lanes, first: c0 == start, part.db);
                 loss += l;
                 correct += k;
             }
@@ -277,14 +285,14 @@ public sealed class Network<T, TK> : IDisposable
             return;
         }
         bool identity = Shape.Activation == Activation.Identity;
-        T[] Hh = identity ? part.Z : part.Hh;
+        T[] Z = part.Z, Hh = part.Hh, dH = part.dHZ, dZ = part.dHZ; // with the identity, Hh is Z; dZ overwrites dH in place
         for (long c0 = start; c0 < end; c0 += nc)
         {
             int n = (int)Math.Min(nc, end - c0);
             ReadOnlySpan<T> X = _X.AsSpan(_offset + (int)c0);
             ReadOnlySpan<T> Y = _Y.AsSpan(_offset + (int)c0);
-            TK.MatMul(A, a, X, _ld, H, D, n, part.Z, ldw);                                      // (1) Z = A X + a
-            if (!identity) TK.ActivationForward(Shape.Activation, part.Z, Hh, ldw, H, n);       // (2) Hh = f(Z)
+            TK.MatMul(A, a, X, _ld, H, D, n, Z, ldw);                                           // (1) Z = A X + a
+            if (!identity) TK.ActivationForward(Shape.Activation, Z, Hh, ldw, H, n);            // (2) Hh = f(Z)
             TK.MatMul(B, b, Hh, ldw, C, H, n, part.S, ldw);                                      // (3) S = B Hh + b
             var (l, k) = TK.SoftmaxCrossEntropy(part.S, ldw, Y, _ld, C, n, _scale, part.dS, ldw); // (4, 5, 7) Ŷ, ℓ, dS
             loss += l;
@@ -292,10 +300,10 @@ public sealed class Network<T, TK> : IDisposable
             if (!_backward) continue;
             TK.MatMulTransposedAdd(part.dS, ldw, Hh, ldw, C, H, n, part.dB);                   // (8) dB += dS Hhᵀ
             if (Shape.Bias) TK.RowSumsAdd(part.dS, ldw, C, n, part.db);                         // (12) db += Σ_n dS
-            TK.MatMul(_Bt, [], part.dS, ldw, H, C, n, part.dH, ldw);                             // (9) dHh = Bᵀ dS
-            TK.ActivationBackward(Shape.Activation, Hh, ldw, H, n, part.dH);                    // (10, 13) dZ = dHh ⊙ f′
-            TK.MatMulTransposedAdd(part.dH, ldw, X, _ld, H, D, n, part.dA);                   // (11) dA += dZ Xᵀ
-            if (Shape.Bias) TK.RowSumsAdd(part.dH, ldw, H, n, part.da);                         // (12) da += Σ_n dZ
+            TK.MatMul(_Bt, [], part.dS, ldw, H, C, n, dH, ldw);                                  // (9) dHh = Bᵀ dS
+            TK.ActivationBackward(Shape.Activation, Hh, ldw, H, n, dZ);                         // (10, 13) dZ = dHh ⊙ f′, in place
+            TK.MatMulTransposedAdd(dZ, ldw, X, _ld, H, D, n, part.dA);                          // (11) dA += dZ Xᵀ
+            if (Shape.Bias) TK.RowSumsAdd(dZ, ldw, H, n, part.da);                              // (12) da += Σ_n dZ
         }
         part.Loss = loss;
         part.Correct = correct;
@@ -307,9 +315,11 @@ public sealed class Network<T, TK> : IDisposable
         {
             Xpad = fused ? new T[s.D * chunk] : [];
             Lanes = fused ? new T[FusedSweep<T>.LaneLength(s)] : [];
+            // The fused sweep stores h only (z, dh and dz stay in its registers); a forward-only pass
+            // (test loss) always runs the separate kernels, which need Z.
             Z = new T[s.H * chunk];
-            Hh = s.Activation == Activation.Identity ? [] : new T[s.H * chunk];
-            dH = fused ? [] : new T[s.H * chunk]; // the fused sweep never materializes dHh
+            Hh = s.Activation == Activation.Identity ? Z : new T[s.H * chunk];
+            dHZ = fused ? [] : new T[s.H * chunk];
             S = new T[s.C * chunk];
             dS = new T[s.C * chunk];
             // Partition 0 writes straight into the network's gradient arrays.
@@ -319,9 +329,14 @@ public sealed class Network<T, TK> : IDisposable
             db = owner?.db ?? new T[s.Bias ? s.C : 0];
         }
 
+        /// <summary>z = A x + a (separate kernels and forward-only passes).</summary>
         public T[] Z { get; }
+
+        /// <summary>h = f(z); the same array as Z for the identity.</summary>
         public T[] Hh { get; }
-        public T[] dH { get; }
+
+        /// <summary>∂L/∂h, then overwritten in place by ∂L/∂z (separate kernels only).</summary>
+        public T[] dHZ { get; }
         public T[] S { get; }
         public T[] dS { get; }
         public T[] Xpad { get; }

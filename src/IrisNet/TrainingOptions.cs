@@ -12,7 +12,7 @@ public sealed record TrainingOptions
     /// <summary>The hidden activation f (<c>--activation</c>).</summary>
     public Activation Activation { get; init; } = Activation.Identity;
 
-    /// <summary>Biases a and b on (<c>--bias</c>). Off gives the documents' exact network, which stalls near 85 % on Iris.</summary>
+    /// <summary>Biases a and b on (<c>--bias</c>). Off gives the sources' exact network (docs/derivation.md, References), which stalls near 85 % on Iris.</summary>
     public bool Bias { get; init; } = true;
 
     /// <summary>η, the learning rate (<c>--lr</c>).</summary>

@@ -48,6 +48,28 @@ public sealed partial class DocumentationTests : IDisposable
         }
     }
 
+    /// <summary>Each equation names the reference implementation first and then, except (6), a fast-path member.</summary>
+    [Fact]
+    public void Every_equation_links_the_reference_first_and_the_fast_path_second()
+    {
+        string doc = Derivation;
+        MatchCollection tags = EquationTag().Matches(doc);
+        for (int i = 0; i < tags.Count; i++)
+        {
+            int end = i + 1 < tags.Count ? tags[i + 1].Index : doc.IndexOf("\n## References", StringComparison.Ordinal);
+            string block = doc[tags[i].Index..end];
+            Match[] links = MemberLink().Matches(block).ToArray();
+            string first = links[0].Groups[1].Value;
+            Assert.True(first is "Reference" or "Explainer", $"({i + 1}) links {first} before the reference implementation");
+            if (first == "Explainer") continue; // (6): the full Jacobian exists only for one sample
+            Assert.True(links.Any(l => l.Groups[1].Value is "VectorKernels" or "Network" or "FusedSweep"), $"({i + 1}) has no fast-path link");
+            int reference = block.IndexOf("Reference:", StringComparison.Ordinal), fast = block.IndexOf("Fast path:", StringComparison.Ordinal);
+            Assert.True(reference >= 0 && fast > reference, $"({i + 1}) needs 'Reference:' and then 'Fast path:'");
+        }
+        Assert.Contains("## References", doc, StringComparison.Ordinal);
+        Assert.Matches(@"\*\*\[R1\]\*\*[^\n]*\n[^\n]*<https://", doc);
+    }
+
     [Fact]
     public void The_readme_links_the_derivation_and_the_explain_command()
     {

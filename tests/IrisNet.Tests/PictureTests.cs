@@ -85,14 +85,14 @@ public sealed class PictureTests : IDisposable
     }
 
     /// <summary>
-    /// Losses over eight decades at irregular epochs (a downsampled series): a log axis, each point where
-    /// its epoch and value say, train and test in different colours, and nothing dark (no legend text)
-    /// inside the data area.
+    /// Losses over ten decades at irregular epochs up to two million (a long run's downsampled series):
+    /// both axes logarithmic, each point where its epoch and value say, train and test in different
+    /// colours, and nothing dark (no legend text) inside the data area.
     /// </summary>
     [Fact]
     public void Loss_curves_use_a_log_axis_distinct_colours_and_keep_the_legend_off_the_data()
     {
-        int[] epochs = [1, 2, 3, 10, 50, 51, 200, 1000, 5000];
+        int[] epochs = [1, 2, 3, 10, 50, 51, 200, 1000, 5000, 200_000, 2_000_000];
         double[] train = epochs.Select((_, i) => Math.Pow(10, 5 - i)).ToArray();
         double[] test = train.Select(v => v * 30).ToArray();
         Directory.CreateDirectory(P("run"));
@@ -103,7 +103,8 @@ public sealed class PictureTests : IDisposable
         Ok("plot", P("run"), "--out", P("curves.png"));
         PngImage image = PngImage.Load(P("curves.png"));
         DataArea area = image.Area("loss");
-        Assert.True(area.LogY, "the loss axis spans eight decades but is not logarithmic");
+        Assert.True(area.LogY, "the loss axis spans ten decades but is not logarithmic");
+        Assert.True(area.LogX, "the epochs span six decades but the axis is not logarithmic");
 
         (byte, byte, byte)? Near(int x, int y, int r, Func<(byte R, byte G, byte B), bool> accept)
         {

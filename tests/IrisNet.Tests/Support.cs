@@ -45,10 +45,10 @@ internal static class RandomData
 }
 
 /// <summary>
-/// An independent implementation of the network's loss and gradient, written from the derivation
-/// one sample at a time in sample-major order, sharing no code with src/. With
-/// <c>diagonalOnly</c> it makes the mistake the second reference document asks about: it keeps only
-/// the diagonal ŷ_r(1 − ŷ_r) of the softmax Jacobian, so ∂L/∂s_r = −y_r(1 − ŷ_r).
+/// The library's <see cref="Reference"/> implementation behind flat row-major arrays, which the
+/// gradient check perturbs in place. With <c>DiagonalOnly</c> it makes the mistake the second
+/// reference document asks about: it keeps only the diagonal ŷ_r(1 − ŷ_r) of the softmax Jacobian,
+/// so ∂L/∂s_r = −y_r(1 − ŷ_r)/N, and runs the rest of the backward pass from there.
 /// </summary>
 internal sealed class ReferenceNet(int D, int H, int C, bool bias, Activation f)
 {
@@ -56,62 +56,28 @@ internal sealed class ReferenceNet(int D, int H, int C, bool bias, Activation f)
     public double[] dA = new double[H * D], da = new double[bias ? H : 0], dB = new double[C * H], db = new double[bias ? C : 0];
     public bool DiagonalOnly { get; init; }
 
-    private double F(double z) => f switch { Activation.Tanh => Math.Tanh(z), Activation.Relu => Math.Max(0, z), _ => z };
-
-    private double FPrime(double z) => f switch { Activation.Tanh => 1 - Math.Tanh(z) * Math.Tanh(z), Activation.Relu => z > 0 ? 1 : 0, _ => 1 };
+    /// <summary>The current values as the reference's parameters (copies).</summary>
+    public Reference.Parameters Parameters => new(Rows(A, H, D), bias ? (double[])a.Clone() : null, Rows(B, C, H), bias ? (double[])b.Clone() : null);
 
     /// <summary>Mean cross-entropy over the rows; fills dA, da, dB, db when <paramref name="gradient"/> is set.</summary>
     public double Loss(double[][] X, int[] labels, bool gradient)
     {
-        if (gradient)
-        {
-            Array.Clear(dA); Array.Clear(da); Array.Clear(dB); Array.Clear(db);
-        }
+        Reference.Parameters w = Parameters;
+        double[][] Y = Reference.OneHot(labels, C);
+        Reference.ForwardPass forward = Reference.Forward(w, f, X, Y);
+        if (!gradient) return forward.L;
         int N = X.Length;
-        double total = 0;
-        for (int n = 0; n < N; n++)
+        Reference.Gradients g = DiagonalOnly
+            ? Reference.BackwardFrom(w, f, X, forward, forward.Yhat.Select((p, n) => p.Select((q, k) => -Y[n][k] * (1 - q) / N).ToArray()).ToArray())
+            : Reference.Backward(w, f, X, Y, forward);
+        g.dA.SelectMany(r => r).ToArray().CopyTo(dA, 0);
+        g.dB.SelectMany(r => r).ToArray().CopyTo(dB, 0);
+        if (bias)
         {
-            double[] x = X[n];
-            var z = new double[H];
-            var h = new double[H];
-            for (int i = 0; i < H; i++)
-            {
-                z[i] = bias ? a[i] : 0;
-                for (int d = 0; d < D; d++) z[i] += A[i * D + d] * x[d];
-                h[i] = F(z[i]);
-            }
-            var s = new double[C];
-            for (int j = 0; j < C; j++)
-            {
-                s[j] = bias ? b[j] : 0;
-                for (int i = 0; i < H; i++) s[j] += B[j * H + i] * h[i];
-            }
-            double max = s.Max();
-            double sumExp = s.Sum(v => Math.Exp(v - max));
-            var yhat = s.Select(v => Math.Exp(v - max) / sumExp).ToArray();
-            total += max + Math.Log(sumExp) - s[labels[n]];
-            if (!gradient) continue;
-            var gs = new double[C];
-            for (int j = 0; j < C; j++)
-            {
-                double y = j == labels[n] ? 1 : 0;
-                gs[j] = DiagonalOnly ? -y * (1 - yhat[j]) : yhat[j] - y;
-            }
-            for (int j = 0; j < C; j++)
-            {
-                for (int i = 0; i < H; i++) dB[j * H + i] += gs[j] * h[i] / N;
-                if (bias) db[j] += gs[j] / N;
-            }
-            for (int i = 0; i < H; i++)
-            {
-                double gh = 0;
-                for (int j = 0; j < C; j++) gh += gs[j] * B[j * H + i];
-                double gz = gh * FPrime(z[i]);
-                for (int d = 0; d < D; d++) dA[i * D + d] += gz * x[d] / N;
-                if (bias) da[i] += gz / N;
-            }
+            g.da!.CopyTo(da, 0);
+            g.db!.CopyTo(db, 0);
         }
-        return total / N;
+        return forward.L;
     }
 
     public List<ParameterTensor> Tensors()
@@ -122,4 +88,7 @@ internal sealed class ReferenceNet(int D, int H, int C, bool bias, Activation f)
         if (bias) list.Add(new("b", b, db));
         return list;
     }
+
+    private static double[][] Rows(double[] flat, int rows, int cols) =>
+        Enumerable.Range(0, rows).Select(r => flat.AsSpan(r * cols, cols).ToArray()).ToArray();
 }

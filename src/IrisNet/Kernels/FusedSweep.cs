@@ -20,8 +20,8 @@ namespace IrisNet.Kernels;
 ///  then, per chunk: softmax and dS       (4,5,7)      dz_j = dh_j ⊙ f′(z_j)           (10, 13)
 ///                                                     dA_jd += dz_j x_d, da_j += dz_j (11, 12)
 /// </code>
-/// Nothing H×N is read back more than once: Hh is written once in sweep 1 and read once in sweep 2;
-/// Z, dHh and dZ never exist as arrays. Each multiply-add the FLOP count 2·N·H·(2D + 3C) counts is
+/// Nothing H×N is read back more than once: h is written once in sweep 1 (into Hh) and read once
+/// in sweep 2; z, dh and dz live only in registers and never exist as arrays. Each multiply-add the FLOP count 2·N·H·(2D + 3C) counts is
 /// done once, and every vector loaded feeds several of them (sweep 1: one weight broadcast feeds two
 /// sample vectors; sweep 2: one h_j and the C vectors dS feed 2C + D + 1 operations).
 /// </summary>
@@ -87,24 +87,15 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
             ldx = ldw;
         }
 
-        ref T x = ref MemoryMarshal.GetReference(Xs);
-        ref T h = ref MemoryMarshal.GetReference(Hh);
-        ref T s = ref MemoryMarshal.GetReference(S);
-        ref T d0 = ref MemoryMarshal.GetReference(dS);
-        ref T w = ref MemoryMarshal.GetReference(A);
-        ref T bias = ref MemoryMarshal.GetReference(a);
-        ref T wB = ref MemoryMarshal.GetReference(B);
-        ref T biasB = ref MemoryMarshal.GetReference(b);
-        ref T l = ref MemoryMarshal.GetReference(lanes);
+        var sweep = new Sweep(A, a, B, b, Xs, Hh, S, dS, lanes, H, ldx, ldw, vectors, first);
         bool relu = shape.Activation == Activation.Relu;
-        var sweep = new Sweep(H, ldx, ldw, vectors, first);
 
-        Dispatch(D, C, relu, Part.Forward, sweep, ref w, ref bias, ref wB, ref biasB, ref x, ref h, ref s, ref d0, ref l);
+        Dispatch(D, C, relu, Part.Forward, sweep);
         // (4, 5, 7) on the n real columns; the padded columns of dS are then zeroed.
         var (loss, correct) = VectorKernels<T>.SoftmaxCrossEntropy(S, ldw, Y, ld, C, n, scale, dS, ldw);
         for (int c = 0; c < C; c++) dS.Slice(c * ldw + n, vectors * V - n).Clear();
         if (!db.IsEmpty) VectorKernels<T>.RowSumsAdd(dS, ldw, C, n, db);                       // (12) db += Σ_n dS
-        Dispatch(D, C, relu, Part.Backward, sweep, ref w, ref bias, ref wB, ref biasB, ref x, ref h, ref s, ref d0, ref l);
+        Dispatch(D, C, relu, Part.Backward, sweep);
         return (loss, correct);
     }
 
@@ -169,138 +160,150 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
 
     private enum Part { Forward, Backward }
 
-    private readonly record struct Sweep(int H, int Ldx, int Ldw, int Vectors, bool First);
+    /// <summary>
+    /// Everything one chunk's sweeps read and write: references to the first element of each
+    /// operand (row-major, rows <c>H</c>, <c>Ldx</c> or <c>Ldw</c> apart) and the chunk's sizes.
+    /// </summary>
+    private readonly ref struct Sweep
+    {
+        public readonly ref T A, a, B, b;        // weights and biases (biases: zeros when off)
+        public readonly ref T X, Hh, S, dS;      // X (D rows), h (H rows), s and dS (C rows)
+        public readonly ref T Lanes;             // per-lane gradient sums
+        public readonly int H, Ldx, Ldw, Vectors;
+        public readonly bool First;
+
+        public Sweep(ReadOnlySpan<T> A, ReadOnlySpan<T> a, ReadOnlySpan<T> B, ReadOnlySpan<T> b, ReadOnlySpan<T> X,
+            Span<T> Hh, Span<T> S, Span<T> dS, Span<T> lanes, int H, int ldx, int ldw, int vectors, bool first)
+        {
+            this.A = ref MemoryMarshal.GetReference(A);
+            this.a = ref MemoryMarshal.GetReference(a);
+            this.B = ref MemoryMarshal.GetReference(B);
+            this.b = ref MemoryMarshal.GetReference(b);
+            this.X = ref MemoryMarshal.GetReference(X);
+            this.Hh = ref MemoryMarshal.GetReference(Hh);
+            this.S = ref MemoryMarshal.GetReference(S);
+            this.dS = ref MemoryMarshal.GetReference(dS);
+            Lanes = ref MemoryMarshal.GetReference(lanes);
+            this.H = H;
+            Ldx = ldx;
+            Ldw = ldw;
+            Vectors = vectors;
+            First = first;
+        }
+    }
 
     // The shape becomes type arguments, so each of the 32 (D, C, f) combinations gets its own machine
     // code with every per-feature and per-class vector in a register.
-    private static void Dispatch(int D, int C, bool relu, Part part, Sweep sw, ref T A, ref T a, ref T B, ref T b,
-        ref T x, ref T h, ref T s, ref T dS, ref T lanes)
+    private static void Dispatch(int D, int C, bool relu, Part part, in Sweep sw)
     {
         switch (D)
         {
-            case 1: DispatchC<One>(C, relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
-            case 2: DispatchC<Two>(C, relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
-            case 3: DispatchC<Three>(C, relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
-            default: DispatchC<Four>(C, relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
+            case 1: DispatchC<One>(C, relu, part, sw); break;
+            case 2: DispatchC<Two>(C, relu, part, sw); break;
+            case 3: DispatchC<Three>(C, relu, part, sw); break;
+            default: DispatchC<Four>(C, relu, part, sw); break;
         }
     }
 
-    private static void DispatchC<TD>(int C, bool relu, Part part, Sweep sw, ref T A, ref T a, ref T B, ref T b,
-        ref T x, ref T h, ref T s, ref T dS, ref T lanes) where TD : struct, IBlock
+    private static void DispatchC<TD>(int C, bool relu, Part part, in Sweep sw) where TD : struct, IBlock
     {
         switch (C)
         {
-            case 1: DispatchF<TD, One>(relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
-            case 2: DispatchF<TD, Two>(relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
-            case 3: DispatchF<TD, Three>(relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
-            default: DispatchF<TD, Four>(relu, part, sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s, ref dS, ref lanes); break;
+            case 1: DispatchF<TD, One>(relu, part, sw); break;
+            case 2: DispatchF<TD, Two>(relu, part, sw); break;
+            case 3: DispatchF<TD, Three>(relu, part, sw); break;
+            default: DispatchF<TD, Four>(relu, part, sw); break;
         }
     }
 
-    private static void DispatchF<TD, TC>(bool relu, Part part, Sweep sw, ref T A, ref T a, ref T B, ref T b,
-        ref T x, ref T h, ref T s, ref T dS, ref T lanes) where TD : struct, IBlock where TC : struct, IBlock
+    private static void DispatchF<TD, TC>(bool relu, Part part, in Sweep sw) where TD : struct, IBlock where TC : struct, IBlock
     {
         if (part == Part.Forward)
         {
-            if (relu) Forward<TD, TC, ReluKind>(sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s);
-            else Forward<TD, TC, LinearKind>(sw, ref A, ref a, ref B, ref b, ref x, ref h, ref s);
+            if (relu) Forward<TD, TC, ReluKind>(sw);
+            else Forward<TD, TC, LinearKind>(sw);
         }
         else
         {
-            if (relu) Backward<TD, TC, ReluKind>(sw, ref B, ref x, ref h, ref dS, ref lanes);
-            else Backward<TD, TC, LinearKind>(sw, ref B, ref x, ref h, ref dS, ref lanes);
+            if (relu) Backward<TD, TC, ReluKind>(sw);
+            else Backward<TD, TC, LinearKind>(sw);
         }
     }
 
-    // Sweep 1: Hh = f(A X + a) and S = B Hh + b, two sample vectors at a time. x_d and s_c stay in
-    // registers while j runs over all H hidden units; z_j is summed bias first, then d = 0..D−1, and
-    // s_c bias first, then j = 0..H−1: the order of VectorKernels.MatMul, so both agree bit for bit.
-    // Every row is addressed from its own base reference, so the loops do no index arithmetic.
-    private static void Forward<TD, TC, TF>(Sweep sw, ref T A, ref T a, ref T B, ref T b, ref T x, ref T h, ref T s)
+    // Sweep 1: Hh = f(A X + a) and S = B Hh + b, two sample vectors at a time (the pair block), then
+    // one for an odd last vector (the same block with its second vector switched off). x_d and s_c
+    // stay in registers while j runs over all H hidden units.
+    private static void Forward<TD, TC, TF>(in Sweep sw)
         where TD : struct, IBlock where TC : struct, IBlock where TF : struct, IActivationKind
     {
-        int V = Vector<T>.Count, H = sw.H, ldx = sw.Ldx, ldw = sw.Ldw, D = TD.Count;
+        nuint v = (nuint)Vector<T>.Count, end = (nuint)(sw.Vectors * Vector<T>.Count), n = 0;
+        for (; n + 2 * v <= end; n += 2 * v) ForwardBlock<TD, TC, TF, Two>(sw, n);
+        if (n < end) ForwardBlock<TD, TC, TF, One>(sw, n);
+    }
+
+    // The sample vectors at columns n (and n + V when TP is Two): z_j is summed bias first, then
+    // d = 0..D−1, and s_c bias first, then j = 0..H−1 — the order of VectorKernels.MatMul, so both
+    // agree bit for bit. Every row is addressed from its own base reference, so the loops do no
+    // index arithmetic; the second vector's lines vanish from the machine code when TP is One.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardBlock<TD, TC, TF, TP>(in Sweep sw, nuint n)
+        where TD : struct, IBlock where TC : struct, IBlock where TF : struct, IActivationKind where TP : struct, IBlock
+    {
+        int H = sw.H, ldx = sw.Ldx, ldw = sw.Ldw, D = TD.Count;
+        bool pair = TP.Count > 1;
+        nuint v1 = (nuint)Vector<T>.Count;
+        ref T x = ref sw.X, s = ref sw.S, B = ref sw.B, b = ref sw.b;
         ref T x1 = ref Row(ref x, TD.Count > 1 ? ldx : 0), x2 = ref Row(ref x, TD.Count > 2 ? 2 * ldx : 0), x3 = ref Row(ref x, TD.Count > 3 ? 3 * ldx : 0);
         ref T s1 = ref Row(ref s, TC.Count > 1 ? ldw : 0), s2 = ref Row(ref s, TC.Count > 2 ? 2 * ldw : 0), s3 = ref Row(ref s, TC.Count > 3 ? 3 * ldw : 0);
         ref T B1 = ref Row(ref B, TC.Count > 1 ? H : 0), B2 = ref Row(ref B, TC.Count > 2 ? 2 * H : 0), B3 = ref Row(ref B, TC.Count > 3 ? 3 * H : 0);
         Vector<T> b0 = new(b), b1 = TC.Count > 1 ? new(b.At(1)) : default;
         Vector<T> b2 = TC.Count > 2 ? new(b.At(2)) : default, b3 = TC.Count > 3 ? new(b.At(3)) : default;
-        nuint v1 = (nuint)V, end = (nuint)(sw.Vectors * V), n = 0;
-        for (; n + 2 * v1 <= end; n += 2 * v1)
+
+        Vector<T> x00 = Vector.LoadUnsafe(ref x, n), x01 = pair ? Vector.LoadUnsafe(ref x, n + v1) : default;
+        Vector<T> x10 = TD.Count > 1 ? Vector.LoadUnsafe(ref x1, n) : default, x11 = TD.Count > 1 && pair ? Vector.LoadUnsafe(ref x1, n + v1) : default;
+        Vector<T> x20 = TD.Count > 2 ? Vector.LoadUnsafe(ref x2, n) : default, x21 = TD.Count > 2 && pair ? Vector.LoadUnsafe(ref x2, n + v1) : default;
+        Vector<T> x30 = TD.Count > 3 ? Vector.LoadUnsafe(ref x3, n) : default, x31 = TD.Count > 3 && pair ? Vector.LoadUnsafe(ref x3, n + v1) : default;
+        Vector<T> s00 = b0, s01 = b0, s10 = b1, s11 = b1, s20 = b2, s21 = b2, s30 = b3, s31 = b3;
+        ref T hj = ref Unsafe.Add(ref sw.Hh, n);
+        ref T Aj = ref sw.A;
+        for (nint j = 0; j < H; j++)
         {
-            Vector<T> x00 = Vector.LoadUnsafe(ref x, n), x01 = Vector.LoadUnsafe(ref x, n + v1);
-            Vector<T> x10 = TD.Count > 1 ? Vector.LoadUnsafe(ref x1, n) : default, x11 = TD.Count > 1 ? Vector.LoadUnsafe(ref x1, n + v1) : default;
-            Vector<T> x20 = TD.Count > 2 ? Vector.LoadUnsafe(ref x2, n) : default, x21 = TD.Count > 2 ? Vector.LoadUnsafe(ref x2, n + v1) : default;
-            Vector<T> x30 = TD.Count > 3 ? Vector.LoadUnsafe(ref x3, n) : default, x31 = TD.Count > 3 ? Vector.LoadUnsafe(ref x3, n + v1) : default;
-            Vector<T> s00 = b0, s01 = b0, s10 = b1, s11 = b1, s20 = b2, s21 = b2, s30 = b3, s31 = b3;
-            ref T hj = ref Unsafe.Add(ref h, n);
-            ref T Aj = ref A;
-            for (nint j = 0; j < H; j++)
-            {
-                Vector<T> aj = new(Unsafe.Add(ref a, j)), wd = new(Aj);
-                Vector<T> z0 = Fma(wd, x00, aj), z1 = Fma(wd, x01, aj);                          // (1)
-                if (TD.Count > 1) { wd = new(Unsafe.Add(ref Aj, 1)); z0 = Fma(wd, x10, z0); z1 = Fma(wd, x11, z1); }
-                if (TD.Count > 2) { wd = new(Unsafe.Add(ref Aj, 2)); z0 = Fma(wd, x20, z0); z1 = Fma(wd, x21, z1); }
-                if (TD.Count > 3) { wd = new(Unsafe.Add(ref Aj, 3)); z0 = Fma(wd, x30, z0); z1 = Fma(wd, x31, z1); }
-                if (TF.Relu) { z0 = Vector.Max(z0, Vector<T>.Zero); z1 = Vector.Max(z1, Vector<T>.Zero); } // (2)
-                z0.StoreUnsafe(ref hj); z1.StoreUnsafe(ref hj, v1);
-                hj = ref Unsafe.Add(ref hj, ldw);
-                Aj = ref Unsafe.Add(ref Aj, D);
-                Vector<T> c = new(Unsafe.Add(ref B, j));                                          // (3)
-                s00 = Fma(c, z0, s00); s01 = Fma(c, z1, s01);
-                if (TC.Count > 1) { c = new(Unsafe.Add(ref B1, j)); s10 = Fma(c, z0, s10); s11 = Fma(c, z1, s11); }
-                if (TC.Count > 2) { c = new(Unsafe.Add(ref B2, j)); s20 = Fma(c, z0, s20); s21 = Fma(c, z1, s21); }
-                if (TC.Count > 3) { c = new(Unsafe.Add(ref B3, j)); s30 = Fma(c, z0, s30); s31 = Fma(c, z1, s31); }
-            }
-            s00.StoreUnsafe(ref s, n); s01.StoreUnsafe(ref s, n + v1);
-            if (TC.Count > 1) { s10.StoreUnsafe(ref s1, n); s11.StoreUnsafe(ref s1, n + v1); }
-            if (TC.Count > 2) { s20.StoreUnsafe(ref s2, n); s21.StoreUnsafe(ref s2, n + v1); }
-            if (TC.Count > 3) { s30.StoreUnsafe(ref s3, n); s31.StoreUnsafe(ref s3, n + v1); }
+            Vector<T> aj = new(Unsafe.Add(ref sw.a, j)), wd = new(Aj);
+            Vector<T> z0 = Fma(wd, x00, aj), z1 = pair ? Fma(wd, x01, aj) : default;                // (1)
+            if (TD.Count > 1) { wd = new(Unsafe.Add(ref Aj, 1)); z0 = Fma(wd, x10, z0); if (pair) z1 = Fma(wd, x11, z1); }
+            if (TD.Count > 2) { wd = new(Unsafe.Add(ref Aj, 2)); z0 = Fma(wd, x20, z0); if (pair) z1 = Fma(wd, x21, z1); }
+            if (TD.Count > 3) { wd = new(Unsafe.Add(ref Aj, 3)); z0 = Fma(wd, x30, z0); if (pair) z1 = Fma(wd, x31, z1); }
+            if (TF.Relu) { z0 = Vector.Max(z0, Vector<T>.Zero); if (pair) z1 = Vector.Max(z1, Vector<T>.Zero); } // (2)
+            z0.StoreUnsafe(ref hj);
+            if (pair) z1.StoreUnsafe(ref hj, v1);
+            hj = ref Unsafe.Add(ref hj, ldw);
+            Aj = ref Unsafe.Add(ref Aj, D);
+            Vector<T> c = new(Unsafe.Add(ref B, j));                                                  // (3)
+            s00 = Fma(c, z0, s00); if (pair) s01 = Fma(c, z1, s01);
+            if (TC.Count > 1) { c = new(Unsafe.Add(ref B1, j)); s10 = Fma(c, z0, s10); if (pair) s11 = Fma(c, z1, s11); }
+            if (TC.Count > 2) { c = new(Unsafe.Add(ref B2, j)); s20 = Fma(c, z0, s20); if (pair) s21 = Fma(c, z1, s21); }
+            if (TC.Count > 3) { c = new(Unsafe.Add(ref B3, j)); s30 = Fma(c, z0, s30); if (pair) s31 = Fma(c, z1, s31); }
         }
-        if (n < end)
-        {
-            Vector<T> x0v = Vector.LoadUnsafe(ref x, n);
-            Vector<T> x1v = TD.Count > 1 ? Vector.LoadUnsafe(ref x1, n) : default;
-            Vector<T> x2v = TD.Count > 2 ? Vector.LoadUnsafe(ref x2, n) : default;
-            Vector<T> x3v = TD.Count > 3 ? Vector.LoadUnsafe(ref x3, n) : default;
-            Vector<T> t0 = b0, t1 = b1, t2 = b2, t3 = b3;
-            ref T hj = ref Unsafe.Add(ref h, n);
-            ref T Aj = ref A;
-            for (nint j = 0; j < H; j++)
-            {
-                Vector<T> z = Fma(new Vector<T>(Aj), x0v, new Vector<T>(Unsafe.Add(ref a, j)));
-                if (TD.Count > 1) z = Fma(new Vector<T>(Unsafe.Add(ref Aj, 1)), x1v, z);
-                if (TD.Count > 2) z = Fma(new Vector<T>(Unsafe.Add(ref Aj, 2)), x2v, z);
-                if (TD.Count > 3) z = Fma(new Vector<T>(Unsafe.Add(ref Aj, 3)), x3v, z);
-                if (TF.Relu) z = Vector.Max(z, Vector<T>.Zero);
-                z.StoreUnsafe(ref hj);
-                hj = ref Unsafe.Add(ref hj, ldw);
-                Aj = ref Unsafe.Add(ref Aj, D);
-                t0 = Fma(new Vector<T>(Unsafe.Add(ref B, j)), z, t0);
-                if (TC.Count > 1) t1 = Fma(new Vector<T>(Unsafe.Add(ref B1, j)), z, t1);
-                if (TC.Count > 2) t2 = Fma(new Vector<T>(Unsafe.Add(ref B2, j)), z, t2);
-                if (TC.Count > 3) t3 = Fma(new Vector<T>(Unsafe.Add(ref B3, j)), z, t3);
-            }
-            t0.StoreUnsafe(ref s, n);
-            if (TC.Count > 1) t1.StoreUnsafe(ref s1, n);
-            if (TC.Count > 2) t2.StoreUnsafe(ref s2, n);
-            if (TC.Count > 3) t3.StoreUnsafe(ref s3, n);
-        }
+        s00.StoreUnsafe(ref s, n); if (pair) s01.StoreUnsafe(ref s, n + v1);
+        if (TC.Count > 1) { s10.StoreUnsafe(ref s1, n); if (pair) s11.StoreUnsafe(ref s1, n + v1); }
+        if (TC.Count > 2) { s20.StoreUnsafe(ref s2, n); if (pair) s21.StoreUnsafe(ref s2, n + v1); }
+        if (TC.Count > 3) { s30.StoreUnsafe(ref s3, n); if (pair) s31.StoreUnsafe(ref s3, n + v1); }
     }
 
     // Sweep 2: for each hidden unit j, one pass over the chunk's sample vectors with its D + C + 1
     // gradient sums in registers (loaded from and stored back to the lane buffer once per chunk).
     // dh_j = Σ_c B_cj dS_c is summed over c = 0..C−1 as VectorKernels.MatMul sums Bᵀ dS.
-    private static void Backward<TD, TC, TF>(Sweep sw, ref T B, ref T x, ref T h, ref T dS, ref T lanes)
+    private static void Backward<TD, TC, TF>(in Sweep sw)
         where TD : struct, IBlock where TC : struct, IBlock where TF : struct, IActivationKind
     {
         int V = Vector<T>.Count, H = sw.H, ldx = sw.Ldx, ldw = sw.Ldw;
         int stride = (TD.Count + TC.Count + 1) * V;
+        ref T x = ref sw.X, dS = ref sw.dS, B = ref sw.B;
         ref T x1 = ref Row(ref x, TD.Count > 1 ? ldx : 0), x2 = ref Row(ref x, TD.Count > 2 ? 2 * ldx : 0), x3 = ref Row(ref x, TD.Count > 3 ? 3 * ldx : 0);
-        ref T e1r = ref Row(ref dS, TC.Count > 1 ? ldw : 0), e2r = ref Row(ref dS, TC.Count > 2 ? 2 * ldw : 0), e3r = ref Row(ref dS, TC.Count > 3 ? 3 * ldw : 0);
+        ref T dS1 = ref Row(ref dS, TC.Count > 1 ? ldw : 0), dS2 = ref Row(ref dS, TC.Count > 2 ? 2 * ldw : 0), dS3 = ref Row(ref dS, TC.Count > 3 ? 3 * ldw : 0);
         nuint v1 = (nuint)V, count = (nuint)(sw.Vectors * V);
-        ref T hj = ref h;
-        ref T L = ref lanes;
+        ref T hj = ref sw.Hh;
+        ref T L = ref sw.Lanes;
         for (int j = 0; j < H; j++)
         {
             ref T LB = ref Unsafe.Add(ref L, TD.Count * V);
@@ -324,19 +327,20 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
             Vector<T> c3 = TC.Count > 3 ? new(B.At(3 * H + j)) : default;
             for (nuint n = 0; n < count; n += v1)
             {
-                Vector<T> hv = Vector.LoadUnsafe(ref hj, n);
-                Vector<T> e0 = Vector.LoadUnsafe(ref dS, n);
-                Vector<T> dh = e0 * c0;                                                           // (9)
-                gB0 = Fma(e0, hv, gB0);                                                           // (8)
-                if (TC.Count > 1) { Vector<T> e = Vector.LoadUnsafe(ref e1r, n); dh = Fma(e, c1, dh); gB1 = Fma(e, hv, gB1); }
-                if (TC.Count > 2) { Vector<T> e = Vector.LoadUnsafe(ref e2r, n); dh = Fma(e, c2, dh); gB2 = Fma(e, hv, gB2); }
-                if (TC.Count > 3) { Vector<T> e = Vector.LoadUnsafe(ref e3r, n); dh = Fma(e, c3, dh); gB3 = Fma(e, hv, gB3); }
-                if (TF.Relu) dh = Vector.ConditionalSelect(Vector.GreaterThan(hv, Vector<T>.Zero), dh, Vector<T>.Zero); // (10, 13)
-                ga += dh;                                                                         // (12)
-                gA0 = Fma(dh, Vector.LoadUnsafe(ref x, n), gA0);                                  // (11)
-                if (TD.Count > 1) gA1 = Fma(dh, Vector.LoadUnsafe(ref x1, n), gA1);
-                if (TD.Count > 2) gA2 = Fma(dh, Vector.LoadUnsafe(ref x2, n), gA2);
-                if (TD.Count > 3) gA3 = Fma(dh, Vector.LoadUnsafe(ref x3, n), gA3);
+                Vector<T> h = Vector.LoadUnsafe(ref hj, n);
+                Vector<T> dS0 = Vector.LoadUnsafe(ref dS, n);
+                Vector<T> dh = dS0 * c0;                                                          // (9)
+                gB0 = Fma(dS0, h, gB0);                                                           // (8)
+                if (TC.Count > 1) { Vector<T> e = Vector.LoadUnsafe(ref dS1, n); dh = Fma(e, c1, dh); gB1 = Fma(e, h, gB1); }
+                if (TC.Count > 2) { Vector<T> e = Vector.LoadUnsafe(ref dS2, n); dh = Fma(e, c2, dh); gB2 = Fma(e, h, gB2); }
+                if (TC.Count > 3) { Vector<T> e = Vector.LoadUnsafe(ref dS3, n); dh = Fma(e, c3, dh); gB3 = Fma(e, h, gB3); }
+                // (10, 13) dz = dh ⊙ f′(z): for ReLU f′(z) = 1 exactly where h = max(0, z) > 0.
+                Vector<T> dz = TF.Relu ? Vector.ConditionalSelect(Vector.GreaterThan(h, Vector<T>.Zero), dh, Vector<T>.Zero) : dh;
+                ga += dz;                                                                         // (12)
+                gA0 = Fma(dz, Vector.LoadUnsafe(ref x, n), gA0);                                  // (11)
+                if (TD.Count > 1) gA1 = Fma(dz, Vector.LoadUnsafe(ref x1, n), gA1);
+                if (TD.Count > 2) gA2 = Fma(dz, Vector.LoadUnsafe(ref x2, n), gA2);
+                if (TD.Count > 3) gA3 = Fma(dz, Vector.LoadUnsafe(ref x3, n), gA3);
             }
             Store(gA0, ref L, 0);
             if (TD.Count > 1) Store(gA1, ref L, V);

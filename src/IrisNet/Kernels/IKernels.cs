@@ -18,6 +18,12 @@ namespace IrisNet.Kernels;
 public interface IKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
+    /// True for kernels over System.Numerics vectors, whose load, store and multiply-add helpers the
+    /// fused sweep shares (<see cref="KernelPath.Fused"/> needs them).
+    /// </summary>
+    static abstract bool Vectorized { get; }
+
+    /// <summary>
     /// Z = W X + bias (bias broadcast over columns), overwriting Z.
     /// Shapes: W is R×K (row-major, dense), bias has R entries or is empty (no bias),
     /// X is K×N with leading dimension <paramref name="ldx"/>, Z is R×N with leading dimension <paramref name="ldz"/>.

@@ -10,6 +10,9 @@ namespace IrisNet.Kernels;
 /// <typeparam name="T">float or double.</typeparam>
 public readonly struct ScalarKernels<T> : IKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <inheritdoc/>
+    public static bool Vectorized => false;
+
     /// <inheritdoc />
     public static void MatMul(ReadOnlySpan<T> W, ReadOnlySpan<T> bias, ReadOnlySpan<T> X, int ldx,
         int R, int K, int N, Span<T> Z, int ldz)

@@ -13,6 +13,9 @@ namespace IrisNet.Kernels;
 /// <typeparam name="T">float or double.</typeparam>
 public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <inheritdoc/>
+    public static bool Vectorized => true;
+
     /// <inheritdoc />
     public static void MatMul(ReadOnlySpan<T> W, ReadOnlySpan<T> bias, ReadOnlySpan<T> X, int ldx,
         int R, int K, int N, Span<T> Z, int ldz)
@@ -535,14 +538,6 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
     {
         if (typeof(T) == typeof(double)) return Vector.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
         if (typeof(T) == typeof(float)) return Vector.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
-        throw new NotSupportedException($"{typeof(T)} is not float or double.");
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Exp(Vector<T> x)
-    {
-        if (typeof(T) == typeof(double)) return Vector.Exp(x.As<T, double>()).As<double, T>();
-        if (typeof(T) == typeof(float)) return Vector.Exp(x.As<T, float>()).As<float, T>();
         throw new NotSupportedException($"{typeof(T)} is not float or double.");
     }
 
