@@ -60,6 +60,8 @@ public static class Program
             GradcheckCommand.Build(),
             PlotCommand.Build(),
             ExplainCommand.Build(),
+            TraceCommand.Build(),
+            DiffCommand.Build(),
         };
         return root;
     }
