@@ -67,7 +67,7 @@ public static class TraceDiff
         for (int i = 0; i < theirs.Length; i++)
         {
             double d = Math.Abs(theirs[i] - reference[i]);
-            if (!(d <= abs)) abs = d; // NaN propagates
+            if (double.IsNaN(d) || d > abs) abs = d; // a NaN stays
             scale = Math.Max(scale, Math.Abs(reference[i]));
         }
         double rel = abs == 0 ? 0 : scale == 0 ? double.PositiveInfinity : abs / scale;
