@@ -14,19 +14,17 @@ public sealed record DataSource(Dataset Data, string Name, string Sha256)
         typeof(DataSource).Assembly.GetManifestResourceStream("IrisNet.Cli.iris.csv")
         ?? throw new InvalidOperationException("The bundled Iris data is missing from this build.");
 
+    /// <summary>Loads labelled data from <paramref name="path"/>, or the bundled data when null; the file is read once and the hash is of the bytes parsed.</summary>
     public static DataSource Load(string? path, string? label)
     {
         if (path is null)
         {
             using Stream s = OpenBundled();
-            var bytes = new MemoryStream();
-            s.CopyTo(bytes);
-            bytes.Position = 0;
-            Dataset bundled = CsvLoader.LoadLabelled(bytes, BundledName, label);
-            return new DataSource(bundled, BundledName, Hash(bytes.ToArray()));
+            var (bundled, bundledHash) = CsvLoader.LoadLabelledWithHash(s, BundledName, label);
+            return new DataSource(bundled, BundledName, bundledHash);
         }
-        Dataset data = CsvLoader.LoadLabelled(path, label);
-        return new DataSource(data, path, Hash(File.ReadAllBytes(path)));
+        var (data, hash) = CsvLoader.LoadLabelledWithHash(path, label);
+        return new DataSource(data, path, hash);
     }
 
     /// <summary>Loads labelled data for a saved model (its features and classes), from --data or the bundled data.</summary>
@@ -35,11 +33,6 @@ public sealed record DataSource(Dataset Data, string Name, string Sha256)
         string column = label ?? model.LabelName;
         if (path is not null) return CsvLoader.LoadForModel(path, model.FeatureNames, model.ClassNames, column);
         using Stream s = OpenBundled();
-        using var copy = new MemoryStream();
-        s.CopyTo(copy);
-        copy.Position = 0;
-        return CsvLoader.LoadForModel(copy, BundledName, model.FeatureNames, model.ClassNames, column);
+        return CsvLoader.LoadForModel(s, BundledName, model.FeatureNames, model.ClassNames, column);
     }
-
-    private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -40,7 +40,7 @@ public static class EvaluateCommand
                 stream.WriteByte((byte)'\n');
                 return ExitCode.Success;
             }
-            AnsiConsole.WriteLine($"{d.Source}: {e.Count} rows, loss {Format.F(e.Loss, 6)}, accuracy {Format.F(e.Accuracy)}");
+            AnsiConsole.WriteLine($"{Terminal.Escape(d.Source)}: {e.Count} rows, loss {Format.F(e.Loss, 6)}, accuracy {Format.F(e.Accuracy)}");
             AnsiConsole.Write(Report.Confusion(e, "evaluated rows"));
             return ExitCode.Success;
         });

@@ -66,7 +66,7 @@ public static class ExplainCommand
     private static void WriteTables(Explanation e, int index, Dataset rows)
     {
         NetworkShape s = e.Shape;
-        AnsiConsole.WriteLine($"Sample {index} of {rows.Source}: class '{rows.ClassNames[e.Label]}'. Shapes: D = {s.D}, H = {s.H}, C = {s.C}; "
+        AnsiConsole.WriteLine($"Sample {index} of {Terminal.Escape(rows.Source)}: class '{Terminal.Escape(rows.ClassNames[e.Label])}'. Shapes: D = {s.D}, H = {s.H}, C = {s.C}; "
             + $"A {s.H}×{s.D}, B {s.C}×{s.H}{(s.Bias ? $", a {s.H}, b {s.C}" : ", no biases")}; activation {ModelJson.ActivationName(s.Activation)}.");
         AnsiConsole.WriteLine("Equation numbers refer to docs/derivation.md. Differences are analytic − finite difference (central, ε = 1e-5).");
         AnsiConsole.WriteLine();
@@ -94,7 +94,7 @@ public static class ExplainCommand
             }
             for (int r = 0; r < q.Rows; r++)
             {
-                var cells = new List<string> { Markup.Escape(q.RowLabels[r]), N(q.Value[r]) };
+                var cells = new List<string> { Terminal.Markup(q.RowLabels[r]), N(q.Value[r]) };
                 if (q.Numeric is not null)
                 {
                     cells.Add(N(q.Numeric[r]));
@@ -121,10 +121,10 @@ public static class ExplainCommand
     {
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn("");
-        foreach (string c in q.ColLabels) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+        foreach (string c in q.ColLabels) table.AddColumn(new TableColumn(Terminal.Markup(c)).RightAligned());
         for (int r = 0; r < q.Rows; r++)
         {
-            var cells = new List<string> { Markup.Escape(q.RowLabels[r]) };
+            var cells = new List<string> { Terminal.Markup(q.RowLabels[r]) };
             for (int c = 0; c < q.Cols; c++) cells.Add(N(values[r * q.Cols + c]));
             table.AddRow(cells.ToArray());
         }

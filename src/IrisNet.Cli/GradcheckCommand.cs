@@ -25,7 +25,7 @@ public static class GradcheckCommand
             if (!(eps > 0 && eps < 1)) throw new OptionException("--epsilon", $"{eps} is outside (0, 1); use for example 1e-6.");
             if (!(tol > 0)) throw new OptionException("--tolerance", $"{tol} is not positive; use for example 1e-6.");
             IReadOnlyList<TensorCheck> report = GradientCheck.Run(source.Data, options, init, eps);
-            var table = new Table().Title($"Gradient check on {Markup.Escape(source.Name)} ({source.Data.Count} rows, ε = {Format.R(eps)})");
+            var table = new Table().Title($"Gradient check on {Terminal.Markup(source.Name)} ({source.Data.Count} rows, ε = {Format.R(eps)})");
             table.AddColumns("tensor", "max relative error", "at index", "analytic", "numeric", "verdict");
             foreach (TensorCheck t in report)
             {

@@ -67,10 +67,10 @@ public static class PredictCommand
         var table = new Table();
         table.AddColumn("row");
         table.AddColumn("class");
-        foreach (string c in m.ClassNames) table.AddColumn(new TableColumn($"p({Markup.Escape(c)})").RightAligned());
+        foreach (string c in m.ClassNames) table.AddColumn(new TableColumn($"p({Terminal.Markup(c)})").RightAligned());
         for (int n = 0; n < probabilities.Length; n++)
         {
-            var cells = new List<string> { (n + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.ClassNames[ArgMax(probabilities[n])]) };
+            var cells = new List<string> { (n + 1).ToString(CultureInfo.InvariantCulture), Terminal.Markup(m.ClassNames[ArgMax(probabilities[n])]) };
             cells.AddRange(probabilities[n].Select(v => Format.F(v, 6)));
             table.AddRow(cells.ToArray());
         }

@@ -13,11 +13,17 @@ public static class Program
         Command root = BuildRoot();
         bool verbose = args.Contains("--verbose");
         ParseResult parsed = root.Parse(args);
+        if (args.Length == 0)
+        {
+            // No command: the command list on stdout, and the usage exit code, since nothing was done.
+            root.Parse(["--help"]).Invoke();
+            return ExitCode.Usage;
+        }
         if (parsed.Errors.Count > 0)
         {
             string command = parsed.CommandResult.Command == root ? "irisnet" : $"irisnet {parsed.CommandResult.Command.Name}";
-            string message = string.Join(' ', parsed.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));
-            Console.Error.WriteLine($"irisnet: error: {message} See '{command} --help'.");
+            string message = UsageErrors.Describe(parsed, parsed.Errors[0], args);
+            Console.Error.WriteLine($"irisnet: error: {Terminal.Escape(message)} See '{command} --help'.");
             return ExitCode.Usage;
         }
         try
@@ -34,7 +40,7 @@ public static class Program
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"irisnet: internal error: {e.GetType().Name}: {e.Message}{(verbose ? "" : " (run with --verbose for details)")}");
+            Console.Error.WriteLine($"irisnet: internal error: {e.GetType().Name}: {Terminal.Escape(e.Message)}{(verbose ? "" : " (run with --verbose for details)")}");
             if (verbose) Console.Error.WriteLine(e);
             return ExitCode.Failure;
         }
@@ -42,7 +48,7 @@ public static class Program
 
     private static int Fail(Exception e, bool verbose, int code)
     {
-        Console.Error.WriteLine($"irisnet: error: {e.Message}");
+        Console.Error.WriteLine($"irisnet: error: {Terminal.Escape(e.Message)}");
         if (verbose) Console.Error.WriteLine(e);
         return code;
     }
@@ -62,6 +68,7 @@ public static class Program
             ExplainCommand.Build(),
             TraceCommand.Build(),
             DiffCommand.Build(),
+            CvCommand.Build(),
         };
         return root;
     }

@@ -25,15 +25,15 @@ public static class Report
 
     public static Table Confusion(Evaluation e, string what)
     {
-        var table = new Table().Title($"Confusion matrix, {Markup.Escape(what)} (rows: actual, columns: predicted)");
+        var table = new Table().Title($"Confusion matrix, {Terminal.Markup(what)} (rows: actual, columns: predicted)");
         table.AddColumn("actual \\ predicted");
-        foreach (string c in e.ClassNames) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+        foreach (string c in e.ClassNames) table.AddColumn(new TableColumn(Terminal.Markup(c)).RightAligned());
         table.AddColumn(new TableColumn("precision").RightAligned());
         table.AddColumn(new TableColumn("recall").RightAligned());
         table.AddColumn(new TableColumn("F1").RightAligned());
         for (int k = 0; k < e.ClassNames.Count; k++)
         {
-            var cells = new List<string> { Markup.Escape(e.ClassNames[k]) };
+            var cells = new List<string> { Terminal.Markup(e.ClassNames[k]) };
             cells.AddRange(e.Confusion[k].Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             cells.Add(Format.F(e.Precision[k], 3));
             cells.Add(Format.F(e.Recall[k], 3));

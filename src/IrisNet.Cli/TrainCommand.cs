@@ -32,6 +32,7 @@ public static class TrainCommand
         if (init is not null) init.Validate(data.FeatureCount, data.ClassCount, options.Bias, p.GetValue(set.Init));
         var (train, test) = data.SplitStratified(options.TestFraction, options.Seed);
         options.ValidateFor(train.Count, train.FeatureCount, train.ClassCount);
+        Standardization.CheckTrainable(train, test, options, init?.Standardization);
         RunDirectory run = RunDirectory.Create(outDir);
 
         using var cancel = new CancellationTokenSource();

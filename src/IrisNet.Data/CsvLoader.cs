@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text;
-using CsvHelper;
-using CsvHelper.Configuration;
+using System.Security.Cryptography;
 
 namespace IrisNet.Data;
 
@@ -11,102 +9,186 @@ namespace IrisNet.Data;
 /// fields, a UTF-8 byte-order mark, CRLF line ends and blank lines are accepted. Every other problem is
 /// a <see cref="DataException"/> naming the file, line and column and what would fix it.
 /// </summary>
+/// <remarks>
+/// The file is read once, as a stream: each row is parsed straight into its final feature array and
+/// class index, so memory holds the numbers (8 bytes each plus one array per row) and never the text.
+/// The SHA-256 of the bytes is computed from the same single read, so it is the hash of exactly the
+/// bytes that were parsed, also for a pipe such as /dev/stdin.
+/// </remarks>
 public static class CsvLoader
 {
     /// <summary>The longest field accepted; a number never needs more.</summary>
     public const int MaxFieldLength = 10_000;
 
+    /// <summary>
+    /// The label column is refused as an identifier when it has more than this fraction of the rows as
+    /// distinct values (fewer than two rows per class on average), and more than two classes.
+    /// </summary>
+    public const double MaxClassesPerRow = 0.5;
+
+    /// <summary>At most this many names are listed in a message; the rest are counted.</summary>
+    private const int ListedNames = 12;
+
     /// <summary>Loads labelled data for training: every column but the label is a feature; classes are the distinct labels in ordinal order.</summary>
     /// <param name="path">The CSV file.</param>
     /// <param name="labelColumn">The label column's name, or null for the last column.</param>
-    public static Dataset LoadLabelled(string path, string? labelColumn = null) => LoadLabelled(Read(path), path, labelColumn);
+    public static Dataset LoadLabelled(string path, string? labelColumn = null) => LoadLabelledWithHash(path, labelColumn).Data;
 
     /// <summary>As <see cref="LoadLabelled(string, string?)"/>, from a stream (for example an embedded resource) shown as <paramref name="name"/> in errors.</summary>
-    public static Dataset LoadLabelled(Stream stream, string name, string? labelColumn = null) => LoadLabelled(Read(stream, name), name, labelColumn);
+    public static Dataset LoadLabelled(Stream stream, string name, string? labelColumn = null) => LoadLabelledWithHash(stream, name, labelColumn).Data;
 
-    private static Dataset LoadLabelled(Table table, string path, string? labelColumn)
+    /// <summary>As <see cref="LoadLabelled(string, string?)"/>, with the lower-case hex SHA-256 of the bytes parsed (the file is read once).</summary>
+    public static (Dataset Data, string Sha256) LoadLabelledWithHash(string path, string? labelColumn = null)
     {
-        int label = LabelIndex(table, labelColumn, path);
-        int[] featureColumns = Enumerable.Range(0, table.Header.Length).Where(c => c != label).ToArray();
-        if (featureColumns.Length == 0)
-            throw new DataException(path, 1, 0, "the header has only the label column; at least one numeric feature column is needed.");
-        string[] classes = table.Rows.Select(r => r.Fields[label]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        return Build(table, path, featureColumns, label, classes);
+        using FileStream file = Open(path);
+        return LoadLabelledWithHash(file, path, labelColumn);
+    }
+
+    /// <summary>As <see cref="LoadLabelledWithHash(string, string?)"/>, from a stream shown as <paramref name="name"/> in errors.</summary>
+    public static (Dataset Data, string Sha256) LoadLabelledWithHash(Stream stream, string name, string? labelColumn = null)
+    {
+        using var reader = new CsvRowReader(stream, name);
+        Dataset data = ReadLabelled(reader, name, labelColumn);
+        return (data, reader.FinishHash());
     }
 
     /// <summary>Loads labelled data for a model: its features by name (any column order) and its classes; an unknown label is an error.</summary>
-    public static Dataset LoadForModel(string path, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, string labelColumn) =>
-        LoadForModel(Read(path), path, featureNames, classNames, labelColumn);
+    public static Dataset LoadForModel(string path, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, string labelColumn)
+    {
+        using FileStream file = Open(path);
+        return LoadForModel(file, path, featureNames, classNames, labelColumn);
+    }
 
     /// <summary>As <see cref="LoadForModel(string, IReadOnlyList{string}, IReadOnlyList{string}, string)"/>, from a stream shown as <paramref name="name"/>.</summary>
-    public static Dataset LoadForModel(Stream stream, string name, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, string labelColumn) =>
-        LoadForModel(Read(stream, name), name, featureNames, classNames, labelColumn);
-
-    private static Dataset LoadForModel(Table table, string path, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, string labelColumn)
+    public static Dataset LoadForModel(Stream stream, string name, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, string labelColumn)
     {
-        int label = LabelIndex(table, labelColumn, path);
-        int[] featureColumns = FeatureIndices(table, featureNames, path);
-        return Build(table, path, featureColumns, label, classNames.ToArray());
+        using var reader = new CsvRowReader(stream, name);
+        Dictionary<string, int> columns = ColumnIndex(reader.Header);
+        int label = LabelIndex(reader.Header, columns, labelColumn, name);
+        int[] featureColumns = FeatureIndices(reader.Header, columns, featureNames, name);
+        var index = new Dictionary<string, int>(classNames.Count, StringComparer.Ordinal);
+        for (int k = 0; k < classNames.Count; k++) index.TryAdd(classNames[k], k);
+        var rows = new List<double[]>();
+        var labels = new List<int>();
+        while (reader.Next())
+        {
+            rows.Add(Features(reader, featureColumns, name, null));
+            string value = LabelValue(reader, label, name);
+            if (!index.TryGetValue(value, out int k))
+                throw new DataException(name, reader.Line, label + 1, $"the label '{Shorten(value)}' is not one of the model's classes ({List(classNames)}).");
+            labels.Add(k);
+        }
+        return new Dataset(featureColumns.Select(c => reader.Header[c]).ToArray(), classNames.ToArray(), rows.ToArray(), labels.ToArray(), reader.Header[label], name);
     }
 
     /// <summary>Loads the feature columns named by a model (any other column, such as a label, is ignored).</summary>
     public static double[][] LoadFeatures(string path, IReadOnlyList<string> featureNames)
     {
-        Table table = Read(path);
-        int[] columns = FeatureIndices(table, featureNames, path);
-        return table.Rows.Select(r => columns.Select(c => Number(r, c, table, path)).ToArray()).ToArray();
+        using FileStream file = Open(path);
+        using var reader = new CsvRowReader(file, path);
+        int[] columns = FeatureIndices(reader.Header, ColumnIndex(reader.Header), featureNames, path);
+        var rows = new List<double[]>();
+        while (reader.Next()) rows.Add(Features(reader, columns, path, null));
+        return rows.ToArray();
     }
 
-    private static Dataset Build(Table table, string path, int[] featureColumns, int label, string[] classes)
+    private static Dataset ReadLabelled(CsvRowReader reader, string path, string? labelColumn)
     {
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int k = 0; k < classes.Length; k++) index[classes[k]] = k;
-        var features = new double[table.Rows.Count][];
-        var labels = new int[table.Rows.Count];
-        for (int n = 0; n < table.Rows.Count; n++)
+        string[] header = reader.Header;
+        Dictionary<string, int> columns = ColumnIndex(header);
+        int label = LabelIndex(header, columns, labelColumn, path);
+        int[] featureColumns = Enumerable.Range(0, header.Length).Where(c => c != label).ToArray();
+        if (featureColumns.Length == 0)
+            throw new DataException(path, 1, 0, "the header has only the label column; at least one numeric feature column is needed.");
+        // Classes get provisional numbers in order of first appearance and are renumbered in ordinal
+        // order at the end, so the rows are parsed in one pass without keeping their text.
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var rows = new List<double[]>();
+        var labels = new List<int>();
+        var firstLine = new List<long>();
+        while (reader.Next())
         {
-            Row row = table.Rows[n];
-            features[n] = new double[featureColumns.Length];
-            for (int d = 0; d < featureColumns.Length; d++) features[n][d] = Number(row, featureColumns[d], table, path);
-            string value = row.Fields[label];
-            if (value.Length == 0)
-                throw new DataException(path, row.Line, label + 1, $"the label ('{table.Header[label]}') is empty; every row needs a class.");
-            if (!index.TryGetValue(value, out labels[n]))
-                throw new DataException(path, row.Line, label + 1, $"the label '{Shorten(value)}' is not one of the model's classes ({string.Join(", ", classes)}).");
+            rows.Add(Features(reader, featureColumns, path, labelColumn is null ? label : null));
+            string value = LabelValue(reader, label, path);
+            if (!seen.TryGetValue(value, out int k))
+            {
+                k = seen.Count;
+                seen.Add(value, k);
+                firstLine.Add(reader.Line);
+            }
+            labels.Add(k);
         }
-        return new Dataset(featureColumns.Select(c => table.Header[c]).ToArray(), classes, features, labels, table.Header[label], path);
+        string[] classes = seen.Keys.Order(StringComparer.Ordinal).ToArray();
+        RefuseIdentifierLabel(header, label, labelColumn, classes.Length, rows.Count, path);
+        var rank = new int[classes.Length];
+        for (int k = 0; k < classes.Length; k++) rank[seen[classes[k]]] = k;
+        int[] y = labels.ToArray();
+        for (int n = 0; n < y.Length; n++) y[n] = rank[y[n]];
+        return new Dataset(featureColumns.Select(c => header[c]).ToArray(), classes, rows.ToArray(), y, header[label], path);
     }
 
-    private static int LabelIndex(Table table, string? labelColumn, string path)
+    /// <summary>
+    /// A label with (nearly) one class per row is an identifier or a measurement, not a class: training
+    /// on it would need C output units for N rows and learns nothing. Refused before any work.
+    /// </summary>
+    private static void RefuseIdentifierLabel(string[] header, int label, string? labelColumn, int classes, int rows, string path)
     {
-        if (labelColumn is null) return table.Header.Length - 1;
-        int i = Array.IndexOf(table.Header, labelColumn);
-        if (i < 0)
-            throw new DataException(path, 1, 0, $"there is no label column named '{labelColumn}'; the columns are {string.Join(", ", table.Header)}. Name one of them with --label.");
+        if (classes <= 2 || classes <= MaxClassesPerRow * rows) return;
+        string how = labelColumn is null ? $"the label is the last column, '{header[label]}'" : $"the label column is '{header[label]}'";
+        throw new DataException(path, 1, label + 1,
+            string.Create(CultureInfo.InvariantCulture, $"{how}, which has {classes:N0} distinct values in {rows:N0} rows: it looks like an identifier or a measurement, not a class (at most one class per {1 / MaxClassesPerRow:0} rows is accepted). Name the class column with --label COLUMN; the columns are {List(header)}."));
+    }
+
+    private static Dictionary<string, int> ColumnIndex(string[] header)
+    {
+        var index = new Dictionary<string, int>(header.Length, StringComparer.Ordinal);
+        for (int c = 0; c < header.Length; c++) index.TryAdd(header[c], c);
+        return index;
+    }
+
+    private static int LabelIndex(string[] header, Dictionary<string, int> columns, string? labelColumn, string path)
+    {
+        if (labelColumn is null) return header.Length - 1;
+        if (!columns.TryGetValue(labelColumn, out int i))
+            throw new DataException(path, 1, 0, $"there is no label column named '{Shorten(labelColumn)}'; the columns are {List(header)}. Name one of them with --label.");
         return i;
     }
 
-    private static int[] FeatureIndices(Table table, IReadOnlyList<string> names, string path)
+    private static int[] FeatureIndices(string[] header, Dictionary<string, int> columns, IReadOnlyList<string> names, string path)
     {
         var result = new int[names.Count];
         for (int d = 0; d < names.Count; d++)
         {
-            result[d] = Array.IndexOf(table.Header, names[d]);
-            if (result[d] < 0)
+            if (!columns.TryGetValue(names[d], out result[d]))
             {
                 throw new DataException(path, 1, 0,
-                    $"the model needs the feature column '{names[d]}' but the header has {table.Header.Length} column(s): {string.Join(", ", table.Header)}. The model expects {names.Count} features: {string.Join(", ", names)}.");
+                    $"the model needs the feature column '{names[d]}' but the header has {header.Length} column(s): {List(header)}. The model expects {names.Count} features: {List(names)}.");
             }
         }
         return result;
     }
 
-    private static double Number(Row row, int column, Table table, string path)
+    private static double[] Features(CsvRowReader reader, int[] columns, string path, int? defaultLabel)
     {
-        string text = row.Fields[column];
-        string name = table.Header[column];
+        var x = new double[columns.Length];
+        for (int d = 0; d < columns.Length; d++) x[d] = Number(reader, columns[d], path, defaultLabel);
+        return x;
+    }
+
+    private static string LabelValue(CsvRowReader reader, int label, string path)
+    {
+        string value = reader.Fields[label];
+        if (value.Length == 0)
+            throw new DataException(path, reader.Line, label + 1, $"the label ('{reader.Header[label]}') is empty; every row needs a class.");
+        return value;
+    }
+
+    private static double Number(CsvRowReader reader, int column, string path, int? defaultLabel)
+    {
+        string text = reader.Fields[column];
+        string name = reader.Header[column];
         if (text.Length == 0)
-            throw new DataException(path, row.Line, column + 1, $"'{name}' is empty; every feature needs a number.");
+            throw new DataException(path, reader.Line, column + 1, $"'{name}' is empty; every feature needs a number.");
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || double.IsNaN(value))
         {
             string hint = text.Contains(',', StringComparison.Ordinal)
@@ -114,32 +196,35 @@ public static class CsvLoader
                 : " Features must be numbers such as 5.1 or -2.5e-3.";
             if (double.IsNaN(value) && text.Trim().Equals("NaN", StringComparison.OrdinalIgnoreCase))
                 hint = " NaN is not a usable value: fill in the measurement or drop the row.";
-            throw new DataException(path, row.Line, column + 1, $"'{name}' is '{Shorten(text)}', not a number.{hint}");
+            else if (defaultLabel is int last && double.TryParse(reader.Fields[last], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                hint += $" The label is taken from the last column, '{reader.Header[last]}', which holds numbers; if '{name}' holds the classes, add --label {name}.";
+            throw new DataException(path, reader.Line, column + 1, $"'{name}' is '{Shorten(text)}', not a number.{hint}");
         }
         if (!double.IsFinite(value))
         {
             bool literal = text.Contains("inf", StringComparison.OrdinalIgnoreCase) || text.Contains('∞', StringComparison.Ordinal);
-            throw new DataException(path, row.Line, column + 1, literal
+            throw new DataException(path, reader.Line, column + 1, literal
                 ? $"'{name}' is '{Shorten(text)}'; features must be finite numbers."
                 : $"'{name}' is '{Shorten(text)}', beyond the range of a double (about ±1.8e308).");
         }
         return value;
     }
 
-    private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
+    internal static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
-    private sealed record Row(long Line, string[] Fields);
+    /// <summary>The first few names, comma-separated, and how many more there are.</summary>
+    internal static string List(IReadOnlyList<string> names) =>
+        names.Count <= ListedNames
+            ? string.Join(", ", names.Select(Shorten))
+            : string.Join(", ", names.Take(ListedNames).Select(Shorten)) + string.Create(CultureInfo.InvariantCulture, $", … ({names.Count - ListedNames:N0} more)");
 
-    private sealed record Table(string[] Header, List<Row> Rows);
-
-    private static Table Read(string path)
+    private static FileStream Open(string path)
     {
         if (Directory.Exists(path)) throw new DataException(path, 0, 0, "is a directory, not a CSV file; give the path of a .csv file.");
         if (!File.Exists(path)) throw new DataException(path, 0, 0, "file not found; check the path (the bundled data is data/iris.csv).");
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            return Read(stream, path);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -147,90 +232,6 @@ public static class CsvLoader
         }
     }
 
-    private static Table Read(Stream stream, string path)
-    {
-        try
-        {
-            RejectBinary(stream, path);
-            using var reader = new StreamReader(stream, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true);
-            var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-            {
-                Delimiter = ",",
-                DetectDelimiter = false,
-                HasHeaderRecord = true,
-                IgnoreBlankLines = true,
-                TrimOptions = TrimOptions.Trim,
-                MaxFieldSize = MaxFieldLength,
-            };
-            using var parser = new CsvParser(reader, config);
-            string[]? header = null;
-            var rows = new List<Row>();
-            while (parser.Read())
-            {
-                string[] fields = parser.Record ?? [];
-                long line = parser.RawRow;
-                if (fields.All(f => f.Length == 0)) continue;
-                if (header is null)
-                {
-                    header = CheckHeader(fields, line, path);
-                    continue;
-                }
-                if (fields.Length != header.Length)
-                {
-                    string hint = fields.Length > header.Length
-                        ? " If the file uses decimal commas (5,1), write decimal points (5.1) instead."
-                        : " Fill in the missing values or drop the row.";
-                    throw new DataException(path, line, 0, $"{fields.Length} field(s), but the header has {header.Length}.{hint}");
-                }
-                rows.Add(new Row(line, fields));
-            }
-            if (header is null) throw new DataException(path, 0, 0, "the file is empty; it needs a header row and data rows.");
-            if (rows.Count == 0) throw new DataException(path, 2, 0, "the file has a header but no data rows.");
-            return new Table(header, rows);
-        }
-        catch (MaxFieldSizeException e)
-        {
-            throw new DataException(path, e.Context?.Parser?.RawRow ?? 0, 0, $"a field is longer than {MaxFieldLength:N0} characters; this is not a numeric CSV file (is it the right file?).", e);
-        }
-        catch (CsvHelperException e)
-        {
-            throw new DataException(path, e.Context?.Parser?.RawRow ?? 0, 0, $"malformed CSV ({FirstLine(e.Message)}); check the quotes on this line.", e);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new DataException(path, 0, 0, "is not UTF-8 text; save it as UTF-8 CSV.", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataException(path, 0, 0, $"cannot be read: {e.Message}", e);
-        }
-    }
-
-    private static string[] CheckHeader(string[] fields, long line, string path)
-    {
-        for (int c = 0; c < fields.Length; c++)
-        {
-            if (fields[c].Length == 0) throw new DataException(path, line, c + 1, "a header name is empty; name every column.");
-            int first = Array.IndexOf(fields, fields[c]);
-            if (first != c) throw new DataException(path, line, c + 1, $"the header names '{fields[c]}' twice (columns {first + 1} and {c + 1}); column names must be unique.");
-        }
-        if (fields.Length < 2) throw new DataException(path, line, 0, $"the header has {fields.Length} column; at least one feature and one label column are needed (is the delimiter a comma?).");
-        return fields;
-    }
-
-    private static void RejectBinary(Stream stream, string path)
-    {
-        if (!stream.CanSeek) return;
-        var buffer = new byte[8192];
-        int read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        stream.Position = 0;
-        if (Array.IndexOf(buffer, (byte)0, 0, read) >= 0)
-            throw new DataException(path, 0, 0, "holds binary data (NUL bytes), not CSV text.");
-    }
-
-    private static string FirstLine(string message)
-    {
-        int cut = message.IndexOfAny(['\r', '\n']);
-        return cut > 0 ? message[..cut] : message;
-    }
+    /// <summary>Lower-case hex SHA-256 of <paramref name="bytes"/>.</summary>
+    public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

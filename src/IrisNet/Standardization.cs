@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace IrisNet;
 
 /// <summary>
@@ -34,7 +36,16 @@ public sealed class Standardization
         return new(mean, scale, true);
     }
 
-    /// <summary>Fits μ and σ on <paramref name="data"/> (the training rows).</summary>
+    /// <summary>
+    /// Fits μ and σ on <paramref name="data"/> (the training rows), without overflow: each feature is
+    /// first divided by 2^e, the power of two at or just below its largest magnitude, so every scaled
+    /// value u = x / 2^e has |u| &lt; 2, the sum of N of them and their squared deviations stay far from
+    /// the double range; then μ = 2^e · mean(u) and σ = 2^e · sd(u). Division by a power of two is exact
+    /// (barring values that fall below the normal range, 2^-1022), so for ordinary data μ and σ are bit
+    /// for bit those of the unscaled two-pass formula. Features whose σ is 0 or below the normal range
+    /// are divided by 1.
+    /// </summary>
+    /// <exception cref="DataException">μ or σ cannot be represented, or a standardized training value (x − μ) / σ is not finite.</exception>
     public static Standardization Fit(Dataset data)
     {
         int D = data.FeatureCount, N = data.Count;
@@ -42,20 +53,72 @@ public sealed class Standardization
         var scale = new double[D];
         for (int d = 0; d < D; d++)
         {
+            double largest = 0;
+            for (int n = 0; n < N; n++) largest = Math.Max(largest, Math.Abs(data.Features[n][d]));
+            if (N == 0 || largest == 0)
+            {
+                scale[d] = 1;
+                continue;
+            }
+            int e = Math.ILogB(largest);
             double sum = 0;
-            for (int n = 0; n < N; n++) sum += data.Features[n][d];
-            double mu = N > 0 ? sum / N : 0;
+            for (int n = 0; n < N; n++) sum += Math.ScaleB(data.Features[n][d], -e);
+            double mu = sum / N;
             double ss = 0;
             for (int n = 0; n < N; n++)
             {
-                double t = data.Features[n][d] - mu;
+                double t = Math.ScaleB(data.Features[n][d], -e) - mu;
                 ss += t * t;
             }
-            double sigma = N > 0 ? Math.Sqrt(ss / N) : 0;
-            mean[d] = mu;
-            scale[d] = sigma > 0 ? sigma : 1;
+            double sigma = Math.ScaleB(Math.Sqrt(ss / N), e);
+            mean[d] = Math.ScaleB(mu, e);
+            scale[d] = sigma >= double.Epsilon * (1L << 52) ? sigma : 1;
+            if (!double.IsFinite(mean[d]) || !double.IsFinite(scale[d]))
+                throw new DataException(data.Source, 0, 0, $"feature '{data.FeatureNames[d]}' spans values too large to standardize (its mean or spread is beyond ±1.8e308); rescale the column (for example divide it by 1e10).");
         }
-        return new(mean, scale, true);
+        var st = new Standardization(mean, scale, true);
+        st.CheckRepresentable(data, Precision.Float64);
+        return st;
+    }
+
+    /// <summary>
+    /// Checks that every value of <paramref name="data"/> after this transform is finite in
+    /// <paramref name="precision"/> (|x′| ≤ 3.4e38 for float32), so training starts from representable
+    /// inputs instead of failing at epoch 1.
+    /// </summary>
+    /// <exception cref="DataException">A value, named by row and feature, is out of range.</exception>
+    public void CheckRepresentable(Dataset data, Precision precision)
+    {
+        double limit = precision == Precision.Float32 ? float.MaxValue : double.MaxValue;
+        for (int n = 0; n < data.Count; n++)
+        {
+            double[] row = data.Features[n];
+            for (int d = 0; d < row.Length; d++)
+            {
+                double v = Apply(row[d], d);
+                if (Math.Abs(v) <= limit) continue;
+                string raw = row[d].ToString("G4", CultureInfo.InvariantCulture);
+                string what = Enabled ? $"{raw}, which standardizes to {v.ToString("G4", CultureInfo.InvariantCulture)}," : raw;
+                string fix = precision == Precision.Float32
+                    ? (Enabled ? "use --precision float64" : "use --standardize zscore, or --precision float64")
+                    : "rescale the column (for example divide it by 1e10)";
+                throw new DataException(data.Source, 0, 0,
+                    $"feature '{data.FeatureNames[d]}' has the value {what} beyond the range of {(precision == Precision.Float32 ? "float32 (about ±3.4e38)" : "a double (about ±1.8e308)")}; {fix}.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses, before any training, data that the run could not represent: fits (or takes
+    /// <paramref name="given"/>, from initial weights) the transform the trainer will use and checks
+    /// the training and test rows after it against the range of <see cref="TrainingOptions.Precision"/>.
+    /// </summary>
+    /// <exception cref="DataException">A value is out of range (see <see cref="CheckRepresentable"/>).</exception>
+    public static void CheckTrainable(Dataset train, Dataset? test, TrainingOptions options, Standardization? given)
+    {
+        Standardization st = given ?? (options.Standardize ? Fit(train) : None(train.FeatureCount));
+        st.CheckRepresentable(train, options.Precision);
+        if (test is not null) st.CheckRepresentable(test, options.Precision);
     }
 
     /// <summary>x′_d = (x_d − μ_d) / σ_d for one row.</summary>

@@ -67,6 +67,26 @@ public sealed record TrainingOptions
         if (Threads <= 0) throw new OptionException("--threads", $"{Threads} is not a positive thread count; use 1 or more.");
         if (Threads > 256) throw new OptionException("--threads", $"{Threads} threads is beyond the supported 256.");
         if (!Enum.IsDefined(Precision)) throw new OptionException("--precision", $"'{Precision}' is not float64 or float32.");
+        ValidateForPrecision();
+    }
+
+    /// <summary>
+    /// Refuses step sizes that the chosen precision cannot hold: a positive --lr or --l2 that rounds to
+    /// 0 (or overflows) in float32, and a --momentum that rounds to 0 or to 1. Training would otherwise
+    /// run with a different value than the one given, silently.
+    /// </summary>
+    /// <exception cref="OptionException">A value vanishes or overflows in <see cref="Precision"/>.</exception>
+    public void ValidateForPrecision()
+    {
+        if (Precision != Precision.Float32) return;
+        static bool Lost(double v) => v != 0 && ((float)v == 0 || !float.IsFinite((float)v));
+        const string Range = "float32 holds magnitudes from about 1.4e-45 to 3.4e38";
+        if (Lost(LearningRate))
+            throw new OptionException("--lr", $"{LearningRate:R} is not representable in float32 ({Range}); use a larger learning rate such as --lr 0.1, or --precision float64.");
+        if (Lost(L2))
+            throw new OptionException("--l2", $"{L2:R} is not representable in float32 ({Range}); use --l2 0 for none, a larger value such as --l2 0.0001, or --precision float64.");
+        if (Lost(Momentum) || (float)Momentum >= 1)
+            throw new OptionException("--momentum", $"{Momentum:R} becomes {(float)Momentum:R} in float32; use a value such as --momentum 0.9 (0 for none), or --precision float64.");
     }
 
     /// <summary>Checks the options that depend on the training set: batch size and memory.</summary>
