@@ -66,6 +66,8 @@ public static class Program
             GradcheckCommand.Build(),
             PlotCommand.Build(),
             ExplainCommand.Build(),
+            TraceCommand.Build(),
+            DiffCommand.Build(),
             CvCommand.Build(),
         };
         return root;

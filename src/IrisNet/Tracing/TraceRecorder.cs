@@ -1,0 +1,43 @@
+namespace IrisNet.Tracing;
+
+/// <summary>
+/// Records the first steps of the training <see cref="Trainer.Train"/> would run on the same rows and
+/// options: the same standardization (the weights file's, else fitted on the rows), the same seeded
+/// initialization (<see cref="Trainer.Initialize"/>) and the same batch order (<see cref="TraceSchedule"/>),
+/// every quantity computed sample-major in float64 by <see cref="TraceComputation"/>.
+/// </summary>
+public static class TraceRecorder
+{
+    /// <summary>The trace of <paramref name="steps"/> steps on every row of <paramref name="train"/>.</summary>
+    /// <param name="train">The training rows (raw features).</param>
+    /// <param name="options">Hidden units, activation, biases, η, μ, λ, batch size, seed and standardization; the rest is ignored.</param>
+    /// <param name="init">Starting weights (with their standardization, when a model), or null for the seeded initialization.</param>
+    /// <param name="steps">Number of steps (updates).</param>
+    /// <param name="rows">For each training row, its row number in the data file, or null.</param>
+    /// <param name="source">The data file's name, or null.</param>
+    /// <param name="sha256">The data file's SHA-256, or null.</param>
+    /// <param name="initFile">The weights file's name, for errors.</param>
+    /// <exception cref="OptionException">An option is out of range for these rows.</exception>
+    /// <exception cref="ModelFileException">The starting weights do not fit the data.</exception>
+    public static TraceFile Record(Dataset train, TrainingOptions options, InitialWeights? init, int steps,
+        int[]? rows = null, string? source = null, string? sha256 = null, string? initFile = null)
+    {
+        options.Validate();
+        if (init is not null)
+        {
+            if (options.Hidden != init.Hidden) options = options with { Hidden = init.Hidden };
+            init.Validate(train.FeatureCount, train.ClassCount, options.Bias, initFile);
+        }
+        options.ValidateFor(train.Count, train.FeatureCount, train.ClassCount);
+        var shape = new NetworkShape(train.FeatureCount, options.Hidden, train.ClassCount, options.Bias, options.Activation);
+        Standardization st = init?.Standardization ?? (options.Standardize ? Standardization.Fit(train) : Standardization.None(train.FeatureCount));
+        InitialWeights start = init ?? Trainer.Initialize(shape, options.Seed);
+        start = new InitialWeights(start.A, start.a, start.B, start.b);
+        double[][] X = train.Features.Select(r => r.Select((v, d) => st.Apply(v, d)).ToArray()).ToArray();
+        var settings = new TraceSettings(options.Activation, options.LearningRate, options.Momentum, options.L2);
+        IReadOnlyList<int[]> batches = TraceSchedule.Batches(train.Count, options.BatchSize, options.Seed, steps);
+        IReadOnlyList<TraceStep> computed = TraceComputation.Run(start, X, train.Labels, settings, batches);
+        var data = new TraceData(X, train.Labels, [.. train.FeatureNames], [.. train.ClassNames], rows, source, sha256, st);
+        return new TraceFile(settings, options.BatchSize, options.Seed, data, start, computed);
+    }
+}
