@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
 
 namespace IrisNet.Cli;
@@ -18,7 +17,7 @@ public static class ExplainCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of the fresh network's initial weights", DefaultValueFactory = _ => 42, HelpName = "S" };
         var hidden = new Option<int>("--hidden") { Description = "Hidden units of the fresh network (small, so every matrix fits on screen)", DefaultValueFactory = _ => 4, HelpName = "H" };
         var activation = new Option<string>("--activation") { Description = "Hidden activation of the fresh network", DefaultValueFactory = _ => "identity" };
-        ModelOptionSet.OneOf(activation, "identity", "tanh", "relu");
+        ModelOptionSet.OneOf<Activation>(activation);
         var bias = new Option<bool>("--bias") { Description = "Biases in the fresh network [default: true]", DefaultValueFactory = _ => true, HelpName = "true|false" };
         var data = new Option<string?>("--data") { Description = "Labelled CSV [default: the bundled Iris data]", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Machine-readable output with the same content" };
@@ -46,7 +45,7 @@ public static class ExplainCommand
                 rows = DataSource.Load(p.GetValue(data), null).Data;
                 int H = p.GetValue(hidden);
                 if (H <= 0 || H > 1024) throw new OptionException("--hidden", $"{H} is outside 1..1024; explain prints every matrix, so keep it small.");
-                Activation f = p.GetValue(activation) switch { "tanh" => Activation.Tanh, "relu" => Activation.Relu, _ => Activation.Identity };
+                Names.TryParse(p.GetValue(activation), out Activation f);
                 shape = new NetworkShape(rows.FeatureCount, H, rows.ClassCount, p.GetValue(bias), f);
                 weights = Trainer.Initialize(shape, p.GetValue(seed));
                 st = Standardization.Fit(rows);
@@ -67,7 +66,7 @@ public static class ExplainCommand
     {
         NetworkShape s = e.Shape;
         AnsiConsole.WriteLine($"Sample {index} of {rows.Source}: class '{rows.ClassNames[e.Label]}'. Shapes: D = {s.D}, H = {s.H}, C = {s.C}; "
-            + $"A {s.H}×{s.D}, B {s.C}×{s.H}{(s.Bias ? $", a {s.H}, b {s.C}" : ", no biases")}; activation {ModelJson.ActivationName(s.Activation)}.");
+            + $"A {s.H}×{s.D}, B {s.C}×{s.H}{(s.Bias ? $", a {s.H}, b {s.C}" : ", no biases")}; activation {Names.Of(s.Activation)}.");
         AnsiConsole.WriteLine("Equation numbers refer to docs/derivation.md. Differences are analytic − finite difference (central, ε = 1e-5).");
         AnsiConsole.WriteLine();
         AnsiConsole.WriteLine("Forward pass");
@@ -135,51 +134,9 @@ public static class ExplainCommand
 
     private static string D(double v) => (v == 0 ? 0.0 : v).ToString("0.0E+0", CultureInfo.InvariantCulture);
 
-    private static void WriteJson(Explanation e, int index, Dataset rows)
-    {
-        using Stream stream = Console.OpenStandardOutput();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("sample", index);
-            w.WriteString("data", rows.Source);
-            w.WriteString("class", rows.ClassNames[e.Label]);
-            w.WriteStartObject("shape");
-            w.WriteNumber("D", e.Shape.D);
-            w.WriteNumber("H", e.Shape.H);
-            w.WriteNumber("C", e.Shape.C);
-            w.WriteBoolean("bias", e.Shape.Bias);
-            w.WriteString("activation", ModelJson.ActivationName(e.Shape.Activation));
-            w.WriteEndObject();
-            w.WriteNumber("loss", e.Loss);
-            Section(w, "forward", e.Forward, null);
-            Section(w, "backward", e.Backward, "finite_difference");
-            Section(w, "diagonal_only_shortcut", e.Shortcut, "correct");
-            w.WriteEndObject();
-        }
-        stream.WriteByte((byte)'\n');
-    }
-
-    private static void Section(Utf8JsonWriter w, string name, IReadOnlyList<Quantity> quantities, string? other)
-    {
-        w.WriteStartArray(name);
-        foreach (Quantity q in quantities)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("equation", q.Equation);
-            w.WriteString("symbol", q.Symbol);
-            w.WriteNumber("rows", q.Rows);
-            w.WriteNumber("cols", q.Cols);
-            JsonOut.Strings(w, "row_labels", q.RowLabels);
-            JsonOut.Strings(w, "col_labels", q.ColLabels);
-            JsonOut.Matrix(w, "value", q.Value, q.Rows, q.Cols);
-            if (q.Numeric is not null)
-            {
-                JsonOut.Matrix(w, other!, q.Numeric, q.Rows, q.Cols);
-                w.WriteNumber("max_abs_difference", q.MaxAbsDifference);
-            }
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
+    private static void WriteJson(Explanation e, int index, Dataset rows) => CliJson.Print(new ExplainOutput(index, rows.Source, rows.ClassNames[e.Label],
+        new ExplainOutput.ShapeBlock(e.Shape.D, e.Shape.H, e.Shape.C, e.Shape.Bias, e.Shape.Activation), e.Loss,
+        e.Forward.Select(q => ExplainOutput.QuantityJson.From(q, null)).ToArray(),
+        e.Backward.Select(q => ExplainOutput.QuantityJson.From(q, "finite_difference")).ToArray(),
+        e.Shortcut.Select(q => ExplainOutput.QuantityJson.From(q, "correct")).ToArray()), CliJsonContext.Default.ExplainOutput);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace IrisNet.Cli;
 
@@ -117,64 +116,17 @@ public sealed class RunDirectory
     }
 
     /// <summary>summary.json: status, options, data and its hash, final metrics and timing.</summary>
-    public static string SummaryJson(SummaryInput s)
+    public static string SummaryJson(SummaryInput s) => System.Text.Json.JsonSerializer.Serialize(new SummaryFile
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("irisnet_version", Program.Version);
-            w.WriteString("status", s.Status);
-            if (s.Error is not null) w.WriteString("error", s.Error);
-            w.WriteStartObject("options");
-            ModelJson.WriteOptions(w, s.Options);
-            w.WriteString("init", s.InitFile);
-            w.WriteEndObject();
-            w.WriteNumber("seed", s.Options.Seed);
-            w.WriteStartObject("data");
-            w.WriteString("file", s.DataName);
-            w.WriteString("sha256", s.DataSha256);
-            w.WriteNumber("rows", s.Rows);
-            w.WriteNumber("train_rows", s.TrainRows);
-            w.WriteNumber("test_rows", s.TestRows);
-            w.WriteString("label", s.LabelName);
-            w.WriteEndObject();
-            JsonOut.Strings(w, "features", s.FeatureNames);
-            JsonOut.Strings(w, "classes", s.ClassNames);
-            if (s.Train is not null)
-            {
-                w.WriteStartObject("final");
-                WriteEvaluation(w, "train", s.Train);
-                if (s.Test is not null) WriteEvaluation(w, "test", s.Test);
-                w.WriteEndObject();
-            }
-            w.WriteStartObject("timing");
-            w.WriteNumber("epochs", s.Epochs);
-            w.WriteNumber("train_seconds", s.TrainSeconds);
-            w.WriteNumber("microseconds_per_epoch", s.Epochs > 0 ? s.TrainSeconds * 1e6 / s.Epochs : 0);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
-
-    private static void WriteEvaluation(Utf8JsonWriter w, string name, Evaluation e)
-    {
-        w.WriteStartObject(name);
-        w.WriteNumber("rows", e.Count);
-        w.WriteNumber("loss", e.Loss);
-        w.WriteNumber("accuracy", e.Accuracy);
-        JsonOut.Counts(w, "confusion", e.Confusion);
-        w.WriteStartObject("per_class");
-        for (int k = 0; k < e.ClassNames.Count; k++)
-        {
-            w.WriteStartObject(e.ClassNames[k]);
-            w.WriteNumber("precision", e.Precision[k]);
-            w.WriteNumber("recall", e.Recall[k]);
-            w.WriteNumber("f1", e.F1[k]);
-            w.WriteEndObject();
-        }
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
+        IrisnetVersion = Program.Version,
+        Status = s.Status,
+        Error = s.Error,
+        Options = new SummaryFile.SummaryOptions(TrainingBlock.From(s.Options), s.InitFile),
+        Seed = s.Options.Seed,
+        Data = new SummaryFile.DataBlock(s.DataName, s.DataSha256, s.Rows, s.TrainRows, s.TestRows, s.LabelName),
+        Features = s.FeatureNames,
+        Classes = s.ClassNames,
+        Final = s.Train is null ? null : new SummaryFile.FinalBlock(EvaluationJson.From(s.Train), s.Test is null ? null : EvaluationJson.From(s.Test)),
+        Timing = new SummaryFile.TimingBlock(s.Epochs, s.TrainSeconds, s.Epochs > 0 ? s.TrainSeconds * 1e6 / s.Epochs : 0),
+    }, CliJsonContext.Default.SummaryFile) + "\n";
 }

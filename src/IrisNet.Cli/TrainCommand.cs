@@ -29,7 +29,8 @@ public static class TrainCommand
         Dataset data = source.Data;
         if (data.ClassCount < 2)
             throw new DataException(source.Name, 0, 0, $"every row has the class '{data.ClassNames[0]}'; training a classifier needs at least two classes (is --label the right column?).");
-        if (init is not null) init.Validate(data.FeatureCount, data.ClassCount, options.Bias, p.GetValue(set.Init));
+        init = init?.MatchNames(data.FeatureNames, data.ClassNames, p.GetValue(set.Init));
+        init?.Validate(data.FeatureCount, data.ClassCount, options.Bias, p.GetValue(set.Init));
         var (train, test) = data.SplitStratified(options.TestFraction, options.Seed);
         options.ValidateFor(train.Count, train.FeatureCount, train.ClassCount);
         RunDirectory run = RunDirectory.Create(outDir);
@@ -59,7 +60,8 @@ public static class TrainCommand
         }
 
         string status = result.Interrupted ? "interrupted" : "completed";
-        run.WriteText("model.json", ModelJson.Serialize(result.Model));
+        run.WriteText("model.json", ModelJson.Serialize(result.Model.WithData(
+            new TrainingData(source.Name, source.Sha256, data.LabelName, data.Count), DataSplit.Of(options))));
         run.WriteText("metrics.csv", RunDirectory.MetricsCsv(result.History));
         run.WriteText("summary.json", RunDirectory.SummaryJson(Summary(status, null, options, p.GetValue(set.Init), source, train, test,
             result.FinalTrain, result.FinalTest, result.EpochsRun, result.TrainSeconds)));

@@ -90,8 +90,7 @@ public sealed class Dataset
     /// <exception cref="DataException">A class is too small to appear on both sides.</exception>
     public (Dataset Train, Dataset? Test) SplitStratified(double testFraction, ulong seed)
     {
-        if (!(testFraction >= 0 && testFraction < 1))
-            throw new OptionException("--test-fraction", $"{testFraction} is outside [0, 1); use for example 0.2, or 0 to train on every row.");
+        TrainingOptions.CheckTestFraction(testFraction);
         if (testFraction == 0) return (this, null);
         var rng = SplitMix64.Stream(seed, RandomStream.Split);
         var isTest = new bool[Count];
@@ -102,7 +101,7 @@ public sealed class Dataset
             if (members.Length > 0 && (take == 0 || take == members.Length))
             {
                 throw new DataException(Source, 0, 0,
-                    $"class '{ClassNames[c]}' has {members.Length} row(s): too few for a stratified split with --test-fraction {testFraction} to put it in both the training and the test set. Add rows, change --test-fraction, or use --test-fraction 0.");
+                    $"class '{ClassNames[c]}' has {members.Length} row(s): too few for a stratified split with test fraction {testFraction} to put it in both the training and the test set. Add rows, change the test fraction, or use 0.");
             }
             rng.Shuffle(members);
             for (int i = 0; i < take; i++) isTest[members[i]] = true;
