@@ -19,16 +19,16 @@ $cli = "$root/src/IrisNet.Cli"
 $code = 0
 
 switch ($Task) {
-    'train'  { & dotnet run --project $cli -- train @Arguments; $code = $LASTEXITCODE }
+    'train'  { & dotnet run -c Release --project $cli -- train @Arguments; $code = $LASTEXITCODE }
     'test'   { & dotnet test "$root/IrisNet.sln" @Arguments; $code = $LASTEXITCODE }
     'bench'  { & dotnet run -c Release --project "$root/bench/IrisNet.Bench" -- @Arguments; $code = $LASTEXITCODE }
-    'plot'   { & dotnet run --project $cli -- plot @Arguments; $code = $LASTEXITCODE }
+    'plot'   { & dotnet run -c Release --project $cli -- plot @Arguments; $code = $LASTEXITCODE }
     'format' { & dotnet format "$root/IrisNet.sln" @Arguments; $code = $LASTEXITCODE }
     'help' {
         'Usage: ./run.ps1 <task> [arguments]'
-        '  train [options]   train on the bundled Iris data (dotnet run --project src/IrisNet.Cli -- train)'
+        '  train [options]   train on the bundled Iris data (dotnet run -c Release --project src/IrisNet.Cli -- train)'
         '  test              run every test (dotnet test)'
-        '  bench [options]   run the BenchmarkDotNet suite in Release'
+        '  bench [options]   run the BenchmarkDotNet suite in Release (no options: the report suite)'
         '  plot RUN_DIR...   plot the loss and accuracy curves of runs'
         '  format            apply the code style (dotnet format)'
         '  help              this text'

@@ -1,120 +1,81 @@
+using System.Globalization;
 using ScottPlot;
-using SkiaSharp;
 
 namespace IrisNet.Cli;
 
-/// <summary>The run's images, drawn with ScottPlot. Each takes the path to write (a temporary file the caller renames).</summary>
-public static class Plots
+/// <summary>
+/// The run's images, drawn with ScottPlot: loss and accuracy curves (LossPlots.cs), the confusion
+/// matrix (ConfusionPlot.cs) and the decision regions (RegionsPlot.cs). Each takes the path to write
+/// (a temporary file the caller renames).
+/// </summary>
+/// <remarks>
+/// Every image carries, for each of its charts, one PNG <c>tEXt</c> chunk with the keyword
+/// <see cref="AreaKeyword"/>: the data area's pixel rectangle and its axis ranges, so a pixel can be
+/// mapped back to data coordinates by any PNG reader (the tests check the pictures this way).
+/// </remarks>
+public static partial class Plots
 {
     public const int Width = 900;
     public const int Height = 540;
 
-    public static void Loss(IReadOnlyList<EpochMetrics> history, string path) =>
-        LossPlot([("", history)]).SavePng(path, Width, Height);
+    /// <summary>The keyword of the PNG text chunks that describe each chart's data area.</summary>
+    public const string AreaKeyword = "irisnet data area";
 
-    public static void Accuracy(IReadOnlyList<EpochMetrics> history, string path) =>
-        AccuracyPlot([("", history)]).SavePng(path, Width, Height);
-
-    /// <summary>Loss (left) and accuracy (right) of one or several runs, side by side in one image.</summary>
-    public static void Compare(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs, string path)
+    /// <summary>Renders <paramref name="plot"/> and writes it with its data-area description.</summary>
+    private static void Save(Plot plot, string path, string panel, params (string Key, string Value)[] extra)
     {
-        Plot[] panels = [LossPlot(runs), AccuracyPlot(runs)];
-        var info = new SKImageInfo(Width * 2, Height);
-        using SKSurface surface = SKSurface.Create(info);
-        surface.Canvas.Clear(SKColors.White);
-        for (int i = 0; i < panels.Length; i++)
+        byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        File.WriteAllBytes(path, PngText.Insert(png, [(AreaKeyword, Area(plot, panel, 0, extra))]));
+    }
+
+    /// <summary>
+    /// "panel=NAME left=… top=… right=… bottom=… x-min=… x-max=… y-min=… y-max=… y-scale=linear|log10 …":
+    /// pixel edges of the last render's data area (shifted right by <paramref name="offsetX"/>) and the
+    /// axis limits; with y-scale=log10 the y limits are decimal logarithms of the plotted values.
+    /// </summary>
+    private static string Area(Plot plot, string panel, int offsetX, (string Key, string Value)[] extra)
+    {
+        PixelRect r = plot.RenderManager.LastRender.DataRect;
+        AxisLimits l = plot.Axes.GetLimits();
+        var parts = new List<string>
         {
-            byte[] png = panels[i].GetImageBytes(Width, Height, ImageFormat.Png);
-            using SKBitmap bitmap = SKBitmap.Decode(png);
-            surface.Canvas.DrawBitmap(bitmap, i * Width, 0);
-        }
-        using SKImage image = surface.Snapshot();
-        using SKData data = image.Encode(SKEncodedImageFormat.Png, 100);
-        using FileStream file = File.Create(path);
-        data.SaveTo(file);
+            $"panel={panel}",
+            $"left={N(r.Left + offsetX)}", $"top={N(r.Top)}", $"right={N(r.Right + offsetX)}", $"bottom={N(r.Bottom)}",
+            $"x-min={N(l.Left)}", $"x-max={N(l.Right)}", $"y-min={N(l.Bottom)}", $"y-max={N(l.Top)}",
+        };
+        if (!extra.Any(e => e.Key == "y-scale")) parts.Add("y-scale=linear");
+        parts.AddRange(extra.Select(e => $"{e.Key}={e.Value}"));
+        return string.Join(' ', parts);
     }
 
-    public static void Confusion(Evaluation e, string what, string path)
+    private static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A short tick label: at most five significant digits, exponent form for large or tiny values.</summary>
+    private static string Tick(double v)
     {
-        int C = e.ClassNames.Count;
-        var plot = new Plot();
-        var counts = new double[C, C];
-        for (int k = 0; k < C; k++)
-            for (int j = 0; j < C; j++) counts[k, j] = e.Confusion[k][j];
-        var heatmap = plot.Add.Heatmap(counts);
-        // Row k of the data is drawn k rows from the top, so actual class k sits at y = C − 1 − k.
-        heatmap.Colormap = new ScottPlot.Colormaps.Blues().Reversed();
-        heatmap.Extent = new CoordinateRect(-0.5, C - 0.5, -0.5, C - 0.5);
-        plot.Add.ColorBar(heatmap).Label = "rows";
-        double max = Math.Max(1, e.Confusion.SelectMany(r => r).Max());
-        for (int k = 0; k < C; k++)
+        if (v == 0) return "0";
+        double a = Math.Abs(v);
+        return a is >= 1e-4 and < 1e6 ? v.ToString("0.#####", CultureInfo.InvariantCulture) : v.ToString("0.###e0", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The label of a decade tick k on a log10 axis: 10^k written plainly (0.01, 1, 100) or as 1e-5, 1e300.</summary>
+    private static string Decade(double k)
+    {
+        if (Math.Abs(k - Math.Round(k)) > 1e-9) return "";
+        int e = (int)Math.Round(k);
+        return e is >= -3 and <= 4 ? Math.Pow(10, e).ToString("0.###", CultureInfo.InvariantCulture) : $"1e{e}";
+    }
+
+    /// <summary>Short labels on a linear axis.</summary>
+    private static void ShortTicks(IAxis axis) =>
+        axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Tick };
+
+    /// <summary>Makes <paramref name="axis"/> show decades: it carries log10 of the values, labelled as the values.</summary>
+    private static void LogTicks(IAxis axis) =>
+        axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
-            for (int j = 0; j < C; j++)
-            {
-                var text = plot.Add.Text(e.Confusion[k][j].ToString(System.Globalization.CultureInfo.InvariantCulture), j, C - 1 - k);
-                text.LabelFontSize = 22;
-                text.LabelBold = true;
-                text.LabelAlignment = Alignment.MiddleCenter;
-                text.LabelFontColor = e.Confusion[k][j] > max / 2 ? Colors.White : Colors.Black;
-            }
-        }
-        double[] ticks = Enumerable.Range(0, C).Select(i => (double)i).ToArray();
-        string[] names = e.ClassNames.ToArray();
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, names);
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(t => C - 1 - t).ToArray(), names);
-        plot.Axes.SetLimits(-0.5, C - 0.5, -0.5, C - 0.5);
-        plot.Title($"Confusion matrix ({what}), accuracy {e.Accuracy:P1}");
-        plot.XLabel("predicted class");
-        plot.YLabel("actual class");
-        plot.SavePng(path, Width, Height);
-    }
-
-    private static Plot LossPlot(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs)
-    {
-        var plot = new Plot();
-        AddCurves(plot, runs, m => m.TrainLoss, m => m.TestLoss);
-        plot.Title(runs.Count == 1 ? "Cross-entropy loss per epoch" : "Cross-entropy loss per epoch, by run");
-        plot.XLabel("epoch");
-        plot.YLabel("mean cross-entropy loss L");
-        plot.Axes.Left.Min = 0;
-        return plot;
-    }
-
-    private static Plot AccuracyPlot(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs)
-    {
-        var plot = new Plot();
-        AddCurves(plot, runs, m => m.TrainAccuracy, m => m.TestAccuracy);
-        plot.Title(runs.Count == 1 ? "Accuracy per epoch" : "Accuracy per epoch, by run");
-        plot.XLabel("epoch");
-        plot.YLabel("accuracy");
-        plot.Axes.SetLimitsY(0, 1.02);
-        return plot;
-    }
-
-    private static void AddCurves(Plot plot, IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs,
-        Func<EpochMetrics, double> train, Func<EpochMetrics, double?> test)
-    {
-        var palette = new ScottPlot.Palettes.Category10();
-        for (int r = 0; r < runs.Count; r++)
-        {
-            var (name, history) = runs[r];
-            if (history.Count == 0) continue;
-            Color color = palette.GetColor(r);
-            string prefix = name.Length > 0 ? name + ": " : "";
-            double[] xs = history.Select(m => (double)m.Epoch).ToArray();
-            var trainLine = plot.Add.ScatterLine(xs, history.Select(train).ToArray());
-            trainLine.LegendText = prefix + "train";
-            trainLine.Color = color;
-            trainLine.LineWidth = 2;
-            if (history.All(m => test(m).HasValue))
-            {
-                var testLine = plot.Add.ScatterLine(xs, history.Select(m => test(m)!.Value).ToArray());
-                testLine.LegendText = prefix + "test";
-                testLine.Color = color;
-                testLine.LineWidth = 2;
-                testLine.LinePattern = LinePattern.Dashed;
-            }
-        }
-        plot.ShowLegend(Alignment.UpperRight);
-    }
+            LabelFormatter = Decade,
+            IntegerTicksOnly = true,
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        };
 }

@@ -62,6 +62,7 @@ public static class Program
             GradcheckCommand.Build(),
             PlotCommand.Build(),
             ExplainCommand.Build(),
+            CvCommand.Build(),
         };
         return root;
     }

@@ -71,6 +71,7 @@ public static class TrainCommand
             run.Write("accuracy.png", tmp => Plots.Accuracy(result.History, tmp));
         }
         run.Write("confusion.png", tmp => Plots.Confusion(result.FinalTest ?? result.FinalTrain, result.FinalTest is null ? "training rows" : "test rows", tmp));
+        run.Write("regions.png", tmp => Plots.Regions(result.Model, train, test, tmp));
 
         if (quiet) Console.WriteLine(run.Path);
         else Report.Final(result, run, status);

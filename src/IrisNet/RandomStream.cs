@@ -11,4 +11,7 @@ public enum RandomStream : ulong
 
     /// <summary>The order of samples in mini-batch epochs.</summary>
     Shuffle = 3,
+
+    /// <summary>The stratified fold assignment of cross-validation, every repeat in turn.</summary>
+    Folds = 4,
 }

@@ -224,7 +224,7 @@ public sealed partial class CliTests : IDisposable
     public void Version_and_help_work_on_every_command()
     {
         Assert.Matches(@"^\d+\.\d+\.\d+", Ok("--version").Stdout.Trim());
-        foreach (string command in new[] { "train", "evaluate", "predict", "gradcheck", "plot", "explain" })
+        foreach (string command in new[] { "train", "evaluate", "predict", "gradcheck", "plot", "explain", "cv" })
             Assert.Contains("Usage:", Ok(command, "--help").Stdout, StringComparison.Ordinal);
     }
 
@@ -246,7 +246,7 @@ public sealed partial class CliTests : IDisposable
             documented.TryAdd(current, []);
             foreach (Match o in OptionName().Matches(line)) documented[current].Add(o.Value);
         }
-        Assert.Equal(["evaluate", "explain", "gradcheck", "plot", "predict", "train"], documented.Keys.Order());
+        Assert.Equal(["cv", "evaluate", "explain", "gradcheck", "plot", "predict", "train"], documented.Keys.Order());
         foreach (var (command, options) in documented)
         {
             string help = Ok(command, "--help").Stdout;

@@ -1,0 +1,56 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace IrisNet.Cli;
+
+/// <summary>The confusion matrix as a grid of equal cells.</summary>
+public static partial class Plots
+{
+    /// <summary>
+    /// Cell (actual k, predicted j) is the unit square centred on (j, C − 1 − k): actual classes read
+    /// top to bottom, predicted classes left to right, the diagonal runs from the upper left. Its colour
+    /// is its count on the colour bar, its number is written in it.
+    /// </summary>
+    public static void Confusion(Evaluation e, string what, string path)
+    {
+        int C = e.ClassNames.Count;
+        var plot = new Plot();
+        var counts = new double[C, C];
+        for (int k = 0; k < C; k++)
+            for (int j = 0; j < C; j++) counts[k, j] = e.Confusion[k][j];
+        int max = Math.Max(1, e.Confusion.SelectMany(r => r).DefaultIfEmpty(0).Max());
+        var heatmap = plot.Add.Heatmap(counts);
+        heatmap.Colormap = new ScottPlot.Colormaps.Blues().Reversed();
+        heatmap.ManualRange = new ScottPlot.Range(0, max);
+        // The outer edges of the cells, not their centres: row 0 of the data is the top row.
+        heatmap.Rectangle = new CoordinateRect(-0.5, C - 0.5, -0.5, C - 0.5);
+        var bar = plot.Add.ColorBar(heatmap);
+        bar.Label = "count";
+        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            IntegerTicksOnly = true,
+            LabelFormatter = v => Math.Round(v).ToString(CultureInfo.InvariantCulture),
+        };
+        float size = Math.Clamp(66f / C, 9f, 22f);
+        for (int k = 0; k < C; k++)
+        {
+            for (int j = 0; j < C; j++)
+            {
+                var text = plot.Add.Text(e.Confusion[k][j].ToString(CultureInfo.InvariantCulture), j, C - 1 - k);
+                text.LabelFontSize = size;
+                text.LabelBold = true;
+                text.LabelAlignment = Alignment.MiddleCenter;
+                text.LabelFontColor = e.Confusion[k][j] > max / 2.0 ? Colors.White : Colors.Black;
+            }
+        }
+        double[] ticks = Enumerable.Range(0, C).Select(i => (double)i).ToArray();
+        string[] names = e.ClassNames.ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, names);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(t => C - 1 - t).ToArray(), names);
+        plot.Axes.SetLimits(-0.5, C - 0.5, -0.5, C - 0.5);
+        plot.Title($"Confusion matrix ({what}), accuracy {e.Accuracy.ToString("P1", CultureInfo.InvariantCulture)}");
+        plot.XLabel("predicted class");
+        plot.YLabel("actual class");
+        Save(plot, path, "confusion", ("classes", C.ToString(CultureInfo.InvariantCulture)));
+    }
+}

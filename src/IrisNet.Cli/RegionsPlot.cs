@@ -1,0 +1,238 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace IrisNet.Cli;
+
+/// <summary>Decision regions: the predicted class over a plane through two features.</summary>
+public static partial class Plots
+{
+    /// <summary>Grid cells across and down the plane; each is coloured by the prediction at its centre.</summary>
+    public const int RegionColumns = 300, RegionRows = 180;
+
+    /// <summary>
+    /// Draws the slice x_d = m_d (d ≠ p, q) of input space, with m the mean of the raw training rows:
+    /// each grid cell of the (x_p, x_q) plane is coloured by argmax_k ŷ_k of the model at its centre
+    /// (raw units; the model standardizes). Training rows are dots, test rows triangles, each in its
+    /// actual class's colour; a black ring marks a row the model gets wrong. For identity and ReLU
+    /// networks every hidden unit's line z_i = A_i·x′ + a_i = 0 (eq. of the first layer, x′ the
+    /// standardized input) is drawn in raw units: with x′_d = (x_d − μ_d)/σ_d it is
+    /// (A_ip/σ_p) x_p + (A_iq/σ_q) x_q + [a_i + Σ_{d≠p,q} A_id (m_d − μ_d)/σ_d − A_ip μ_p/σ_p − A_iq μ_q/σ_q] = 0.
+    /// </summary>
+    /// <param name="model">The trained model.</param>
+    /// <param name="train">The training rows (their feature means fix the other features).</param>
+    /// <param name="test">The test rows, or null.</param>
+    /// <param name="path">The PNG to write.</param>
+    /// <param name="xName">The feature across, or null for the default.</param>
+    /// <param name="yName">The feature up, or null for the default.</param>
+    /// <returns>The two features drawn.</returns>
+    /// <exception cref="OptionException">An unknown feature name, or the same feature twice.</exception>
+    public static (string X, string Y) Regions(Model model, Dataset train, Dataset? test, string path, string? xName = null, string? yName = null)
+    {
+        var (p, q) = ChooseFeatures(model, xName, yName);
+        int D = model.Shape.D, C = model.Shape.C;
+        double[] mean = new double[D];
+        for (int d = 0; d < D; d++) mean[d] = train.Count > 0 ? train.Features.Average(r => r[d]) : model.Standardization.Mean[d];
+
+        Dataset[] sets = test is null ? [train] : [train, test];
+        var (xMin, xMax) = Span(sets.SelectMany(s => s.Features).Select(r => r[p]));
+        var (yMin, yMax) = q >= 0 ? Span(sets.SelectMany(s => s.Features).Select(r => r[q])) : (0.0, 1.0);
+
+        // The grid: heatmap row 0 is drawn at the top, so row r holds the cells centred at y = yMax − (r + ½)Δy.
+        var classes = new double[RegionRows, RegionColumns];
+        double dx = (xMax - xMin) / RegionColumns, dy = (yMax - yMin) / RegionRows;
+        for (int r = 0; r < RegionRows; r++)
+        {
+            var rows = new double[RegionColumns][];
+            for (int c = 0; c < RegionColumns; c++)
+            {
+                rows[c] = (double[])mean.Clone();
+                rows[c][p] = xMin + (c + 0.5) * dx;
+                if (q >= 0) rows[c][q] = yMax - (r + 0.5) * dy;
+            }
+            double[][] probabilities = model.PredictProbabilities(rows);
+            for (int c = 0; c < RegionColumns; c++) classes[r, c] = ArgMax(probabilities[c]);
+        }
+
+        var plot = new Plot();
+        Color[] colors = ClassColors(C);
+        var heatmap = plot.Add.Heatmap(classes);
+        heatmap.Colormap = new ClassColormap(colors.Select(Tint).ToArray());
+        heatmap.ManualRange = new ScottPlot.Range(0, C - 1);
+        heatmap.Rectangle = new CoordinateRect(xMin, xMax, yMin, yMax);
+
+        var legend = new List<LegendItem>();
+        for (int k = 0; k < C; k++)
+            legend.Add(new LegendItem { LabelText = model.ClassNames[k], FillColor = Tint(colors[k]), OutlineColor = colors[k], OutlineWidth = 1 });
+
+        bool lines = model.Shape.Activation is Activation.Identity or Activation.Relu;
+        if (lines) HiddenUnitLines(plot, model, p, q, mean, xMin, xMax, yMin, yMax, legend);
+
+        Points(plot, model, train, p, q, MarkerShape.FilledCircle, 7, colors);
+        if (test is not null) Points(plot, model, test, p, q, MarkerShape.FilledTriangleUp, 10, colors);
+        legend.Add(new LegendItem { LabelText = "training row", MarkerShape = MarkerShape.FilledCircle, MarkerSize = 7, MarkerFillColor = Colors.Gray, MarkerLineColor = Colors.Black });
+        if (test is not null)
+            legend.Add(new LegendItem { LabelText = "test row", MarkerShape = MarkerShape.FilledTriangleUp, MarkerSize = 10, MarkerFillColor = Colors.Gray, MarkerLineColor = Colors.Black });
+        legend.Add(new LegendItem { LabelText = "misclassified", MarkerShape = MarkerShape.OpenCircle, MarkerSize = 14, MarkerLineColor = Colors.Black, MarkerLineWidth = 2 });
+
+        if (D > 2 || model.Standardization.Enabled)
+        {
+            var centre = plot.Add.Marker(mean[p], q >= 0 ? mean[q] : 0.5, MarkerShape.Cross, 16);
+            centre.Color = Colors.Black;
+            centre.LineWidth = 2;
+            legend.Add(new LegendItem { LabelText = D > 2 ? "training mean (other features held there)" : "training mean", MarkerShape = MarkerShape.Cross, MarkerSize = 14, MarkerLineColor = Colors.Black, MarkerLineWidth = 2 });
+        }
+
+        plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
+        ShortTicks(plot.Axes.Bottom);
+        ShortTicks(plot.Axes.Left);
+        plot.XLabel(model.FeatureNames[p]);
+        plot.YLabel(q >= 0 ? model.FeatureNames[q] : "(one feature only)");
+        string network = $"{Names.Of(model.Shape.Activation)}, H = {model.Shape.H}, {(model.Shape.Bias ? "biases" : "no biases")}";
+        plot.Title($"Decision regions ({network})");
+        plot.Legend.ManualItems.AddRange(legend);
+        plot.ShowLegend(Edge.Right);
+        Save(plot, path, "regions",
+            ("x-feature", Uri.EscapeDataString(model.FeatureNames[p])),
+            ("y-feature", q >= 0 ? Uri.EscapeDataString(model.FeatureNames[q]) : "-"));
+        return (model.FeatureNames[p], q >= 0 ? model.FeatureNames[q] : "");
+    }
+
+    /// <summary>
+    /// --x/--y by name; otherwise petal length × petal width when the data has them (the Iris
+    /// tutorials' view), else the two features d with the largest ‖A[:,d]‖, the norm of the first
+    /// layer's weights on standardized feature d. One feature gives (0, −1).
+    /// </summary>
+    public static (int P, int Q) ChooseFeatures(Model model, string? xName, string? yName)
+    {
+        IReadOnlyList<string> names = model.FeatureNames;
+        int D = names.Count, H = model.Shape.H;
+        int Find(string? name, string option)
+        {
+            if (name is null) return -1;
+            int i = names.ToList().IndexOf(name);
+            if (i < 0) i = names.ToList().FindIndex(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+            if (i < 0) throw new OptionException(option, $"the model has no feature '{name}'; its features are {string.Join(", ", names)}.");
+            return i;
+        }
+        int x = Find(xName, "--x"), y = Find(yName, "--y");
+        if (x >= 0 && x == y) throw new OptionException("--y", $"'{yName}' is also --x; choose two different features ({string.Join(", ", names)}).");
+        if (D == 1) return (0, -1);
+        var preferred = new List<int>();
+        int petalLength = names.ToList().IndexOf("petal_length"), petalWidth = names.ToList().IndexOf("petal_width");
+        if (petalLength >= 0 && petalWidth >= 0) preferred.AddRange([petalLength, petalWidth]);
+        double Norm(int d)
+        {
+            double s = 0;
+            for (int i = 0; i < H; i++) s += model.A[i * D + d] * model.A[i * D + d];
+            return s;
+        }
+        preferred.AddRange(Enumerable.Range(0, D).OrderByDescending(Norm).ThenBy(d => d));
+        if (x < 0) x = preferred.First(d => d != y);
+        if (y < 0) y = preferred.First(d => d != x);
+        return (x, y);
+    }
+
+    private static void HiddenUnitLines(Plot plot, Model model, int p, int q, double[] mean,
+        double xMin, double xMax, double yMin, double yMax, List<LegendItem> legend)
+    {
+        int D = model.Shape.D;
+        Standardization s = model.Standardization;
+        Color color = Colors.Black.WithAlpha(0.55);
+        for (int i = 0; i < model.Shape.H; i++)
+        {
+            // z_i as a function of the raw (x_p, x_q): cp x_p + cq x_q + c0.
+            double cp = model.A[i * D + p] / s.Scale[p];
+            double cq = q >= 0 ? model.A[i * D + q] / s.Scale[q] : 0;
+            double c0 = (model.Shape.Bias ? model.a[i] : 0) - cp * s.Mean[p] - (q >= 0 ? cq * s.Mean[q] : 0);
+            for (int d = 0; d < D; d++)
+                if (d != p && d != q) c0 += model.A[i * D + d] * s.Apply(mean[d], d);
+            Coordinates start, end;
+            // Parametrize by the axis along which the line runs flatter in the picture, so both ends are finite.
+            if (q >= 0 && cq != 0 && Math.Abs(cq) * (yMax - yMin) >= Math.Abs(cp) * (xMax - xMin))
+            {
+                start = new(xMin, -(cp * xMin + c0) / cq);
+                end = new(xMax, -(cp * xMax + c0) / cq);
+            }
+            else if (cp != 0)
+            {
+                start = new(-(cq * yMin + c0) / cp, yMin);
+                end = new(-(cq * yMax + c0) / cp, yMax);
+            }
+            else continue;
+            if (!double.IsFinite(start.X + start.Y + end.X + end.Y)) continue;
+            var line = plot.Add.Line(start, end);
+            line.Color = color;
+            line.LineWidth = 1;
+        }
+        string equation = model.Shape.Bias ? "A_i·x + a_i = 0" : "A_i·x = 0";
+        string meaning = model.Shape.Activation == Activation.Relu ? "where ReLU unit i turns on" : "one line per hidden unit";
+        legend.Add(new LegendItem { LabelText = $"{equation}: {meaning}", LineColor = color, LineWidth = 1 });
+    }
+
+    private static void Points(Plot plot, Model model, Dataset data, int p, int q, MarkerShape shape, float size, Color[] colors)
+    {
+        if (data.Count == 0) return;
+        double[][] probabilities = model.PredictProbabilities(data.Features);
+        var wrongX = new List<double>();
+        var wrongY = new List<double>();
+        for (int k = 0; k < model.Shape.C; k++)
+        {
+            int[] rows = Enumerable.Range(0, data.Count).Where(n => data.Labels[n] == k).ToArray();
+            if (rows.Length == 0) continue;
+            double[] xs = rows.Select(n => data.Features[n][p]).ToArray();
+            double[] ys = rows.Select(n => q >= 0 ? data.Features[n][q] : 0.5).ToArray();
+            var points = plot.Add.Markers(xs, ys, shape, size, colors[k]);
+            points.MarkerStyle.LineColor = Colors.Black;
+            points.MarkerStyle.LineWidth = 1;
+            foreach (int n in rows)
+            {
+                if (ArgMax(probabilities[n]) == k) continue;
+                wrongX.Add(data.Features[n][p]);
+                wrongY.Add(q >= 0 ? data.Features[n][q] : 0.5);
+            }
+        }
+        if (wrongX.Count == 0) return;
+        var wrong = plot.Add.Markers(wrongX.ToArray(), wrongY.ToArray(), MarkerShape.OpenCircle, 16, Colors.Black);
+        wrong.MarkerStyle.LineWidth = 2;
+    }
+
+    private static int ArgMax(double[] values)
+    {
+        int best = 0;
+        for (int k = 1; k < values.Length; k++)
+            if (values[k] > values[best]) best = k;
+        return best;
+    }
+
+    private static (double Min, double Max) Span(IEnumerable<double> values)
+    {
+        double[] v = values.ToArray();
+        if (v.Length == 0) return (0, 1);
+        double min = v.Min(), max = v.Max(), pad = max > min ? (max - min) * 0.06 : 0.5;
+        return (min - pad, max + pad);
+    }
+
+    /// <summary>One colour per class: the Category10 palette, repeated past ten classes.</summary>
+    private static Color[] ClassColors(int C)
+    {
+        var palette = new ScottPlot.Palettes.Category10();
+        return Enumerable.Range(0, C).Select(palette.GetColor).ToArray();
+    }
+
+    /// <summary>A light tint of a class colour for its region: 30 % colour, 70 % white.</summary>
+    private static Color Tint(Color c) =>
+        new((byte)(255 - (255 - c.R) * 0.3), (byte)(255 - (255 - c.G) * 0.3), (byte)(255 - (255 - c.B) * 0.3));
+
+    /// <summary>Maps class index k (the heatmap's value, scaled to [0, 1] over 0..C−1) to its region colour.</summary>
+    private sealed class ClassColormap(Color[] colors) : IColormap
+    {
+        public string Name => "classes";
+
+        public Color GetColor(double position)
+        {
+            if (double.IsNaN(position)) return Colors.Transparent;
+            int k = (int)Math.Round(Math.Clamp(position, 0, 1) * (colors.Length - 1));
+            return colors[k];
+        }
+    }
+}
