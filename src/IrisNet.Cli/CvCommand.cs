@@ -30,6 +30,10 @@ public static class CvCommand
         // hidden and refused with an explanation. --threads means folds at once here.
         set.TestFraction.Hidden = true;
         command.Options.Remove(set.Threads);
+        // Early stopping is per training run; cross-validation reports every fold's full curve instead.
+        command.Options.Remove(set.ValidationFraction);
+        command.Options.Remove(set.Patience);
+        command.Options.Remove(set.MinDelta);
         command.Options.Add(folds);
         command.Options.Add(repeats);
         command.Options.Add(threads);
@@ -58,63 +62,69 @@ public static class CvCommand
         CrossValidation.Validate(data, folds, repeats);
         options.ValidateFor(data.Count - (data.Count + folds - 1) / folds, data.FeatureCount, data.ClassCount);
         RunDirectory run = RunDirectory.Create(outDir);
-
-        using var cancel = new CancellationTokenSource();
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+        try
         {
-            ctx.Cancel = true; // stop the folds in progress, write what completed, exit 130
-            cancel.Cancel();
-        });
-
-        int total = folds * repeats;
-        var completed = new List<FoldResult>();
-        CrossValidationResult? result = null;
-        TrainingDivergedException? diverged = null;
-        run.Write("folds.csv", tmp =>
-        {
-            using var writer = new StreamWriter(tmp, false, new UTF8Encoding(false)) { NewLine = "\n" };
-            writer.WriteLine(FoldsHeader);
-            try
+            using var cancel = new CancellationTokenSource();
+            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
             {
-                result = CrossValidation.Run(data, options, folds, repeats, threads, init, (fold, history) =>
+                ctx.Cancel = true; // stop the folds in progress, write what completed, exit 130
+                cancel.Cancel();
+            });
+
+            int total = folds * repeats;
+            var completed = new List<FoldResult>();
+            CrossValidationResult? result = null;
+            TrainingDivergedException? diverged = null;
+            run.Write("folds.csv", tmp =>
+            {
+                using var writer = new StreamWriter(tmp, false, new UTF8Encoding(false)) { NewLine = "\n" };
+                writer.WriteLine(FoldsHeader);
+                try
                 {
-                    WriteRows(writer, fold, history);
-                    completed.Add(fold);
-                    if (!quiet)
+                    result = CrossValidation.Run(data, options, folds, repeats, threads, init, (fold, history) =>
                     {
-                        Console.WriteLine($"repeat {fold.Repeat}/{repeats} fold {fold.Fold}/{folds}: held-out accuracy {Format.F(fold.HeldOut.Accuracy)}, loss {Format.F(fold.HeldOut.Loss, 6)} ({fold.HeldOut.Count} rows)");
-                    }
-                }, cancel.Token);
-            }
-            catch (TrainingDivergedException e)
+                        WriteRows(writer, fold, history);
+                        completed.Add(fold);
+                        if (!quiet)
+                        {
+                            Console.WriteLine($"repeat {fold.Repeat}/{repeats} fold {fold.Fold}/{folds}: held-out accuracy {Format.F(fold.HeldOut.Accuracy)}, loss {Format.F(fold.HeldOut.Loss, 6)} ({fold.HeldOut.Count} rows)");
+                        }
+                    }, cancel.Token);
+                }
+                catch (TrainingDivergedException e)
+                {
+                    diverged = e; // folds.csv keeps the folds completed before it
+                }
+            });
+
+            if (diverged is not null)
             {
-                diverged = e; // folds.csv keeps the folds completed before it
+                int failed = completed.Count;
+                string message = $"repeat {failed / folds + 1}, fold {failed % folds + 1}: {diverged.Message}";
+                run.WriteText("summary.json", CvSummary.Json("failed", message, options, p.GetValue(set.Init), source, folds, repeats, threads, completed, null));
+                Console.Error.WriteLine($"irisnet: error: {message}");
+                Console.Error.WriteLine($"irisnet: wrote {run.File("folds.csv")} ({completed.Count} completed folds) and {run.File("summary.json")}.");
+                return ExitCode.Failure;
             }
-        });
 
-        if (diverged is not null)
-        {
-            int failed = completed.Count;
-            string message = $"repeat {failed / folds + 1}, fold {failed % folds + 1}: {diverged.Message}";
-            run.WriteText("summary.json", CvSummary.Json("failed", message, options, p.GetValue(set.Init), source, folds, repeats, threads, completed, null));
-            Console.Error.WriteLine($"irisnet: error: {message}");
-            Console.Error.WriteLine($"irisnet: wrote {run.File("folds.csv")} ({completed.Count} completed folds) and {run.File("summary.json")}.");
-            return ExitCode.Failure;
+            CrossValidationResult r = result!;
+            string status = r.Interrupted ? "interrupted" : "completed";
+            run.WriteText("summary.json", CvSummary.Json(status, null, options, p.GetValue(set.Init), source, folds, repeats, threads, r.Folds, r));
+            if (r.Folds.Count > 0) run.Write("cv.png", tmp => CvPlot.Loss(r, tmp));
+
+            if (quiet) Console.WriteLine(run.Path);
+            else Final(r, run, status, total, threads);
+            if (r.Interrupted)
+            {
+                Console.Error.WriteLine($"irisnet: interrupted after {r.Folds.Count} of {total} folds; the completed folds are in {run.Path}.");
+                return ExitCode.Interrupted;
+            }
+            return ExitCode.Success;
         }
-
-        CrossValidationResult r = result!;
-        string status = r.Interrupted ? "interrupted" : "completed";
-        run.WriteText("summary.json", CvSummary.Json(status, null, options, p.GetValue(set.Init), source, folds, repeats, threads, r.Folds, r));
-        if (r.Folds.Count > 0) run.Write("cv.png", tmp => CvPlot.Loss(r, tmp));
-
-        if (quiet) Console.WriteLine(run.Path);
-        else Final(r, run, status, total, threads);
-        if (r.Interrupted)
+        finally
         {
-            Console.Error.WriteLine($"irisnet: interrupted after {r.Folds.Count} of {total} folds; the completed folds are in {run.Path}.");
-            return ExitCode.Interrupted;
+            run.Release(); // the claim marker goes once the run's files are written
         }
-        return ExitCode.Success;
     }
 
     private static void WriteRows(StreamWriter w, FoldResult fold, IReadOnlyList<EpochMetrics> history)

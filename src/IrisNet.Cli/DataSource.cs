@@ -28,11 +28,23 @@ public sealed record DataSource(Dataset Data, string Name, string Sha256)
     }
 
     /// <summary>Loads labelled data for a saved model (its features and classes), from --data or the bundled data.</summary>
-    public static Dataset LoadForModel(string? path, Model model, string? label)
+    public static Dataset LoadForModel(string? path, Model model, string? label) => LoadForModelWithHash(path, model, label).Data;
+
+    /// <summary>As <see cref="LoadForModel"/>, with the name and SHA-256 of the bytes (to recognise the model's own data).</summary>
+    public static DataSource LoadForModelWithHash(string? path, Model model, string? label)
     {
         string column = label ?? model.LabelName;
-        if (path is not null) return CsvLoader.LoadForModel(path, model.FeatureNames, model.ClassNames, column);
+        if (path is not null)
+        {
+            Dataset data = CsvLoader.LoadForModel(path, model.FeatureNames, model.ClassNames, column);
+            using FileStream file = File.OpenRead(path);
+            return new DataSource(data, path, Convert.ToHexStringLower(SHA256.HashData(file)));
+        }
         using Stream s = OpenBundled();
-        return CsvLoader.LoadForModel(s, BundledName, model.FeatureNames, model.ClassNames, column);
+        using var copy = new MemoryStream();
+        s.CopyTo(copy);
+        copy.Position = 0;
+        Dataset bundled = CsvLoader.LoadForModel(copy, BundledName, model.FeatureNames, model.ClassNames, column);
+        return new DataSource(bundled, BundledName, Convert.ToHexStringLower(SHA256.HashData(copy.ToArray())));
     }
 }

@@ -44,7 +44,7 @@ public static class DiffCommand
         NetworkShape s = trace.Shape;
         TraceSettings o = trace.Settings;
         Console.WriteLine($"{path} against the reference, recomputed in float64 from the file's own starting weights, data and batches");
-        Console.WriteLine($"network: D = {s.D}, H = {s.H}, C = {s.C}, {ModelJson.ActivationName(s.Activation)}, {(s.Bias ? "biases" : "no biases")}; " +
+        Console.WriteLine($"network: D = {s.D}, H = {s.H}, C = {s.C}, {Names.Of(s.Activation)}, {(s.Bias ? "biases" : "no biases")}; " +
             $"η = {Format.R(o.LearningRate)}, μ = {Format.R(o.Momentum)}, λ = {Format.R(o.L2)}; {trace.Steps.Count} step(s), N = {trace.Data.Count} row(s)");
         var table = new Table();
         table.AddColumns("step", "quantity", "eq.", "shape", "max abs diff", "max rel diff", "verdict");

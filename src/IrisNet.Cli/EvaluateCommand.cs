@@ -1,49 +1,74 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using IrisNet.Data;
 using Spectre.Console;
 
 namespace IrisNet.Cli;
 
+/// <summary>
+/// irisnet evaluate: scores a saved model on labelled rows and says which rows. On the model's own
+/// data file (same SHA-256 as recorded in model.json) the default is the test rows, rebuilt exactly
+/// with the recorded split; on other data, every row.
+/// </summary>
 public static class EvaluateCommand
 {
+    public const string Test = "test", Train = "train", All = "all";
+
     public static Command Build()
     {
         var model = new Option<string>("--model") { Description = "A saved model.json", Required = true, HelpName = "MODEL" };
         var data = new Option<string?>("--data") { Description = "Labelled CSV with the model's feature columns [default: the bundled Iris data]", HelpName = "FILE" };
         var label = new Option<string?>("--label") { Description = "Label column [default: the model's]", HelpName = "COLUMN" };
+        var split = new Option<string?>("--split")
+        {
+            Description = "Rows to score: test (the rows the model never saw; needs the model's own data file), train, or all [default: test on the model's own data, all on other data]",
+            HelpName = "test|train|all",
+        };
+        split.AcceptOnlyFromAmong(Test, Train, All);
         var json = new Option<bool>("--json") { Description = "Machine-readable output" };
         var command = new Command("evaluate", "Loss, accuracy, confusion matrix and per-class precision, recall and F1 of a saved model on labelled data.")
         {
-            model, data, label, json,
+            model, data, label, split, json,
         };
         command.SetAction(p =>
         {
-            Model m = ModelJson.Load(p.GetValue(model)!);
-            Dataset d = DataSource.LoadForModel(p.GetValue(data), m, p.GetValue(label));
-            Evaluation e = m.Evaluate(d);
+            string modelPath = p.GetValue(model)!;
+            Model m = ModelJson.Load(modelPath);
+            DataSource source = DataSource.LoadForModelWithHash(p.GetValue(data), m, p.GetValue(label));
+            var (rows, which) = Select(m, source, p.GetValue(split));
+            Evaluation e = m.Evaluate(rows);
             if (p.GetValue(json))
             {
-                using var stream = Console.OpenStandardOutput();
-                using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-                w.WriteStartObject();
-                w.WriteString("model", p.GetValue(model));
-                w.WriteString("data", d.Source);
-                w.WriteNumber("rows", e.Count);
-                w.WriteNumber("loss", e.Loss);
-                w.WriteNumber("accuracy", e.Accuracy);
-                JsonOut.Strings(w, "classes", e.ClassNames);
-                JsonOut.Counts(w, "confusion", e.Confusion);
-                w.WriteEndObject();
-                w.Flush();
-                stream.WriteByte((byte)'\n');
+                CliJson.Print(new EvaluateOutput(EvaluationJson.From(e), e.ClassNames, modelPath, source.Name, source.Sha256, which), CliJsonContext.Default.EvaluateOutput);
                 return ExitCode.Success;
             }
-            AnsiConsole.WriteLine($"{Terminal.Escape(d.Source)}: {e.Count} rows, loss {Format.F(e.Loss, 6)}, accuracy {Format.F(e.Accuracy)}");
-            AnsiConsole.Write(Report.Confusion(e, "evaluated rows"));
+            AnsiConsole.WriteLine($"{Terminal.Escape(source.Name)}: {which} rows ({Describe(which)}): {e.Count} rows, loss {Format.F(e.Loss, 6)}, accuracy {Format.F(e.Accuracy)}");
+            AnsiConsole.Write(Report.Confusion(e, $"{which} rows"));
             return ExitCode.Success;
         });
         return command;
+    }
+
+    private static string Describe(string which) => which switch
+    {
+        Test => "held out from training",
+        Train => "the model's training rows",
+        _ => "every row of the file",
+    };
+
+    /// <summary>The rows to score and the name of that choice.</summary>
+    /// <exception cref="OptionException">test or train was asked for on data that is not the model's, or a model that records no split.</exception>
+    public static (Dataset Rows, string Split) Select(Model m, DataSource source, string? requested)
+    {
+        bool own = m.Data is TrainingData d && m.Split is not null && d.Sha256 == source.Sha256;
+        string split = requested ?? (own && m.Split!.TestFraction > 0 ? Test : All);
+        if (split == All) return (source.Data, All);
+        if (m.Data is null || m.Split is null)
+            throw new OptionException("--split", $"{split} needs the split the model was trained with, and the model does not record its data or split (written by an older IrisNet); use --split all.");
+        if (!own)
+            throw new OptionException("--split", $"{split} needs the model's own data file ({m.Data.File}, SHA-256 {m.Data.Sha256[..12]}…); {source.Name} is different data. Give --data {m.Data.File}, or use --split all.");
+        var (train, test) = m.Split.Apply(source.Data);
+        if (split == Train) return (train, Train);
+        return test is null
+            ? throw new OptionException("--split", "test: the model was trained on every row (test fraction 0), so there are no test rows; use --split all.")
+            : (test, Test);
     }
 }

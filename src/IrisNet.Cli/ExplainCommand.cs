@@ -77,7 +77,7 @@ public static class ExplainCommand
     {
         NetworkShape s = e.Shape;
         AnsiConsole.WriteLine($"Sample {index} of {Terminal.Escape(rows.Source)}: class '{Terminal.Escape(rows.ClassNames[e.Label])}'. Shapes: D = {s.D}, H = {s.H}, C = {s.C}; "
-            + $"A {s.H}×{s.D}, B {s.C}×{s.H}{(s.Bias ? $", a {s.H}, b {s.C}" : ", no biases")}; activation {ModelJson.ActivationName(s.Activation)}.");
+            + $"A {s.H}×{s.D}, B {s.C}×{s.H}{(s.Bias ? $", a {s.H}, b {s.C}" : ", no biases")}; activation {Names.Of(s.Activation)}.");
         AnsiConsole.WriteLine("Equation numbers refer to docs/derivation.md. Differences are analytic − finite difference (central; ε = 1e-5, relative to ŷ for ∂ℓ/∂ŷ).");
         AnsiConsole.WriteLine();
         AnsiConsole.WriteLine("Forward pass");
@@ -179,7 +179,7 @@ public static class ExplainCommand
             w.WriteNumber("H", e.Shape.H);
             w.WriteNumber("C", e.Shape.C);
             w.WriteBoolean("bias", e.Shape.Bias);
-            w.WriteString("activation", ModelJson.ActivationName(e.Shape.Activation));
+            w.WriteString("activation", Names.Of(e.Shape.Activation));
             w.WriteEndObject();
             w.WriteNumber("loss", e.Loss);
             Section(w, "forward", e.Forward, null);
@@ -198,6 +198,13 @@ public static class ExplainCommand
         stream.WriteByte((byte)'\n');
     }
 
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (string v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+
     private static void Section(Utf8JsonWriter w, string name, IReadOnlyList<Quantity> quantities, string? other)
     {
         w.WriteStartArray(name);
@@ -208,8 +215,8 @@ public static class ExplainCommand
             w.WriteString("symbol", q.Symbol);
             w.WriteNumber("rows", q.Rows);
             w.WriteNumber("cols", q.Cols);
-            JsonOut.Strings(w, "row_labels", q.RowLabels);
-            JsonOut.Strings(w, "col_labels", q.ColLabels);
+            Strings(w, "row_labels", q.RowLabels);
+            Strings(w, "col_labels", q.ColLabels);
             Matrix(w, "value", q.Value, q.Rows, q.Cols);
             if (q.Numeric is not null)
             {

@@ -21,6 +21,7 @@ public static class GradcheckCommand
         {
             var (options, init) = set.Read(p);
             DataSource source = set.LoadData(p);
+            init = init?.MatchNames(source.Data.FeatureNames, source.Data.ClassNames, p.GetValue(set.Init));
             double eps = p.GetValue(epsilon), tol = p.GetValue(tolerance);
             if (!(eps > 0 && eps < 1)) throw new OptionException("--epsilon", $"{eps} is outside (0, 1); use for example 1e-6.");
             if (!(tol > 0)) throw new OptionException("--tolerance", $"{tol} is not positive; use for example 1e-6.");

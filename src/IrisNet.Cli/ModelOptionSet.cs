@@ -9,11 +9,12 @@ namespace IrisNet.Cli;
 public sealed class ModelOptionSet
 {
     private static readonly TrainingOptions Defaults = new();
+    private static readonly string DefaultStandardize = Names.Of(Defaults.Standardize ? StandardizationKind.ZScore : StandardizationKind.None);
 
     public Option<string?> Data { get; } = new("--data") { Description = "CSV file with a header row, numeric features and a label column [default: the bundled Iris data]", HelpName = "FILE" };
     public Option<string?> Label { get; } = new("--label") { Description = "Name of the label column [default: the last column]", HelpName = "COLUMN" };
     public Option<int> Hidden { get; } = new("--hidden") { Description = "Hidden units H", DefaultValueFactory = _ => Defaults.Hidden, HelpName = "H" };
-    public Option<string> Activation { get; } = new("--activation") { Description = "Hidden activation f", DefaultValueFactory = _ => "identity" };
+    public Option<string> Activation { get; } = new("--activation") { Description = "Hidden activation f", DefaultValueFactory = _ => Names.Of(Defaults.Activation) };
     public Option<bool> Bias { get; } = new("--bias") { Description = "Biases a and b; false gives the bias-free network h = A x, s = B h of the sources in docs/derivation.md#references [default: true]", DefaultValueFactory = _ => Defaults.Bias, HelpName = "true|false" };
     public Option<double> LearningRate { get; } = new("--lr") { Description = "Learning rate η", DefaultValueFactory = _ => Defaults.LearningRate };
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Epochs", DefaultValueFactory = _ => Defaults.Epochs };
@@ -25,29 +26,59 @@ public sealed class ModelOptionSet
     public Option<int> Patience { get; } = new("--patience") { Description = "Stop when the validation loss has not improved for this many epochs and keep the best epoch's weights; 0 = off", DefaultValueFactory = _ => Defaults.Patience, HelpName = "EPOCHS" };
     public Option<double> MinDelta { get; } = new("--min-delta") { Description = "Smallest decrease of the validation loss that counts as an improvement", DefaultValueFactory = _ => Defaults.MinDelta };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the split, the initial weights and the shuffle", DefaultValueFactory = _ => Defaults.Seed };
-    public Option<string> Precision { get; } = new("--precision") { Description = "Arithmetic precision", DefaultValueFactory = _ => "float64" };
-    public Option<string> Standardize { get; } = new("--standardize") { Description = "Input standardization fitted on the training rows", DefaultValueFactory = _ => "zscore" };
+    public Option<string> Precision { get; } = new("--precision") { Description = "Arithmetic precision", DefaultValueFactory = _ => Names.Of(Defaults.Precision) };
+    public Option<string> Standardize { get; } = new("--standardize") { Description = "Input standardization fitted on the training rows", DefaultValueFactory = _ => DefaultStandardize };
     public Option<string?> Init { get; } = new("--init") { Description = "Start from these weights: a saved model.json, or JSON with \"A\", \"B\" (and \"a\", \"b\" with biases)", HelpName = "WEIGHTS.json" };
     public Option<int> Threads { get; } = new("--threads") { Description = "Threads for the forward and backward passes", DefaultValueFactory = _ => Defaults.Threads, HelpName = "N" };
 
     public ModelOptionSet()
     {
-        OneOf(Activation, "identity", "tanh", "relu");
-        OneOf(Precision, "float64", "float32");
-        OneOf(Standardize, "zscore", "none");
+        OneOf<IrisNet.Activation>(Activation);
+        OneOf<IrisNet.Precision>(Precision);
+        OneOf<StandardizationKind>(Standardize);
     }
 
-    /// <summary>Restricts a string option to fixed values, with an error that names the option.</summary>
-    public static void OneOf(Option<string> option, params string[] values)
+    private static readonly Lazy<Dictionary<string, string>> Flags = new(() =>
+    {
+        var s = new ModelOptionSet();
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [nameof(TrainingOptions.Hidden)] = s.Hidden.Name,
+            [nameof(TrainingOptions.Activation)] = s.Activation.Name,
+            [nameof(TrainingOptions.Bias)] = s.Bias.Name,
+            [nameof(TrainingOptions.LearningRate)] = s.LearningRate.Name,
+            [nameof(TrainingOptions.Epochs)] = s.Epochs.Name,
+            [nameof(TrainingOptions.BatchSize)] = s.BatchSize.Name,
+            [nameof(TrainingOptions.Momentum)] = s.Momentum.Name,
+            [nameof(TrainingOptions.L2)] = s.L2.Name,
+            [nameof(TrainingOptions.TestFraction)] = s.TestFraction.Name,
+            [nameof(TrainingOptions.Seed)] = s.Seed.Name,
+            [nameof(TrainingOptions.Precision)] = s.Precision.Name,
+            [nameof(TrainingOptions.Standardize)] = s.Standardize.Name,
+            [nameof(TrainingOptions.Threads)] = s.Threads.Name,
+            [nameof(TrainingOptions.ValidationFraction)] = s.ValidationFraction.Name,
+            [nameof(TrainingOptions.Patience)] = s.Patience.Name,
+            [nameof(TrainingOptions.MinDelta)] = s.MinDelta.Name,
+        };
+    });
+
+    /// <summary>The command-line option of a <see cref="TrainingOptions"/> property (errors from the library name properties); other names pass through.</summary>
+    public static string FlagFor(string name) => Flags.Value.TryGetValue(name, out string? flag) ? flag : name;
+
+    /// <summary>Restricts a string option to the <see cref="Names"/> of <typeparamref name="T"/>, with an error that names the option.</summary>
+    public static void OneOf<T>(Option<string> option) where T : struct, Enum
     {
         option.Validators.Add(r =>
         {
             string? v = r.GetValueOrDefault<string>();
-            if (v is not null && !values.Contains(v, StringComparer.Ordinal))
-                r.AddError($"{option.Name}: '{v}' is not one of {string.Join(", ", values)}.");
+            if (v is not null && !Names.TryParse(v, out T _))
+                r.AddError($"{option.Name}: '{v}' is not one of {string.Join(", ", Names.All<T>())}.");
         });
-        option.HelpName = string.Join('|', values);
+        option.HelpName = string.Join('|', Names.All<T>());
     }
+
+    private static T Parse<T>(string name) where T : struct, Enum =>
+        Names.TryParse(name, out T value) ? value : throw new OptionException(typeof(T).Name, $"'{name}' is not one of {Names.Choices<T>()}.");
 
     public void AddTo(Command command, bool training)
     {
@@ -86,7 +117,7 @@ public sealed class ModelOptionSet
         var o = new TrainingOptions
         {
             Hidden = Get(Hidden, Defaults.Hidden),
-            Activation = Get(Activation, "identity") switch { "tanh" => IrisNet.Activation.Tanh, "relu" => IrisNet.Activation.Relu, _ => IrisNet.Activation.Identity },
+            Activation = Parse<IrisNet.Activation>(Get(Activation, Names.Of(Defaults.Activation))),
             Bias = Get(Bias, Defaults.Bias),
             LearningRate = Get(LearningRate, Defaults.LearningRate),
             Epochs = Get(Epochs, Defaults.Epochs),
@@ -98,8 +129,8 @@ public sealed class ModelOptionSet
             Patience = Get(Patience, Defaults.Patience),
             MinDelta = Get(MinDelta, Defaults.MinDelta),
             Seed = Get(Seed, Defaults.Seed),
-            Precision = Get(Precision, "float64") == "float32" ? IrisNet.Precision.Float32 : IrisNet.Precision.Float64,
-            Standardize = Get(Standardize, "zscore") != "none",
+            Precision = Parse<IrisNet.Precision>(Get(Precision, Names.Of(Defaults.Precision))),
+            Standardize = Parse<StandardizationKind>(Get(Standardize, DefaultStandardize)) == StandardizationKind.ZScore,
             Threads = Get(Threads, Defaults.Threads),
         };
         o.Validate();
@@ -112,7 +143,7 @@ public sealed class ModelOptionSet
         if (Explicit(p, Bias) && o.Bias != bias)
             throw new OptionException("--bias", $"{o.Bias.ToString().ToLowerInvariant()} disagrees with {initPath}, which {(bias ? "has" : "has no")} biases; drop --bias or use --bias {bias.ToString().ToLowerInvariant()}.");
         if (init.Activation is IrisNet.Activation f && Explicit(p, Activation) && f != o.Activation)
-            throw new OptionException("--activation", $"{ModelJson.ActivationName(o.Activation)} disagrees with the model's {ModelJson.ActivationName(f)} in {initPath}.");
+            throw new OptionException("--activation", $"{Names.Of(o.Activation)} disagrees with the model's {Names.Of(f)} in {initPath}.");
         if (init.Standardization is not null && Explicit(p, Standardize) && init.Standardization.Enabled != o.Standardize)
             throw new OptionException("--standardize", $"disagrees with the standardization stored in {initPath}; drop --standardize.");
         o = o with

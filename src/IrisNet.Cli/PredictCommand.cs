@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using IrisNet.Data;
 using Spectre.Console;
 
@@ -31,9 +30,13 @@ public static class PredictCommand
                 ? [ParseFeatures(text, m)]
                 : CsvLoader.LoadFeatures(p.GetValue(data)!, m.FeatureNames);
             double[][] probabilities = m.PredictProbabilities(rows);
+            // A row whose probabilities are not finite (its features overflow the network) has no prediction.
+            int[] failed = Enumerable.Range(0, rows.Length).Where(n => !probabilities[n].All(double.IsFinite)).ToArray();
             if (p.GetValue(json)) WriteJson(m, rows, probabilities);
             else WriteTable(m, probabilities);
-            return ExitCode.Success;
+            if (failed.Length == 0) return ExitCode.Success;
+            Console.Error.WriteLine($"irisnet: error: {(rows.Length == 1 ? "the row" : $"{failed.Length} row(s) ({Rows(failed)})")}: {NotFinite}");
+            return ExitCode.Usage;
         });
         return command;
     }
@@ -51,6 +54,13 @@ public static class PredictCommand
         }
         return values;
     }
+
+    private const string NotFinite = "the class probabilities are not finite numbers (a feature is too large for the model's weights), so there is no prediction; check the feature values.";
+
+    private static string Rows(int[] failed) =>
+        string.Join(", ", failed.Take(10).Select(n => (n + 1).ToString(CultureInfo.InvariantCulture))) + (failed.Length > 10 ? ", …" : "");
+
+    private static bool Finite(double[] p) => p.All(double.IsFinite);
 
     private static int ArgMax(double[] p)
     {
@@ -70,8 +80,9 @@ public static class PredictCommand
         foreach (string c in m.ClassNames) table.AddColumn(new TableColumn($"p({Terminal.Markup(c)})").RightAligned());
         for (int n = 0; n < probabilities.Length; n++)
         {
-            var cells = new List<string> { (n + 1).ToString(CultureInfo.InvariantCulture), Terminal.Markup(m.ClassNames[ArgMax(probabilities[n])]) };
-            cells.AddRange(probabilities[n].Select(v => Format.F(v, 6)));
+            bool finite = Finite(probabilities[n]);
+            var cells = new List<string> { (n + 1).ToString(CultureInfo.InvariantCulture), finite ? Terminal.Markup(m.ClassNames[ArgMax(probabilities[n])]) : "(error)" };
+            cells.AddRange(probabilities[n].Select(v => finite ? Format.F(v, 6) : "-"));
             table.AddRow(cells.ToArray());
         }
         AnsiConsole.Write(table);
@@ -79,28 +90,14 @@ public static class PredictCommand
 
     private static void WriteJson(Model m, double[][] rows, double[][] probabilities)
     {
-        using var stream = Console.OpenStandardOutput();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        var predictions = new PredictOutput.Row[rows.Length];
+        for (int n = 0; n < rows.Length; n++)
         {
-            w.WriteStartObject();
-            JsonOut.Strings(w, "classes", m.ClassNames);
-            w.WriteStartArray("predictions");
-            for (int n = 0; n < rows.Length; n++)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("row", n + 1);
-                w.WriteStartArray("features");
-                foreach (double v in rows[n]) w.WriteNumberValue(v);
-                w.WriteEndArray();
-                w.WriteString("class", m.ClassNames[ArgMax(probabilities[n])]);
-                w.WriteStartObject("probabilities");
-                for (int k = 0; k < m.ClassNames.Count; k++) w.WriteNumber(m.ClassNames[k], probabilities[n][k]);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
+            double[] p = probabilities[n];
+            predictions[n] = Finite(p)
+                ? new PredictOutput.Row(n + 1, rows[n], m.ClassNames[ArgMax(p)], m.ClassNames.Select((c, k) => (c, k)).ToDictionary(t => t.c, t => p[t.k], StringComparer.Ordinal), null)
+                : new PredictOutput.Row(n + 1, rows[n], null, null, NotFinite);
         }
-        stream.WriteByte((byte)'\n');
+        CliJson.Print(new PredictOutput(m.ClassNames, predictions), CliJsonContext.Default.PredictOutput);
     }
 }

@@ -48,7 +48,9 @@ public static class Program
 
     private static int Fail(Exception e, bool verbose, int code)
     {
-        Console.Error.WriteLine($"irisnet: error: {Terminal.Escape(e.Message)}");
+        // The library names TrainingOptions properties; the user knows them by their options.
+        string message = e is OptionException o ? $"{ModelOptionSet.FlagFor(o.Option)}: {o.Detail}" : e.Message;
+        Console.Error.WriteLine($"irisnet: error: {Terminal.Escape(message)}");
         if (verbose) Console.Error.WriteLine(e);
         return code;
     }

@@ -94,7 +94,7 @@ public static partial class Plots
         ShortTicks(plot.Axes.Left);
         plot.XLabel(model.FeatureNames[p]);
         plot.YLabel(q >= 0 ? model.FeatureNames[q] : "(one feature only)");
-        string network = $"{ModelJson.ActivationName(model.Shape.Activation)}, H = {model.Shape.H}, {(model.Shape.Bias ? "biases" : "no biases")}";
+        string network = $"{Names.Of(model.Shape.Activation)}, H = {model.Shape.H}, {(model.Shape.Bias ? "biases" : "no biases")}";
         plot.Title($"Decision regions ({network})");
         plot.Legend.ManualItems.AddRange(legend);
         plot.ShowLegend(Edge.Right);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace IrisNet.Cli;
 
@@ -226,82 +225,29 @@ public sealed class RunDirectory
     }
 
     /// <summary>summary.json: status, options, data and its hash, final metrics and timing.</summary>
-    public static string SummaryJson(SummaryInput s)
+    public static string SummaryJson(SummaryInput s) => System.Text.Json.JsonSerializer.Serialize(new SummaryFile
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("irisnet_version", Program.Version);
-            w.WriteString("status", s.Status);
-            if (s.Error is not null) w.WriteString("error", s.Error);
-            if (s.Signal is not null) w.WriteString("signal", s.Signal);
-            if (s.StopReason is not null) w.WriteString("stop_reason", s.StopReason);
-            if (s.StoppedEpoch is int stopped) w.WriteNumber("stopped_epoch", stopped);
-            if (s.BestEpoch is int best) w.WriteNumber("best_epoch", best);
-            if (s.Started is DateTimeOffset started) w.WriteString("started", Utc(started));
-            if (s.Finished is DateTimeOffset finished) w.WriteString("finished", Utc(finished));
-            w.WriteStartObject("options");
-            ModelJson.WriteOptions(w, s.Options);
-            w.WriteNumber("validation_fraction", s.Options.ValidationFraction);
-            w.WriteNumber("patience", s.Options.Patience);
-            w.WriteNumber("min_delta", s.Options.MinDelta);
-            w.WriteNumber("log_every", s.LogEvery);
-            w.WriteString("init", s.InitFile);
-            w.WriteEndObject();
-            w.WriteNumber("seed", s.Options.Seed);
-            w.WriteStartObject("data");
-            w.WriteString("file", s.DataName);
-            w.WriteString("sha256", s.DataSha256);
-            w.WriteNumber("rows", s.Rows);
-            w.WriteNumber("train_rows", s.TrainRows);
-            w.WriteNumber("test_rows", s.TestRows);
-            if (s.ValidationRows > 0) w.WriteNumber("validation_rows", s.ValidationRows);
-            w.WriteString("label", s.LabelName);
-            w.WriteEndObject();
-            JsonOut.Strings(w, "features", s.FeatureNames);
-            JsonOut.Strings(w, "classes", s.ClassNames);
-            if (s.Train is not null)
-            {
-                w.WriteStartObject("final");
-                WriteEvaluation(w, "train", s.Train);
-                if (s.Test is not null) WriteEvaluation(w, "test", s.Test);
-                if (s.Validation is not null) WriteEvaluation(w, "validation", s.Validation);
-                w.WriteEndObject();
-            }
-            w.WriteStartObject("timing");
-            w.WriteNumber("epochs", s.Epochs);
-            w.WriteNumber("train_seconds", s.TrainSeconds);
-            w.WriteNumber("microseconds_per_epoch", s.Epochs > 0 ? s.TrainSeconds * 1e6 / s.Epochs : 0);
-            if (s.FirstEpochSeconds is double first) w.WriteNumber("first_epoch_microseconds", first * 1e6);
-            if (s.SteadyMedianSeconds is double median) w.WriteNumber("steady_median_microseconds_per_epoch", median * 1e6);
-            w.WriteEndObject();
-            if (s.Files is not null) JsonOut.Strings(w, "files", s.Files);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+        IrisnetVersion = Program.Version,
+        Status = s.Status,
+        Error = s.Error,
+        Signal = s.Signal,
+        StopReason = s.StopReason,
+        StoppedEpoch = s.StoppedEpoch,
+        BestEpoch = s.BestEpoch,
+        Started = s.Started is DateTimeOffset started ? Utc(started) : null,
+        Finished = s.Finished is DateTimeOffset finished ? Utc(finished) : null,
+        Options = new SummaryFile.SummaryOptions(TrainingBlock.From(s.Options), s.Options.ValidationFraction, s.Options.Patience, s.Options.MinDelta, s.LogEvery, s.InitFile),
+        Seed = s.Options.Seed,
+        Data = new SummaryFile.DataBlock(s.DataName, s.DataSha256, s.Rows, s.TrainRows, s.TestRows, s.ValidationRows > 0 ? s.ValidationRows : null, s.LabelName),
+        Features = s.FeatureNames,
+        Classes = s.ClassNames,
+        Final = s.Train is null ? null : new SummaryFile.FinalBlock(EvaluationJson.From(s.Train),
+            s.Test is null ? null : EvaluationJson.From(s.Test), s.Validation is null ? null : EvaluationJson.From(s.Validation)),
+        Timing = new SummaryFile.TimingBlock(s.Epochs, s.TrainSeconds, s.Epochs > 0 ? s.TrainSeconds * 1e6 / s.Epochs : 0,
+            s.FirstEpochSeconds * 1e6, s.SteadyMedianSeconds * 1e6),
+        Files = s.Files,
+    }, CliJsonContext.Default.SummaryFile) + "\n";
 
     /// <summary>ISO 8601 in UTC with milliseconds, for example 2026-12-02T01:19:48.121Z.</summary>
     public static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static void WriteEvaluation(Utf8JsonWriter w, string name, Evaluation e)
-    {
-        w.WriteStartObject(name);
-        w.WriteNumber("rows", e.Count);
-        w.WriteNumber("loss", e.Loss);
-        w.WriteNumber("accuracy", e.Accuracy);
-        JsonOut.Counts(w, "confusion", e.Confusion);
-        w.WriteStartObject("per_class");
-        for (int k = 0; k < e.ClassNames.Count; k++)
-        {
-            w.WriteStartObject(e.ClassNames[k]);
-            w.WriteNumber("precision", e.Precision[k]);
-            w.WriteNumber("recall", e.Recall[k]);
-            w.WriteNumber("f1", e.F1[k]);
-            w.WriteEndObject();
-        }
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
 }

@@ -30,7 +30,8 @@ public static class TrainCommand
         Dataset data = source.Data;
         if (data.ClassCount < 2)
             throw new DataException(source.Name, 0, 0, $"every row has the class '{data.ClassNames[0]}'; training a classifier needs at least two classes (is --label the right column?).");
-        if (init is not null) init.Validate(data.FeatureCount, data.ClassCount, options.Bias, p.GetValue(set.Init));
+        init = init?.MatchNames(data.FeatureNames, data.ClassNames, p.GetValue(set.Init));
+        init?.Validate(data.FeatureCount, data.ClassCount, options.Bias, p.GetValue(set.Init));
         var (train, test) = data.SplitStratified(options.TestFraction, options.Seed);
         var (fit, validation) = Trainer.SplitValidation(train, options);
         options.ValidateFor(fit.Count, fit.FeatureCount, fit.ClassCount);
@@ -114,7 +115,8 @@ public static class TrainCommand
         try
         {
             // summary.json last: it lists what was written and never claims more.
-            run.WriteText("model.json", ModelJson.Serialize(result.Model));
+            run.WriteText("model.json", ModelJson.Serialize(result.Model.WithData(
+                new TrainingData(source.Name, source.Sha256, source.Data.LabelName, source.Data.Count), DataSplit.Of(options))));
             if (result.History.Count > 0)
             {
                 run.Write("loss.png", tmp => Plots.Loss(result.History, tmp));

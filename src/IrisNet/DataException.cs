@@ -5,7 +5,7 @@ public sealed class DataException : IrisNetException
 {
     /// <summary>Creates the error; the message is prefixed with <c>file:line:column</c> where those are known.</summary>
     public DataException(string? file, long line, int column, string message, Exception? inner = null)
-        : base(Prefix(file, line, column) + message, inner ?? new InvalidOperationException(message))
+        : base(Prefix(file, line, column) + message, inner)
     {
         File = file;
         Line = line;

@@ -16,8 +16,63 @@ namespace IrisNet;
 public sealed record InitialWeights(double[][] A, double[]? a, double[][] B, double[]? b, Standardization? Standardization = null,
     Activation? Activation = null)
 {
+    /// <summary>The D feature names the columns of A belong to, or null when the file does not name them.</summary>
+    public IReadOnlyList<string>? FeatureNames { get; init; }
+
+    /// <summary>The C class names the rows of B (and entries of b) belong to, or null when the file does not name them.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     /// <summary>H, the number of rows of A.</summary>
     public int Hidden => A.Length;
+
+    /// <summary>
+    /// The weights arranged for data with these feature and class names. When the file names its
+    /// features, the columns of A (and the standardization's entries) are reordered to the data's
+    /// column order; when it names its classes, the rows of B and entries of b are reordered to the
+    /// data's class order. A file without names is taken in order (its shapes are checked by
+    /// <see cref="Validate"/>).
+    /// </summary>
+    /// <exception cref="ModelFileException">The names are not the same set as the data's; the message lists both.</exception>
+    public InitialWeights MatchNames(IReadOnlyList<string> features, IReadOnlyList<string> classes, string? file)
+    {
+        int[]? f = FeatureNames is null ? null : Permutation(FeatureNames, features, "features", "feature columns", file);
+        int[]? c = ClassNames is null ? null : Permutation(ClassNames, classes, "classes", "classes", file);
+        double[][] A2 = f is null ? A : A.Select(row => f.Select(i => row[i]).ToArray()).ToArray();
+        double[][] B2 = c is null ? B : c.Select(i => B[i]).ToArray();
+        double[]? b2 = c is null || b is null ? b : c.Select(i => b[i]).ToArray();
+        Standardization? st = Standardization;
+        if (f is not null && st is not null)
+        {
+            st = st.Enabled
+                ? Standardization.FromValues(f.Select(i => st.Mean[i]).ToArray(), f.Select(i => st.Scale[i]).ToArray())
+                : Standardization.None(f.Length);
+        }
+        return this with
+        {
+            A = A2,
+            B = B2,
+            b = b2,
+            Standardization = st,
+            FeatureNames = FeatureNames is null ? null : features.ToArray(),
+            ClassNames = ClassNames is null ? null : classes.ToArray(),
+        };
+    }
+
+    // For each wanted name, its index among the file's names.
+    private static int[] Permutation(IReadOnlyList<string> have, IReadOnlyList<string> want, string field, string what, string? file)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < have.Count; i++) index[have[i]] = i;
+        var result = new int[want.Count];
+        bool same = have.Count == want.Count;
+        for (int i = 0; same && i < want.Count; i++) same = index.TryGetValue(want[i], out result[i]);
+        if (!same)
+            throw new ModelFileException(file, $"{field}: the weights are for the {what} {List(have)}, but the data has {List(want)}; "
+                + "weights are matched by name, so use data with the same names (in any order) or start without --init.");
+        return result;
+    }
+
+    private static string List(IReadOnlyList<string> names) => "(" + string.Join(", ", names.Select(n => $"'{n}'")) + ")";
 
     /// <summary>Checks the shapes against D, C and the bias option; the message names the field and the fix.</summary>
     /// <exception cref="ModelFileException">A shape does not fit.</exception>

@@ -6,6 +6,6 @@ public class IrisNetException : Exception
     /// <summary>Creates the error with its one-line message.</summary>
     public IrisNetException(string message) : base(message) { }
 
-    /// <summary>Creates the error with its one-line message and the underlying cause.</summary>
-    public IrisNetException(string message, Exception inner) : base(message, inner) { }
+    /// <summary>Creates the error with its one-line message and the underlying cause, if any.</summary>
+    public IrisNetException(string message, Exception? inner) : base(message, inner) { }
 }

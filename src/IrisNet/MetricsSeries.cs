@@ -9,14 +9,22 @@ namespace IrisNet;
 /// bucket into two rows (at its first and last epoch) carrying those extremes in the order they
 /// occurred, so a line through the rows covers exactly the vertical range the full curve covers in
 /// that bucket; with more buckets than pixel columns the drawn picture is the same. The last epoch
-/// is always kept exactly, as its own row.
+/// is always kept exactly, as its own row. The first <see cref="HeadRows"/> rows are also kept exactly,
+/// apart from the buckets: a long run's curves are drawn on a logarithmic epoch axis, where the first
+/// epochs take as much width as the last millions.
 /// </summary>
 public sealed class MetricsSeries
 {
     /// <summary>The default number of buckets: more than two per pixel column of a 900-pixel-wide plot.</summary>
     public const int DefaultCapacity = 2048;
 
+    /// <summary>The first rows, kept exactly whatever the run's length.</summary>
+    public const int HeadRows = 512;
+
     private const int Columns = 6;
+
+    private readonly EpochMetrics[] _head = new EpochMetrics[HeadRows];
+    private int _headCount;
 
     private readonly Bucket[] _buckets;
     private int _count;
@@ -58,7 +66,8 @@ public sealed class MetricsSeries
     /// <summary>The rows to draw: every epoch when there were at most <see cref="Capacity"/>, otherwise two per bucket, then the last epoch.</summary>
     public EpochMetrics[] ToList()
     {
-        var rows = new List<EpochMetrics>(2 * _count + 1);
+        var rows = new List<EpochMetrics>(_headCount + 2 * _count + 1);
+        rows.AddRange(_head.AsSpan(0, _headCount));
         for (int i = 0; i < _count; i++)
         {
             Bucket b = _buckets[i];
@@ -76,6 +85,11 @@ public sealed class MetricsSeries
 
     private void Place(EpochMetrics m)
     {
+        if (_headCount < HeadRows && _count == 0)
+        {
+            _head[_headCount++] = m;
+            return;
+        }
         long index = (m.Epoch - 1) / _width;
         while (index >= _buckets.Length)
         {

@@ -65,10 +65,24 @@ public sealed class Model
     /// <summary>The options and seed that trained it, or null when unknown.</summary>
     public TrainingOptions? Options { get; }
 
+    /// <summary>The data file it was trained on (name, SHA-256, label column, rows), or null when unknown.</summary>
+    public TrainingData? Data { get; init; }
+
+    /// <summary>How that data was split into training and test rows, or null when unknown.</summary>
+    public DataSplit? Split { get; init; }
+
+    /// <summary>This model with its training data and split recorded.</summary>
+    public Model WithData(TrainingData data, DataSplit split) =>
+        new(Shape, Precision, FeatureNames, ClassNames, LabelName, Standardization, A, a, B, b, Options) { Data = data, Split = split };
+
     /// <summary>The weights as a starting point for further training (same standardization).</summary>
     public InitialWeights ToInitialWeights() => new(
         Rows(A, Shape.H, Shape.D), Shape.Bias ? (double[])a.Clone() : null,
-        Rows(B, Shape.C, Shape.H), Shape.Bias ? (double[])b.Clone() : null, Standardization, Shape.Activation);
+        Rows(B, Shape.C, Shape.H), Shape.Bias ? (double[])b.Clone() : null, Standardization, Shape.Activation)
+    {
+        FeatureNames = [.. FeatureNames],
+        ClassNames = [.. ClassNames],
+    };
 
     /// <summary>ŷ for each raw (unstandardized) row: C probabilities summing to 1.</summary>
     public double[][] PredictProbabilities(double[][] rows) => Precision == Precision.Float32
@@ -76,13 +90,20 @@ public sealed class Model
         : Inference<double>.Probabilities(this, rows);
 
     /// <summary>Loss, accuracy, confusion matrix and per-class scores on labelled data whose classes are this model's.</summary>
-    /// <exception cref="DataException">The data's features or classes differ from the model's.</exception>
+    /// <exception cref="DataException">The data's features or classes differ from the model's, or a row's probabilities are not finite.</exception>
     public Evaluation Evaluate(Dataset data)
     {
         if (!data.FeatureNames.SequenceEqual(FeatureNames))
             throw new DataException(data.Source, 0, 0, $"the features ({string.Join(", ", data.FeatureNames)}) are not the model's ({string.Join(", ", FeatureNames)}).");
         if (!data.ClassNames.SequenceEqual(ClassNames))
             throw new DataException(data.Source, 0, 0, $"the classes ({string.Join(", ", data.ClassNames)}) are not the model's ({string.Join(", ", ClassNames)}).");
+        // A row whose probabilities are not finite has no prediction: refuse rather than count it as some class.
+        double[][] probabilities = PredictProbabilities(data.Features);
+        for (int n = 0; n < probabilities.Length; n++)
+        {
+            if (!probabilities[n].All(double.IsFinite))
+                throw new DataException(data.Source, 0, 0, $"the row with features {string.Join(", ", data.Features[n].Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))} gives probabilities that are not finite numbers (a feature is too large for the model's weights), so it has no prediction; remove or correct it.");
+        }
         return Precision == Precision.Float32 ? Inference<float>.Evaluate(this, data) : Inference<double>.Evaluate(this, data);
     }
 

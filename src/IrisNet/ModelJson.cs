@@ -1,172 +1,223 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
 
 namespace IrisNet;
 
 /// <summary>
-/// The model file: JSON written with <see cref="Utf8JsonWriter"/> (numbers in shortest round-trip
-/// form, so reading gives back the same bits) and read with <see cref="JsonDocument"/> and explicit
-/// checks, so every problem is reported with the field that has it.
+/// Reads and writes model files (and plain weights files) through the generated
+/// <see cref="ModelJsonContext"/>: the mapping of names, kinds, required and unknown fields is
+/// System.Text.Json's; this class adds only what JSON cannot say (lengths that follow from D, H and C,
+/// finite numbers, options in range) and turns every problem into one
+/// <c>file: field: what is wrong</c> <see cref="ModelFileException"/>.
 /// </summary>
 /// <remarks>
-/// Unknown fields are rejected, in model files and weights files alike: a misspelt "bias" or "B"
-/// must not be silently ignored. A newer format gets a new "version", which this reader refuses by name.
+/// Numbers are written in shortest round-trip form, so reading a file gives back the same bits.
+/// Version 2 added the "data" and "split" blocks; version 1 files (without them) are still read.
+/// A file larger than <see cref="MaxFileBytes"/> is refused before it is parsed, so pointing the
+/// reader at /dev/zero or an endless pipe stops at that bound.
 /// </remarks>
-public static class ModelJson
+public static partial class ModelJson
 {
     /// <summary>The value of the "format" field.</summary>
     public const string FormatName = "irisnet-model";
 
-    /// <summary>The format version this library writes and reads.</summary>
-    public const int Version = 1;
+    /// <summary>The format version this library writes.</summary>
+    public const int Version = 2;
 
-    private static readonly string[] ModelFields =
-        ["format", "version", "precision", "activation", "bias", "D", "H", "C", "features", "classes", "label", "standardization", "A", "a", "B", "b", "training"];
+    /// <summary>The oldest format version this library still reads.</summary>
+    public const int OldestVersion = 1;
 
-    private static readonly string[] WeightFields = ["A", "a", "B", "b"];
+    /// <summary>
+    /// The largest model or weights file read: 128 MiB, room for about five million weights at the
+    /// 25 characters the longest double takes (a million hidden units on the Iris shape is 7 million
+    /// weights but far beyond what any sensible model needs).
+    /// </summary>
+    public const int MaxFileBytes = 128 << 20;
 
     /// <summary>The model as indented JSON text.</summary>
-    public static string Serialize(Model model)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            NetworkShape s = model.Shape;
-            w.WriteStartObject();
-            w.WriteString("format", FormatName);
-            w.WriteNumber("version", Version);
-            w.WriteString("precision", PrecisionName(model.Precision));
-            w.WriteString("activation", ActivationName(s.Activation));
-            w.WriteBoolean("bias", s.Bias);
-            w.WriteNumber("D", s.D);
-            w.WriteNumber("H", s.H);
-            w.WriteNumber("C", s.C);
-            WriteStrings(w, "features", model.FeatureNames);
-            WriteStrings(w, "classes", model.ClassNames);
-            w.WriteString("label", model.LabelName);
-            w.WriteStartObject("standardization");
-            w.WriteString("kind", model.Standardization.Enabled ? "zscore" : "none");
-            WriteNumbers(w, "mean", model.Standardization.Mean);
-            WriteNumbers(w, "scale", model.Standardization.Scale);
-            w.WriteEndObject();
-            WriteMatrix(w, "A", model.A, s.H, s.D);
-            if (s.Bias) WriteNumbers(w, "a", model.a);
-            WriteMatrix(w, "B", model.B, s.C, s.H);
-            if (s.Bias) WriteNumbers(w, "b", model.b);
-            if (model.Options is TrainingOptions o)
-            {
-                w.WriteStartObject("training");
-                WriteOptions(w, o);
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
-
-    /// <summary>Writes the options as JSON properties (also used by summary.json).</summary>
-    public static void WriteOptions(Utf8JsonWriter w, TrainingOptions o)
-    {
-        w.WriteNumber("hidden", o.Hidden);
-        w.WriteString("activation", ActivationName(o.Activation));
-        w.WriteBoolean("bias", o.Bias);
-        w.WriteNumber("lr", o.LearningRate);
-        w.WriteNumber("epochs", o.Epochs);
-        w.WriteNumber("batch_size", o.BatchSize);
-        w.WriteNumber("momentum", o.Momentum);
-        w.WriteNumber("l2", o.L2);
-        w.WriteNumber("test_fraction", o.TestFraction);
-        w.WriteNumber("seed", o.Seed);
-        w.WriteString("precision", PrecisionName(o.Precision));
-        w.WriteString("standardize", o.Standardize ? "zscore" : "none");
-        w.WriteNumber("threads", o.Threads);
-    }
-
-    /// <summary>The command-line and file name of a precision: float64 or float32.</summary>
-    public static string PrecisionName(Precision p) => p == Precision.Float32 ? "float32" : "float64";
-
-    /// <summary>The command-line and file name of an activation: identity, tanh or relu.</summary>
-    public static string ActivationName(Activation f) => f switch
-    {
-        Activation.Tanh => "tanh",
-        Activation.Relu => "relu",
-        _ => "identity",
-    };
+    public static string Serialize(Model model) => JsonSerializer.Serialize(ToFile(model), ModelJsonContext.Default.ModelFile) + "\n";
 
     /// <summary>Reads and validates a model file.</summary>
-    /// <exception cref="ModelFileException">The file is missing, unreadable, not JSON, or not a valid model.</exception>
-    public static Model Load(string path) => Parse(ReadText(path), path);
+    /// <exception cref="ModelFileException">The file is missing, unreadable, too large, not JSON, or not a valid model.</exception>
+    public static Model Load(string path) => ParseModel(ReadBounded(path), path);
 
-    /// <summary>Reads starting weights: a saved model (its weights and standardization) or a file with "A", "B" and optionally "a", "b".</summary>
+    /// <summary>Reads starting weights: a saved model (its weights, names and standardization) or a file with "A", "B" and optionally "a", "b", "features", "classes".</summary>
     /// <exception cref="ModelFileException">The file is missing or invalid.</exception>
-    public static InitialWeights LoadWeights(string path) => ParseWeights(ReadText(path), path);
+    public static InitialWeights LoadWeights(string path) => ParseWeights(ReadBounded(path), path);
 
     /// <summary>Parses and validates model JSON; <paramref name="file"/> names the source in errors.</summary>
-    public static Model Parse(string json, string? file = null)
-    {
-        using JsonDocument doc = ParseDocument(json, file);
-        var r = new Reader(file);
-        JsonElement root = r.Object(doc.RootElement, "the file");
-        r.OnlyFields(root, ModelFields, "the model");
-        string format = r.String(root, "format");
-        if (format != FormatName) throw r.Error($"\"format\" is \"{format}\", not \"{FormatName}\"; this is not an IrisNet model file.");
-        int version = r.Int(root, "version");
-        if (version != Version) throw r.Error($"format version {version} is not supported; this IrisNet reads version {Version}. Retrain, or use the IrisNet that wrote it.");
-        Precision precision = r.String(root, "precision") switch
-        {
-            "float64" => Precision.Float64,
-            "float32" => Precision.Float32,
-            var other => throw r.Error($"\"precision\" is \"{other}\"; it must be \"float64\" or \"float32\"."),
-        };
-        Activation activation = ParseActivation(r, r.String(root, "activation"));
-        bool bias = r.Bool(root, "bias");
-        int D = r.PositiveInt(root, "D"), H = r.PositiveInt(root, "H"), C = r.PositiveInt(root, "C");
-        string[] features = r.Strings(root, "features");
-        string[] classes = r.Strings(root, "classes");
-        if (features.Length != D) throw r.Error($"\"features\" lists {features.Length} names but D = {D}.");
-        if (classes.Length != C) throw r.Error($"\"classes\" lists {classes.Length} names but C = {C}.");
-        string label = r.String(root, "label");
-        Standardization st = ReadStandardization(r, r.Object(r.Field(root, "standardization"), "standardization"), D);
-        var weights = ReadWeights(r, root, bias);
-        if (weights.A.Length != H) throw r.Error($"\"A\" has {weights.A.Length} rows but H = {H}.");
-        try
-        {
-            weights.Validate(D, C, bias, file);
-        }
-        catch (ModelFileException e) when (e.File == file)
-        {
-            throw;
-        }
-        TrainingOptions? options = root.TryGetProperty("training", out JsonElement t) ? ReadOptions(r, r.Object(t, "training")) : null;
-        var shape = new NetworkShape(D, H, C, bias, activation);
-        return new Model(shape, precision, features, classes, label, st,
-            Flatten(weights.A), weights.a ?? [], Flatten(weights.B), weights.b ?? [], options);
-    }
+    /// <exception cref="ModelFileException">The text is not a valid model.</exception>
+    public static Model Parse(string json, string? file = null) => ParseModel(Encoding.UTF8.GetBytes(json), file);
 
     /// <summary>Parses starting weights from JSON (a model, or a plain "A"/"B"/"a"/"b" object).</summary>
-    public static InitialWeights ParseWeights(string json, string? file = null)
+    /// <exception cref="ModelFileException">The text is not valid weights.</exception>
+    public static InitialWeights ParseWeights(string json, string? file = null) => ParseWeights(Encoding.UTF8.GetBytes(json), file);
+
+    private static InitialWeights ParseWeights(byte[] utf8, string? file)
     {
-        using (JsonDocument doc = ParseDocument(json, file))
-        {
-            var r = new Reader(file);
-            JsonElement root = r.Object(doc.RootElement, "the file");
-            if (!root.TryGetProperty("format", out _))
-            {
-                r.OnlyFields(root, WeightFields, "a weights file");
-                bool bias = root.TryGetProperty("a", out _) || root.TryGetProperty("b", out _);
-                return ReadWeights(r, root, bias);
-            }
-        }
-        return Parse(json, file).ToInitialWeights();
+        if (HasFormatField(utf8)) return ParseModel(utf8, file).ToInitialWeights();
+        WeightsFile w = Deserialize(utf8, ModelJsonContext.Default.WeightsFile, file);
+        var check = new Checker(file);
+        if (w.Hidden.Length == 0) throw check.Error("A", "has no rows; it must have H rows of D numbers.");
+        int H = w.Hidden.Length, D = w.Hidden[0].Length, C = w.Output.Length;
+        check.Matrix("A", w.Hidden, H, D, "H rows of D numbers (the length of its first row)");
+        check.Matrix("B", w.Output, C, H, "C rows of H numbers (H = the rows of \"A\")");
+        if ((w.HiddenBias is null) != (w.OutputBias is null)) throw check.Error(w.HiddenBias is null ? "a" : "b", "is missing; with biases both \"a\" and \"b\" are needed.");
+        if (w.HiddenBias is not null) check.Vector("a", w.HiddenBias, H, "H");
+        if (w.OutputBias is not null) check.Vector("b", w.OutputBias, C, "C");
+        if (w.Features is not null) check.Names("features", w.Features, D, "D");
+        if (w.Classes is not null) check.Names("classes", w.Classes, C, "C");
+        return new InitialWeights(w.Hidden, w.HiddenBias, w.Output, w.OutputBias) { FeatureNames = w.Features, ClassNames = w.Classes };
     }
 
-    private static string ReadText(string path)
+    private static Model ParseModel(byte[] utf8, string? file)
+    {
+        var check = new Checker(file);
+        // Format and version first, so a newer file is refused by its version, not by its new fields.
+        var (format, version) = PeekHeader(utf8);
+        if (format is not null && format != FormatName) throw check.Error("format", $"is \"{format}\", not \"{FormatName}\"; this is not an IrisNet model file.");
+        if (version is int v && (v < OldestVersion || v > Version))
+            throw check.Error("version", $"format version {v} is not supported; this IrisNet reads versions {OldestVersion} to {Version}. Retrain, or use the IrisNet that wrote it.");
+        ModelFile f = Deserialize(utf8, ModelJsonContext.Default.ModelFile, file);
+        if (f.Format != FormatName) throw check.Error("format", $"is \"{f.Format}\", not \"{FormatName}\"; this is not an IrisNet model file.");
+        int D = check.Positive("D", f.D), H = check.Positive("H", f.H), C = check.Positive("C", f.C);
+        check.Names("features", f.Features, D, "D");
+        check.Names("classes", f.Classes, C, "C");
+        Standardization st = ReadStandardization(check, f.Standardization, D);
+        check.Matrix("A", f.Hidden, H, D, "H rows of D numbers");
+        check.Matrix("B", f.Output, C, H, "C rows of H numbers");
+        if (f.Bias)
+        {
+            check.Vector("a", f.HiddenBias ?? throw check.Error("a", "is missing; \"bias\" is true, so H numbers are needed."), H, "H");
+            check.Vector("b", f.OutputBias ?? throw check.Error("b", "is missing; \"bias\" is true, so C numbers are needed."), C, "C");
+        }
+        else if (f.HiddenBias is not null || f.OutputBias is not null)
+        {
+            throw check.Error(f.HiddenBias is not null ? "a" : "b", "is present but \"bias\" is false; remove it or set \"bias\" to true.");
+        }
+        TrainingOptions? options = f.Training is null ? null : ReadTraining(check, f);
+        if (f.Data is TrainingData data)
+        {
+            if (data.Rows <= 0) throw check.Error("data.rows", $"is {data.Rows}; it must be positive.");
+            if (!Sha256Hex().IsMatch(data.Sha256)) throw check.Error("data.sha256", "must be 64 lower-case hexadecimal digits.");
+            if (data.Label != f.Label) throw check.Error("data.label", $"is \"{data.Label}\" but \"label\" is \"{f.Label}\"; they must agree.");
+        }
+        if (f.Split is DataSplit split)
+        {
+            try
+            {
+                TrainingOptions.CheckTestFraction(split.TestFraction);
+            }
+            catch (OptionException e)
+            {
+                throw check.Error("split.test_fraction", e.Detail);
+            }
+        }
+        var shape = new NetworkShape(D, H, C, f.Bias, f.Activation);
+        return new Model(shape, f.Precision, f.Features, f.Classes, f.Label, st,
+            Flatten(f.Hidden), f.HiddenBias ?? [], Flatten(f.Output), f.OutputBias ?? [], options)
+        { Data = f.Data, Split = f.Split };
+    }
+
+    private static Standardization ReadStandardization(Checker check, StandardizationBlock s, int D)
+    {
+        check.Vector("standardization.mean", s.Mean, D, "D");
+        check.Vector("standardization.scale", s.Scale, D, "D");
+        if (s.Kind == StandardizationKind.None) return Standardization.None(D);
+        for (int d = 0; d < D; d++)
+        {
+            if (s.Scale[d] <= 0) throw check.Error($"standardization.scale[{d}]", $"is {s.Scale[d]}; every scale must be positive.");
+        }
+        return Standardization.FromValues(s.Mean, s.Scale);
+    }
+
+    private static TrainingOptions ReadTraining(Checker check, ModelFile f)
+    {
+        TrainingBlock t = f.Training!;
+        TrainingOptions o = t.ToOptions();
+        try
+        {
+            o.Validate();
+        }
+        catch (OptionException e)
+        {
+            throw check.Error("training." + FieldOf(e.Option), e.Detail);
+        }
+        if (t.Hidden != f.H) throw check.Error("training.hidden", $"is {t.Hidden} but H = {f.H}; they must agree.");
+        if (t.Bias != f.Bias) throw check.Error("training.bias", $"is {Lower(t.Bias)} but \"bias\" is {Lower(f.Bias)}; they must agree.");
+        if (t.Activation != f.Activation) throw check.Error("training.activation", $"is \"{Names.Of(t.Activation)}\" but \"activation\" is \"{Names.Of(f.Activation)}\"; they must agree.");
+        if (t.Precision != f.Precision) throw check.Error("training.precision", $"is \"{Names.Of(t.Precision)}\" but \"precision\" is \"{Names.Of(f.Precision)}\"; they must agree.");
+        return o;
+    }
+
+    /// <summary>The JSON field of the training block that holds the <see cref="TrainingOptions"/> property <paramref name="property"/>.</summary>
+    internal static string FieldOf(string property)
+    {
+        foreach (JsonPropertyInfo p in ModelJsonContext.Default.TrainingBlock.Properties)
+        {
+            if (p.AttributeProvider is System.Reflection.MemberInfo m && m.Name == property) return p.Name;
+        }
+        return property;
+    }
+
+    private static string Lower(bool b) => b ? "true" : "false";
+
+    private static ModelFile ToFile(Model m)
+    {
+        NetworkShape s = m.Shape;
+        return new ModelFile
+        {
+            Format = FormatName,
+            Version = Version,
+            Precision = m.Precision,
+            Activation = s.Activation,
+            Bias = s.Bias,
+            D = s.D,
+            H = s.H,
+            C = s.C,
+            Features = [.. m.FeatureNames],
+            Classes = [.. m.ClassNames],
+            Label = m.LabelName,
+            Standardization = new StandardizationBlock
+            {
+                Kind = m.Standardization.Enabled ? StandardizationKind.ZScore : StandardizationKind.None,
+                Mean = [.. m.Standardization.Mean],
+                Scale = [.. m.Standardization.Scale],
+            },
+            Hidden = Model.Rows(m.A, s.H, s.D),
+            HiddenBias = s.Bias ? m.a : null,
+            Output = Model.Rows(m.B, s.C, s.H),
+            OutputBias = s.Bias ? m.b : null,
+            Data = m.Data,
+            Split = m.Split,
+            Training = m.Options is TrainingOptions o ? TrainingBlock.From(o) : null,
+        };
+    }
+
+    private static double[] Flatten(double[][] rows) => rows.SelectMany(row => row).ToArray();
+
+    /// <summary>
+    /// The file's bytes, refusing it once more than <see cref="MaxFileBytes"/> have been read (or
+    /// at once when a regular file says it is larger), so a device or pipe cannot exhaust memory.
+    /// </summary>
+    private static byte[] ReadBounded(string path)
     {
         try
         {
             if (Directory.Exists(path)) throw new ModelFileException(path, "is a directory, not a model file; give the path of model.json.");
-            return File.ReadAllText(path, Encoding.UTF8);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            if (stream.CanSeek && stream.Length > MaxFileBytes) throw TooLarge(path);
+            var bytes = new MemoryStream();
+            var buffer = new byte[81920];
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (bytes.Length + read > MaxFileBytes) throw TooLarge(path);
+                bytes.Write(buffer, 0, read);
+            }
+            return bytes.ToArray();
         }
         catch (FileNotFoundException e)
         {
@@ -182,235 +233,181 @@ public static class ModelJson
         }
     }
 
-    private static JsonDocument ParseDocument(string json, string? file)
+    private static ModelFileException TooLarge(string path) =>
+        new(path, $"is larger than {MaxFileBytes >> 20} MiB, more than any model or weights file holds; is it the right file?");
+
+    private static T Deserialize<T>(byte[] utf8, JsonTypeInfo<T> type, string? file)
     {
+        ReadOnlySpan<byte> span = utf8;
+        if (span.StartsWith("\uFEFF"u8)) span = span[3..];
         try
         {
-            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+            return JsonSerializer.Deserialize(span, type) ?? throw new ModelFileException(file, "the file: is null; it must be a JSON object.");
         }
         catch (JsonException e)
         {
-            long line = (e.LineNumber ?? 0) + 1, column = (e.BytePositionInLine ?? 0) + 1;
-            throw new ModelFileException(file, $"line {line}, column {column}: not valid JSON (is the file truncated or not a model?): {FirstSentence(e.Message)}", e);
+            throw new ModelFileException(file, Describe(e, type), e);
         }
     }
 
-    private static string FirstSentence(string message)
+    /// <summary>Turns System.Text.Json's error into "field: what is wrong", without .NET type names.</summary>
+    private static string Describe(JsonException e, JsonTypeInfo root)
     {
-        int cut = message.IndexOf(" LineNumber", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).Trim();
+        string field = e.Path is null or "$" ? "the file" : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path.TrimStart('$');
+        string message = e.Message;
+        int cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (cut < 0) cut = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        if (cut > 0) message = message[..cut];
+        message = message.TrimEnd('.');
+        long line = (e.LineNumber ?? 0) + 1, column = (e.BytePositionInLine ?? 0) + 1;
+        string at = $"line {line}, column {column}";
+        if (e.InnerException is JsonException || message.Contains("invalid", StringComparison.OrdinalIgnoreCase) && !message.Contains("converted", StringComparison.Ordinal)
+            || message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || message.Contains("Expected", StringComparison.Ordinal))
+            return $"{at}: not valid JSON (is the file truncated or not a model?): {message}";
+        Match m = MissingRequired().Match(message);
+        if (m.Success) return $"{field}: the field{(m.Groups[1].Value.Contains(',', StringComparison.Ordinal) ? "s" : "")} {m.Groups[1].Value.Replace('\'', '"')} {(m.Groups[1].Value.Contains(',', StringComparison.Ordinal) ? "are" : "is")} missing.";
+        m = Unmapped().Match(message);
+        if (m.Success) return $"{field}: unknown field \"{m.Groups[1].Value}\" ({at}); check its spelling.";
+        m = Duplicate().Match(message);
+        if (m.Success) return $"{field}: appears twice ({at}); each field may appear once.";
+        if (Converted().IsMatch(message)) return $"{field}: must be {Kind(TypeAt(root, e.Path))} ({at}).";
+        if (message.Contains("null", StringComparison.Ordinal)) return $"{field}: must not be null ({at}).";
+        return $"{field}: {message} ({at}).";
     }
 
-    private static Activation ParseActivation(Reader r, string name) => name switch
+    /// <summary>The .NET type a JSON path such as <c>$.training.seed</c> or <c>$.A[0][1]</c> maps to, found through the generated metadata.</summary>
+    private static Type? TypeAt(JsonTypeInfo root, string? path)
     {
-        "identity" => Activation.Identity,
-        "tanh" => Activation.Tanh,
-        "relu" => Activation.Relu,
-        _ => throw r.Error($"\"activation\" is \"{name}\"; it must be \"identity\", \"tanh\" or \"relu\"."),
-    };
-
-    private static Standardization ReadStandardization(Reader r, JsonElement e, int D)
-    {
-        r.OnlyFields(e, ["kind", "mean", "scale"], "standardization");
-        string kind = r.String(e, "kind");
-        double[] mean = r.Numbers(e, "mean", "standardization.mean");
-        double[] scale = r.Numbers(e, "scale", "standardization.scale");
-        if (mean.Length != D || scale.Length != D)
-            throw r.Error($"standardization has {mean.Length} means and {scale.Length} scales; D = {D} of each are needed.");
-        if (kind == "none") return Standardization.None(D);
-        if (kind != "zscore") throw r.Error($"standardization \"kind\" is \"{kind}\"; it must be \"zscore\" or \"none\".");
-        if (scale.Any(s => s <= 0)) throw r.Error("standardization.scale holds a value ≤ 0; every scale must be positive.");
-        return Standardization.FromValues(mean, scale);
-    }
-
-    private static InitialWeights ReadWeights(Reader r, JsonElement root, bool bias)
-    {
-        double[][] A = r.Matrix(root, "A");
-        double[][] B = r.Matrix(root, "B");
-        double[]? a = root.TryGetProperty("a", out _) ? r.Numbers(root, "a", "a") : null;
-        double[]? b = root.TryGetProperty("b", out _) ? r.Numbers(root, "b", "b") : null;
-        if (bias && (a is null || b is null)) throw r.Error("biases are on but \"a\" or \"b\" is missing.");
-        if (!bias && (a is not null || b is not null)) throw r.Error("\"bias\" is false but the file has \"a\" or \"b\".");
-        if (A.Length == 0) throw r.Error("\"A\" has no rows.");
-        int D = A[0].Length, H = A.Length;
-        for (int i = 0; i < H; i++)
+        Type? type = root.Type;
+        JsonTypeInfo? info = root;
+        foreach (Match segment in PathSegment().Matches(path ?? ""))
         {
-            if (A[i].Length != D) throw r.Error($"\"A\" row {i + 1} has {A[i].Length} numbers, row 1 has {D}; every row needs the same length D.");
+            if (segment.Groups[1].Success)
+            {
+                JsonPropertyInfo? p = info?.Properties.FirstOrDefault(p => p.Name == segment.Groups[1].Value);
+                if (p is null) return null;
+                type = p.PropertyType;
+            }
+            else
+            {
+                type = type?.GetElementType();
+            }
+            info = type is null ? null : ModelJsonContext.Default.GetTypeInfo(type);
         }
-        for (int j = 0; j < B.Length; j++)
+        return type;
+    }
+
+    private static string Kind(Type? type) =>
+        type == typeof(double) ? "a finite number"
+        : type == typeof(int) ? "a whole number"
+        : type == typeof(ulong) ? "a whole number ≥ 0"
+        : type == typeof(bool) ? "true or false"
+        : type == typeof(string) ? "a string"
+        : type == typeof(string[]) ? "an array of strings"
+        : type == typeof(double[]) ? "an array of numbers"
+        : type == typeof(double[][]) ? "an array of rows (arrays of numbers)"
+        : "a JSON object";
+
+    [GeneratedRegex(@"\.([^.\[]+)|\[(\d+)\]")]
+    private static partial Regex PathSegment();
+
+    [GeneratedRegex("missing required properties including: (.+?)\\.?$")]
+    private static partial Regex MissingRequired();
+
+    [GeneratedRegex("property '([^']*)' could not be mapped")]
+    private static partial Regex Unmapped();
+
+    [GeneratedRegex("[Dd]uplicate")]
+    private static partial Regex Duplicate();
+
+    [GeneratedRegex("could not be converted to")]
+    private static partial Regex Converted();
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Sha256Hex();
+
+    /// <summary>The top-level "format" and "version" values, when they can be found before any syntax error.</summary>
+    private static (string? Format, int? Version) PeekHeader(byte[] utf8)
+    {
+        string? format = null;
+        int? version = null;
+        try
         {
-            if (B[j].Length != H) throw r.Error($"\"B\" row {j + 1} has {B[j].Length} numbers, but \"A\" has H = {H} rows.");
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 16 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (null, null);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isFormat = reader.ValueTextEquals("format"u8), isVersion = reader.ValueTextEquals("version"u8);
+                reader.Read();
+                if (isFormat && reader.TokenType == JsonTokenType.String) format = reader.GetString();
+                else if (isVersion && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int v)) version = v;
+                reader.Skip();
+            }
         }
-        if (a is not null && a.Length != H) throw r.Error($"\"a\" has {a.Length} numbers; it needs H = {H}.");
-        if (b is not null && b.Length != B.Length) throw r.Error($"\"b\" has {b.Length} numbers; it needs C = {B.Length}.");
-        return new InitialWeights(A, a, B, b);
-    }
-
-    private static TrainingOptions ReadOptions(Reader r, JsonElement t)
-    {
-        r.OnlyFields(t, ["hidden", "activation", "bias", "lr", "epochs", "batch_size", "momentum", "l2", "test_fraction", "seed", "precision", "standardize", "threads"], "training");
-        return new TrainingOptions
+        catch (JsonException)
         {
-            Hidden = r.PositiveInt(t, "hidden"),
-            Activation = ParseActivation(r, r.String(t, "activation")),
-            Bias = r.Bool(t, "bias"),
-            LearningRate = r.Number(t, "lr"),
-            Epochs = r.PositiveInt(t, "epochs"),
-            BatchSize = r.Int(t, "batch_size"),
-            Momentum = r.Number(t, "momentum"),
-            L2 = r.Number(t, "l2"),
-            TestFraction = r.Number(t, "test_fraction"),
-            Seed = r.UInt64(t, "seed"),
-            Precision = r.String(t, "precision") == "float32" ? Precision.Float32 : Precision.Float64,
-            Standardize = r.String(t, "standardize") != "none",
-            Threads = r.PositiveInt(t, "threads"),
-        };
-    }
-
-    private static double[] Flatten(double[][] rows) => rows.SelectMany(row => row).ToArray();
-
-    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (string v in values) w.WriteStringValue(v);
-        w.WriteEndArray();
-    }
-
-    private static void WriteNumbers(Utf8JsonWriter w, string name, IEnumerable<double> values)
-    {
-        w.WriteStartArray(name);
-        foreach (double v in values) w.WriteNumberValue(v);
-        w.WriteEndArray();
-    }
-
-    private static void WriteMatrix(Utf8JsonWriter w, string name, double[] flat, int rows, int cols)
-    {
-        w.WriteStartArray(name);
-        for (int r = 0; r < rows; r++)
-        {
-            w.WriteStartArray();
-            for (int c = 0; c < cols; c++) w.WriteNumberValue(flat[r * cols + c]);
-            w.WriteEndArray();
+            // The syntax error is reported, with its position, by the full read.
         }
-        w.WriteEndArray();
+        return (format, version);
     }
 
-    /// <summary>Typed access to JSON fields that turns every mismatch into a <see cref="ModelFileException"/>.</summary>
-    private sealed class Reader(string? file)
+    private static bool HasFormatField(byte[] utf8)
     {
-        public ModelFileException Error(string message) => new(file, message);
-
-        public JsonElement Field(JsonElement obj, string name) =>
-            obj.TryGetProperty(name, out JsonElement v) ? v : throw Error($"the field \"{name}\" is missing.");
-
-        public JsonElement Object(JsonElement e, string what) =>
-            e.ValueKind == JsonValueKind.Object ? e : throw Error($"{what} must be a JSON object, not {Kind(e)}.");
-
-        public void OnlyFields(JsonElement obj, string[] allowed, string what)
+        try
         {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 16 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("format"u8)) return true;
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the weights reader reports it.
+        }
+        return false;
+    }
+
+    /// <summary>The cross-field checks, each failing with the field's name.</summary>
+    private sealed class Checker(string? file)
+    {
+        public ModelFileException Error(string field, string what) => new(file, $"{field}: {what}");
+
+        public int Positive(string field, int value) => value > 0 ? value : throw Error(field, $"is {value}; it must be positive.");
+
+        public void Names(string field, string[] names, int count, string symbol)
+        {
+            if (names.Length != count) throw Error(field, $"lists {names.Length} names but {symbol} = {count}.");
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (JsonProperty p in obj.EnumerateObject())
+            foreach (string n in names)
             {
-                if (!allowed.Contains(p.Name, StringComparer.Ordinal))
-                    throw Error($"{what} has an unknown field \"{p.Name}\"; allowed fields are {string.Join(", ", allowed.Select(a => $"\"{a}\""))}.");
-                if (!seen.Add(p.Name)) throw Error($"{what} has the field \"{p.Name}\" twice.");
+                if (!seen.Add(n)) throw Error(field, $"lists \"{n}\" twice; names must be distinct.");
             }
         }
 
-        public string String(JsonElement obj, string name)
+        public void Vector(string field, double[] values, int count, string symbol)
         {
-            JsonElement v = Field(obj, name);
-            return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Error($"\"{name}\" must be a string, not {Kind(v)}.");
-        }
-
-        public bool Bool(JsonElement obj, string name)
-        {
-            JsonElement v = Field(obj, name);
-            return v.ValueKind switch
+            if (values.Length != count) throw Error(field, $"has {values.Length} numbers; it needs {symbol} = {count}.");
+            for (int i = 0; i < values.Length; i++)
             {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw Error($"\"{name}\" must be true or false, not {Kind(v)}."),
-            };
-        }
-
-        public int Int(JsonElement obj, string name)
-        {
-            JsonElement v = Field(obj, name);
-            return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i : throw Error($"\"{name}\" must be a whole number, not {Kind(v)}.");
-        }
-
-        public ulong UInt64(JsonElement obj, string name)
-        {
-            JsonElement v = Field(obj, name);
-            return v.ValueKind == JsonValueKind.Number && v.TryGetUInt64(out ulong i) ? i : throw Error($"\"{name}\" must be a whole number ≥ 0, not {Kind(v)}.");
-        }
-
-        public int PositiveInt(JsonElement obj, string name)
-        {
-            int i = Int(obj, name);
-            return i > 0 ? i : throw Error($"\"{name}\" is {i}; it must be positive.");
-        }
-
-        public double Number(JsonElement obj, string name) => NumberAt(Field(obj, name), name);
-
-        public string[] Strings(JsonElement obj, string name)
-        {
-            JsonElement v = Field(obj, name);
-            if (v.ValueKind != JsonValueKind.Array) throw Error($"\"{name}\" must be an array of strings, not {Kind(v)}.");
-            var result = new List<string>();
-            foreach (JsonElement item in v.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.String) throw Error($"\"{name}\" must hold only strings; item {result.Count + 1} is {Kind(item)}.");
-                result.Add(item.GetString()!);
+                if (!double.IsFinite(values[i])) throw Error($"{field}[{i}]", "is beyond the range of a double; every number must be finite.");
             }
-            if (result.Distinct(StringComparer.Ordinal).Count() != result.Count) throw Error($"\"{name}\" lists a name twice.");
-            return result.ToArray();
         }
 
-        public double[] Numbers(JsonElement obj, string name, string path)
+        public void Matrix(string field, double[][] rows, int count, int length, string shape)
         {
-            JsonElement v = Field(obj, name);
-            return NumbersOf(v, path);
+            if (rows.Length != count) throw Error(field, $"has {rows.Length} rows; it needs {shape}, {count} × {length}.");
+            for (int r = 0; r < rows.Length; r++)
+            {
+                for (int c = 0; c < rows[r].Length; c++)
+                {
+                    if (!double.IsFinite(rows[r][c])) throw Error($"{field}[{r}][{c}]", "is beyond the range of a double; every weight must be finite.");
+                }
+                if (rows[r].Length != length) throw Error($"{field}[{r}]", $"has {rows[r].Length} numbers; \"{field}\" needs {shape}, {count} × {length}.");
+            }
         }
-
-        public double[][] Matrix(JsonElement obj, string name)
-        {
-            JsonElement v = Field(obj, name);
-            if (v.ValueKind != JsonValueKind.Array) throw Error($"\"{name}\" must be an array of rows (arrays of numbers), not {Kind(v)}.");
-            var rows = new List<double[]>();
-            foreach (JsonElement row in v.EnumerateArray()) rows.Add(NumbersOf(row, $"{name} row {rows.Count + 1}"));
-            return rows.ToArray();
-        }
-
-        private double[] NumbersOf(JsonElement v, string path)
-        {
-            if (v.ValueKind != JsonValueKind.Array) throw Error($"\"{path}\" must be an array of numbers, not {Kind(v)}.");
-            var result = new List<double>();
-            foreach (JsonElement item in v.EnumerateArray()) result.Add(NumberAt(item, $"{path}[{result.Count + 1}]"));
-            return result.ToArray();
-        }
-
-        private double NumberAt(JsonElement v, string path)
-        {
-            if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double d))
-                throw Error($"\"{path}\" must be a number, not {Kind(v)}.");
-            if (!double.IsFinite(d)) throw Error($"\"{path}\" is {v.GetRawText()}, beyond the range of a double; weights must be finite.");
-            return d;
-        }
-
-        private static string Kind(JsonElement e) => e.ValueKind switch
-        {
-            JsonValueKind.String => $"the string \"{Trim(e.GetString()!)}\"",
-            JsonValueKind.Number => $"the number {Trim(e.GetRawText())}",
-            JsonValueKind.Array => "an array",
-            JsonValueKind.Object => "an object",
-            JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
-            _ => "null",
-        };
-
-        private static string Trim(string s) => s.Length > 40 ? s[..40] + "…" : s;
     }
-
-    internal static string Invariant(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

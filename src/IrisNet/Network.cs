@@ -199,7 +199,7 @@ public sealed class Network<T, TK> : IDisposable
     {
         long target = (fused ? 512 : 128) * 1024 / ((long)H * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
         int chunk = 64;
-        while (chunk * 2L <= target && chunk < 2048) chunk *= 2;
+        while (chunk * 2L <= target && chunk < NetworkLimits.MaxChunk) chunk *= 2;
         return Math.Min(chunk, maxBatch);
     }
 
@@ -211,7 +211,7 @@ public sealed class Network<T, TK> : IDisposable
     internal static int PartitionCount(int N)
     {
         int p = 1;
-        while (p < 8 && (long)N / (p * 2) >= 4096) p *= 2;
+        while (p < NetworkLimits.MaxPartitions && (long)N / (p * 2) >= 4096) p *= 2;
         return p;
     }
 

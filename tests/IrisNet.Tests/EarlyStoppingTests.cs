@@ -67,12 +67,12 @@ public sealed class EarlyStoppingTests : IDisposable
     }
 
     [Theory]
-    [InlineData(-0.1, 0, 0.0, "--validation-fraction")]
-    [InlineData(1.0, 0, 0.0, "--validation-fraction")]
-    [InlineData(0.0, 10, 0.0, "--patience")]
-    [InlineData(0.2, -1, 0.0, "--patience")]
-    [InlineData(0.2, 10, -1.0, "--min-delta")]
-    [InlineData(0.2, 10, double.NaN, "--min-delta")]
+    [InlineData(-0.1, 0, 0.0, nameof(TrainingOptions.ValidationFraction))]
+    [InlineData(1.0, 0, 0.0, nameof(TrainingOptions.ValidationFraction))]
+    [InlineData(0.0, 10, 0.0, nameof(TrainingOptions.Patience))]
+    [InlineData(0.2, -1, 0.0, nameof(TrainingOptions.Patience))]
+    [InlineData(0.2, 10, -1.0, nameof(TrainingOptions.MinDelta))]
+    [InlineData(0.2, 10, double.NaN, nameof(TrainingOptions.MinDelta))]
     public void Early_stopping_options_are_validated_by_the_library(double fraction, int patience, double minDelta, string option)
     {
         var o = new TrainingOptions { ValidationFraction = fraction, Patience = patience, MinDelta = minDelta };

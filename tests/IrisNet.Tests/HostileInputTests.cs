@@ -126,10 +126,10 @@ public sealed class HostileInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1e-46, 0, 0, "--lr")]
-    [InlineData(0.1, 1e-50, 0, "--l2")]
-    [InlineData(0.1, 0, 1e-50, "--momentum")]
-    [InlineData(0.1, 0, 0.999999999, "--momentum")]
+    [InlineData(1e-46, 0, 0, nameof(TrainingOptions.LearningRate))]
+    [InlineData(0.1, 1e-50, 0, nameof(TrainingOptions.L2))]
+    [InlineData(0.1, 0, 1e-50, nameof(TrainingOptions.Momentum))]
+    [InlineData(0.1, 0, 0.999999999, nameof(TrainingOptions.Momentum))]
     public void Options_that_vanish_or_round_away_in_float32_are_refused(double lr, double l2, double momentum, string option)
     {
         var o = new TrainingOptions { LearningRate = lr, L2 = l2, Momentum = momentum, Precision = Precision.Float32 };

@@ -39,14 +39,14 @@ public class ModelFileTests
     {
         { "truncated", "not valid JSON" },
         { "not-json", "not valid JSON" },
-        { "version", "version 99 is not supported" },
+        { "version", "version: format version 99 is not supported" },
         { "missing-B", "\"B\" is missing" },
-        { "shape", "\"B\" row 2 has" },
-        { "features", "\"features\" lists" },
+        { "shape", "B[1]: has" },
+        { "features", "features: lists" },
         { "infinite", "beyond the range" },
-        { "unknown-field", "unknown field \"colour\"" },
-        { "array", "must be a JSON object" },
-        { "string-weight", "must be a number" },
+        { "unknown-field", "colour: unknown field \"colour\"" },
+        { "array", "the file: must be a JSON object" },
+        { "string-weight", "a[0]: must be a finite number" },
     };
 
     [Theory]

@@ -98,16 +98,16 @@ public class TrainingTests
     }
 
     [Fact]
-    public void Invalid_options_name_the_option()
+    public void Invalid_options_name_the_property()
     {
         Dataset iris = Repo.Iris();
-        Assert.Equal("--lr", Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { LearningRate = -1 })).Option);
-        Assert.Equal("--lr", Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { LearningRate = double.NaN })).Option);
-        Assert.Equal("--epochs", Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { Epochs = 0 })).Option);
-        Assert.Equal("--hidden", Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { Hidden = 0 })).Option);
-        Assert.Equal("--batch-size", Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { BatchSize = 151, TestFraction = 0 })).Option);
-        Assert.Equal("--threads", Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { Threads = 0 })).Option);
-        Assert.Equal("--hidden", Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { Hidden = 900_000, TestFraction = 0 })).Option);
+        Assert.Equal(nameof(TrainingOptions.LearningRate), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { LearningRate = -1 })).Option);
+        Assert.Equal(nameof(TrainingOptions.LearningRate), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { LearningRate = double.NaN })).Option);
+        Assert.Equal(nameof(TrainingOptions.Epochs), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { Epochs = 0 })).Option);
+        Assert.Equal(nameof(TrainingOptions.Hidden), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { Hidden = 0 })).Option);
+        Assert.Equal(nameof(TrainingOptions.BatchSize), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { BatchSize = 151, TestFraction = 0 })).Option);
+        Assert.Equal(nameof(TrainingOptions.Threads), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { Threads = 0 })).Option);
+        Assert.Equal(nameof(TrainingOptions.Hidden), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { Hidden = 900_000, TestFraction = 0 })).Option);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public static partial class TraceJson
             w.WriteString("layout", TraceFile.Layout);
             w.WriteString("description", LayoutDescription);
             w.WriteStartObject("network");
-            w.WriteString("activation", ModelJson.ActivationName(s.Activation));
+            w.WriteString("activation", Names.Of(s.Activation));
             w.WriteBoolean("bias", s.Bias);
             w.WriteNumber("D", s.D);
             w.WriteNumber("H", s.H);

@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace IrisNet.Cli;
+
+/// <summary>
+/// The generated System.Text.Json mapping of everything the command line writes as JSON:
+/// summary.json and every <c>--json</c> output. Names are snake_case; enums use their <see cref="Names"/>.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(SummaryFile))]
+[JsonSerializable(typeof(EvaluateOutput))]
+[JsonSerializable(typeof(PredictOutput))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;
