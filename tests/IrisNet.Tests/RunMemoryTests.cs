@@ -2,7 +2,11 @@ using Xunit;
 
 namespace IrisNet.Tests;
 
-/// <summary>A run's memory does not grow with its epoch count; the bounded curve and timing keep what they promise.</summary>
+/// <summary>
+/// A run's memory does not grow with its epoch count; the bounded curve and timing keep what they promise.
+/// The heap is measured for the whole process, so these tests run alone, never beside another test class.
+/// </summary>
+[Collection(nameof(RunMemoryTests))]
 public class RunMemoryTests
 {
     /// <summary>
@@ -114,3 +118,7 @@ public class RunMemoryTests
         Assert.Null(new EpochTiming().SteadyMedianSeconds);
     }
 }
+
+/// <summary>Runs <see cref="RunMemoryTests"/> with no other test in parallel: other tests' allocations would count as its retained memory.</summary>
+[CollectionDefinition(nameof(RunMemoryTests), DisableParallelization = true)]
+public sealed class RunMemoryCollection;
