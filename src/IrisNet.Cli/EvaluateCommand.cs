@@ -15,7 +15,7 @@ public static class EvaluateCommand
     public static Command Build()
     {
         var model = new Option<string>("--model") { Description = "A saved model.json", Required = true, HelpName = "MODEL" };
-        var data = new Option<string?>("--data") { Description = "Labelled CSV with the model's feature columns [default: the bundled Iris data]", HelpName = "FILE" };
+        var data = new Option<string?>("--data") { Description = "Labelled CSV with the model's feature columns [default: the file the model was trained on, if it exists; else the bundled Iris data]", HelpName = "FILE" };
         var label = new Option<string?>("--label") { Description = "Label column [default: the model's]", HelpName = "COLUMN" };
         var split = new Option<string?>("--split")
         {
@@ -32,7 +32,7 @@ public static class EvaluateCommand
         {
             string modelPath = p.GetValue(model)!;
             Model m = ModelJson.Load(modelPath);
-            DataSource source = DataSource.LoadForModelWithHash(p.GetValue(data), m, p.GetValue(label));
+            DataSource source = DataSource.LoadForModelWithHash(p.GetValue(data) ?? OwnDataFile(m), m, p.GetValue(label));
             var (rows, which) = Select(m, source, p.GetValue(split));
             Evaluation e = m.Evaluate(rows);
             if (p.GetValue(json))
@@ -46,6 +46,10 @@ public static class EvaluateCommand
         });
         return command;
     }
+
+    /// <summary>Without --data: the file the model was trained on when it still exists, else the bundled Iris data (null).</summary>
+    private static string? OwnDataFile(Model m) =>
+        m.Data is TrainingData d && d.File != DataSource.BundledName && File.Exists(d.File) ? d.File : null;
 
     private static string Describe(string which) => which switch
     {

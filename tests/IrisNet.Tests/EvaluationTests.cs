@@ -88,6 +88,18 @@ public sealed class EvaluationTests : IDisposable
     }
 
     [Fact]
+    public void Without_data_evaluate_reads_the_file_the_model_was_trained_on()
+    {
+        string[] lines = File.ReadAllLines(Repo.IrisCsv);
+        File.WriteAllLines(P("own.csv"), lines.Select(l => l.Replace("species", "kind", StringComparison.Ordinal)));
+        Ok("train", "--data", P("own.csv"), "--epochs", "100", "--out", P("own"), "--quiet");
+        JsonElement e = Json(Ok("evaluate", "--model", P("own", "model.json"), "--json"));
+        Assert.Equal(P("own.csv"), e.GetProperty("data").GetString());
+        Assert.Equal("test", e.GetProperty("split").GetString());
+        Assert.Equal(30, e.GetProperty("rows").GetInt32());
+    }
+
+    [Fact]
     public void Non_finite_probabilities_are_an_error_never_a_prediction()
     {
         Ok("train", "--epochs", "50", "--out", P("run"), "--quiet");
