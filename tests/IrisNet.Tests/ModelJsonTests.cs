@@ -35,8 +35,8 @@ public class ModelJsonTests
         static long[] Bits(IEnumerable<double> v) => v.Select(BitConverter.DoubleToInt64Bits).ToArray();
         Assert.Equal(Bits(A), Bits(back.A));
         Assert.Equal(Bits(B), Bits(back.B));
-        Assert.Equal(Bits(a), Bits(back.a));
-        Assert.Equal(Bits(b), Bits(back.b));
+        Assert.Equal(Bits(a), Bits(back.HiddenBias));
+        Assert.Equal(Bits(b), Bits(back.OutputBias));
         Assert.Equal(Bits(model.Standardization.Mean), Bits(back.Standardization.Mean));
         Assert.Equal(Bits(model.Standardization.Scale), Bits(back.Standardization.Scale));
     }
@@ -153,8 +153,8 @@ public class ModelJsonTests
         Assert.Equal([3.0, 1, 2], r.A[0]);
         Assert.Equal([6.0, 4, 5], r.A[1]);
         Assert.Equal([0.0, 1], r.B[0]);
-        Assert.Equal([8.0, 7], r.b!);
-        Assert.Equal([0.5, 0.6], r.a!);
+        Assert.Equal([8.0, 7], r.OutputBias!);
+        Assert.Equal([0.5, 0.6], r.HiddenBias!);
         string message = Assert.Throws<ModelFileException>(() => w.MatchNames(["x", "y", "z"], ["p", "other"], "w.json")).Message;
         Assert.Contains("classes: the weights are for the classes ('p', 'q'), but the data has ('p', 'other')", message, StringComparison.Ordinal);
     }
