@@ -10,12 +10,18 @@
 # bench/IrisNet.Bench.Report copies bench/whole-command.md into bench/results.md.
 # Usage: bench/whole-command.sh [RUNS]        (default 10)
 #        AOT=DIR JIT=DIR bench/whole-command.sh [RUNS]   time tools already installed in DIR/irisnet
+#        KEEP=DIR ...   install the two tools into DIR/aot and DIR/jit and keep them
+#        NICE=-20 ...   run the timed commands at that nice level (as root, on a machine shared with
+#                       other work: the timings then show the tool rather than the other work)
 set -euo pipefail
 runs=${1:-10}
 cd "$(dirname "$0")/.."
 out=bench/whole-command.md
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+keep=${KEEP:-$work}
+nice=()
+[ -z "${NICE:-}" ] || nice=(nice -n "$NICE")
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 install() { # $1 name, $2... pack arguments
@@ -23,8 +29,9 @@ install() { # $1 name, $2... pack arguments
   local version; version=0.0.0-bench.$(date +%s)
   RIDS=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1) eng/pack-tool.sh "$work/$name-packages" -p:Version="$version" "$@" > "$work/$name-pack.log" 2>&1 \
     || { tail -n 30 "$work/$name-pack.log"; echo "packing the $name tool failed"; exit 1; }
-  dotnet tool install IrisNet.Cli --version "$version" --tool-path "$work/$name" --add-source "$work/$name-packages" > /dev/null
-  echo "$work/$name"
+  rm -rf "${keep:?}/$name"
+  dotnet tool install IrisNet.Cli --version "$version" --tool-path "$keep/$name" --add-source "$work/$name-packages" > /dev/null
+  echo "$keep/$name"
 }
 aot=${AOT:-$(install aot)}
 jit=${JIT:-$(install jit -p:IrisNetAot=false)}
@@ -35,7 +42,7 @@ measure() { # $1 tool dir, $2 result file, $3 phases file, $4... command argumen
   local dir=$1 result=$2 phases=$3; shift 3
   local s e
   s=$EPOCHREALTIME
-  IRISNET_PHASES=1 /usr/bin/time -f '%M' -o "$work/mem" "$dir/irisnet" "$@" > /dev/null 2> "$work/err"
+  IRISNET_PHASES=1 "${nice[@]}" /usr/bin/time -f '%M' -o "$work/mem" "$dir/irisnet" "$@" > /dev/null 2> "$work/err"
   e=$EPOCHREALTIME
   echo "$s $e $(tail -n 1 "$work/mem")" | awk '{printf "%.6f %d\n", $2 - $1, $3}' >> "$result"
   grep '^irisnet-phase ' "$work/err" | awk -v wall="$(awk '{print $2 - $1}' <<< "$s $e")" \
@@ -67,7 +74,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
   echo "Written by \`bench/whole-command.sh\` (not by BenchmarkDotNet): $runs runs of each command, alternating the two"
   echo "installs, each \`train\` into a fresh directory, on $cpu ($(nproc) cores), load average $load at"
   echo "the start, $(date -u +%Y-%m-%d). Wall time is the process's, from bash's clock around it; memory is the peak"
-  echo "resident set (/usr/bin/time)."
+  echo "resident set (/usr/bin/time).${NICE:+ The timed commands ran at nice $NICE, ahead of the other work on the machine.}"
   echo
   echo "| install | command | median s | min s | max s | peak memory MB |"
   echo "|---|---|---:|---:|---:|---:|"
