@@ -276,11 +276,26 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
             if (TD.Count > 2) { wd = new(Unsafe.Add(ref Aj, 2)); z0 = Fma(wd, x20, z0); if (pair) z1 = Fma(wd, x21, z1); }
             if (TD.Count > 3) { wd = new(Unsafe.Add(ref Aj, 3)); z0 = Fma(wd, x30, z0); if (pair) z1 = Fma(wd, x31, z1); }
             if (TF.Relu) { z0 = Vector.Max(z0, Vector<T>.Zero); if (pair) z1 = Vector.Max(z1, Vector<T>.Zero); } // (2)
-            if (TF.Tanh) { z0 = VectorMath.Tanh(z0); if (pair) z1 = VectorMath.Tanh(z1); }
             z0.StoreUnsafe(ref hj);
             if (pair) z1.StoreUnsafe(ref hj, v1);
             hj = ref Unsafe.Add(ref hj, ldw);
             Aj = ref Unsafe.Add(ref Aj, D);
+            if (TF.Tanh) continue; // h and s in the loop below
+            Vector<T> c = new(Unsafe.Add(ref B, j));                                                  // (3)
+            s00 = Fma(c, z0, s00); if (pair) s01 = Fma(c, z1, s01);
+            if (TC.Count > 1) { c = new(Unsafe.Add(ref B1, j)); s10 = Fma(c, z0, s10); if (pair) s11 = Fma(c, z1, s11); }
+            if (TC.Count > 2) { c = new(Unsafe.Add(ref B2, j)); s20 = Fma(c, z0, s20); if (pair) s21 = Fma(c, z1, s21); }
+            if (TC.Count > 3) { c = new(Unsafe.Add(ref B3, j)); s30 = Fma(c, z0, s30); if (pair) s31 = Fma(c, z1, s31); }
+        }
+        // tanh: h_j = tanh z_j over the block's z, then s as above. In a loop of its own, whose only
+        // dependence from one j to the next is s, the processor overlaps the long tanh of several j.
+        hj = ref Unsafe.Add(ref sw.Hh, n);
+        for (nint j = 0; TF.Tanh && j < H; j++)
+        {
+            Vector<T> z0 = VectorMath.Tanh(Vector.LoadUnsafe(ref hj)), z1 = pair ? VectorMath.Tanh(Vector.LoadUnsafe(ref hj, v1)) : default;
+            z0.StoreUnsafe(ref hj);
+            if (pair) z1.StoreUnsafe(ref hj, v1);
+            hj = ref Unsafe.Add(ref hj, ldw);
             Vector<T> c = new(Unsafe.Add(ref B, j));                                                  // (3)
             s00 = Fma(c, z0, s00); if (pair) s01 = Fma(c, z1, s01);
             if (TC.Count > 1) { c = new(Unsafe.Add(ref B1, j)); s10 = Fma(c, z0, s10); if (pair) s11 = Fma(c, z1, s11); }
@@ -338,9 +353,9 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
                 if (TC.Count > 2) { Vector<T> e = Vector.LoadUnsafe(ref dS2, n); dh = Fma(e, c2, dh); gB2 = Fma(e, h, gB2); }
                 if (TC.Count > 3) { Vector<T> e = Vector.LoadUnsafe(ref dS3, n); dh = Fma(e, c3, dh); gB3 = Fma(e, h, gB3); }
                 // (10, 13) dz = dh ⊙ f′(z): for ReLU f′(z) = 1 exactly where h = max(0, z) > 0; for tanh
-                // f′(z) = 1 − h², formed as VectorKernels.ActivationBackward forms it.
+                // f′(z) = 1 − h², so dz = dh − (dh·h)·h (two operations, the last fused).
                 Vector<T> dz = TF.Relu ? Vector.ConditionalSelect(Vector.GreaterThan(h, Vector<T>.Zero), dh, Vector<T>.Zero)
-                    : TF.Tanh ? dh * (Vector<T>.One - h * h) : dh;
+                    : TF.Tanh ? Fma(-(dh * h), h, dh) : dh;
                 ga += dz;                                                                         // (12)
                 gA0 = Fma(dz, Vector.LoadUnsafe(ref x, n), gA0);                                  // (11)
                 if (TD.Count > 1) gA1 = Fma(dz, Vector.LoadUnsafe(ref x1, n), gA1);
