@@ -102,11 +102,21 @@ public static class Program
         sb.AppendLine(inv, $"| float64 | {p64:F1} | {p64 / 16:F2} |");
         sb.AppendLine(inv, $"| float32 | {p32:F1} | {p32 / 32:F2} |");
         sb.AppendLine();
+        var targets = new List<(string Target, string Measured, bool Met)>();
+        if (cases.SingleOrDefault(c => c.Type == "Roofline" && c.Method == "ClockAddChain") is Case clockCase)
+        {
+            // One dependent integer addition per cycle: additions per nanosecond is the clock in GHz.
+            double ghz = 16.0 * 1_000_000 / clockCase.MinNs;
+            double share64 = p64 / (16 * ghz), share32 = p32 / (32 * ghz);
+            sb.AppendLine(inv, $"The clock, measured by `ClockAddChain` (a chain of dependent integer additions, one per cycle, fastest iteration): **{ghz:F2} GHz**,");
+            sb.AppendLine(inv, $"so the two pipes' peak is {16 * ghz:F1} GFLOP/s in float64 and {32 * ghz:F1} in float32; the FMA loop reaches {share64:P1} and {share32:P1} of it.");
+            sb.AppendLine();
+            targets.Add(("Roofline loop within 3 % of 2 pipes × lanes × 2 FLOP × measured clock, float64", $"{share64:P1}", share64 >= 0.97));
+            targets.Add(("Roofline loop within 3 % of 2 pipes × lanes × 2 FLOP × measured clock, float32", $"{share32:P1}", share32 >= 0.97));
+        }
         sb.AppendLine("A cell's **× roofline** is its time divided by FLOP / (peak × threads), with FLOP per epoch = 2·N·H·(2·D + 3·C)");
         sb.AppendLine("(softmax and update not counted). 1.0 would be every cycle of every FMA pipe doing useful work.");
         sb.AppendLine();
-
-        var targets = new List<(string Target, string Measured, bool Met)>();
 
         sb.AppendLine("## One epoch at Iris size (N = 120 training rows, D = 4, C = 3)");
         sb.AppendLine();
@@ -170,7 +180,7 @@ public static class Program
                 Case one = cases.Single(o => o.Type == c.Type && o.Int("N") == N && o.Int("H") == H && o.Int("Threads") == 1);
                 double su = one.MeanNs / c.MeanNs;
                 speedup = su.ToString("F2", inv);
-                if (N >= 15_000) targets.Add(($"2 threads vs 1, N = {N:N0}, H = {H}, {c.Precision}: ≥ 1.7×", $"{su:F2}×", su >= 1.7));
+                if (N >= 15_000) targets.Add(($"2 threads vs 1, N = {N:N0}, H = {H}, {c.Precision}: ≥ 1.8×", $"{su:F2}×", su >= 1.8));
             }
             sb.AppendLine(inv, $"| {c.Precision} | {N:N0} | {H} | {T} | {c.MeanNs / 1000:F1} | {flop / c.MeanNs:F2} | {ratio:F2} | {speedup} | {c.Bytes} |");
             if (N == 150_000 && H == 256 && T == 1)
