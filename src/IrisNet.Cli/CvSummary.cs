@@ -105,8 +105,10 @@ public static class CvSummary
         w.WriteNumber("predictions", p.Count);
         w.WriteNumber("loss", p.Loss);
         w.WriteNumber("accuracy", p.Accuracy);
-        w.WriteStartArray("confusion");
-        foreach (int[] row in p.Confusion)
+        // As in summary.json: the whole matrix up to ConfusionDigest.DenseLimit classes, else its nonzero cells.
+        bool dense = p.ClassNames.Count <= ConfusionDigest.DenseLimit;
+        w.WriteStartArray(dense ? "confusion" : "confusion_cells");
+        foreach (int[] row in dense ? p.Confusion : ConfusionDigest.Cells(p.Confusion))
         {
             w.WriteStartArray();
             foreach (int v in row) w.WriteNumberValue(v);
