@@ -45,7 +45,7 @@ public class TensorPrimitivesEpoch<T> where T : unmanaged, IFloatingPointIeee754
         _net = new Network<T, VectorKernels<T>>(shape, _N);
         Trainer.Load(w, _net);
         _velocity = new Network<T, VectorKernels<T>>.Velocity(shape);
-        _A = (T[])_net.A.Clone(); _a = (T[])_net.a.Clone(); _B = (T[])_net.B.Clone(); _b = (T[])_net.b.Clone();
+        _A = (T[])_net.A.Clone(); _a = (T[])_net.HiddenBias.Clone(); _B = (T[])_net.B.Clone(); _b = (T[])_net.OutputBias.Clone();
         _dA = new T[_A.Length]; _da = new T[_a.Length]; _dB = new T[_B.Length]; _db = new T[_b.Length];
         _Z = new T[Hidden * _N]; _Hh = new T[Hidden * _N]; _dHh = new T[Hidden * _N];
         _S = new T[_C * _N]; _P = new T[_C * _N]; _dS = new T[_C * _N];
@@ -54,7 +54,7 @@ public class TensorPrimitivesEpoch<T> where T : unmanaged, IFloatingPointIeee754
         T[] A0 = (T[])_A.Clone(), a0 = (T[])_a.Clone(), B0 = (T[])_B.Clone(), b0 = (T[])_b.Clone();
         TensorPrimitivesStep();
         _net.ForwardBackward(_X, _Y, 0, _N, _N);
-        Same(_dA, _net.dA, "dA"); Same(_da, _net.da, "da"); Same(_dB, _net.dB, "dB"); Same(_db, _net.db, "db");
+        Same(_dA, _net.dA, "dA"); Same(_da, _net.dHiddenBias, "da"); Same(_dB, _net.dB, "dB"); Same(_db, _net.dOutputBias, "db");
         A0.CopyTo(_A, 0); a0.CopyTo(_a, 0); B0.CopyTo(_B, 0); b0.CopyTo(_b, 0);
     }
 

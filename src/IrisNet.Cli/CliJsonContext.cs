@@ -10,4 +10,6 @@ namespace IrisNet.Cli;
 [JsonSerializable(typeof(SummaryFile))]
 [JsonSerializable(typeof(EvaluateOutput))]
 [JsonSerializable(typeof(PredictOutput))]
+[JsonSerializable(typeof(ExplainOutput))]
+[JsonSerializable(typeof(CvSummaryFile))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
 
 namespace IrisNet.Cli;
@@ -66,7 +65,7 @@ public static class ExplainCommand
                 throw new OptionException("--sample", $"{index} is outside 1..{rows.Count}, the rows of {rows.Source}.");
             double[] x = rows.Features[index - 1].Select((v, d) => st.Apply(v, d)).ToArray();
             Explanation e = Explainer.Explain(shape, weights, x, rows.Labels[index - 1], rows.FeatureNames, rows.ClassNames, options);
-            if (p.GetValue(json)) WriteJson(e, index, rows);
+            if (p.GetValue(json)) CliJson.Print(ExplainOutput.From(e, index, rows), CliJsonContext.Default.ExplainOutput);
             else WriteTables(e, index, rows);
             return ExitCode.Success;
         });
@@ -164,101 +163,4 @@ public static class ExplainCommand
         : double.IsNegativeInfinity(v) ? "−∞" : "∞";
 
     private static string D(double v) => (v == 0 ? 0.0 : v).ToString("0.0E+0", CultureInfo.InvariantCulture);
-
-    private static void WriteJson(Explanation e, int index, Dataset rows)
-    {
-        using Stream stream = Console.OpenStandardOutput();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("sample", index);
-            w.WriteString("data", rows.Source);
-            w.WriteString("class", rows.ClassNames[e.Label]);
-            w.WriteStartObject("shape");
-            w.WriteNumber("D", e.Shape.D);
-            w.WriteNumber("H", e.Shape.H);
-            w.WriteNumber("C", e.Shape.C);
-            w.WriteBoolean("bias", e.Shape.Bias);
-            w.WriteString("activation", Names.Of(e.Shape.Activation));
-            w.WriteEndObject();
-            w.WriteNumber("loss", e.Loss);
-            Section(w, "forward", e.Forward, null);
-            Section(w, "backward", e.Backward, "finite_difference");
-            Section(w, "diagonal_only_shortcut", e.Shortcut, "correct");
-            w.WriteStartObject("training_step");
-            w.WriteNumber("learning_rate", e.Step.LearningRate);
-            w.WriteNumber("momentum", e.Step.Momentum);
-            w.WriteNumber("l2", e.Step.L2);
-            w.WriteNumber("loss_before", e.Step.LossBefore);
-            w.WriteNumber("loss_after", e.Step.LossAfter);
-            Section(w, "quantities", e.Step.Quantities, null);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        stream.WriteByte((byte)'\n');
-    }
-
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (string v in values) w.WriteStringValue(v);
-        w.WriteEndArray();
-    }
-
-    private static void Section(Utf8JsonWriter w, string name, IReadOnlyList<Quantity> quantities, string? other)
-    {
-        w.WriteStartArray(name);
-        foreach (Quantity q in quantities)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("equation", q.Equation);
-            w.WriteString("symbol", q.Symbol);
-            w.WriteNumber("rows", q.Rows);
-            w.WriteNumber("cols", q.Cols);
-            Strings(w, "row_labels", q.RowLabels);
-            Strings(w, "col_labels", q.ColLabels);
-            Matrix(w, "value", q.Value, q.Rows, q.Cols);
-            if (q.Numeric is not null)
-            {
-                Matrix(w, other!, q.Numeric, q.Rows, q.Cols);
-                w.WriteNumber("max_abs_difference", q.MaxAbsDifference);
-                if (q.Method is not null) w.WriteString("method", q.Method);
-                if (q.NotedEntries > 0)
-                {
-                    w.WriteStartArray("notes");
-                    for (int i = 0; i < q.Value.Length; i++)
-                    {
-                        if (q.Notes![i] is not string note) continue;
-                        w.WriteStartObject();
-                        w.WriteNumber("row", i / q.Cols);
-                        w.WriteNumber("col", i % q.Cols);
-                        w.WriteString("note", note);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
-                }
-            }
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
-
-    // A row-major matrix as an array of rows; a value that is not finite (∂ℓ/∂ŷ of a probability
-    // that rounded to 0) is written as null, since JSON has no infinity.
-    private static void Matrix(Utf8JsonWriter w, string name, double[] values, int rows, int cols)
-    {
-        w.WriteStartArray(name);
-        for (int r = 0; r < rows; r++)
-        {
-            w.WriteStartArray();
-            for (int c = 0; c < cols; c++)
-            {
-                double v = values[r * cols + c];
-                if (double.IsFinite(v)) w.WriteNumberValue(v);
-                else w.WriteNullValue();
-            }
-            w.WriteEndArray();
-        }
-        w.WriteEndArray();
-    }
 }

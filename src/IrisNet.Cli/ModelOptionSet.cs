@@ -137,7 +137,7 @@ public sealed class ModelOptionSet
         string? initPath = p.GetValue(Init);
         if (initPath is null) return (o, null);
         InitialWeights init = ModelJson.LoadWeights(initPath);
-        bool bias = init.a is not null;
+        bool bias = init.HiddenBias is not null;
         if (Explicit(p, Hidden) && o.Hidden != init.Hidden)
             throw new OptionException("--hidden", $"{o.Hidden} disagrees with the {init.Hidden} rows of \"A\" in {initPath}; drop --hidden or use --hidden {init.Hidden}.");
         if (Explicit(p, Bias) && o.Bias != bias)

@@ -151,7 +151,7 @@ public static partial class Plots
             // z_i as a function of the raw (x_p, x_q): cp x_p + cq x_q + c0.
             double cp = model.A[i * D + p] / s.Scale[p];
             double cq = q >= 0 ? model.A[i * D + q] / s.Scale[q] : 0;
-            double c0 = (model.Shape.Bias ? model.a[i] : 0) - cp * s.Mean[p] - (q >= 0 ? cq * s.Mean[q] : 0);
+            double c0 = (model.Shape.Bias ? model.HiddenBias[i] : 0) - cp * s.Mean[p] - (q >= 0 ? cq * s.Mean[q] : 0);
             for (int d = 0; d < D; d++)
                 if (d != p && d != q) c0 += model.A[i * D + d] * s.Apply(mean[d], d);
             Coordinates start, end;

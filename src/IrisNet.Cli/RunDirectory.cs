@@ -236,7 +236,7 @@ public sealed class RunDirectory
         BestEpoch = s.BestEpoch,
         Started = s.Started is DateTimeOffset started ? Utc(started) : null,
         Finished = s.Finished is DateTimeOffset finished ? Utc(finished) : null,
-        Options = new SummaryFile.SummaryOptions(TrainingBlock.From(s.Options), s.Options.ValidationFraction, s.Options.Patience, s.Options.MinDelta, s.LogEvery, s.InitFile),
+        Options = new SummaryFile.SummaryOptions(TrainingBlock.From(s.Options), s.LogEvery, s.InitFile),
         Seed = s.Options.Seed,
         Data = new SummaryFile.DataBlock(s.DataName, s.DataSha256, s.Rows, s.TrainRows, s.TestRows, s.ValidationRows > 0 ? s.ValidationRows : null, s.LabelName),
         Features = s.FeatureNames,

@@ -56,27 +56,15 @@ public sealed record SummaryFile
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Files { get; init; }
 
-    /// <summary>The run's options, as in model.json's "training" block, the early-stopping and logging options, and the --init file.</summary>
+    /// <summary>The run's options, as in model.json's "training" block, with the logging option and the --init file.</summary>
     public sealed record SummaryOptions : TrainingBlock
     {
         [SetsRequiredMembers]
-        public SummaryOptions(TrainingBlock options, double validationFraction, int patience, double minDelta, int logEvery, string? init) : base(options)
+        public SummaryOptions(TrainingBlock options, int logEvery, string? init) : base(options)
         {
-            ValidationFraction = validationFraction;
-            Patience = patience;
-            MinDelta = minDelta;
             LogEvery = logEvery;
             Init = init;
         }
-
-        [JsonPropertyOrder(1)]
-        public double ValidationFraction { get; init; }
-
-        [JsonPropertyOrder(1)]
-        public int Patience { get; init; }
-
-        [JsonPropertyOrder(1)]
-        public double MinDelta { get; init; }
 
         [JsonPropertyOrder(1)]
         public int LogEvery { get; init; }

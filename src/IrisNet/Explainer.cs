@@ -36,7 +36,7 @@ public static class Explainer
         if (x.Length != D) throw new ArgumentException($"x has {x.Length} entries; D = {D}.", nameof(x));
         if ((uint)label >= (uint)C) throw new ArgumentOutOfRangeException(nameof(label));
         double[] A = weights.A.SelectMany(r => r).ToArray(), B = weights.B.SelectMany(r => r).ToArray();
-        double[] a = weights.a ?? new double[H], b = weights.b ?? new double[C];
+        double[] a = weights.HiddenBias ?? new double[H], b = weights.OutputBias ?? new double[C];
         double[] y = new double[C];
         y[label] = 1;
         string[] hidden = Enumerable.Range(1, H).Select(i => $"h{i}").ToArray();
@@ -153,7 +153,7 @@ public static class Explainer
         string[] hidden, string[] features, string[] classes)
     {
         var w = Reference.Parameters.From(weights);
-        if (!shape.Bias) w = w with { a = null, b = null };
+        if (!shape.Bias) w = w with { HiddenBias = null, OutputBias = null };
         double[][] X = [x], Y = [y];
         var (before, g) = Reference.ForwardBackward(w, shape.Activation, X, Y);
         Reference.StepResult r = Reference.Step(w, g, null, o.LearningRate, o.Momentum, o.L2);
@@ -170,9 +170,9 @@ public static class Explainer
         }
         static double[] Flat(double[][] m) => m.SelectMany(row => row).ToArray();
         Tensor("A", "∂ℓ/∂A + λA", p => Flat(p.A), shape.H, shape.D, hidden, features);
-        Tensor("a", "∂ℓ/∂a", p => p.a, shape.H, 1, hidden, one);
+        Tensor("a", "∂ℓ/∂a", p => p.HiddenBias, shape.H, 1, hidden, one);
         Tensor("B", "∂ℓ/∂B + λB", p => Flat(p.B), shape.C, shape.H, classes, hidden);
-        Tensor("b", "∂ℓ/∂b", p => p.b, shape.C, 1, classes, one);
+        Tensor("b", "∂ℓ/∂b", p => p.OutputBias, shape.C, 1, classes, one);
         return new TrainingStep(o.LearningRate, o.Momentum, o.L2, list, before.L, after);
     }
 

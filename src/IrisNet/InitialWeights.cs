@@ -8,12 +8,12 @@ namespace IrisNet;
 /// saved model or a plain weights file; a saved model also carries its standardization.
 /// </summary>
 /// <param name="A">H rows of D numbers.</param>
-/// <param name="a">H numbers, or null without biases.</param>
+/// <param name="HiddenBias">a, H numbers, or null without biases.</param>
 /// <param name="B">C rows of H numbers.</param>
-/// <param name="b">C numbers, or null without biases.</param>
+/// <param name="OutputBias">b, C numbers, or null without biases.</param>
 /// <param name="Standardization">The input transform the weights were trained with, or null to fit one.</param>
 /// <param name="Activation">The activation the weights were trained with, or null when the file does not say.</param>
-public sealed record InitialWeights(double[][] A, double[]? a, double[][] B, double[]? b, Standardization? Standardization = null,
+public sealed record InitialWeights(double[][] A, double[]? HiddenBias, double[][] B, double[]? OutputBias, Standardization? Standardization = null,
     Activation? Activation = null)
 {
     /// <summary>The D feature names the columns of A belong to, or null when the file does not name them.</summary>
@@ -39,7 +39,7 @@ public sealed record InitialWeights(double[][] A, double[]? a, double[][] B, dou
         int[]? c = ClassNames is null ? null : Permutation(ClassNames, classes, "classes", "classes", file);
         double[][] A2 = f is null ? A : A.Select(row => f.Select(i => row[i]).ToArray()).ToArray();
         double[][] B2 = c is null ? B : c.Select(i => B[i]).ToArray();
-        double[]? b2 = c is null || b is null ? b : c.Select(i => b[i]).ToArray();
+        double[]? b2 = c is null || OutputBias is null ? OutputBias : c.Select(i => OutputBias[i]).ToArray();
         Standardization? st = Standardization;
         if (f is not null && st is not null)
         {
@@ -51,7 +51,7 @@ public sealed record InitialWeights(double[][] A, double[]? a, double[][] B, dou
         {
             A = A2,
             B = B2,
-            b = b2,
+            OutputBias = b2,
             Standardization = st,
             FeatureNames = FeatureNames is null ? null : features.ToArray(),
             ClassNames = ClassNames is null ? null : classes.ToArray(),
@@ -94,12 +94,12 @@ public sealed record InitialWeights(double[][] A, double[]? a, double[][] B, dou
         }
         if (bias)
         {
-            if (a is null || b is null)
+            if (HiddenBias is null || OutputBias is null)
                 throw new ModelFileException(file, "biases are on, so \"a\" (H numbers) and \"b\" (C numbers) are required; add them or use --bias false.");
-            if (a.Length != H) throw new ModelFileException(file, $"\"a\" has {a.Length} numbers; it needs H = {H}.");
-            if (b.Length != C) throw new ModelFileException(file, $"\"b\" has {b.Length} numbers; it needs C = {C}.");
+            if (HiddenBias.Length != H) throw new ModelFileException(file, $"\"a\" has {HiddenBias.Length} numbers; it needs H = {H}.");
+            if (OutputBias.Length != C) throw new ModelFileException(file, $"\"b\" has {OutputBias.Length} numbers; it needs C = {C}.");
         }
-        else if (a is not null || b is not null)
+        else if (HiddenBias is not null || OutputBias is not null)
         {
             throw new ModelFileException(file, "biases are off, but the file has \"a\" or \"b\"; remove them or use --bias true.");
         }

@@ -13,22 +13,22 @@ public sealed class Model
     /// <summary>Creates a model after checking shapes and that every weight is finite.</summary>
     /// <exception cref="ArgumentException">Shapes disagree or a weight is not finite.</exception>
     public Model(NetworkShape shape, Precision precision, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames,
-        string labelName, Standardization standardization, double[] A, double[] a, double[] B, double[] b, TrainingOptions? options)
+        string labelName, Standardization standardization, double[] A, double[] hiddenBias, double[] B, double[] outputBias, TrainingOptions? options)
     {
         if (featureNames.Count != shape.D) throw new ArgumentException($"{featureNames.Count} feature names for D = {shape.D}.", nameof(featureNames));
         if (classNames.Count != shape.C) throw new ArgumentException($"{classNames.Count} class names for C = {shape.C}.", nameof(classNames));
         if (standardization.Mean.Count != shape.D) throw new ArgumentException("The standardization does not match D.", nameof(standardization));
         Check(A, shape.H * shape.D, nameof(A));
         Check(B, shape.C * shape.H, nameof(B));
-        Check(a, shape.Bias ? shape.H : 0, nameof(a));
-        Check(b, shape.Bias ? shape.C : 0, nameof(b));
+        Check(hiddenBias, shape.Bias ? shape.H : 0, nameof(hiddenBias));
+        Check(outputBias, shape.Bias ? shape.C : 0, nameof(outputBias));
         Shape = shape;
         Precision = precision;
         FeatureNames = featureNames.ToArray();
         ClassNames = classNames.ToArray();
         LabelName = labelName;
         Standardization = standardization;
-        this.A = A; this.a = a; this.B = B; this.b = b;
+        this.A = A; HiddenBias = hiddenBias; this.B = B; OutputBias = outputBias;
         Options = options;
     }
 
@@ -54,13 +54,13 @@ public sealed class Model
     public double[] A { get; }
 
     /// <summary>a, H entries, or empty.</summary>
-    public double[] a { get; }
+    public double[] HiddenBias { get; }
 
     /// <summary>B, C×H row-major.</summary>
     public double[] B { get; }
 
     /// <summary>b, C entries, or empty.</summary>
-    public double[] b { get; }
+    public double[] OutputBias { get; }
 
     /// <summary>The options and seed that trained it, or null when unknown.</summary>
     public TrainingOptions? Options { get; }
@@ -73,12 +73,12 @@ public sealed class Model
 
     /// <summary>This model with its training data and split recorded.</summary>
     public Model WithData(TrainingData data, DataSplit split) =>
-        new(Shape, Precision, FeatureNames, ClassNames, LabelName, Standardization, A, a, B, b, Options) { Data = data, Split = split };
+        new(Shape, Precision, FeatureNames, ClassNames, LabelName, Standardization, A, HiddenBias, B, OutputBias, Options) { Data = data, Split = split };
 
     /// <summary>The weights as a starting point for further training (same standardization).</summary>
     public InitialWeights ToInitialWeights() => new(
-        Rows(A, Shape.H, Shape.D), Shape.Bias ? (double[])a.Clone() : null,
-        Rows(B, Shape.C, Shape.H), Shape.Bias ? (double[])b.Clone() : null, Standardization, Shape.Activation)
+        Rows(A, Shape.H, Shape.D), Shape.Bias ? (double[])HiddenBias.Clone() : null,
+        Rows(B, Shape.C, Shape.H), Shape.Bias ? (double[])OutputBias.Clone() : null, Standardization, Shape.Activation)
     {
         FeatureNames = [.. FeatureNames],
         ClassNames = [.. ClassNames],
@@ -105,7 +105,7 @@ public sealed class Model
         var fixedPart = new double[H];
         for (int i = 0; i < H; i++)
         {
-            double c = Shape.Bias ? a[i] : 0;
+            double c = Shape.Bias ? HiddenBias[i] : 0;
             for (int d = 0; d < D; d++)
                 if (d != p && d != q) c += A[i * D + d] * Standardization.Apply(at[d], d);
             fixedPart[i] = c;
@@ -132,7 +132,7 @@ public sealed class Model
                 double bestScore = double.NegativeInfinity;
                 for (int k = 0; k < C; k++)
                 {
-                    double sk = Shape.Bias ? b[k] : 0;
+                    double sk = Shape.Bias ? OutputBias[k] : 0;
                     for (int i = 0; i < H; i++) sk += B[k * H + i] * h[i];
                     if (sk > bestScore) { best = k; bestScore = sk; }
                 }
@@ -207,7 +207,7 @@ public sealed class Model
         private static Network<T, VectorKernels<T>> Load(Model m, int N)
         {
             var net = new Network<T, VectorKernels<T>>(m.Shape, N);
-            Copy(m.A, net.A); Copy(m.a, net.a); Copy(m.B, net.B); Copy(m.b, net.b);
+            Copy(m.A, net.A); Copy(m.HiddenBias, net.HiddenBias); Copy(m.B, net.B); Copy(m.OutputBias, net.OutputBias);
             return net;
         }
 

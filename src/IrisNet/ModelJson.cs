@@ -14,7 +14,8 @@ namespace IrisNet;
 /// </summary>
 /// <remarks>
 /// Numbers are written in shortest round-trip form, so reading a file gives back the same bits.
-/// Version 2 added the "data" and "split" blocks; version 1 files (without them) are still read.
+/// Version 2 added the "data" and "split" blocks, version 3 the early-stopping options of the
+/// "training" block (validation_fraction, patience, min_delta); older files, without them, are still read.
 /// A file larger than <see cref="MaxFileBytes"/> is refused before it is parsed, so pointing the
 /// reader at /dev/zero or an endless pipe stops at that bound.
 /// </remarks>
@@ -24,7 +25,7 @@ public static partial class ModelJson
     public const string FormatName = "irisnet-model";
 
     /// <summary>The format version this library writes.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>The oldest format version this library still reads.</summary>
     public const int OldestVersion = 1;
@@ -187,9 +188,9 @@ public static partial class ModelJson
                 Scale = [.. m.Standardization.Scale],
             },
             Hidden = Model.Rows(m.A, s.H, s.D),
-            HiddenBias = s.Bias ? m.a : null,
+            HiddenBias = s.Bias ? m.HiddenBias : null,
             Output = Model.Rows(m.B, s.C, s.H),
-            OutputBias = s.Bias ? m.b : null,
+            OutputBias = s.Bias ? m.OutputBias : null,
             Data = m.Data,
             Split = m.Split,
             Training = m.Options is TrainingOptions o ? TrainingBlock.From(o) : null,

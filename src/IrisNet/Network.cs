@@ -64,10 +64,10 @@ public sealed class Network<T, TK> : IDisposable
         if (threads <= 0) throw new ArgumentOutOfRangeException(nameof(threads), "At least one thread is needed.");
         Shape = shape;
         int D = shape.D, H = shape.H, C = shape.C;
-        A = new T[H * D]; a = new T[shape.Bias ? H : 0];
-        B = new T[C * H]; b = new T[shape.Bias ? C : 0];
-        dA = new T[H * D]; da = new T[a.Length];
-        dB = new T[C * H]; db = new T[b.Length];
+        A = new T[H * D]; HiddenBias = new T[shape.Bias ? H : 0];
+        B = new T[C * H]; OutputBias = new T[shape.Bias ? C : 0];
+        dA = new T[H * D]; dHiddenBias = new T[HiddenBias.Length];
+        dB = new T[C * H]; dOutputBias = new T[OutputBias.Length];
         _Bt = new T[H * C];
         _zeroA = shape.Bias ? [] : new T[H];
         _zeroB = shape.Bias ? [] : new T[C];
@@ -93,33 +93,33 @@ public sealed class Network<T, TK> : IDisposable
     public T[] A { get; }
 
     /// <summary>a, H entries (empty without biases).</summary>
-    public T[] a { get; }
+    public T[] HiddenBias { get; }
 
     /// <summary>B, C×H row-major: s = B h + b.</summary>
     public T[] B { get; }
 
     /// <summary>b, C entries (empty without biases).</summary>
-    public T[] b { get; }
+    public T[] OutputBias { get; }
 
     /// <summary>∂L/∂A of the last <see cref="ForwardBackward"/>, H×D.</summary>
     public T[] dA { get; }
 
     /// <summary>∂L/∂a, H entries.</summary>
-    public T[] da { get; }
+    public T[] dHiddenBias { get; }
 
     /// <summary>∂L/∂B, C×H.</summary>
     public T[] dB { get; }
 
     /// <summary>∂L/∂b, C entries.</summary>
-    public T[] db { get; }
+    public T[] dOutputBias { get; }
 
     /// <summary>The four parameter tensors with their gradients, in the order A, a, B, b (biases only when on).</summary>
     public IEnumerable<(string Name, T[] Value, T[] Gradient, int Rows, int Cols)> Tensors()
     {
         yield return ("A", A, dA, Shape.H, Shape.D);
-        if (Shape.Bias) yield return ("a", a, da, Shape.H, 1);
+        if (Shape.Bias) yield return ("a", HiddenBias, dHiddenBias, Shape.H, 1);
         yield return ("B", B, dB, Shape.C, Shape.H);
-        if (Shape.Bias) yield return ("b", b, db, Shape.C, 1);
+        if (Shape.Bias) yield return ("b", OutputBias, dOutputBias, Shape.C, 1);
     }
 
     /// <summary>
@@ -187,9 +187,9 @@ public sealed class Network<T, TK> : IDisposable
         for (int start = 0; start < N; start += block)
         {
             int n = Math.Min(block, N - start);
-            TK.MatMul(A, a, X.AsSpan(start), ld, H, D, n, Z, n);
+            TK.MatMul(A, HiddenBias, X.AsSpan(start), ld, H, D, n, Z, n);
             if (!ReferenceEquals(Hh, Z)) TK.ActivationForward(Shape.Activation, Z, Hh, n, H, n);
-            TK.MatMul(B, b, Hh, n, C, H, n, S, n);
+            TK.MatMul(B, OutputBias, Hh, n, C, H, n, S, n);
             TK.SoftmaxCrossEntropy(S, n, zeros, n, C, n, T.One, P, n);
             use(start, n, P, n);
         }
@@ -206,8 +206,8 @@ public sealed class Network<T, TK> : IDisposable
         TK.Update(B, dB, velocity.B, eta, mu, l2);
         if (Shape.Bias)
         {
-            TK.Update(a, da, velocity.a, eta, mu, T.Zero);
-            TK.Update(b, db, velocity.b, eta, mu, T.Zero);
+            TK.Update(HiddenBias, dHiddenBias, velocity.HiddenBias, eta, mu, T.Zero);
+            TK.Update(OutputBias, dOutputBias, velocity.OutputBias, eta, mu, T.Zero);
         }
     }
 
@@ -218,13 +218,13 @@ public sealed class Network<T, TK> : IDisposable
         public T[] A { get; } = new T[shape.H * shape.D];
 
         /// <summary>v for a.</summary>
-        public T[] a { get; } = new T[shape.Bias ? shape.H : 0];
+        public T[] HiddenBias { get; } = new T[shape.Bias ? shape.H : 0];
 
         /// <summary>v for B.</summary>
         public T[] B { get; } = new T[shape.C * shape.H];
 
         /// <summary>v for b.</summary>
-        public T[] b { get; } = new T[shape.Bias ? shape.C : 0];
+        public T[] OutputBias { get; } = new T[shape.Bias ? shape.C : 0];
     }
 
     /// <summary>Stops the worker threads.</summary>
@@ -288,7 +288,7 @@ public sealed class Network<T, TK> : IDisposable
             correct += part.Correct;
             if (p > 0 && backward)
             {
-                Add(part.dA, dA); Add(part.da, da); Add(part.dB, dB); Add(part.db, db);
+                Add(part.dA, dA); Add(part.dHiddenBias, dHiddenBias); Add(part.dB, dB); Add(part.dOutputBias, dOutputBias);
             }
         }
         _X = _Y = [];
@@ -312,16 +312,16 @@ public sealed class Network<T, TK> : IDisposable
         if (_backward && _fused)
         {
             // The vector hot path: the same equations in two sweeps per chunk (see FusedSweep).
-            ReadOnlySpan<T> a0 = Shape.Bias ? a : _zeroA, b0 = Shape.Bias ? b : _zeroB;
+            ReadOnlySpan<T> a0 = Shape.Bias ? HiddenBias : _zeroA, b0 = Shape.Bias ? OutputBias : _zeroB;
             for (long c0 = start; c0 < end; c0 += nc)
             {
                 int n = (int)Math.Min(nc, end - c0);
                 var (l, k) = FusedSweep<T>.Chunk(Shape, A, a0, B, b0, _X.AsSpan(_offset + (int)c0), _Y.AsSpan(_offset + (int)c0), _ld, n, _scale,
-                    part.Hh, part.S, part.dS, part.Xpad, ldw, part.Lanes, first: c0 == start, part.db);
+                    part.Hh, part.S, part.dS, part.Xpad, ldw, part.Lanes, first: c0 == start, part.dOutputBias);
                 loss += l;
                 correct += k;
             }
-            if (end > start) FusedSweep<T>.ReduceLanes(Shape, part.Lanes, part.dA, part.da, part.dB);
+            if (end > start) FusedSweep<T>.ReduceLanes(Shape, part.Lanes, part.dA, part.dHiddenBias, part.dB);
             part.Loss = loss;
             part.Correct = correct;
             return;
@@ -333,19 +333,19 @@ public sealed class Network<T, TK> : IDisposable
             int n = (int)Math.Min(nc, end - c0);
             ReadOnlySpan<T> X = _X.AsSpan(_offset + (int)c0);
             ReadOnlySpan<T> Y = _Y.AsSpan(_offset + (int)c0);
-            TK.MatMul(A, a, X, _ld, H, D, n, Z, ldw);                                           // (1) Z = A X + a
+            TK.MatMul(A, HiddenBias, X, _ld, H, D, n, Z, ldw);                                           // (1) Z = A X + a
             if (!identity) TK.ActivationForward(Shape.Activation, Z, Hh, ldw, H, n);            // (2) Hh = f(Z)
-            TK.MatMul(B, b, Hh, ldw, C, H, n, part.S, ldw);                                      // (3) S = B Hh + b
+            TK.MatMul(B, OutputBias, Hh, ldw, C, H, n, part.S, ldw);                                      // (3) S = B Hh + b
             var (l, k) = TK.SoftmaxCrossEntropy(part.S, ldw, Y, _ld, C, n, _scale, part.dS, ldw); // (4, 5, 7) Ŷ, ℓ, dS
             loss += l;
             correct += k;
             if (!_backward) continue;
             TK.MatMulTransposedAdd(part.dS, ldw, Hh, ldw, C, H, n, part.dB);                   // (8) dB += dS Hhᵀ
-            if (Shape.Bias) TK.RowSumsAdd(part.dS, ldw, C, n, part.db);                         // (12) db += Σ_n dS
+            if (Shape.Bias) TK.RowSumsAdd(part.dS, ldw, C, n, part.dOutputBias);                         // (12) db += Σ_n dS
             TK.MatMul(_Bt, [], part.dS, ldw, H, C, n, dH, ldw);                                  // (9) dHh = Bᵀ dS
             TK.ActivationBackward(Shape.Activation, Hh, ldw, H, n, dZ);                         // (10, 13) dZ = dHh ⊙ f′, in place
             TK.MatMulTransposedAdd(dZ, ldw, X, _ld, H, D, n, part.dA);                          // (11) dA += dZ Xᵀ
-            if (Shape.Bias) TK.RowSumsAdd(dZ, ldw, H, n, part.da);                              // (12) da += Σ_n dZ
+            if (Shape.Bias) TK.RowSumsAdd(dZ, ldw, H, n, part.dHiddenBias);                              // (12) da += Σ_n dZ
         }
         part.Loss = loss;
         part.Correct = correct;
@@ -366,9 +366,9 @@ public sealed class Network<T, TK> : IDisposable
             dS = new T[s.C * chunk];
             // Partition 0 writes straight into the network's gradient arrays.
             dA = owner?.dA ?? new T[s.H * s.D];
-            da = owner?.da ?? new T[s.Bias ? s.H : 0];
+            dHiddenBias = owner?.dHiddenBias ?? new T[s.Bias ? s.H : 0];
             dB = owner?.dB ?? new T[s.C * s.H];
-            db = owner?.db ?? new T[s.Bias ? s.C : 0];
+            dOutputBias = owner?.dOutputBias ?? new T[s.Bias ? s.C : 0];
         }
 
         /// <summary>z = A x + a (separate kernels and forward-only passes).</summary>
@@ -384,15 +384,15 @@ public sealed class Network<T, TK> : IDisposable
         public T[] Xpad { get; }
         public T[] Lanes { get; }
         public T[] dA { get; }
-        public T[] da { get; }
+        public T[] dHiddenBias { get; }
         public T[] dB { get; }
-        public T[] db { get; }
+        public T[] dOutputBias { get; }
         public T Loss { get; set; }
         public int Correct { get; set; }
 
         public void Clear()
         {
-            Array.Clear(dA); Array.Clear(da); Array.Clear(dB); Array.Clear(db);
+            Array.Clear(dA); Array.Clear(dHiddenBias); Array.Clear(dB); Array.Clear(dOutputBias);
         }
     }
 }

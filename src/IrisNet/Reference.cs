@@ -39,7 +39,7 @@ public static class Reference
             Hm[n] = new double[H];
             for (int i = 0; i < H; i++)
             {
-                double z = w.a is null ? 0 : w.a[i];                           // (1) z_i = Σ_d A_id x_d + a_i
+                double z = w.HiddenBias is null ? 0 : w.HiddenBias[i];                           // (1) z_i = Σ_d A_id x_d + a_i
                 for (int d = 0; d < x.Length; d++) z += w.A[i][d] * x[d];
                 Z[n][i] = z;
                 Hm[n][i] = Activate(f, z);                                      // (2) h_i = f(z_i)
@@ -47,7 +47,7 @@ public static class Reference
             S[n] = new double[C];
             for (int j = 0; j < C; j++)
             {
-                double s = w.b is null ? 0 : w.b[j];                           // (3) s_j = Σ_i B_ji h_i + b_j
+                double s = w.OutputBias is null ? 0 : w.OutputBias[j];                           // (3) s_j = Σ_i B_ji h_i + b_j
                 for (int i = 0; i < H; i++) s += w.B[j][i] * Hm[n][i];
                 S[n][j] = s;
             }
@@ -90,7 +90,7 @@ public static class Reference
     {
         int N = X.Length, H = w.A.Length, C = w.B.Length, D = w.A[0].Length;
         double[][] dB = Matrix(C, H), dA = Matrix(H, D), dH = Matrix(N, H), dZ = Matrix(N, H);
-        double[]? db = w.b is null ? null : new double[C], da = w.a is null ? null : new double[H];
+        double[]? db = w.OutputBias is null ? null : new double[C], da = w.HiddenBias is null ? null : new double[H];
         for (int n = 0; n < N; n++)
         {
             for (int j = 0; j < C; j++)
@@ -134,9 +134,9 @@ public static class Reference
         velocity ??= w.Zero();
         Parameters g = new(
             Combine(gradients.dA, w.A, (d, t) => d + lambda * t),             // (15) ∂J/∂A = ∂L/∂A + λA
-            gradients.da,                                                        //      ∂J/∂a = ∂L/∂a
+            gradients.dHiddenBias,                                                        //      ∂J/∂a = ∂L/∂a
             Combine(gradients.dB, w.B, (d, t) => d + lambda * t),             // (15) ∂J/∂B = ∂L/∂B + λB
-            gradients.db);
+            gradients.dOutputBias);
         Parameters v = velocity.Zip(g, (vi, gi) => mu * vi + gi);               // (16) v ← μ v + g
         Parameters update = v.Map(vi => -eta * vi);                              //      Δθ = −η v
         Parameters next = w.Zip(update, (t, u) => t + u);                        //      θ ← θ + Δθ
@@ -182,19 +182,19 @@ public static class Reference
     /// update): A (H×D), a (H, null without biases), B (C×H), b (C, null without biases).
     /// </summary>
     /// <param name="A">H rows of D numbers.</param>
-    /// <param name="a">H numbers, or null without biases.</param>
+    /// <param name="HiddenBias">a, H numbers, or null without biases.</param>
     /// <param name="B">C rows of H numbers.</param>
-    /// <param name="b">C numbers, or null without biases.</param>
-    public sealed record Parameters(double[][] A, double[]? a, double[][] B, double[]? b)
+    /// <param name="OutputBias">b, C numbers, or null without biases.</param>
+    public sealed record Parameters(double[][] A, double[]? HiddenBias, double[][] B, double[]? OutputBias)
     {
         /// <summary>The weights of <paramref name="w"/> (a saved model or a fresh initialization).</summary>
-        public static Parameters From(InitialWeights w) => new Parameters(w.A, w.a, w.B, w.b).Map(v => v);
+        public static Parameters From(InitialWeights w) => new Parameters(w.A, w.HiddenBias, w.B, w.OutputBias).Map(v => v);
 
         /// <summary>Zeros of the same shapes.</summary>
         public Parameters Zero() => Map(_ => 0);
 
         /// <summary>The same tensors as <see cref="InitialWeights"/>.</summary>
-        public InitialWeights ToInitialWeights() => new(A, a, B, b);
+        public InitialWeights ToInitialWeights() => new(A, HiddenBias, B, OutputBias);
 
         /// <summary>Each entry mapped by <paramref name="op"/>, into new arrays.</summary>
         public Parameters Map(Func<double, double> op) => Zip(this, (x, _) => op(x));
@@ -202,9 +202,9 @@ public static class Reference
         /// <summary>Entry by entry, <paramref name="op"/>(this, <paramref name="other"/>), into new arrays.</summary>
         public Parameters Zip(Parameters other, Func<double, double, double> op) => new(
             Combine(A, other.A, op),
-            a is null ? null : a.Select((v, i) => op(v, other.a![i])).ToArray(),
+            HiddenBias is null ? null : HiddenBias.Select((v, i) => op(v, other.HiddenBias![i])).ToArray(),
             Combine(B, other.B, op),
-            b is null ? null : b.Select((v, j) => op(v, other.b![j])).ToArray());
+            OutputBias is null ? null : OutputBias.Select((v, j) => op(v, other.OutputBias![j])).ToArray());
 
         internal void CheckShapes(int D)
         {
@@ -212,9 +212,9 @@ public static class Reference
             if (H == 0 || C == 0) throw new ArgumentException("A and B need at least one row.");
             if (A.Any(r => r.Length != D)) throw new ArgumentException($"Every row of A (H×D) needs D = {D} entries.");
             if (B.Any(r => r.Length != H)) throw new ArgumentException($"Every row of B (C×H) needs H = {H} entries.");
-            if ((a is null) != (b is null)) throw new ArgumentException("a and b are both present (biases on) or both null.");
-            if (a is not null && a.Length != H) throw new ArgumentException($"a needs H = {H} entries.");
-            if (b is not null && b.Length != C) throw new ArgumentException($"b needs C = {C} entries.");
+            if ((HiddenBias is null) != (OutputBias is null)) throw new ArgumentException("a and b are both present (biases on) or both null.");
+            if (HiddenBias is not null && HiddenBias.Length != H) throw new ArgumentException($"a needs H = {H} entries.");
+            if (OutputBias is not null && OutputBias.Length != C) throw new ArgumentException($"b needs C = {C} entries.");
         }
     }
 
@@ -230,12 +230,12 @@ public static class Reference
     /// <summary>Every quantity of the backward pass, each the derivative of the mean loss L.</summary>
     /// <param name="dS">∂L/∂S = (Ŷ − Y)/N, N×C (Eqs. 7, 14).</param>
     /// <param name="dB">∂L/∂B = dSᵀ H, C×H (Eq. 8).</param>
-    /// <param name="db">∂L/∂b = Σ_n dS, C, or null without biases (Eq. 12).</param>
+    /// <param name="dOutputBias">db = ∂L/∂b = Σ_n dS, C, or null without biases (Eq. 12).</param>
     /// <param name="dH">∂L/∂H = dS B, N×H (Eq. 9).</param>
     /// <param name="dZ">∂L/∂Z = dH ⊙ f′(Z), N×H (Eqs. 10, 13).</param>
     /// <param name="dA">∂L/∂A = dZᵀ X, H×D (Eq. 11).</param>
-    /// <param name="da">∂L/∂a = Σ_n dZ, H, or null without biases (Eq. 12).</param>
-    public sealed record Gradients(double[][] dS, double[][] dB, double[]? db, double[][] dH, double[][] dZ, double[][] dA, double[]? da);
+    /// <param name="dHiddenBias">da = ∂L/∂a = Σ_n dZ, H, or null without biases (Eq. 12).</param>
+    public sealed record Gradients(double[][] dS, double[][] dB, double[]? dOutputBias, double[][] dH, double[][] dZ, double[][] dA, double[]? dHiddenBias);
 
     /// <summary>One update step (Eqs. 15, 16).</summary>
     /// <param name="Gradient">g: the gradient with the L2 term, ∂L/∂θ + λθ for A and B, ∂L/∂θ for a and b (Eq. 15).</param>

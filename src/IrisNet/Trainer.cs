@@ -105,7 +105,7 @@ public static class Trainer
 
         // Early stopping: the weights at the start of the best epoch so far (those its validation loss measured).
         bool early = o.Patience > 0 && valN > 0;
-        T[][] best = early ? [(T[])net.A.Clone(), (T[])net.a.Clone(), (T[])net.B.Clone(), (T[])net.b.Clone()] : [];
+        T[][] best = early ? [(T[])net.A.Clone(), (T[])net.HiddenBias.Clone(), (T[])net.B.Clone(), (T[])net.OutputBias.Clone()] : [];
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, sinceBest = 0;
 
@@ -135,9 +135,9 @@ public static class Trainer
                     bestEpoch = epoch;
                     sinceBest = 0;
                     Array.Copy(net.A, best[0], net.A.Length);
-                    Array.Copy(net.a, best[1], net.a.Length);
+                    Array.Copy(net.HiddenBias, best[1], net.HiddenBias.Length);
                     Array.Copy(net.B, best[2], net.B.Length);
-                    Array.Copy(net.b, best[3], net.b.Length);
+                    Array.Copy(net.OutputBias, best[3], net.OutputBias.Length);
                 }
                 else sinceBest++;
             }
@@ -175,9 +175,9 @@ public static class Trainer
         if (early && bestEpoch > 0)
         {
             Array.Copy(best[0], net.A, net.A.Length);
-            Array.Copy(best[1], net.a, net.a.Length);
+            Array.Copy(best[1], net.HiddenBias, net.HiddenBias.Length);
             Array.Copy(best[2], net.B, net.B.Length);
-            Array.Copy(best[3], net.b, net.b.Length);
+            Array.Copy(best[3], net.OutputBias, net.OutputBias.Length);
         }
         Evaluation finalTrain = FeatureMajor.Evaluate(net, X, Y, train.Labels, train.ClassNames);
         Evaluation? finalTest = testN > 0 ? FeatureMajor.Evaluate(net, testData.X, testData.Y, test!.Labels, test.ClassNames) : null;
@@ -185,7 +185,7 @@ public static class Trainer
         if (!double.IsFinite(finalTrain.Loss) || net.Tensors().Any(t => t.Value.Any(v => !T.IsFinite(v))))
             throw new TrainingDivergedException(Math.Max(1, epochsRun), o.LearningRate, series.ToList());
         var model = new Model(shape, o.Precision, train.FeatureNames, train.ClassNames, train.LabelName, standardization,
-            ToDouble(net.A), ToDouble(net.a), ToDouble(net.B), ToDouble(net.b), o);
+            ToDouble(net.A), ToDouble(net.HiddenBias), ToDouble(net.B), ToDouble(net.OutputBias), o);
         return new TrainingResult(model, series.ToList(), epochsRun, finalTrain, finalTest, finalValidation, stop,
             early && bestEpoch > 0 ? bestEpoch : null, timing);
     }
@@ -209,8 +209,8 @@ public static class Trainer
             for (int i = 0; i < s.H; i++) net.B[j * s.H + i] = T.CreateChecked(w.B[j][i]);
         if (s.Bias)
         {
-            for (int i = 0; i < s.H; i++) net.a[i] = T.CreateChecked(w.a![i]);
-            for (int j = 0; j < s.C; j++) net.b[j] = T.CreateChecked(w.b![j]);
+            for (int i = 0; i < s.H; i++) net.HiddenBias[i] = T.CreateChecked(w.HiddenBias![i]);
+            for (int j = 0; j < s.C; j++) net.OutputBias[j] = T.CreateChecked(w.OutputBias![j]);
         }
     }
 

@@ -37,6 +37,15 @@ public record TrainingBlock
     /// <summary>Test fraction of each class.</summary>
     public required double TestFraction { get; init; }
 
+    /// <summary>Validation fraction of each class of the training rows (early stopping), 0 when off. Absent before format version 3.</summary>
+    public double ValidationFraction { get; init; }
+
+    /// <summary>Early-stopping patience in epochs, 0 when off. Absent before format version 3.</summary>
+    public int Patience { get; init; }
+
+    /// <summary>The smallest validation-loss decrease that counts as better. Absent before format version 3.</summary>
+    public double MinDelta { get; init; }
+
     /// <summary>The seed.</summary>
     public required ulong Seed { get; init; }
 
@@ -61,6 +70,9 @@ public record TrainingBlock
         Momentum = o.Momentum,
         L2 = o.L2,
         TestFraction = o.TestFraction,
+        ValidationFraction = o.ValidationFraction,
+        Patience = o.Patience,
+        MinDelta = o.MinDelta,
         Seed = o.Seed,
         Precision = o.Precision,
         Standardize = o.Standardize ? StandardizationKind.ZScore : StandardizationKind.None,
@@ -79,6 +91,9 @@ public record TrainingBlock
         Momentum = Momentum,
         L2 = L2,
         TestFraction = TestFraction,
+        ValidationFraction = ValidationFraction,
+        Patience = Patience,
+        MinDelta = MinDelta,
         Seed = Seed,
         Precision = Precision,
         Standardize = Standardize == StandardizationKind.ZScore,

@@ -22,4 +22,26 @@ public class ArchitectureTests
         Assert.Contains("CsvHelper", names);
         Assert.DoesNotContain(names, n => n.StartsWith("ScottPlot", StringComparison.Ordinal) || n.StartsWith("Spectre", StringComparison.Ordinal) || n.StartsWith("SkiaSharp", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void No_public_type_has_members_or_parameters_whose_names_differ_only_by_case()
+    {
+        const BindingFlags Public = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        var clashes = new List<string>();
+        Type[] types = [.. typeof(Network<,>).Assembly.GetExportedTypes(), .. typeof(IrisNet.Data.CsvLoader).Assembly.GetExportedTypes()];
+        Assert.NotEmpty(types);
+        foreach (Type type in types)
+        {
+            // Members of one type (overloads share a name exactly, so they are not clashes).
+            foreach (var group in type.GetMembers(Public).Select(m => m.Name).Distinct().GroupBy(n => n.ToUpperInvariant()).Where(g => g.Count() > 1))
+                clashes.Add($"{type.FullName}: {string.Join(", ", group)}");
+            // Parameters of each public method or constructor (named arguments are case-insensitive in some languages).
+            foreach (MethodBase method in type.GetMethods(Public).Cast<MethodBase>().Concat(type.GetConstructors()))
+            {
+                foreach (var group in method.GetParameters().Select(p => p.Name ?? "").GroupBy(n => n.ToUpperInvariant()).Where(g => g.Count() > 1))
+                    clashes.Add($"{type.FullName}.{method.Name}({string.Join(", ", group)})");
+            }
+        }
+        Assert.Empty(clashes);
+    }
 }

@@ -20,7 +20,7 @@ public class DeterminismTests
         TrainingResult a = Run(), b = Run();
         Assert.Equal(Bits(a.Model.A), Bits(b.Model.A));
         Assert.Equal(Bits(a.Model.B), Bits(b.Model.B));
-        Assert.Equal(Bits(a.Model.a), Bits(b.Model.a));
+        Assert.Equal(Bits(a.Model.HiddenBias), Bits(b.Model.HiddenBias));
         Assert.Equal(a.History.Select(m => BitConverter.DoubleToInt64Bits(m.TrainLoss)), b.History.Select(m => BitConverter.DoubleToInt64Bits(m.TrainLoss)));
         Assert.Equal(a.History.Select(m => m.TestLoss), b.History.Select(m => m.TestLoss));
 

@@ -93,7 +93,7 @@ public sealed class ExplainTests : IDisposable
         }
         double[] db = e.Backward.Single(q => q.Symbol.StartsWith("∂ℓ/∂b", StringComparison.Ordinal)).Value;
         double[] newb = e.Step.Quantities.Single(q => q.Symbol == "b + Δb").Value;
-        for (int j = 0; j < 3; j++) Assert.Equal(w.b![j] - 1e-3 * db[j], newb[j], 1e-15); // no λ on biases
+        for (int j = 0; j < 3; j++) Assert.Equal(w.OutputBias![j] - 1e-3 * db[j], newb[j], 1e-15); // no λ on biases
         // First order: Δℓ ≈ −η ‖g‖², with g the gradient without λ (the loss has no penalty term).
         double expected = -1e-3 * e.Step.Quantities.Where(q => q.Symbol.StartsWith("g_", StringComparison.Ordinal))
             .Zip(new[] { "∂ℓ/∂A", "∂ℓ/∂a", "∂ℓ/∂B", "∂ℓ/∂b" }.Select(s => e.Backward.Single(q => q.Symbol.StartsWith(s, StringComparison.Ordinal)).Value))

@@ -56,12 +56,12 @@ public class FusedSweepTests
         Fill(net, seed: 4);
         var (X, Y) = Batch<double>(shape, N, seed: 9);
         var first = net.ForwardBackward(X, Y, 0, N, N);
-        double[] dA = (double[])net.dA.Clone(), dB = (double[])net.dB.Clone(), da = (double[])net.da.Clone();
+        double[] dA = (double[])net.dA.Clone(), dB = (double[])net.dB.Clone(), da = (double[])net.dHiddenBias.Clone();
         var second = net.ForwardBackward(X, Y, 0, N, N);
         Assert.Equal(first, second);
         Assert.Equal(dA, net.dA);
         Assert.Equal(dB, net.dB);
-        Assert.Equal(da, net.da);
+        Assert.Equal(da, net.dHiddenBias);
         Assert.Contains(dA, v => v != 0);
 
         // A shorter batch after a longer one: nothing of the longer one's work buffers may leak in.

@@ -78,15 +78,15 @@ public class GradientTests
         double expectedLoss = reference.Loss(data.Features, data.Labels, gradient: true);
 
         using var net = new Network<double, VectorKernels<double>>(new NetworkShape(D, H, C, bias, f), N);
-        reference.A.CopyTo(net.A); reference.a.CopyTo(net.a); reference.B.CopyTo(net.B); reference.b.CopyTo(net.b);
+        reference.A.CopyTo(net.A); reference.HiddenBias.CopyTo(net.HiddenBias); reference.B.CopyTo(net.B); reference.OutputBias.CopyTo(net.OutputBias);
         var (X, Y) = FeatureMajor.Build<double>(data, Standardization.None(D));
         double loss = net.ForwardBackward(X, Y, 0, N, N).LossSum / N;
 
         Assert.Equal(expectedLoss, loss, 1e-12);
         AssertClose(reference.dA, net.dA);
-        AssertClose(reference.da, net.da);
+        AssertClose(reference.dHiddenBias, net.dHiddenBias);
         AssertClose(reference.dB, net.dB);
-        AssertClose(reference.db, net.db);
+        AssertClose(reference.dOutputBias, net.dOutputBias);
     }
 
     /// <summary>
@@ -145,7 +145,7 @@ public class GradientTests
             {
                 for (int i = 0; i < H; i++)
                 {
-                    double z = bias ? w.a![i] : 0;
+                    double z = bias ? w.HiddenBias![i] : 0;
                     for (int d = 0; d < D; d++) z += w.A[i][d] * st.Apply(row[d], d);
                     closest = Math.Min(closest, Math.Abs(z));
                 }
@@ -165,9 +165,9 @@ public class GradientTests
     private static void Fill(ReferenceNet net, int seed)
     {
         RandomData.Vector(net.A.Length, seed).CopyTo(net.A, 0);
-        RandomData.Vector(net.a.Length, seed + 1).CopyTo(net.a, 0);
+        RandomData.Vector(net.HiddenBias.Length, seed + 1).CopyTo(net.HiddenBias, 0);
         RandomData.Vector(net.B.Length, seed + 2).CopyTo(net.B, 0);
-        RandomData.Vector(net.b.Length, seed + 3).CopyTo(net.b, 0);
+        RandomData.Vector(net.OutputBias.Length, seed + 3).CopyTo(net.OutputBias, 0);
     }
 
     private static void AssertClose(double[] expected, double[] actual)

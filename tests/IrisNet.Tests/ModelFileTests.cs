@@ -20,9 +20,9 @@ public class ModelFileTests
         Model m = Trained(precision, bias);
         Model back = ModelJson.Parse(ModelJson.Serialize(m));
         Assert.Equal(m.A, back.A);
-        Assert.Equal(m.a, back.a);
+        Assert.Equal(m.HiddenBias, back.HiddenBias);
         Assert.Equal(m.B, back.B);
-        Assert.Equal(m.b, back.b);
+        Assert.Equal(m.OutputBias, back.OutputBias);
         Assert.Equal(m.Shape, back.Shape);
         Assert.Equal(m.Precision, back.Precision);
         Assert.Equal(m.FeatureNames, back.FeatureNames);
@@ -79,7 +79,7 @@ public class ModelFileTests
     {
         InitialWeights w = ModelJson.ParseWeights("""{"A": [[1, 2], [3, 4], [5, 6]], "B": [[1, 0, 0], [0, 1, 0]]}""");
         Assert.Equal(3, w.Hidden);
-        Assert.Null(w.a);
+        Assert.Null(w.HiddenBias);
         w.Validate(2, 2, bias: false, "w.json");
         var e = Assert.Throws<ModelFileException>(() => w.Validate(4, 3, bias: false, "w.json"));
         Assert.Contains("D = 4", e.Message, StringComparison.Ordinal);

@@ -35,8 +35,8 @@ public class ModelJsonTests
         static long[] Bits(IEnumerable<double> v) => v.Select(BitConverter.DoubleToInt64Bits).ToArray();
         Assert.Equal(Bits(A), Bits(back.A));
         Assert.Equal(Bits(B), Bits(back.B));
-        Assert.Equal(Bits(a), Bits(back.a));
-        Assert.Equal(Bits(b), Bits(back.b));
+        Assert.Equal(Bits(a), Bits(back.HiddenBias));
+        Assert.Equal(Bits(b), Bits(back.OutputBias));
         Assert.Equal(Bits(model.Standardization.Mean), Bits(back.Standardization.Mean));
         Assert.Equal(Bits(model.Standardization.Scale), Bits(back.Standardization.Scale));
     }
@@ -81,7 +81,30 @@ public class ModelJsonTests
         Model v1 = ModelJson.Parse(Edit(o => o["version"] = 1), "v1.json");
         Assert.Null(v1.Data);
         Assert.Null(v1.Split);
-        Assert.Contains("version: format version 3 is not supported", Refusal(Edit(o => { o["version"] = 3; o["new_field"] = 1; })), StringComparison.Ordinal);
+        Assert.Contains("version: format version 4 is not supported", Refusal(Edit(o => { o["version"] = 4; o["new_field"] = 1; })), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_early_stopping_options_are_recorded_in_the_training_block_and_read_back()
+    {
+        var options = new TrainingOptions { Epochs = 300, Hidden = 3, ValidationFraction = 0.25, Patience = 7, MinDelta = 1e-4, TestFraction = 0.2 };
+        var (train, test) = Repo.Iris().SplitStratified(options.TestFraction, options.Seed);
+        string json = ModelJson.Serialize(Trainer.Train(train, test, options).Model);
+        JsonObject training = JsonNode.Parse(json)!["training"]!.AsObject();
+        Assert.Equal(0.25, (double)training["validation_fraction"]!);
+        Assert.Equal(7, (int)training["patience"]!);
+        Assert.Equal(1e-4, (double)training["min_delta"]!);
+        TrainingOptions back = ModelJson.Parse(json, "m.json").Options!;
+        Assert.Equal((options.ValidationFraction, options.Patience, options.MinDelta), (back.ValidationFraction, back.Patience, back.MinDelta));
+        // A version 2 file has no such fields: early stopping reads as off.
+        TrainingOptions v2 = ModelJson.Parse(Edit(o =>
+        {
+            o["version"] = 2;
+            JsonObject t = o["training"]!.AsObject();
+            t.Remove("validation_fraction"); t.Remove("patience"); t.Remove("min_delta");
+        }), "v2.json").Options!;
+        Assert.Equal((0.0, 0, 0.0), (v2.ValidationFraction, v2.Patience, v2.MinDelta));
+        Assert.Contains("training.patience", Refusal(Edit(o => o["training"]!["patience"] = -1)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -153,8 +176,8 @@ public class ModelJsonTests
         Assert.Equal([3.0, 1, 2], r.A[0]);
         Assert.Equal([6.0, 4, 5], r.A[1]);
         Assert.Equal([0.0, 1], r.B[0]);
-        Assert.Equal([8.0, 7], r.b!);
-        Assert.Equal([0.5, 0.6], r.a!);
+        Assert.Equal([8.0, 7], r.OutputBias!);
+        Assert.Equal([0.5, 0.6], r.HiddenBias!);
         string message = Assert.Throws<ModelFileException>(() => w.MatchNames(["x", "y", "z"], ["p", "other"], "w.json")).Message;
         Assert.Contains("classes: the weights are for the classes ('p', 'q'), but the data has ('p', 'other')", message, StringComparison.Ordinal);
     }

@@ -110,8 +110,8 @@ public class ReferenceTests
         }
         Shape(fw.Z, N, 5, "Z"); Shape(fw.H, N, 5, "H"); Shape(fw.S, N, 3, "S"); Shape(fw.Yhat, N, 3, "Ŷ");
         Shape(g.dS, N, 3, "dS"); Shape(g.dB, 3, 5, "dB"); Shape(g.dH, N, 5, "dH"); Shape(g.dZ, N, 5, "dZ"); Shape(g.dA, 5, 4, "dA");
-        Assert.Equal(3, g.db!.Length);
-        Assert.Equal(5, g.da!.Length);
+        Assert.Equal(3, g.dOutputBias!.Length);
+        Assert.Equal(5, g.dHiddenBias!.Length);
         for (int n = 0; n < N; n++)
         {
             Assert.Equal(1.0, fw.Yhat[n].Sum(), 1e-15);
@@ -120,8 +120,8 @@ public class ReferenceTests
             for (int i = 0; i < 5; i++) Assert.Equal(Math.Tanh(fw.Z[n][i]), fw.H[n][i], 1e-15);
         }
         Assert.Equal(fw.Losses.Average(), fw.L, 1e-15);
-        for (int j = 0; j < 3; j++) Assert.Equal(Enumerable.Range(0, N).Sum(n => g.dS[n][j]), g.db[j], 1e-15);
-        for (int i = 0; i < 5; i++) Assert.Equal(Enumerable.Range(0, N).Sum(n => g.dZ[n][i]), g.da[i], 1e-15);
+        for (int j = 0; j < 3; j++) Assert.Equal(Enumerable.Range(0, N).Sum(n => g.dS[n][j]), g.dOutputBias[j], 1e-15);
+        for (int i = 0; i < 5; i++) Assert.Equal(Enumerable.Range(0, N).Sum(n => g.dZ[n][i]), g.dHiddenBias[i], 1e-15);
     }
 
     private static void AssertMatches<TK>(Network<double, TK> net, Dataset data, Reference.Parameters w,
@@ -136,10 +136,10 @@ public class ReferenceTests
         Assert.Equal(expectedCorrect, correct);
         Close(g.dA, net.dA, 1e-12, $"{what} dA");
         Close(g.dB, net.dB, 1e-12, $"{what} dB");
-        if (w.a is not null)
+        if (w.HiddenBias is not null)
         {
-            Close([g.da!], net.da, 1e-12, $"{what} da");
-            Close([g.db!], net.db, 1e-12, $"{what} db");
+            Close([g.dHiddenBias!], net.dHiddenBias, 1e-12, $"{what} da");
+            Close([g.dOutputBias!], net.dOutputBias, 1e-12, $"{what} db");
         }
     }
 

@@ -52,12 +52,12 @@ internal static class RandomData
 /// </summary>
 internal sealed class ReferenceNet(int D, int H, int C, bool bias, Activation f)
 {
-    public double[] A = new double[H * D], a = new double[bias ? H : 0], B = new double[C * H], b = new double[bias ? C : 0];
-    public double[] dA = new double[H * D], da = new double[bias ? H : 0], dB = new double[C * H], db = new double[bias ? C : 0];
+    public double[] A = new double[H * D], HiddenBias = new double[bias ? H : 0], B = new double[C * H], OutputBias = new double[bias ? C : 0];
+    public double[] dA = new double[H * D], dHiddenBias = new double[bias ? H : 0], dB = new double[C * H], dOutputBias = new double[bias ? C : 0];
     public bool DiagonalOnly { get; init; }
 
     /// <summary>The current values as the reference's parameters (copies).</summary>
-    public Reference.Parameters Parameters => new(Rows(A, H, D), bias ? (double[])a.Clone() : null, Rows(B, C, H), bias ? (double[])b.Clone() : null);
+    public Reference.Parameters Parameters => new(Rows(A, H, D), bias ? (double[])HiddenBias.Clone() : null, Rows(B, C, H), bias ? (double[])OutputBias.Clone() : null);
 
     /// <summary>Mean cross-entropy over the rows; fills dA, da, dB, db when <paramref name="gradient"/> is set.</summary>
     public double Loss(double[][] X, int[] labels, bool gradient)
@@ -74,8 +74,8 @@ internal sealed class ReferenceNet(int D, int H, int C, bool bias, Activation f)
         g.dB.SelectMany(r => r).ToArray().CopyTo(dB, 0);
         if (bias)
         {
-            g.da!.CopyTo(da, 0);
-            g.db!.CopyTo(db, 0);
+            g.dHiddenBias!.CopyTo(dHiddenBias, 0);
+            g.dOutputBias!.CopyTo(dOutputBias, 0);
         }
         return forward.L;
     }
@@ -83,9 +83,9 @@ internal sealed class ReferenceNet(int D, int H, int C, bool bias, Activation f)
     public List<ParameterTensor> Tensors()
     {
         var list = new List<ParameterTensor> { new("A", A, dA) };
-        if (bias) list.Add(new("a", a, da));
+        if (bias) list.Add(new("a", HiddenBias, dHiddenBias));
         list.Add(new("B", B, dB));
-        if (bias) list.Add(new("b", b, db));
+        if (bias) list.Add(new("b", OutputBias, dOutputBias));
         return list;
     }
 

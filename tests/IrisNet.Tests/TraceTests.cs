@@ -61,8 +61,8 @@ public sealed class TraceTests : IDisposable
         AssertClose(trained.Model.B, last.Find("B_after")!.Values);
         if (bias)
         {
-            AssertClose(trained.Model.a, last.Find("a_after")!.Values);
-            AssertClose(trained.Model.b, last.Find("b_after")!.Values);
+            AssertClose(trained.Model.HiddenBias, last.Find("a_after")!.Values);
+            AssertClose(trained.Model.OutputBias, last.Find("b_after")!.Values);
         }
         // The trainer's per-epoch loss is the mean over the epoch's batches of their forward passes.
         double epochOne = trace.Steps.Take(perEpoch).Sum(s => s.Find("L")!.Values[0] * s.Batch.Length) / iris.Count;
@@ -169,7 +169,7 @@ public sealed class TraceTests : IDisposable
         Dataset iris = Repo.Iris().Subset([0, 1, 50, 51, 100, 101, 102]);
         var options = new TrainingOptions { Hidden = 3, Activation = Activation.Tanh, Momentum = 0.9, L2 = 0.05, LearningRate = 0.2, Seed = 5 };
         InitialWeights w = Trainer.Initialize(new NetworkShape(4, 3, 3, true, Activation.Tanh), 5);
-        w = w with { a = [0.1, -0.2, 0.05], b = [-0.1, 0.3, 0.02] };
+        w = w with { HiddenBias = [0.1, -0.2, 0.05], OutputBias = [-0.1, 0.3, 0.02] };
         TraceFile reference = TraceRecorder.Record(iris, options, w, steps);
         if (mistake == Mistake.None) return reference;
         IReadOnlyList<TraceStep> wrong = TraceComputation.Run(reference.Initial, reference.Data.X, reference.Data.Labels, reference.Settings,

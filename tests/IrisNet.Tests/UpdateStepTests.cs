@@ -58,7 +58,7 @@ public class UpdateStepTests
                 double loss = net.ForwardBackward(Xf, Yf, 0, N, N).LossSum / N;
                 Assert.Equal(step.GetProperty("loss_before").GetDouble(), loss, 1e-14);
                 net.Step(Eta, Mu, Lambda, velocity);
-                var after = new Reference.Parameters(Rows(net.A, H, D), net.a, Rows(net.B, C, H), net.b);
+                var after = new Reference.Parameters(Rows(net.A, H, D), net.HiddenBias, Rows(net.B, C, H), net.OutputBias);
                 AssertWeights(step, after);
             }
         }
@@ -72,9 +72,9 @@ public class UpdateStepTests
         var g = new Reference.Gradients([], [[0.25]], [-0.5], [], [], [[1.0]], [0.75]);
         Reference.StepResult r = Reference.Step(w, g, null, eta: 0.1, mu: 0, lambda: 0.5);
         Assert.Equal(2.0 - 0.1 * (1.0 + 0.5 * 2.0), r.Weights.A[0][0], 1e-15);
-        Assert.Equal(3.0 - 0.1 * 0.75, r.Weights.a![0], 1e-15);
+        Assert.Equal(3.0 - 0.1 * 0.75, r.Weights.HiddenBias![0], 1e-15);
         Assert.Equal(-1.0 - 0.1 * (0.25 + 0.5 * -1.0), r.Weights.B[0][0], 1e-15);
-        Assert.Equal(0.5 - 0.1 * -0.5, r.Weights.b![0], 1e-15);
+        Assert.Equal(0.5 - 0.1 * -0.5, r.Weights.OutputBias![0], 1e-15);
     }
 
     private static double Eta => Fixture.GetProperty("eta").GetDouble();
@@ -109,9 +109,9 @@ public class UpdateStepTests
     {
         static IEnumerable<(string, double)> Flat(Reference.Parameters p) =>
             p.A.SelectMany((r, i) => r.Select((v, d) => ($"A[{i},{d}]", v)))
-                .Concat(p.a!.Select((v, i) => ($"a[{i}]", v)))
+                .Concat(p.HiddenBias!.Select((v, i) => ($"a[{i}]", v)))
                 .Concat(p.B.SelectMany((r, j) => r.Select((v, i) => ($"B[{j},{i}]", v))))
-                .Concat(p.b!.Select((v, j) => ($"b[{j}]", v)));
+                .Concat(p.OutputBias!.Select((v, j) => ($"b[{j}]", v)));
         foreach (var ((name, e), (_, a)) in Flat(expected).Zip(Flat(actual)))
             Assert.True(Math.Abs(e - a) <= tolerance, $"{name}: expected {e:R}, got {a:R}");
         Assert.Equal(Flat(expected).Count(), Flat(actual).Count());

@@ -3,7 +3,8 @@ namespace IrisNet.Tracing;
 /// <summary>
 /// The documented network's training steps written out sample-major, in float64, with every
 /// intermediate kept: the form people write it in (X is N×D, row n is sample n). Each quantity is
-/// computed by the plain loops of its equation in docs/derivation.md; <see cref="Mistake"/> selects a
+/// computed by the plain loops of its equation in docs/derivation.md, as in <see cref="Reference"/> (the
+/// library's reference; TraceReferenceTests holds the two equal step for step); <see cref="Mistake"/> selects a
 /// known wrong variant instead of the reference (<see cref="Mistake.None"/>).
 /// </summary>
 public static class TraceComputation
@@ -36,8 +37,8 @@ public static class TraceComputation
         IReadOnlyList<int[]> batches, Mistake mistake = Mistake.None)
     {
         int H = start.A.Length, D = start.A[0].Length, C = start.B.Length;
-        bool bias = start.a is not null;
-        var w = new Weights(Flat(start.A), start.a is null ? [] : (double[])start.a.Clone(), Flat(start.B), start.b is null ? [] : (double[])start.b.Clone());
+        bool bias = start.HiddenBias is not null;
+        var w = new Weights(Flat(start.A), start.HiddenBias is null ? [] : (double[])start.HiddenBias.Clone(), Flat(start.B), start.OutputBias is null ? [] : (double[])start.OutputBias.Clone());
         var v = new Weights(new double[H * D], new double[bias ? H : 0], new double[C * H], new double[bias ? C : 0]);
         var steps = new List<TraceStep>(batches.Count);
         for (int k = 0; k < batches.Count; k++)
@@ -50,7 +51,7 @@ public static class TraceComputation
         return steps;
     }
 
-    private sealed record Weights(double[] A, double[] a, double[] B, double[] b);
+    private sealed record Weights(double[] A, double[] HiddenBias, double[] B, double[] OutputBias);
 
     private static bool Step(Weights w, Weights v, double[][] X, int[] labels, int[] batch, TraceSettings o, Mistake m,
         int D, int H, int C, bool bias, List<TraceTensor> q)
@@ -79,7 +80,7 @@ public static class TraceComputation
             {
                 double z = 0;
                 for (int d = 0; d < D; d++) z += w.A[i * D + d] * Xb[n * D + d];
-                if (bias) z += w.a[i];
+                if (bias) z += w.HiddenBias[i];
                 Z[n * H + i] = z;
                 Hm[n * H + i] = F(o.Activation, z);
             }
@@ -98,7 +99,7 @@ public static class TraceComputation
             {
                 double s = 0;
                 for (int i = 0; i < H; i++) s += w.B[j * H + i] * Hm[n * H + i];
-                if (bias) s += w.b[j];
+                if (bias) s += w.OutputBias[j];
                 S[n * C + j] = s;
                 max = Math.Max(max, s);
             }
@@ -180,29 +181,29 @@ public static class TraceComputation
         // (15) g = ∂L/∂θ + λθ for A and B; (16) v ← μv + g, θ ← θ − ηv.
         double[] gA = Decay(dA, w.A, o.L2), gB = Decay(dB, w.B, o.L2);
         double biasDecay = m == Mistake.L2OnBiases ? o.L2 : 0;
-        double[] ga = bias ? Decay(BiasGradient(dZ, N, H, false), w.a, biasDecay) : [];
-        double[] gb = bias ? Decay(BiasGradient(dS, N, C, false), w.b, biasDecay) : [];
+        double[] ga = bias ? Decay(BiasGradient(dZ, N, H, false), w.HiddenBias, biasDecay) : [];
+        double[] gb = bias ? Decay(BiasGradient(dS, N, C, false), w.OutputBias, biasDecay) : [];
         Add("gA", gA, H, D);
         if (bias) Add("ga", ga, H);
         Add("gB", gB, C, H);
         if (bias) Add("gb", gb, C);
         Velocity(v.A, gA, o.Momentum, m);
-        Velocity(v.a, ga, o.Momentum, m);
+        Velocity(v.HiddenBias, ga, o.Momentum, m);
         Velocity(v.B, gB, o.Momentum, m);
-        Velocity(v.b, gb, o.Momentum, m);
+        Velocity(v.OutputBias, gb, o.Momentum, m);
         Add("vA", (double[])v.A.Clone(), H, D);
-        if (bias) Add("va", (double[])v.a.Clone(), H);
+        if (bias) Add("va", (double[])v.HiddenBias.Clone(), H);
         Add("vB", (double[])v.B.Clone(), C, H);
-        if (bias) Add("vb", (double[])v.b.Clone(), C);
+        if (bias) Add("vb", (double[])v.OutputBias.Clone(), C);
         double direction = m == Mistake.UpdateSign ? 1 : -1;
         Move(w.A, v.A, o.LearningRate * direction);
-        Move(w.a, v.a, o.LearningRate * direction);
+        Move(w.HiddenBias, v.HiddenBias, o.LearningRate * direction);
         Move(w.B, v.B, o.LearningRate * direction);
-        Move(w.b, v.b, o.LearningRate * direction);
+        Move(w.OutputBias, v.OutputBias, o.LearningRate * direction);
         Add("A_after", (double[])w.A.Clone(), H, D);
-        if (bias) Add("a_after", (double[])w.a.Clone(), H);
+        if (bias) Add("a_after", (double[])w.HiddenBias.Clone(), H);
         Add("B_after", (double[])w.B.Clone(), C, H);
-        if (bias) Add("b_after", (double[])w.b.Clone(), C);
+        if (bias) Add("b_after", (double[])w.OutputBias.Clone(), C);
         return true;
     }
 

@@ -23,5 +23,5 @@ public sealed record TraceFile(TraceSettings Settings, int BatchSize, ulong? See
     public const string Layout = "sample-major";
 
     /// <summary>D, H, C and the bias flag of the network, from the starting weights.</summary>
-    public NetworkShape Shape => new(Initial.A[0].Length, Initial.A.Length, Initial.B.Length, Initial.a is not null, Settings.Activation);
+    public NetworkShape Shape => new(Initial.A[0].Length, Initial.A.Length, Initial.B.Length, Initial.HiddenBias is not null, Settings.Activation);
 }

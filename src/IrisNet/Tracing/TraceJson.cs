@@ -76,9 +76,9 @@ public static partial class TraceJson
 
             w.WriteStartObject("initial");
             Entry(w, new TraceTensor("A", 1, [s.H, s.D], trace.Initial.A.SelectMany(r => r).ToArray()));
-            if (trace.Initial.a is double[] a) Entry(w, new TraceTensor("a", 1, [s.H], a));
+            if (trace.Initial.HiddenBias is double[] a) Entry(w, new TraceTensor("a", 1, [s.H], a));
             Entry(w, new TraceTensor("B", 3, [s.C, s.H], trace.Initial.B.SelectMany(r => r).ToArray()));
-            if (trace.Initial.b is double[] b) Entry(w, new TraceTensor("b", 3, [s.C], b));
+            if (trace.Initial.OutputBias is double[] b) Entry(w, new TraceTensor("b", 3, [s.C], b));
             w.WriteEndObject();
 
             w.WriteStartArray("steps");
@@ -252,12 +252,12 @@ public static partial class TraceJson
             double[][] A = Matrix(Field(initial, "A", "$.initial"), "$.initial.A");
             double[][] B = Matrix(Field(initial, "B", "$.initial"), "$.initial.B");
             bool bias = initial.TryGetProperty("a", out _) || initial.TryGetProperty("b", out _);
-            double[]? a = bias ? Vector(Field(initial, "a", "$.initial"), "$.initial.a") : null;
-            double[]? b = bias ? Vector(Field(initial, "b", "$.initial"), "$.initial.b") : null;
+            double[]? a = bias ? Vector(Field(initial, "a", "$.initial"), "$.initial.HiddenBias") : null;
+            double[]? b = bias ? Vector(Field(initial, "b", "$.initial"), "$.initial.OutputBias") : null;
             int H = A.Length, D = A[0].Length, C = B.Length;
             if (B[0].Length != H) throw Error("$.initial.B.value", $"has {B[0].Length} columns, but A has H = {H} rows; B is C×H.");
-            if (a is not null && a.Length != H) throw Error("$.initial.a.value", $"has {a.Length} numbers; it needs H = {H}.");
-            if (b is not null && b.Length != C) throw Error("$.initial.b.value", $"has {b.Length} numbers; it needs C = {C} (the rows of B).");
+            if (a is not null && a.Length != H) throw Error("$.initial.HiddenBias.value", $"has {a.Length} numbers; it needs H = {H}.");
+            if (b is not null && b.Length != C) throw Error("$.initial.OutputBias.value", $"has {b.Length} numbers; it needs C = {C} (the rows of B).");
             CheckDeclared(network, "D", D, "the columns of A");
             CheckDeclared(network, "H", H, "the rows of A");
             CheckDeclared(network, "C", C, "the rows of B");

@@ -32,7 +32,7 @@ public static class TraceRecorder
         var shape = new NetworkShape(train.FeatureCount, options.Hidden, train.ClassCount, options.Bias, options.Activation);
         Standardization st = init?.Standardization ?? (options.Standardize ? Standardization.Fit(train) : Standardization.None(train.FeatureCount));
         InitialWeights start = init ?? Trainer.Initialize(shape, options.Seed);
-        start = new InitialWeights(start.A, start.a, start.B, start.b);
+        start = new InitialWeights(start.A, start.HiddenBias, start.B, start.OutputBias);
         double[][] X = train.Features.Select(r => r.Select((v, d) => st.Apply(v, d)).ToArray()).ToArray();
         var settings = new TraceSettings(options.Activation, options.LearningRate, options.Momentum, options.L2);
         IReadOnlyList<int[]> batches = TraceSchedule.Batches(train.Count, options.BatchSize, options.Seed, steps);
