@@ -8,7 +8,8 @@ namespace IrisNet.Bench;
 /// Each kernel of one Iris-sized training step (N = 120 samples, D = 4, H = 16, C = 3), vector
 /// against its scalar twin, with the shapes it has in the epoch. <c>FusedSweep</c> is the vector
 /// path's whole forward and backward pass for one chunk (what the separate kernels above add up to,
-/// softmax included; the final lane reduction and the update are not in it).
+/// softmax included; the final lane reduction and the update are not in it), <c>FusedSweepTanh</c> the
+/// same with the tanh activation.
 /// </summary>
 [MemoryDiagnoser]
 [GenericTypeArguments(typeof(double))]
@@ -30,7 +31,7 @@ public class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
         (_lanes, _db) = (new T[FusedSweep<T>.LaneLength(Shape)], new T[C]);
     }
 
-    private static readonly NetworkShape Shape = new(D, H, C, true, Activation.Identity);
+    private static readonly NetworkShape Shape = new(D, H, C, true, Activation.Identity), TanhShape = Shape with { Activation = Activation.Tanh };
 
     [Benchmark] public void MatMul_Z_Vector() => VectorKernels<T>.MatMul(_A, _a, _X, N, H, D, N, _Z, N);
     [Benchmark] public void MatMul_Z_Scalar() => ScalarKernels<T>.MatMul(_A, _a, _X, N, H, D, N, _Z, N);
@@ -47,8 +48,10 @@ public class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
     [Benchmark] public void RowSums_Vector() => VectorKernels<T>.RowSumsAdd(_dH, N, H, N, _a);
     [Benchmark] public void RowSums_Scalar() => ScalarKernels<T>.RowSumsAdd(_dH, N, H, N, _a);
     [Benchmark] public void Tanh_Vector() => VectorKernels<T>.ActivationForward(Activation.Tanh, _Z, _dH, N, H, N);
+    [Benchmark] public void Tanh_Scalar() => ScalarKernels<T>.ActivationForward(Activation.Tanh, _Z, _dH, N, H, N);
     [Benchmark] public void Relu_Vector() => VectorKernels<T>.ActivationForward(Activation.Relu, _Z, _dH, N, H, N);
     [Benchmark] public T FusedSweep_Vector() => FusedSweep<T>.Chunk(Shape, _A, _a, _B, _b, _X, _Y, N, N, T.One, _Z, _S, _dS, _dH, N, _lanes, true, _db).LossSum;
+    [Benchmark] public T FusedSweepTanh_Vector() => FusedSweep<T>.Chunk(TanhShape, _A, _a, _B, _b, _X, _Y, N, N, T.One, _Z, _S, _dS, _dH, N, _lanes, true, _db).LossSum;
     [Benchmark] public void Update_Vector() => VectorKernels<T>.Update(_A, _g, _v, T.CreateChecked(1e-9), T.Zero, T.Zero);
     [Benchmark] public void Update_Scalar() => ScalarKernels<T>.Update(_A, _g, _v, T.CreateChecked(1e-9), T.Zero, T.Zero);
 }

@@ -11,6 +11,9 @@ namespace IrisNet.Bench;
 /// 8 floats (192 FLOP); the report divides FLOP by the fastest measured time to get the peak in GFLOP/s.
 /// The accumulators start at different values: identical chains could legally be computed once and
 /// copied (GCC does exactly that with the same loop in C), which would measure one chain's latency.
+/// <see cref="ClockAddChain"/> measures the core's clock the same way: a chain of dependent integer
+/// additions, each of which waits one cycle for the one before, so additions per second is cycles
+/// per second; the report checks the FMA peak against 2 pipes × lanes × 2 FLOP × that clock.
 /// </summary>
 [MemoryDiagnoser]
 public class Roofline
@@ -18,6 +21,29 @@ public class Roofline
     public const int Iterations = 100_000;
     public const double FlopDouble = Iterations * 12.0 * 4 * 2;
     public const double FlopFloat = Iterations * 12.0 * 8 * 2;
+
+    /// <summary>Iterations of <see cref="AddChain"/>, 16 dependent additions each.</summary>
+    public const int ClockIterations = 1_000_000;
+
+    private long _step = 1;
+
+    [Benchmark]
+    public long ClockAddChain() => AddChain(ClockIterations, _step);
+
+    /// <summary>16 dependent additions per iteration: x depends on the x before, one cycle each; the loop
+    /// counter runs beside the chain on the other integer units. The step comes from a field, so it
+    /// cannot be folded into one multiplication.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long AddChain(int iterations, long b)
+    {
+        long x = 0;
+        for (int i = 0; i < iterations; i++)
+        {
+            x += b; x += b; x += b; x += b; x += b; x += b; x += b; x += b;
+            x += b; x += b; x += b; x += b; x += b; x += b; x += b; x += b;
+        }
+        return x;
+    }
 
     [Benchmark]
     public double FmaPeakDouble() => PeakDouble(Iterations);

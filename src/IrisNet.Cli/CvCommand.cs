@@ -100,7 +100,7 @@ public static class CvCommand
             if (diverged is not null)
             {
                 int failed = completed.Count;
-                string message = $"repeat {failed / folds + 1}, fold {failed % folds + 1}: {diverged.Message}";
+                string message = $"repeat {failed / folds + 1}, fold {failed % folds + 1}: {ModelOptionSet.Describe(diverged)}";
                 run.WriteText("summary.json", CvSummary.Json("failed", message, options, p.GetValue(set.Init), source, folds, repeats, threads, completed, null));
                 Console.Error.WriteLine($"irisnet: error: {message}");
                 Console.Error.WriteLine($"irisnet: wrote {run.File("folds.csv")} ({completed.Count} completed folds) and {run.File("summary.json")}.");

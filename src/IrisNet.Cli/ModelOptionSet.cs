@@ -59,8 +59,23 @@ public sealed class ModelOptionSet
             [nameof(TrainingOptions.ValidationFraction)] = s.ValidationFraction.Name,
             [nameof(TrainingOptions.Patience)] = s.Patience.Name,
             [nameof(TrainingOptions.MinDelta)] = s.MinDelta.Name,
+            // The parameters of CrossValidation.Run, for irisnet cv.
+            ["folds"] = "--folds",
+            ["repeats"] = "--repeats",
+            ["threads"] = s.Threads.Name,
         };
     });
+
+    /// <summary>
+    /// The message of a library error as the command line says it: an option error under its flag
+    /// (the library names the property), a diverged run with the --lr to lower.
+    /// </summary>
+    public static string Describe(Exception e) => e switch
+    {
+        OptionException o => $"{FlagFor(o.Option)}: {o.Detail}",
+        TrainingDivergedException d => $"training diverged at epoch {d.Epoch}: the loss is not finite. Try a smaller learning rate than --lr {d.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.",
+        _ => e.Message,
+    };
 
     /// <summary>The command-line option of a <see cref="TrainingOptions"/> property (errors from the library name properties); other names pass through.</summary>
     public static string FlagFor(string name) => Flags.Value.TryGetValue(name, out string? flag) ? flag : name;

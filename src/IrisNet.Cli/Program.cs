@@ -49,7 +49,7 @@ public static class Program
     private static int Fail(Exception e, bool verbose, int code)
     {
         // The library names TrainingOptions properties; the user knows them by their options.
-        string message = e is OptionException o ? $"{ModelOptionSet.FlagFor(o.Option)}: {o.Detail}" : e.Message;
+        string message = ModelOptionSet.Describe(e);
         Console.Error.WriteLine($"irisnet: error: {Terminal.Escape(message)}");
         if (verbose) Console.Error.WriteLine(e);
         return code;

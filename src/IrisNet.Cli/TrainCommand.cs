@@ -76,8 +76,9 @@ public static class TrainCommand
                 signals.Writing = true;
                 int last = e.History.Count > 0 ? e.History[^1].Epoch : 0;
                 Finish(run, metrics, e.History.Count > 0 ? e.History[^1] : null, summary);
-                Final(run, summary with { Status = "failed", Error = e.Message, Epochs = last }, "diverged", last);
-                Console.Error.WriteLine($"irisnet: error: {e.Message}");
+                string message = ModelOptionSet.Describe(e);
+                Final(run, summary with { Status = "failed", Error = message, Epochs = last }, "diverged", last);
+                Console.Error.WriteLine($"irisnet: error: {message}");
                 Console.Error.WriteLine($"irisnet: wrote {run.File("metrics.csv")} ({(last > 0 ? $"epochs 1-{last}" : "no epochs")}) and {run.File("summary.json")}; no model was saved.");
                 return ExitCode.Failure;
             }

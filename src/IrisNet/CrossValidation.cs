@@ -45,11 +45,11 @@ public static class CrossValidation
     }
 
     /// <summary>Checks K and R against the data: 2 ≤ K ≤ the rows of the smallest class, R ≥ 1.</summary>
-    /// <exception cref="OptionException">--folds or --repeats is out of range.</exception>
+    /// <exception cref="OptionException"><paramref name="folds"/> or <paramref name="repeats"/> is out of range (the error names the parameter).</exception>
     public static void Validate(Dataset data, int folds, int repeats)
     {
         if (folds < 2)
-            throw new OptionException("--folds", $"{folds} is fewer than 2; cross-validation holds out one fold while training on the others, so use for example --folds 5.");
+            throw new OptionException(nameof(folds), $"{folds} is fewer than 2; cross-validation holds out one fold while training on the others, so use for example 5.");
         int smallest = int.MaxValue, smallestClass = 0;
         for (int c = 0; c < data.ClassCount; c++)
         {
@@ -58,11 +58,11 @@ public static class CrossValidation
         }
         if (folds > smallest)
         {
-            throw new OptionException("--folds", $"{folds} is more than the {smallest} row(s) of class '{data.ClassNames[smallestClass]}', the smallest class; " +
-                $"stratified folds need every class in every fold. Use --folds {Math.Max(2, smallest)} or fewer{(smallest < 2 ? ", after adding rows of that class" : "")}.");
+            throw new OptionException(nameof(folds), $"{folds} is more than the {smallest} row(s) of class '{data.ClassNames[smallestClass]}', the smallest class; " +
+                $"stratified folds need every class in every fold. Use {Math.Max(2, smallest)} or fewer{(smallest < 2 ? ", after adding rows of that class" : "")}.");
         }
-        if (repeats < 1) throw new OptionException("--repeats", $"{repeats} is not a positive number of repeats; use for example --repeats 1.");
-        if (repeats > 10_000) throw new OptionException("--repeats", $"{repeats} repeats is beyond the supported 10,000.");
+        if (repeats < 1) throw new OptionException(nameof(repeats), $"{repeats} is not a positive number of repeats; use for example 1.");
+        if (repeats > 10_000) throw new OptionException(nameof(repeats), $"{repeats} repeats is beyond the supported 10,000.");
     }
 
     /// <summary>
@@ -87,7 +87,7 @@ public static class CrossValidation
         InitialWeights? init = null, Action<FoldResult, IReadOnlyList<EpochMetrics>>? onFold = null, CancellationToken cancel = default)
     {
         options.Validate();
-        if (threads < 1) throw new OptionException("--threads", $"{threads} is not a positive thread count; use 1 or more.");
+        if (threads < 1) throw new OptionException(nameof(threads), $"{threads} is not a positive thread count; use 1 or more.");
         int[][] partition = Partition(data, folds, repeats, options.Seed);
         int largestFold = (data.Count + folds - 1) / folds;
         options.ValidateFor(data.Count - largestFold, data.FeatureCount, data.ClassCount);

@@ -89,11 +89,11 @@ public sealed class Dataset
     /// <exception cref="OptionException">The fraction is outside [0, 1).</exception>
     /// <exception cref="DataException">A class is too small to appear on both sides.</exception>
     public (Dataset Train, Dataset? Test) SplitStratified(double testFraction, ulong seed) =>
-        SplitStratified(testFraction, seed, RandomStream.Split, "--test-fraction", "test");
+        SplitStratified(testFraction, seed, RandomStream.Split, nameof(TrainingOptions.TestFraction), "test");
 
     /// <summary>
     /// The same stratified split drawn from the <paramref name="stream"/> stream of the seed; errors name
-    /// <paramref name="option"/> and call the held-out part <paramref name="heldOut"/>.
+    /// the <see cref="TrainingOptions"/> property <paramref name="option"/> and call the held-out part <paramref name="heldOut"/>.
     /// </summary>
     internal (Dataset Kept, Dataset? HeldOut) SplitStratified(double fraction, ulong seed, RandomStream stream, string option, string heldOut)
     {
@@ -109,7 +109,7 @@ public sealed class Dataset
             if (members.Length > 0 && (take == 0 || take == members.Length))
             {
                 throw new DataException(Source, 0, 0,
-                    $"class '{ClassNames[c]}' has {members.Length} row(s){(heldOut == "test" ? "" : " left for training")}: too few for a stratified split with {option} {fraction} to put it in both the training and the {heldOut} set. Add rows, change {option}, or use {option} 0.");
+                    $"class '{ClassNames[c]}' has {members.Length} row(s){(heldOut == "test" ? "" : " left for training")}: too few for a stratified split with a {heldOut} fraction of {fraction} to put it in both the training and the {heldOut} set. Add rows, change the {heldOut} fraction, or set it to 0.");
             }
             rng.Shuffle(members);
             for (int i = 0; i < take; i++) isHeldOut[members[i]] = true;

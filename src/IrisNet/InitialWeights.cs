@@ -68,7 +68,7 @@ public sealed record InitialWeights(double[][] A, double[]? HiddenBias, double[]
         for (int i = 0; same && i < want.Count; i++) same = index.TryGetValue(want[i], out result[i]);
         if (!same)
             throw new ModelFileException(file, $"{field}: the weights are for the {what} {List(have)}, but the data has {List(want)}; "
-                + "weights are matched by name, so use data with the same names (in any order) or start without --init.");
+                + "weights are matched by name, so use data with the same names (in any order) or start from fresh weights.");
         return result;
     }
 
@@ -95,13 +95,13 @@ public sealed record InitialWeights(double[][] A, double[]? HiddenBias, double[]
         if (bias)
         {
             if (HiddenBias is null || OutputBias is null)
-                throw new ModelFileException(file, "biases are on, so \"a\" (H numbers) and \"b\" (C numbers) are required; add them or use --bias false.");
+                throw new ModelFileException(file, "biases are on, so \"a\" (H numbers) and \"b\" (C numbers) are required; add them, or train without biases.");
             if (HiddenBias.Length != H) throw new ModelFileException(file, $"\"a\" has {HiddenBias.Length} numbers; it needs H = {H}.");
             if (OutputBias.Length != C) throw new ModelFileException(file, $"\"b\" has {OutputBias.Length} numbers; it needs C = {C}.");
         }
         else if (HiddenBias is not null || OutputBias is not null)
         {
-            throw new ModelFileException(file, "biases are off, but the file has \"a\" or \"b\"; remove them or use --bias true.");
+            throw new ModelFileException(file, "biases are off, but the file has \"a\" or \"b\"; remove them, or train with biases.");
         }
         if (Standardization is not null && Standardization.Mean.Count != D)
             throw new ModelFileException(file, $"the standardization has {Standardization.Mean.Count} features; the data has {D}.");

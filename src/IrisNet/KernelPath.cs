@@ -14,8 +14,8 @@ public enum KernelPath
 
     /// <summary>
     /// The fused sweep (<c>FusedSweep</c>: the forward pass in one sweep over the chunk, the backward
-    /// pass in another) where it applies: vector kernels, D ≤ 4, C ≤ 4 and the identity or ReLU
-    /// activation, which covers Iris. Any other network runs <see cref="Separate"/>.
+    /// pass in another) where it applies: vector kernels, D ≤ 4 and C ≤ 4 (any activation), which
+    /// covers Iris. Any other network runs <see cref="Separate"/>.
     /// </summary>
     Fused,
 }

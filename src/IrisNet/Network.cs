@@ -28,7 +28,7 @@ namespace IrisNet;
 /// <see cref="KernelPath.Separate"/> runs the steps listed above one kernel call each;
 /// <see cref="KernelPath.Fused"/> (the default, used by <see cref="Trainer"/>) runs them as
 /// <see cref="FusedSweep{T}"/> — the same equations in two sweeps over the chunk — when the kernels
-/// are vectorized and D ≤ 4, C ≤ 4, f is identity or ReLU (Iris), and as separate steps otherwise.
+/// are vectorized and D ≤ 4, C ≤ 4 (Iris; any activation), and as separate steps otherwise.
 /// <see cref="Path"/> tells which one runs. The readable version of the same pass, one sample-major
 /// loop per equation, is <see cref="Reference"/>; every path is tested against it.
 /// </remarks>

@@ -100,7 +100,7 @@ public sealed class Standardization
                 string raw = row[d].ToString("G4", CultureInfo.InvariantCulture);
                 string what = Enabled ? $"{raw}, which standardizes to {v.ToString("G4", CultureInfo.InvariantCulture)}," : raw;
                 string fix = precision == Precision.Float32
-                    ? (Enabled ? "use --precision float64" : "use --standardize zscore, or --precision float64")
+                    ? (Enabled ? "train in float64 precision" : "standardize the features (z-score), or train in float64 precision")
                     : "rescale the column (for example divide it by 1e10)";
                 throw new DataException(data.Source, 0, 0,
                     $"feature '{data.FeatureNames[d]}' has the value {what} beyond the range of {(precision == Precision.Float32 ? "float32 (about ±3.4e38)" : "a double (about ±1.8e308)")}; {fix}.");

@@ -74,7 +74,7 @@ public static class Trainer
     /// <exception cref="DataException">A class has too few training rows to appear on both sides.</exception>
     public static (Dataset Fit, Dataset? Validation) SplitValidation(Dataset train, TrainingOptions options) =>
         options.ValidationFraction > 0
-            ? train.SplitStratified(options.ValidationFraction, options.Seed, RandomStream.Validation, "--validation-fraction", "validation")
+            ? train.SplitStratified(options.ValidationFraction, options.Seed, RandomStream.Validation, nameof(TrainingOptions.ValidationFraction), "validation")
             : (train, null);
 
     private static TrainingResult Run<T>(Dataset train, Dataset? validation, Dataset? test, TrainingOptions o, InitialWeights? init,

@@ -44,4 +44,26 @@ public class ArchitectureTests
         }
         Assert.Empty(clashes);
     }
+
+    [Fact]
+    public void The_core_library_speaks_of_its_own_properties_not_of_command_line_flags()
+    {
+        // The command line maps property names to its options (ModelOptionSet.Describe); a flag in a
+        // core message would be wrong for every other caller of the library.
+        string core = Path.Combine(Repo.Root, "src", "IrisNet");
+        var flags = new List<string>();
+        foreach (string file in Directory.EnumerateFiles(core, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            string[] lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                string code = lines[i].TrimStart();
+                if (code.StartsWith("//", StringComparison.Ordinal)) continue;
+                if (System.Text.RegularExpressions.Regex.IsMatch(code, "\"[^\"]*--[a-z]"))
+                    flags.Add($"{Path.GetRelativePath(core, file)}:{i + 1}: {code}");
+            }
+        }
+        Assert.NotEmpty(Directory.EnumerateFiles(core, "*.cs"));
+        Assert.Empty(flags);
+    }
 }

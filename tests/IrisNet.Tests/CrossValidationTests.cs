@@ -194,7 +194,7 @@ public sealed class CrossValidationTests(ITestOutputHelper output) : IDisposable
         Cli.Result r = Cli.Run(_dir, "cv", "--data", Fish, "--label", "species", "--folds", "11", "--out", P("bad"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--folds: 11 is more than the 10 row(s) of class 'pike'", r.Stderr, StringComparison.Ordinal);
-        Assert.Contains("--folds 10 or fewer", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Use 10 or fewer", r.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

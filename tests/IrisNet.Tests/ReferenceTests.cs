@@ -17,7 +17,8 @@ public class ReferenceTests
         { 4, 16, 3, false, Activation.Relu },
         { 3, 5, 4, true, Activation.Relu },
         { 1, 1, 2, false, Activation.Identity },
-        { 4, 7, 3, true, Activation.Tanh },       // tanh: always separate kernels
+        { 4, 7, 3, true, Activation.Tanh },       // tanh: the fused sweep with VectorMath.Tanh
+        { 5, 6, 3, true, Activation.Tanh },       // D > 4: separate kernels with VectorMath.Tanh
         { 7, 9, 5, true, Activation.Identity },   // D > 4: always separate kernels
     };
 

@@ -8,14 +8,14 @@ namespace IrisNet.Kernels;
 
 /// <summary>
 /// The forward and backward pass over one chunk of columns in two sweeps instead of nine kernel
-/// calls: the vector hot path for D ≤ 4 inputs, C ≤ 4 classes and the identity or ReLU activation
-/// (Iris is D = 4, C = 3). It computes exactly the products of <see cref="Network{T, TK}"/>'s separate
+/// calls: the vector hot path for D ≤ 4 inputs, C ≤ 4 classes and any activation (Iris is D = 4, C = 3). It computes exactly the products of <see cref="Network{T, TK}"/>'s separate
 /// kernels, (1)–(14) of docs/derivation.md, in a different order.
 /// <code>
 /// sweep 1, samples outer, hidden units inner     sweep 2, hidden units outer, samples inner
 ///  for a pair of sample vectors (x, s in regs):   for each hidden unit j (its gradient sums in regs):
 ///   for j: z_j = a_j + Σ_d A_jd x_d      (1)       for each sample vector:
 ///          h_j = f(z_j), kept in Hh      (2)         dh_j = Σ_c B_cj dS_c             (9)
+///          (tanh: VectorMath.Tanh)
 ///          s_c += B_cj h_j               (3)         dB_cj += dS_c h_j                (8)
 ///  then, per chunk: softmax and dS       (4,5,7)      dz_j = dh_j ⊙ f′(z_j)           (10, 13)
 ///                                                     dA_jd += dz_j x_d, da_j += dz_j (11, 12)
@@ -37,9 +37,9 @@ namespace IrisNet.Kernels;
 /// <typeparam name="T">float or double.</typeparam>
 internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>True when the fused sweep handles the shape (D ≤ 4, C ≤ 4, identity or ReLU).</summary>
+    /// <summary>True when the fused sweep handles the shape (D ≤ 4, C ≤ 4; identity, ReLU or tanh).</summary>
     public static bool Supports(NetworkShape shape) =>
-        shape.D is >= 1 and <= 4 && shape.C is >= 1 and <= 4 && shape.Activation is Activation.Identity or Activation.Relu;
+        shape.D is >= 1 and <= 4 && shape.C is >= 1 and <= 4 && shape.Activation is Activation.Identity or Activation.Relu or Activation.Tanh;
 
     /// <summary>Elements of the per-lane gradient buffer: one vector for each entry of dA, dB and da.</summary>
     public static int LaneLength(NetworkShape shape) => shape.H * (shape.D + shape.C + 1) * Vector<T>.Count;
@@ -59,7 +59,7 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         int D = shape.D, H = shape.H, C = shape.C, V = Vector<T>.Count;
         int vectors = (n + V - 1) / V;
         if (n == 0) return (T.Zero, 0);
-        if (!Supports(shape)) throw new ArgumentException("The fused sweep needs D ≤ 4, C ≤ 4 and the identity or ReLU activation.", nameof(shape));
+        if (!Supports(shape)) throw new ArgumentException("The fused sweep needs D ≤ 4, C ≤ 4 and the identity, ReLU or tanh activation.", nameof(shape));
         KernelArgs.Vector(A.Length, H * D, nameof(A));
         KernelArgs.Vector(a.Length, H, nameof(a));
         KernelArgs.Vector(B.Length, C * H, nameof(B));
@@ -88,14 +88,14 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         }
 
         var sweep = new Sweep(A, a, B, b, Xs, Hh, S, dS, lanes, H, ldx, ldw, vectors, first);
-        bool relu = shape.Activation == Activation.Relu;
+        Activation f = shape.Activation;
 
-        Dispatch(D, C, relu, Part.Forward, sweep);
+        Dispatch(D, C, f, Part.Forward, sweep);
         // (4, 5, 7) on the n real columns; the padded columns of dS are then zeroed.
         var (loss, correct) = VectorKernels<T>.SoftmaxCrossEntropy(S, ldw, Y, ld, C, n, scale, dS, ldw);
         for (int c = 0; c < C; c++) dS.Slice(c * ldw + n, vectors * V - n).Clear();
         if (!db.IsEmpty) VectorKernels<T>.RowSumsAdd(dS, ldw, C, n, db);                       // (12) db += Σ_n dS
-        Dispatch(D, C, relu, Part.Backward, sweep);
+        Dispatch(D, C, f, Part.Backward, sweep);
         return (loss, correct);
     }
 
@@ -192,42 +192,44 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         }
     }
 
-    // The shape becomes type arguments, so each of the 32 (D, C, f) combinations gets its own machine
+    // The shape becomes type arguments, so each of the 48 (D, C, f) combinations gets its own machine
     // code with every per-feature and per-class vector in a register.
-    private static void Dispatch(int D, int C, bool relu, Part part, in Sweep sw)
+    private static void Dispatch(int D, int C, Activation f, Part part, in Sweep sw)
     {
         switch (D)
         {
-            case 1: DispatchC<One>(C, relu, part, sw); break;
-            case 2: DispatchC<Two>(C, relu, part, sw); break;
-            case 3: DispatchC<Three>(C, relu, part, sw); break;
-            default: DispatchC<Four>(C, relu, part, sw); break;
+            case 1: DispatchC<One>(C, f, part, sw); break;
+            case 2: DispatchC<Two>(C, f, part, sw); break;
+            case 3: DispatchC<Three>(C, f, part, sw); break;
+            default: DispatchC<Four>(C, f, part, sw); break;
         }
     }
 
-    private static void DispatchC<TD>(int C, bool relu, Part part, in Sweep sw) where TD : struct, IBlock
+    private static void DispatchC<TD>(int C, Activation f, Part part, in Sweep sw) where TD : struct, IBlock
     {
         switch (C)
         {
-            case 1: DispatchF<TD, One>(relu, part, sw); break;
-            case 2: DispatchF<TD, Two>(relu, part, sw); break;
-            case 3: DispatchF<TD, Three>(relu, part, sw); break;
-            default: DispatchF<TD, Four>(relu, part, sw); break;
+            case 1: DispatchF<TD, One>(f, part, sw); break;
+            case 2: DispatchF<TD, Two>(f, part, sw); break;
+            case 3: DispatchF<TD, Three>(f, part, sw); break;
+            default: DispatchF<TD, Four>(f, part, sw); break;
         }
     }
 
-    private static void DispatchF<TD, TC>(bool relu, Part part, in Sweep sw) where TD : struct, IBlock where TC : struct, IBlock
+    private static void DispatchF<TD, TC>(Activation f, Part part, in Sweep sw) where TD : struct, IBlock where TC : struct, IBlock
     {
-        if (part == Part.Forward)
+        switch (f)
         {
-            if (relu) Forward<TD, TC, ReluKind>(sw);
-            else Forward<TD, TC, LinearKind>(sw);
+            case Activation.Relu: Run<TD, TC, ReluKind>(part, sw); break;
+            case Activation.Tanh: Run<TD, TC, TanhKind>(part, sw); break;
+            default: Run<TD, TC, LinearKind>(part, sw); break;
         }
-        else
-        {
-            if (relu) Backward<TD, TC, ReluKind>(sw);
-            else Backward<TD, TC, LinearKind>(sw);
-        }
+    }
+
+    private static void Run<TD, TC, TF>(Part part, in Sweep sw) where TD : struct, IBlock where TC : struct, IBlock where TF : struct, IActivationKind
+    {
+        if (part == Part.Forward) Forward<TD, TC, TF>(sw);
+        else Backward<TD, TC, TF>(sw);
     }
 
     // Sweep 1: Hh = f(A X + a) and S = B Hh + b, two sample vectors at a time (the pair block), then
@@ -278,6 +280,22 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
             if (pair) z1.StoreUnsafe(ref hj, v1);
             hj = ref Unsafe.Add(ref hj, ldw);
             Aj = ref Unsafe.Add(ref Aj, D);
+            if (TF.Tanh) continue; // h and s in the loop below
+            Vector<T> c = new(Unsafe.Add(ref B, j));                                                  // (3)
+            s00 = Fma(c, z0, s00); if (pair) s01 = Fma(c, z1, s01);
+            if (TC.Count > 1) { c = new(Unsafe.Add(ref B1, j)); s10 = Fma(c, z0, s10); if (pair) s11 = Fma(c, z1, s11); }
+            if (TC.Count > 2) { c = new(Unsafe.Add(ref B2, j)); s20 = Fma(c, z0, s20); if (pair) s21 = Fma(c, z1, s21); }
+            if (TC.Count > 3) { c = new(Unsafe.Add(ref B3, j)); s30 = Fma(c, z0, s30); if (pair) s31 = Fma(c, z1, s31); }
+        }
+        // tanh: h_j = tanh z_j over the block's z, then s as above. In a loop of its own, whose only
+        // dependence from one j to the next is s, the processor overlaps the long tanh of several j.
+        hj = ref Unsafe.Add(ref sw.Hh, n);
+        for (nint j = 0; TF.Tanh && j < H; j++)
+        {
+            Vector<T> z0 = VectorMath.Tanh(Vector.LoadUnsafe(ref hj)), z1 = pair ? VectorMath.Tanh(Vector.LoadUnsafe(ref hj, v1)) : default;
+            z0.StoreUnsafe(ref hj);
+            if (pair) z1.StoreUnsafe(ref hj, v1);
+            hj = ref Unsafe.Add(ref hj, ldw);
             Vector<T> c = new(Unsafe.Add(ref B, j));                                                  // (3)
             s00 = Fma(c, z0, s00); if (pair) s01 = Fma(c, z1, s01);
             if (TC.Count > 1) { c = new(Unsafe.Add(ref B1, j)); s10 = Fma(c, z0, s10); if (pair) s11 = Fma(c, z1, s11); }
@@ -334,8 +352,10 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
                 if (TC.Count > 1) { Vector<T> e = Vector.LoadUnsafe(ref dS1, n); dh = Fma(e, c1, dh); gB1 = Fma(e, h, gB1); }
                 if (TC.Count > 2) { Vector<T> e = Vector.LoadUnsafe(ref dS2, n); dh = Fma(e, c2, dh); gB2 = Fma(e, h, gB2); }
                 if (TC.Count > 3) { Vector<T> e = Vector.LoadUnsafe(ref dS3, n); dh = Fma(e, c3, dh); gB3 = Fma(e, h, gB3); }
-                // (10, 13) dz = dh ⊙ f′(z): for ReLU f′(z) = 1 exactly where h = max(0, z) > 0.
-                Vector<T> dz = TF.Relu ? Vector.ConditionalSelect(Vector.GreaterThan(h, Vector<T>.Zero), dh, Vector<T>.Zero) : dh;
+                // (10, 13) dz = dh ⊙ f′(z): for ReLU f′(z) = 1 exactly where h = max(0, z) > 0; for tanh
+                // f′(z) = 1 − h², so dz = dh − (dh·h)·h (two operations, the last fused).
+                Vector<T> dz = TF.Relu ? Vector.ConditionalSelect(Vector.GreaterThan(h, Vector<T>.Zero), dh, Vector<T>.Zero)
+                    : TF.Tanh ? Fma(-(dh * h), h, dh) : dh;
                 ga += dz;                                                                         // (12)
                 gA0 = Fma(dz, Vector.LoadUnsafe(ref x, n), gA0);                                  // (11)
                 if (TD.Count > 1) gA1 = Fma(dz, Vector.LoadUnsafe(ref x1, n), gA1);
@@ -373,7 +393,9 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
 internal interface IActivationKind
 {
     static abstract bool Relu { get; }
+    static abstract bool Tanh { get; }
 }
 
-internal readonly struct LinearKind : IActivationKind { public static bool Relu => false; }
-internal readonly struct ReluKind : IActivationKind { public static bool Relu => true; }
+internal readonly struct LinearKind : IActivationKind { public static bool Relu => false; public static bool Tanh => false; }
+internal readonly struct ReluKind : IActivationKind { public static bool Relu => true; public static bool Tanh => false; }
+internal readonly struct TanhKind : IActivationKind { public static bool Relu => false; public static bool Tanh => true; }

@@ -449,8 +449,10 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
                     for (; n < N; n++) { T v = z.At(row + n); h.At(row + n) = v > T.Zero ? v : T.Zero; }
                     break;
                 case Activation.Tanh:
-                    // No vector tanh in System.Numerics; the scalar one keeps both paths bit-equal.
-                    for (; n < N; n++) h.At(row + n) = T.Tanh(z.At(row + n));
+                    // VectorMath.Tanh (within 1e-15 of Math.Tanh, relative); the tail goes through it too, one
+                    // value per vector, so a column's h does not depend on where the vectors start.
+                    for (; n + V <= N; n += V) Store(VectorMath.Tanh(Load(ref z, row + n)), ref h, row + n);
+                    for (; n < N; n++) h.At(row + n) = VectorMath.Tanh(new Vector<T>(z.At(row + n)))[0];
                     break;
                 default:
                     Z.Slice(row, N).CopyTo(Hh.Slice(row, N));

@@ -5,7 +5,7 @@ public sealed class TraceFileException : IrisNetException
 {
     /// <summary>Creates the error: "file: path: message".</summary>
     public TraceFileException(string? file, string path, string message, Exception? inner = null)
-        : base($"{file ?? "trace"}: {path}: {message}", inner ?? new InvalidOperationException(message))
+        : base($"{file ?? "trace"}: {path}: {message}", inner)
     {
         File = file;
         JsonPath = path;

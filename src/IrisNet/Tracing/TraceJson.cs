@@ -50,7 +50,7 @@ public static partial class TraceJson
             w.WriteNumber("l2", trace.Settings.L2);
             w.WriteNumber("batch_size", trace.BatchSize);
             if (trace.Seed is ulong seed) w.WriteNumber("seed", seed);
-            w.WriteString("standardize", trace.Data.Standardization is { Enabled: true } ? "zscore" : "none");
+            w.WriteString("standardize", Names.Of(trace.Data.Standardization is { Enabled: true } ? StandardizationKind.ZScore : StandardizationKind.None));
             w.WriteNumber("steps", trace.Steps.Count);
             w.WriteEndObject();
 
@@ -64,7 +64,7 @@ public static partial class TraceJson
             if (d.Standardization is Standardization st)
             {
                 w.WriteStartObject("standardization");
-                w.WriteString("kind", st.Enabled ? "zscore" : "none");
+                w.WriteString("kind", Names.Of(st.Enabled ? StandardizationKind.ZScore : StandardizationKind.None));
                 Numbers(w, "mean", st.Mean);
                 Numbers(w, "scale", st.Scale);
                 w.WriteEndObject();
@@ -223,13 +223,9 @@ public static partial class TraceJson
 
             JsonElement network = Object(Field(root, "network", "$"), "$.network");
             OnlyFields(network, NetworkFields, "$.network");
-            Activation activation = String(Field(network, "activation", "$.network"), "$.network.activation") switch
-            {
-                "identity" => Activation.Identity,
-                "tanh" => Activation.Tanh,
-                "relu" => Activation.Relu,
-                var other => throw Error("$.network.activation", $"is \"{other}\"; it must be \"identity\", \"tanh\" or \"relu\"."),
-            };
+            string activationName = String(Field(network, "activation", "$.network"), "$.network.activation");
+            if (!Names.TryParse(activationName, out Activation activation))
+                throw Error("$.network.activation", $"is \"{activationName}\"; it must be one of {Names.Choices<Activation>()}.");
 
             JsonElement options = Object(Field(root, "options", "$"), "$.options");
             OnlyFields(options, OptionFields, "$.options");
@@ -432,8 +428,8 @@ public static partial class TraceJson
             double[] mean = Vector(Field(e, "mean", path), path + ".mean");
             double[] scale = Vector(Field(e, "scale", path), path + ".scale");
             if (mean.Length != D || scale.Length != D) throw Error(path, $"has {mean.Length} means and {scale.Length} scales; D = {D} of each are needed.");
-            if (kind == "none") return Standardization.None(D);
-            if (kind != "zscore") throw Error(path + ".kind", $"is \"{kind}\"; it must be \"zscore\" or \"none\".");
+            if (!Names.TryParse(kind, out StandardizationKind k)) throw Error(path + ".kind", $"is \"{kind}\"; it must be {Names.Choices<StandardizationKind>()}.");
+            if (k == StandardizationKind.None) return Standardization.None(D);
             if (scale.Any(s => !(s > 0))) throw Error(path + ".scale", "holds a value ≤ 0; every scale must be positive.");
             return Standardization.FromValues(mean, scale);
         }
