@@ -14,10 +14,12 @@ public sealed record Case(string Type, string Method, Dictionary<string, string>
 }
 
 /// <summary>
-/// Usage: IrisNet.Bench.Report RESULTS_DIR [results.md] [scaling.png] [notes.md]. Reads every
-/// *-report-full-compressed.json in RESULTS_DIR (BenchmarkDotNet's --exporters json), measures
-/// each cell against the roofline measured in the same run, and writes the table and the plot,
-/// followed by the hand-written analysis in notes.md (default bench/notes.md) when it exists.
+/// Usage: IrisNet.Bench.Report RESULTS_DIR [results.md] [scaling.png] [notes.md] [whole-command.md].
+/// Reads every *-report-full-compressed.json in RESULTS_DIR (BenchmarkDotNet's --exporters json),
+/// measures each cell against the roofline measured in the same run, and writes the table and the
+/// plot, followed by the whole-command timings of the installed tool (default
+/// bench/whole-command.md, written by bench/whole-command.sh) and the hand-written analysis in
+/// notes.md (default bench/notes.md), each when it exists.
 /// </summary>
 public static class Program
 {
@@ -28,11 +30,12 @@ public static class Program
     {
         if (args.Length < 1)
         {
-            Console.Error.WriteLine("usage: IrisNet.Bench.Report RESULTS_DIR [results.md] [scaling.png] [notes.md]");
+            Console.Error.WriteLine("usage: IrisNet.Bench.Report RESULTS_DIR [results.md] [scaling.png] [notes.md] [whole-command.md]");
             return 2;
         }
         string dir = args[0], md = args.Length > 1 ? args[1] : "bench/results.md", png = args.Length > 2 ? args[2] : "docs/images/scaling.png";
         string notes = args.Length > 3 ? args[3] : "bench/notes.md";
+        string whole = args.Length > 4 ? args[4] : "bench/whole-command.md";
         var cases = new List<Case>();
         string cpu = "unknown", runtime = "unknown";
         foreach (string file in Directory.GetFiles(dir, "*-report-full-compressed.json"))
@@ -57,6 +60,7 @@ public static class Program
             return 2;
         }
         string report = Write(cases, cpu, runtime);
+        if (File.Exists(whole)) report += Environment.NewLine + File.ReadAllText(whole);
         if (File.Exists(notes)) report += Environment.NewLine + File.ReadAllText(notes);
         File.WriteAllText(md, report);
         Plot(cases, png);
@@ -156,7 +160,8 @@ public static class Program
                 double? perIdentity = identity is null ? null : mine.MeanNs / identity.MeanNs;
                 sb.AppendLine(inv, $"| {mine.Precision} | {activation} | {mine.MeanNs / 1000:F2} | {(tp is null ? "" : (tp.MeanNs / 1000).ToString("F2", inv))} | {(tp is null ? "" : (tp.MeanNs / mine.MeanNs).ToString("F2", inv))} | {(perIdentity is double q ? q.ToString("F2", inv) : "")} |");
                 if (tp is not null)
-                    targets.Add(($"Iris epoch, H = 16, {mine.Precision}, {activation}: IrisNet at least as fast as TensorPrimitives", $"{tp.MeanNs / mine.MeanNs:F2}×", mine.MeanNs <= tp.MeanNs));
+                    targets.Add(($"Iris epoch, H = 16, {mine.Precision}, {activation}: IrisNet at least as fast as TensorPrimitives",
+                        tp.MeanNs >= mine.MeanNs ? $"{tp.MeanNs / mine.MeanNs:F2}× faster" : $"{mine.MeanNs / tp.MeanNs:F2}× slower", mine.MeanNs <= tp.MeanNs));
                 if (activation == "tanh" && perIdentity is double ratio)
                     targets.Add(($"Iris epoch, H = 16, {mine.Precision}: tanh ≤ 1.5× the identity epoch", $"{ratio:F2}×", ratio <= 1.5));
             }
