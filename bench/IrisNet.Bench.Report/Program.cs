@@ -14,10 +14,12 @@ public sealed record Case(string Type, string Method, Dictionary<string, string>
 }
 
 /// <summary>
-/// Usage: IrisNet.Bench.Report RESULTS_DIR [results.md] [scaling.png] [notes.md]. Reads every
-/// *-report-full-compressed.json in RESULTS_DIR (BenchmarkDotNet's --exporters json), measures
-/// each cell against the roofline measured in the same run, and writes the table and the plot,
-/// followed by the hand-written analysis in notes.md (default bench/notes.md) when it exists.
+/// Usage: IrisNet.Bench.Report RESULTS_DIR [results.md] [scaling.png] [notes.md] [whole-command.md].
+/// Reads every *-report-full-compressed.json in RESULTS_DIR (BenchmarkDotNet's --exporters json),
+/// measures each cell against the roofline measured in the same run, and writes the table and the
+/// plot, followed by the whole-command timings of the installed tool (default
+/// bench/whole-command.md, written by bench/whole-command.sh) and the hand-written analysis in
+/// notes.md (default bench/notes.md), each when it exists.
 /// </summary>
 public static class Program
 {
@@ -28,11 +30,12 @@ public static class Program
     {
         if (args.Length < 1)
         {
-            Console.Error.WriteLine("usage: IrisNet.Bench.Report RESULTS_DIR [results.md] [scaling.png] [notes.md]");
+            Console.Error.WriteLine("usage: IrisNet.Bench.Report RESULTS_DIR [results.md] [scaling.png] [notes.md] [whole-command.md]");
             return 2;
         }
         string dir = args[0], md = args.Length > 1 ? args[1] : "bench/results.md", png = args.Length > 2 ? args[2] : "docs/images/scaling.png";
         string notes = args.Length > 3 ? args[3] : "bench/notes.md";
+        string whole = args.Length > 4 ? args[4] : "bench/whole-command.md";
         var cases = new List<Case>();
         string cpu = "unknown", runtime = "unknown";
         foreach (string file in Directory.GetFiles(dir, "*-report-full-compressed.json"))
@@ -57,6 +60,7 @@ public static class Program
             return 2;
         }
         string report = Write(cases, cpu, runtime);
+        if (File.Exists(whole)) report += Environment.NewLine + File.ReadAllText(whole);
         if (File.Exists(notes)) report += Environment.NewLine + File.ReadAllText(notes);
         File.WriteAllText(md, report);
         Plot(cases, png);
@@ -164,6 +168,21 @@ public static class Program
             sb.AppendLine();
         }
 
+        var commandEpoch = cases.Where(c => c.Type.StartsWith("CommandEpoch", StringComparison.Ordinal)).OrderBy(c => c.Precision).ToList();
+        if (commandEpoch.Count > 0)
+        {
+            sb.AppendLine("## The numbers of one epoch of the default `irisnet train`");
+            sb.AppendLine();
+            sb.AppendLine("`CommandEpoch`: the training step on the 120 training rows and the forward pass on the 30 test rows, nothing else.");
+            sb.AppendLine("`bench/command-epoch.sh` measures what the whole command spends per epoch (two process lengths, difference of");
+            sb.AppendLine("medians); the target is ≤ 1.25× this (figures in the notes below).");
+            sb.AppendLine();
+            sb.AppendLine("| precision | µs | bytes allocated |");
+            sb.AppendLine("|---|---:|---:|");
+            foreach (Case c in commandEpoch) sb.AppendLine(inv, $"| {c.Precision} | {c.MeanNs / 1000:F2} | {c.Bytes} |");
+            sb.AppendLine();
+        }
+
         sb.AppendLine("## Scaling grid (Iris tiled to N rows with seeded jitter)");
         sb.AppendLine();
         sb.AppendLine("| precision | N | H | threads | µs / epoch | GFLOP/s | × roofline | speed-up 2 vs 1 thread | bytes allocated |");
@@ -188,7 +207,7 @@ public static class Program
         }
         sb.AppendLine();
 
-        var epochCases = cases.Where(c => c.Type.StartsWith("Scaling", StringComparison.Ordinal) || c.Type.StartsWith("IrisEpoch", StringComparison.Ordinal)).ToList();
+        var epochCases = cases.Where(c => c.Type.StartsWith("Scaling", StringComparison.Ordinal) || c.Type.StartsWith("IrisEpoch", StringComparison.Ordinal) || c.Type.StartsWith("CommandEpoch", StringComparison.Ordinal)).ToList();
         long maxBytes = epochCases.Max(c => c.Bytes ?? long.MaxValue);
         targets.Add(("Zero bytes allocated per epoch (every epoch benchmark)", $"max {maxBytes} B", maxBytes == 0));
 

@@ -36,13 +36,14 @@ public static partial class Plots
         var areas = new List<(string, string)>();
         for (int i = 0; i < panels.Length; i++)
         {
-            byte[] png = panels[i].Plot.GetImageBytes(Width, Height, ImageFormat.Png);
+            byte[] png = Png(panels[i].Plot, Width, Height);
             areas.Add((AreaKeyword, Area(panels[i].Plot, panels[i].Panel, i * Width, panels[i].Extra)));
             using SKBitmap bitmap = SKBitmap.Decode(png);
             surface.Canvas.DrawBitmap(bitmap, i * Width, 0);
         }
         using SKImage image = surface.Snapshot();
-        using SKData data = image.Encode(SKEncodedImageFormat.Png, 100);
+        using SKPixmap pixmap = image.PeekPixels()!;
+        using SKData data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, 1))!;
         File.WriteAllBytes(path, PngText.Insert(data.ToArray(), areas));
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using SkiaSharp;
 
 namespace IrisNet.Cli;
 
@@ -24,8 +25,47 @@ public static partial class Plots
     /// <summary>Renders <paramref name="plot"/> and writes it with its data-area description.</summary>
     private static void Save(Plot plot, string path, string panel, params (string Key, string Value)[] extra)
     {
-        byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        byte[] png = Png(plot, Width, Height);
         File.WriteAllBytes(path, PngText.Insert(png, [(AreaKeyword, Area(plot, panel, 0, extra))]));
+    }
+
+    /// <summary>
+    /// Draws a small throw-away chart on a pool thread. A process's first picture also pays for
+    /// loading Skia's and HarfBuzz's native libraries, the font and ScottPlot's set-up (about 15 ms
+    /// here); train starts this before reading its data, so that cost overlaps the data and the
+    /// training instead of adding to them. Wait for the task before drawing anything else: the two
+    /// never draw at the same time. A failure here is ignored (the real pictures report their own).
+    /// </summary>
+    public static Task WarmUp() => Task.Run(() =>
+    {
+        try
+        {
+            var plot = new Plot();
+            plot.Add.Scatter(new double[] { 0, 1 }, new double[] { 0, 1 });
+            plot.Title("warm-up");
+            plot.XLabel("epoch");
+            plot.YLabel("loss");
+            Png(plot, 240, 160);
+        }
+        catch (Exception)
+        {
+            // nothing to do: the pictures are drawn, and their errors reported, by the caller
+        }
+    });
+
+    /// <summary>
+    /// Renders <paramref name="plot"/> and encodes it as PNG with the "up" filter and zlib level 1: the
+    /// same pixels as ScottPlot's own encoding (every filter tried per row, level 6), about 4× faster
+    /// to encode (about 4 ms instead of 17 ms a picture) for files about 15 % larger.
+    /// </summary>
+    internal static byte[] Png(Plot plot, int width, int height)
+    {
+        using SKSurface surface = SKSurface.Create(new SKImageInfo(width, height));
+        plot.Render(surface);
+        using SKImage image = surface.Snapshot();
+        using SKPixmap pixmap = image.PeekPixels()!;
+        using SKData data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, 1))!;
+        return data.ToArray();
     }
 
     /// <summary>

@@ -9,6 +9,19 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        Phases.Start();
+        try
+        {
+            return Run(args);
+        }
+        finally
+        {
+            Phases.Report();
+        }
+    }
+
+    private static int Run(string[] args)
+    {
         ConsoleSetup.Configure();
         Command root = BuildRoot();
         bool verbose = args.Contains("--verbose");
@@ -26,6 +39,7 @@ public static class Program
             Console.Error.WriteLine($"irisnet: error: {Terminal.Escape(message)} See '{command} --help'.");
             return ExitCode.Usage;
         }
+        Phases.Mark("parse");
         try
         {
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });

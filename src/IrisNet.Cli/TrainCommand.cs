@@ -24,6 +24,7 @@ public static class TrainCommand
     private static int Run(ModelOptionSet set, ParseResult p, string? outDir, int logEvery, bool quiet, bool verbose)
     {
         using var signals = new RunSignals();
+        Task warmUp = Plots.WarmUp();
         if (logEvery < 1) throw new OptionException("--log-every", $"{logEvery} is not a positive number of epochs; use 1 to write every epoch, or for example 100.");
         var (options, init) = set.Read(p);
         DataSource source = set.LoadData(p);
@@ -36,11 +37,12 @@ public static class TrainCommand
         var (fit, validation) = Trainer.SplitValidation(train, options);
         options.ValidateFor(fit.Count, fit.FeatureCount, fit.ClassCount);
         Standardization.CheckTrainable(train, test, options, init?.Standardization);
+        Phases.Mark("data");
 
         RunDirectory run = RunDirectory.Create(outDir);
         try
         {
-            return Train(run, signals, set, p, options, init, source, train, test, fit, validation, logEvery, quiet, verbose);
+            return Train(run, signals, warmUp, set, p, options, init, source, train, test, fit, validation, logEvery, quiet, verbose);
         }
         finally
         {
@@ -48,7 +50,7 @@ public static class TrainCommand
         }
     }
 
-    private static int Train(RunDirectory run, RunSignals signals, ModelOptionSet set, ParseResult p, TrainingOptions options, InitialWeights? init,
+    private static int Train(RunDirectory run, RunSignals signals, Task warmUp, ModelOptionSet set, ParseResult p, TrainingOptions options, InitialWeights? init,
         DataSource source, Dataset train, Dataset? test, Dataset fit, Dataset? validation, int logEvery, bool quiet, bool verbose)
     {
         SummaryInput summary = new SummaryInput("running", null, options, p.GetValue(set.Init), source.Name, source.Sha256, source.Data.Count,
@@ -60,6 +62,7 @@ public static class TrainCommand
         };
         // Written first, so a run killed at any moment (kill -9, power cut) is recognisable as unfinished.
         run.WriteText("summary.json", RunDirectory.SummaryJson(summary));
+        Phases.Mark("run directory");
 
         var progress = new ProgressView(options.Epochs, quiet, verbose);
         TrainingResult result;
@@ -89,9 +92,11 @@ public static class TrainCommand
                 TryFinal(run, summary with { Status = "failed", Error = error.Message }, "write_failed", null);
                 throw error;
             }
+            Phases.Mark("training");
             signals.Writing = true;
             Finish(run, metrics, result.EpochsRun > 0 ? result.History[^1] : null, summary);
         }
+        Phases.Mark("metrics.csv");
 
         string status = result.Interrupted ? "interrupted" : "completed";
         string reason = result.Stop switch
@@ -118,14 +123,22 @@ public static class TrainCommand
             // summary.json last: it lists what was written and never claims more.
             run.WriteText("model.json", ModelJson.Serialize(result.Model.WithData(
                 new TrainingData(source.Name, source.Sha256, source.Data.LabelName, source.Data.Count), DataSplit.Of(options))));
+            Phases.Mark("model.json");
+            warmUp.Wait();
+            Phases.Mark("waiting for the drawing warm-up");
             if (result.History.Count > 0)
             {
                 run.Write("loss.png", tmp => Plots.Loss(result.History, tmp));
+                Phases.Mark("loss.png");
                 run.Write("accuracy.png", tmp => Plots.Accuracy(result.History, tmp));
+                Phases.Mark("accuracy.png");
             }
             run.Write("confusion.png", tmp => Plots.Confusion(result.FinalTest ?? result.FinalTrain, result.FinalTest is null ? "training rows" : "test rows", tmp));
+            Phases.Mark("confusion.png");
             run.Write("regions.png", tmp => Plots.Regions(result.Model, train, test, tmp));
+            Phases.Mark("regions.png");
             Final(run, done, reason, result.EpochsRun);
+            Phases.Mark("summary.json");
         }
         catch (RunWriteException e)
         {
@@ -135,6 +148,7 @@ public static class TrainCommand
 
         if (quiet) Console.WriteLine(run.Path);
         else Report.Final(result, run, status);
+        Phases.Mark("report");
         if (result.Interrupted)
         {
             Console.Error.WriteLine($"irisnet: interrupted by {signals.Received?.Name ?? "a signal"} after epoch {result.EpochsRun}; artifacts of the completed epochs are in {run.Path}.");

@@ -257,6 +257,27 @@ public sealed class RunLifecycleTests : IDisposable
         Assert.True(timing.GetProperty("steady_median_microseconds_per_epoch").GetDouble() > 0);
     }
 
+    [Fact]
+    public void With_IRISNET_PHASES_train_prints_where_its_time_went_and_without_it_nothing()
+    {
+        var phases = new Dictionary<string, string> { ["IRISNET_PHASES"] = "1" };
+        Cli.Result r = Cli.Run(_dir, phases, "train", "--epochs", "5", "--quiet", "--out", P("p"));
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith("irisnet-phase ", StringComparison.Ordinal))
+            .ToDictionary(l => l[14..l.LastIndexOf(' ')], l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        string[] expected = ["parse", "data", "run directory", "training", "metrics.csv", "model.json", "waiting for the drawing warm-up", "loss.png", "accuracy.png",
+            "confusion.png", "regions.png", "summary.json", "report", "other", "main"];
+        Assert.Equal(expected, lines.Keys);
+        Assert.All(lines.Values, ms => Assert.True(ms >= 0));
+        // "main" is the total since Main's first line: every phase lies within it.
+        Assert.True(lines["main"] >= lines.Where(l => l.Key != "main").Sum(l => l.Value) - 0.01);
+
+        Cli.Result quiet = Cli.Run(_dir, "train", "--epochs", "5", "--quiet", "--out", P("q"));
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.DoesNotContain("irisnet-phase", quiet.Stderr, StringComparison.Ordinal);
+    }
+
     private static bool Mount(string dir, string size)
     {
         using var p = Process.Start(new ProcessStartInfo("mount", ["-t", "tmpfs", "-o", $"size={size}", "tmpfs", dir]) { RedirectStandardError = true })!;
