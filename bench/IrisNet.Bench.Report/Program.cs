@@ -168,6 +168,21 @@ public static class Program
             sb.AppendLine();
         }
 
+        var commandEpoch = cases.Where(c => c.Type.StartsWith("CommandEpoch", StringComparison.Ordinal)).OrderBy(c => c.Precision).ToList();
+        if (commandEpoch.Count > 0)
+        {
+            sb.AppendLine("## The numbers of one epoch of the default `irisnet train`");
+            sb.AppendLine();
+            sb.AppendLine("`CommandEpoch`: the training step on the 120 training rows and the forward pass on the 30 test rows, nothing else.");
+            sb.AppendLine("`bench/command-epoch.sh` measures what the whole command spends per epoch (two process lengths, difference of");
+            sb.AppendLine("medians); the target is ≤ 1.25× this (figures in the notes below).");
+            sb.AppendLine();
+            sb.AppendLine("| precision | µs | bytes allocated |");
+            sb.AppendLine("|---|---:|---:|");
+            foreach (Case c in commandEpoch) sb.AppendLine(inv, $"| {c.Precision} | {c.MeanNs / 1000:F2} | {c.Bytes} |");
+            sb.AppendLine();
+        }
+
         sb.AppendLine("## Scaling grid (Iris tiled to N rows with seeded jitter)");
         sb.AppendLine();
         sb.AppendLine("| precision | N | H | threads | µs / epoch | GFLOP/s | × roofline | speed-up 2 vs 1 thread | bytes allocated |");
@@ -192,7 +207,7 @@ public static class Program
         }
         sb.AppendLine();
 
-        var epochCases = cases.Where(c => c.Type.StartsWith("Scaling", StringComparison.Ordinal) || c.Type.StartsWith("IrisEpoch", StringComparison.Ordinal)).ToList();
+        var epochCases = cases.Where(c => c.Type.StartsWith("Scaling", StringComparison.Ordinal) || c.Type.StartsWith("IrisEpoch", StringComparison.Ordinal) || c.Type.StartsWith("CommandEpoch", StringComparison.Ordinal)).ToList();
         long maxBytes = epochCases.Max(c => c.Bytes ?? long.MaxValue);
         targets.Add(("Zero bytes allocated per epoch (every epoch benchmark)", $"max {maxBytes} B", maxBytes == 0));
 

@@ -7,18 +7,28 @@ namespace IrisNet.Cli;
 public static partial class Plots
 {
     /// <summary>
-    /// Cell (actual k, predicted j) is the unit square centred on (j, C − 1 − k): actual classes read
+    /// Cell (actual k, predicted j) is the unit square centred on (j, n − 1 − k): actual classes read
     /// top to bottom, predicted classes left to right, the diagonal runs from the upper left. Its colour
-    /// is its count on the colour bar, its number is written in it.
+    /// is its count on the colour bar, its number is written in it. Up to
+    /// <see cref="ConfusionDigest.DenseLimit"/> classes the n = C rows are the classes; above, the
+    /// picture is the <see cref="ConfusionDigest"/>: the classes with the most errors and one pooled
+    /// "other" row and column, so drawing costs the same for 40 classes or 3,000.
     /// </summary>
     public static void Confusion(Evaluation e, string what, string path)
     {
-        int C = e.ClassNames.Count;
+        var digest = ConfusionDigest.Of(e, ConfusionDigest.DenseLimit - 1);
+        int C = digest.Names.Length;
         var plot = new Plot();
         var counts = new double[C, C];
+        long max = 1;
         for (int k = 0; k < C; k++)
-            for (int j = 0; j < C; j++) counts[k, j] = e.Confusion[k][j];
-        int max = Math.Max(1, e.Confusion.SelectMany(r => r).DefaultIfEmpty(0).Max());
+        {
+            for (int j = 0; j < C; j++)
+            {
+                counts[k, j] = digest.Counts[k][j];
+                max = Math.Max(max, digest.Counts[k][j]);
+            }
+        }
         var heatmap = plot.Add.Heatmap(counts);
         heatmap.Colormap = new ScottPlot.Colormaps.Blues().Reversed();
         heatmap.ManualRange = new ScottPlot.Range(0, max);
@@ -36,21 +46,23 @@ public static partial class Plots
         {
             for (int j = 0; j < C; j++)
             {
-                var text = plot.Add.Text(e.Confusion[k][j].ToString(CultureInfo.InvariantCulture), j, C - 1 - k);
+                var text = plot.Add.Text(digest.Counts[k][j].ToString(CultureInfo.InvariantCulture), j, C - 1 - k);
                 text.LabelFontSize = size;
                 text.LabelBold = true;
                 text.LabelAlignment = Alignment.MiddleCenter;
-                text.LabelFontColor = e.Confusion[k][j] > max / 2.0 ? Colors.White : Colors.Black;
+                text.LabelFontColor = digest.Counts[k][j] > max / 2.0 ? Colors.White : Colors.Black;
             }
         }
         double[] ticks = Enumerable.Range(0, C).Select(i => (double)i).ToArray();
-        string[] names = e.ClassNames.ToArray();
+        string[] names = digest.Names;
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, names);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(t => C - 1 - t).ToArray(), names);
         plot.Axes.SetLimits(-0.5, C - 0.5, -0.5, C - 0.5);
-        plot.Title($"Confusion matrix ({what}), accuracy {e.Accuracy.ToString("P1", CultureInfo.InvariantCulture)}");
+        string shown = digest.Pooled > 0 ? $"; the {C - 1} classes with the most errors of {e.ClassNames.Count}" : "";
+        plot.Title($"Confusion matrix ({what}), accuracy {e.Accuracy.ToString("P1", CultureInfo.InvariantCulture)}{shown}");
         plot.XLabel("predicted class");
         plot.YLabel("actual class");
-        Save(plot, path, "confusion", ("classes", C.ToString(CultureInfo.InvariantCulture)));
+        Save(plot, path, "confusion", ("classes", e.ClassNames.Count.ToString(CultureInfo.InvariantCulture)),
+            ("shown", C.ToString(CultureInfo.InvariantCulture)));
     }
 }

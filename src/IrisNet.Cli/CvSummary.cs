@@ -34,6 +34,6 @@ public static class CvSummary
         EvaluationJson pooled = EvaluationJson.From(r.Pooled);
         return new CvSummaryFile.HeldOutBlock(r.MeanAccuracy, r.AccuracySd, r.MeanLoss, r.LossSd,
             new CvSummaryFile.IntervalBlock("wilson score interval on the pooled held-out accuracy, n = distinct rows", r.Rows, r.AccuracyLow, r.AccuracyHigh),
-            new CvSummaryFile.PooledBlock(r.Pooled.Count, r.Pooled.Loss, r.Pooled.Accuracy, pooled.Confusion, pooled.PerClass));
+            new CvSummaryFile.PooledBlock(r.Pooled.Count, r.Pooled.Loss, r.Pooled.Accuracy, pooled.Confusion, pooled.ConfusionCells, pooled.PerClass));
     }
 }

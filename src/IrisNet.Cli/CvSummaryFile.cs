@@ -41,8 +41,13 @@ public sealed record CvSummaryFile(string IrisnetVersion, string Command, string
     /// <summary>A 95 % interval for the pooled accuracy and how it was computed.</summary>
     public sealed record IntervalBlock(string Method, int N, double Low, double High);
 
-    /// <summary>Every held-out prediction of every fold taken together.</summary>
-    public sealed record PooledBlock(int Predictions, double Loss, double Accuracy, int[][] Confusion,
+    /// <summary>
+    /// Every held-out prediction of every fold taken together; the confusion matrix as in
+    /// <see cref="EvaluationJson"/>: whole up to <see cref="ConfusionDigest.DenseLimit"/> classes, else its nonzero cells.
+    /// </summary>
+    public sealed record PooledBlock(int Predictions, double Loss, double Accuracy,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[][]? Confusion,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[][]? ConfusionCells,
         Dictionary<string, EvaluationJson.ClassScores> PerClass);
 
     /// <summary>Threads, the whole run's seconds and the folds' training seconds.</summary>

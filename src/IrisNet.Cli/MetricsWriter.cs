@@ -108,14 +108,14 @@ public sealed class MetricsWriter : IDisposable
         Span<char> line = _chars.AsSpan(_used);
         int n = 0;
         Number(line, ref n, m.Epoch);
-        Field(line, ref n, m.TrainLoss);
-        Field(line, ref n, m.TrainAccuracy);
-        Field(line, ref n, m.TestLoss);
-        Field(line, ref n, m.TestAccuracy);
+        Field(line, ref n, 0, m.TrainLoss);
+        Field(line, ref n, 1, m.TrainAccuracy);
+        Field(line, ref n, 2, m.TestLoss);
+        Field(line, ref n, 3, m.TestAccuracy);
         if (_validation)
         {
-            Field(line, ref n, m.ValidationLoss);
-            Field(line, ref n, m.ValidationAccuracy);
+            Field(line, ref n, 4, m.ValidationLoss);
+            Field(line, ref n, 5, m.ValidationAccuracy);
         }
         line[n++] = '\n';
         _used += n;
@@ -128,13 +128,29 @@ public sealed class MetricsWriter : IDisposable
         n += written;
     }
 
-    private static void Field(Span<char> line, ref int n, double? value)
+    // Each column's last value and its text: accuracies (k/N) repeat for many epochs in a row, and
+    // copying the text is much cheaper than formatting the double again.
+    private readonly long[] _lastBits = new long[6];
+    private readonly char[][] _lastText = [.. Enumerable.Range(0, 6).Select(_ => new char[32])];
+    private readonly int[] _lastLength = new int[6];
+
+    private void Field(Span<char> line, ref int n, int column, double? value)
     {
         line[n++] = ',';
         if (value is double v)
         {
+            long bits = BitConverter.DoubleToInt64Bits(v);
+            if (_lastLength[column] > 0 && bits == _lastBits[column])
+            {
+                _lastText[column].AsSpan(0, _lastLength[column]).CopyTo(line[n..]);
+                n += _lastLength[column];
+                return;
+            }
             // "R": the shortest text that reads back as the same double, as everywhere in the CLI.
             v.TryFormat(line[n..], out int written, "R", CultureInfo.InvariantCulture);
+            line.Slice(n, written).CopyTo(_lastText[column]);
+            _lastBits[column] = bits;
+            _lastLength[column] = written;
             n += written;
         }
     }

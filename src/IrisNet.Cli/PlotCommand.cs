@@ -120,9 +120,26 @@ public static class PlotCommand
             JsonElement final = root.GetProperty("final");
             bool hasTest = final.TryGetProperty("test", out JsonElement set);
             if (!hasTest) set = final.GetProperty("train");
-            int[][] matrix = set.GetProperty("confusion").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
-            if (matrix.Length != classes.Length || matrix.Any(r => r.Length != classes.Length) || matrix.Any(r => r.Any(v => v < 0)))
-                throw new DataException(summaryPath, 0, 0, $"its confusion matrix is not {classes.Length}×{classes.Length} non-negative counts.");
+            int C = classes.Length;
+            int[][] matrix;
+            if (set.TryGetProperty("confusion_cells", out JsonElement cells))
+            {
+                // Above ConfusionDigest.DenseLimit classes summary.json keeps only the nonzero cells.
+                matrix = Enumerable.Range(0, C).Select(_ => new int[C]).ToArray();
+                foreach (JsonElement cell in cells.EnumerateArray())
+                {
+                    int[] c = cell.EnumerateArray().Select(v => v.GetInt32()).ToArray();
+                    if (c.Length != 3 || (uint)c[0] >= (uint)C || (uint)c[1] >= (uint)C || c[2] < 0)
+                        throw new DataException(summaryPath, 0, 0, $"its confusion_cells are not [actual, predicted, count] triples with class indices below {C} and non-negative counts.");
+                    matrix[c[0]][c[1]] = c[2];
+                }
+            }
+            else
+            {
+                matrix = set.GetProperty("confusion").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
+                if (matrix.Length != C || matrix.Any(r => r.Length != C) || matrix.Any(r => r.Any(v => v < 0)))
+                    throw new DataException(summaryPath, 0, 0, $"its confusion matrix is not {C}×{C} non-negative counts.");
+            }
             var evaluation = new Evaluation(classes, matrix, double.NaN);
             string what = hasTest ? "test rows" : "training rows";
             return tmp => Plots.Confusion(evaluation, what, tmp);

@@ -12,6 +12,9 @@ public static partial class Plots
     /// <summary>At most about this many rows are drawn as points; larger data is thinned evenly.</summary>
     public const int MaxPoints = 3000;
 
+    /// <summary>The legend names at most this many classes.</summary>
+    public const int LegendClasses = 20;
+
     private const int PredictChunk = 1024;
 
     /// <summary>
@@ -45,18 +48,12 @@ public static partial class Plots
         // The grid: heatmap row 0 is drawn at the top, so row r holds the cells centred at y = yMax − (r + ½)Δy.
         var classes = new double[RegionRows, RegionColumns];
         double dx = (xMax - xMin) / RegionColumns, dy = (yMax - yMin) / RegionRows;
+        double[] xs = Enumerable.Range(0, RegionColumns).Select(c => xMin + (c + 0.5) * dx).ToArray();
+        double[] ys = Enumerable.Range(0, RegionRows).Select(r => yMax - (r + 0.5) * dy).ToArray();
+        // No row of D features per cell: the part of z that the plane does not change is computed once.
+        int[,] predicted = model.PlaneClasses(mean, p, q, xs, ys);
         for (int r = 0; r < RegionRows; r++)
-        {
-            var rows = new double[RegionColumns][];
-            for (int c = 0; c < RegionColumns; c++)
-            {
-                rows[c] = (double[])mean.Clone();
-                rows[c][p] = xMin + (c + 0.5) * dx;
-                if (q >= 0) rows[c][q] = yMax - (r + 0.5) * dy;
-            }
-            double[][] probabilities = model.PredictProbabilities(rows);
-            for (int c = 0; c < RegionColumns; c++) classes[r, c] = ArgMax(probabilities[c]);
-        }
+            for (int c = 0; c < RegionColumns; c++) classes[r, c] = predicted[r, c];
 
         var plot = new Plot();
         Color[] colors = ClassColors(C);
@@ -65,9 +62,13 @@ public static partial class Plots
         heatmap.ManualRange = new ScottPlot.Range(0, C - 1);
         heatmap.Rectangle = new CoordinateRect(xMin, xMax, yMin, yMax);
 
+        // One legend entry per class up to LegendClasses; a legend of thousands would take longer to
+        // draw than the regions and show nothing.
         var legend = new List<LegendItem>();
-        for (int k = 0; k < C; k++)
+        for (int k = 0; k < Math.Min(C, LegendClasses); k++)
             legend.Add(new LegendItem { LabelText = model.ClassNames[k], FillColor = Tint(colors[k]), OutlineColor = colors[k], OutlineWidth = 1 });
+        if (C > LegendClasses)
+            legend.Add(new LegendItem { LabelText = $"… and {C - LegendClasses} more classes (colours repeat)", FillColor = Colors.White, OutlineColor = Colors.Gray, OutlineWidth = 1 });
 
         bool lines = model.Shape.Activation is Activation.Identity or Activation.Relu;
         if (lines) HiddenUnitLines(plot, model, p, q, mean, xMin, xMax, yMin, yMax, legend);
@@ -189,10 +190,11 @@ public static partial class Plots
         }
         var wrongX = new List<double>();
         var wrongY = new List<double>();
-        for (int k = 0; k < model.Shape.C; k++)
+        // Grouped by class in one pass: the rows drawn, not rows × classes.
+        foreach (var group in drawn.GroupBy(n => data.Labels[n]).OrderBy(g => g.Key))
         {
-            int[] rows = drawn.Where(n => data.Labels[n] == k).ToArray();
-            if (rows.Length == 0) continue;
+            int k = group.Key;
+            int[] rows = group.ToArray();
             double[] xs = rows.Select(n => data.Features[n][p]).ToArray();
             double[] ys = rows.Select(n => q >= 0 ? data.Features[n][q] : 0.5).ToArray();
             var points = plot.Add.Markers(xs, ys, shape, size, colors[k]);

@@ -38,23 +38,40 @@ public static class Report
         foreach (string f in run.Written) AnsiConsole.WriteLine("  " + f);
     }
 
+    /// <summary>Up to this many classes the terminal shows the whole confusion matrix; above, a digest of 11 and "other".</summary>
+    public const int TerminalClasses = 12;
+
+    /// <summary>
+    /// The confusion matrix with per-class precision, recall and F1; above <see cref="TerminalClasses"/>
+    /// classes the <see cref="ConfusionDigest"/> of the classes with the most errors, its pooled row
+    /// without scores, and a caption saying where every class's scores are.
+    /// </summary>
     public static Table Confusion(Evaluation e, string what)
     {
-        var table = new Table().Title($"Confusion matrix, {Terminal.Markup(what)} (rows: actual, columns: predicted)");
+        var digest = ConfusionDigest.Of(e, TerminalClasses - 1);
+        string shown = digest.Pooled > 0 ? $", the {digest.Classes.Length} classes with the most errors of {e.ClassNames.Count}" : "";
+        var table = new Table().Title($"Confusion matrix, {Terminal.Markup(what)}{shown} (rows: actual, columns: predicted)");
         table.AddColumn("actual \\ predicted");
-        foreach (string c in e.ClassNames) table.AddColumn(new TableColumn(Terminal.Markup(c)).RightAligned());
+        foreach (string c in digest.Names) table.AddColumn(new TableColumn(Terminal.Markup(c)).RightAligned());
         table.AddColumn(new TableColumn("precision").RightAligned());
         table.AddColumn(new TableColumn("recall").RightAligned());
         table.AddColumn(new TableColumn("F1").RightAligned());
-        for (int k = 0; k < e.ClassNames.Count; k++)
+        for (int i = 0; i < digest.Names.Length; i++)
         {
-            var cells = new List<string> { Terminal.Markup(e.ClassNames[k]) };
-            cells.AddRange(e.Confusion[k].Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            cells.Add(Format.F(e.Precision[k], 3));
-            cells.Add(Format.F(e.Recall[k], 3));
-            cells.Add(Format.F(e.F1[k], 3));
+            var cells = new List<string> { Terminal.Markup(digest.Names[i]) };
+            cells.AddRange(digest.Counts[i].Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (i < digest.Classes.Length)
+            {
+                int k = digest.Classes[i];
+                cells.Add(Format.F(e.Precision[k], 3));
+                cells.Add(Format.F(e.Recall[k], 3));
+                cells.Add(Format.F(e.F1[k], 3));
+            }
+            else cells.AddRange(["", "", ""]);
             table.AddRow(cells.ToArray());
         }
+        if (digest.Pooled > 0)
+            table.Caption($"'other' pools {digest.Pooled} classes; every class's scores are in the JSON (per_class, confusion_cells).");
         return table;
     }
 }

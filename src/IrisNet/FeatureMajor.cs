@@ -35,18 +35,11 @@ public static class FeatureMajor
     {
         int N = labels.Length, C = net.Shape.C;
         var (lossSum, _) = net.Forward(X, Y, 0, N, N);
-        var P = new T[C * N];
-        net.Predict(X, N, N, P);
+        // The predicted classes alone, in blocks: no C×N probability matrix beside X and Y.
+        var predicted = new int[N];
+        net.PredictClasses(X, N, N, predicted);
         int[][] confusion = Model.EmptyConfusion(C);
-        for (int n = 0; n < N; n++)
-        {
-            int best = 0;
-            for (int k = 1; k < C; k++)
-            {
-                if (P[k * N + n] > P[best * N + n]) best = k;
-            }
-            confusion[labels[n]][best]++;
-        }
+        for (int n = 0; n < N; n++) confusion[labels[n]][predicted[n]]++;
         return new Evaluation(classNames, confusion, N > 0 ? lossSum / N : 0);
     }
 }

@@ -89,6 +89,59 @@ public sealed class Model
         ? Inference<float>.Probabilities(this, rows)
         : Inference<double>.Probabilities(this, rows);
 
+    /// <summary>
+    /// The predicted class over a plane through input space: x_d = at_d for d ≠ p, q, and
+    /// (x_p, x_q) = (xs[c], ys[r]) for the cell [r, c] of the result. The class is argmax_k s_k with
+    /// s = B f(z) + b (softmax is monotone, so this is the class of the largest ŷ_k; the first one on
+    /// a tie). With x′ the standardized input, z_i = A_i·x′ + a_i splits into a part that is the
+    /// same over the whole plane, c_i = a_i + Σ_{d≠p,q} A_id x′_d(at_d), computed once in O(HD),
+    /// and A_ip x′_p + A_iq x′_q, so each cell costs O(HC) whatever D is. Computed in double from the
+    /// stored weights, without building C×N matrices (a float32 model may differ from its own
+    /// evaluation where two logits agree to float32 rounding). <paramref name="q"/> = −1: one feature.
+    /// </summary>
+    public int[,] PlaneClasses(double[] at, int p, int q, double[] xs, double[] ys)
+    {
+        int D = Shape.D, H = Shape.H, C = Shape.C;
+        var fixedPart = new double[H];
+        for (int i = 0; i < H; i++)
+        {
+            double c = Shape.Bias ? HiddenBias[i] : 0;
+            for (int d = 0; d < D; d++)
+                if (d != p && d != q) c += A[i * D + d] * Standardization.Apply(at[d], d);
+            fixedPart[i] = c;
+        }
+        var h = new double[H];
+        var result = new int[ys.Length, xs.Length];
+        for (int r = 0; r < ys.Length; r++)
+        {
+            double yq = q >= 0 ? Standardization.Apply(ys[r], q) : 0;
+            for (int col = 0; col < xs.Length; col++)
+            {
+                double xp = Standardization.Apply(xs[col], p);
+                for (int i = 0; i < H; i++)
+                {
+                    double z = fixedPart[i] + A[i * D + p] * xp + (q >= 0 ? A[i * D + q] * yq : 0);
+                    h[i] = Shape.Activation switch
+                    {
+                        Activation.Tanh => Math.Tanh(z),
+                        Activation.Relu => Math.Max(0, z),
+                        _ => z,
+                    };
+                }
+                int best = 0;
+                double bestScore = double.NegativeInfinity;
+                for (int k = 0; k < C; k++)
+                {
+                    double sk = Shape.Bias ? OutputBias[k] : 0;
+                    for (int i = 0; i < H; i++) sk += B[k * H + i] * h[i];
+                    if (sk > bestScore) { best = k; bestScore = sk; }
+                }
+                result[r, col] = best;
+            }
+        }
+        return result;
+    }
+
     /// <summary>Loss, accuracy, confusion matrix and per-class scores on labelled data whose classes are this model's.</summary>
     /// <exception cref="DataException">The data's features or classes differ from the model's, or a row's probabilities are not finite.</exception>
     public Evaluation Evaluate(Dataset data)

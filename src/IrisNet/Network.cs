@@ -135,22 +135,64 @@ public sealed class Network<T, TK> : IDisposable
     public (double LossSum, int Correct) Forward(T[] X, T[] Y, int offset, int ld, int N) =>
         Run(X, Y, offset, ld, N, backward: false);
 
+    /// <summary>Columns per block of <see cref="Predict"/> and <see cref="PredictClasses"/>: their buffers are H×, C× this, never H×N.</summary>
+    internal const int PredictBlock = 4096;
+
     /// <summary>
     /// Class probabilities ŷ (C×N, leading dimension N) for the N columns of X. The softmax kernel's
-    /// gradient output with Y = 0 and scale 1 is exactly ŷ, so prediction reuses it.
+    /// gradient output with Y = 0 and scale 1 is exactly ŷ, so prediction reuses it. Runs in blocks
+    /// of <see cref="PredictBlock"/> columns (a multiple of every vector width, so each column meets
+    /// the same kernel code as in one pass), so its work buffers do not grow with N.
     /// </summary>
     public void Predict(T[] X, int ld, int N, T[] probabilities)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(probabilities.Length, Shape.C * N);
-        var zeros = new T[Shape.C * N];
+        Blocks(X, ld, N, (start, n, P, ldp) =>
+        {
+            for (int k = 0; k < Shape.C; k++) P.Slice(k * ldp, n).CopyTo(probabilities.AsSpan(k * N + start, n));
+        });
+    }
+
+    /// <summary>
+    /// The predicted class of each of the N columns of X: the first maximal ŷ_k, as
+    /// <see cref="Predict"/> computes ŷ, without a C×N matrix.
+    /// </summary>
+    public void PredictClasses(T[] X, int ld, int N, int[] classes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes.Length, N);
+        Blocks(X, ld, N, (start, n, P, ldp) =>
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int best = 0;
+                for (int k = 1; k < Shape.C; k++)
+                    if (P[k * ldp + i] > P[best * ldp + i]) best = k;
+                classes[start + i] = best;
+            }
+        });
+    }
+
+    private delegate void BlockAction(int start, int n, ReadOnlySpan<T> probabilities, int ldp);
+
+    /// <summary>Eqs. 1–4 over blocks of columns of X; hands each block's ŷ (C×n, leading dimension n) to <paramref name="use"/>.</summary>
+    private void Blocks(T[] X, int ld, int N, BlockAction use)
+    {
         int D = Shape.D, H = Shape.H, C = Shape.C;
-        var Z = new T[H * N];
-        var Hh = Shape.Activation == Activation.Identity ? Z : new T[H * N];
-        var S = new T[C * N];
-        TK.MatMul(A, HiddenBias, X, ld, H, D, N, Z, N);
-        if (!ReferenceEquals(Hh, Z)) TK.ActivationForward(Shape.Activation, Z, Hh, N, H, N);
-        TK.MatMul(B, OutputBias, Hh, N, C, H, N, S, N);
-        TK.SoftmaxCrossEntropy(S, N, zeros, N, C, N, T.One, probabilities, N);
+        int block = Math.Min(N, PredictBlock);
+        var zeros = new T[C * block];
+        var Z = new T[H * block];
+        var Hh = Shape.Activation == Activation.Identity ? Z : new T[H * block];
+        var S = new T[C * block];
+        var P = new T[C * block];
+        for (int start = 0; start < N; start += block)
+        {
+            int n = Math.Min(block, N - start);
+            TK.MatMul(A, HiddenBias, X.AsSpan(start), ld, H, D, n, Z, n);
+            if (!ReferenceEquals(Hh, Z)) TK.ActivationForward(Shape.Activation, Z, Hh, n, H, n);
+            TK.MatMul(B, OutputBias, Hh, n, C, H, n, S, n);
+            TK.SoftmaxCrossEntropy(S, n, zeros, n, C, n, T.One, P, n);
+            use(start, n, P, n);
+        }
     }
 
     /// <summary>

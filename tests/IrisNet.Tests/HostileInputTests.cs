@@ -194,6 +194,46 @@ public sealed class HostileInputTests : IDisposable
     }
 
     [Fact]
+    public void Many_classes_give_a_summary_and_pictures_that_grow_with_the_rows_not_with_C_squared()
+    {
+        // 400 classes of 2 rows: not an identifier column, but a 160,000-cell confusion matrix.
+        const int C = 400;
+        var sb = new StringBuilder("a,b,c,d,kind\n");
+        for (int n = 0; n < 2 * C; n++)
+            sb.Append(CultureInfo.InvariantCulture, $"{n % C % 17 + n % 3 * 0.1},{n % C / 17 + n % 5 * 0.1},{n % 7 * 0.1},{n % 11 * 0.1},k{n % C}\n");
+        string data = Write("classes.csv", sb.ToString());
+        Cli.Result r = Cli.Run(_dir, "train", "--data", data, "--test-fraction", "0", "--epochs", "2", "--hidden", "4", "--out", P("run"));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+
+        // summary.json: every class's scores, but only the nonzero confusion cells, which sum to the rows.
+        string summaryPath = Path.Combine(P("run"), "summary.json");
+        long bytes = new FileInfo(summaryPath).Length;
+        Assert.True(bytes < 400L * C, $"summary.json is {bytes:N0} bytes for {C} classes and {2 * C} rows");
+        JsonNode train = JsonNode.Parse(File.ReadAllText(summaryPath))!["final"]!["train"]!;
+        Assert.Null(train["confusion"]);
+        JsonArray cells = train["confusion_cells"]!.AsArray();
+        Assert.InRange(cells.Count, 1, 2 * C);
+        Assert.Equal(2 * C, cells.Sum(c => c![2]!.GetValue<int>()));
+        Assert.All(cells, c => Assert.InRange(c![0]!.GetValue<int>(), 0, C - 1));
+        Assert.Equal(C, train["per_class"]!.AsObject().Count);
+
+        // The terminal table and confusion.png show the classes with the most errors and pool the rest.
+        string text = string.Join(' ', r.Stdout.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("the 11 classes with the most errors of 400", text, StringComparison.Ordinal);
+        Assert.Contains("'other' pools 389 classes", text, StringComparison.Ordinal);
+        Assert.True(r.Stdout.Length < 20_000, $"{r.Stdout.Length} characters on stdout");
+        DataArea area = PngImage.Load(Path.Combine(P("run"), "confusion.png")).Area("confusion");
+        Assert.Equal(C.ToString(CultureInfo.InvariantCulture), area.All["classes"]);
+        Assert.Equal("30", area.All["shown"]);
+        Assert.Equal(29.5, area.XMax);
+
+        // plot --confusion reads the cells back.
+        Cli.Result plot = Cli.Run(_dir, "plot", "--confusion", P("run"), "--out", P("again.png"));
+        Assert.True(plot.ExitCode == 0, plot.Stderr);
+        Assert.Equal("30", PngImage.Load(P("again.png")).Area("confusion").All["shown"]);
+    }
+
+    [Fact]
     public void A_wide_header_loads_and_duplicate_names_far_apart_are_found()
     {
         const int D = 20_000;

@@ -80,6 +80,36 @@ public sealed class RunLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_signal_says_the_run_is_finishing_and_a_third_stops_at_once()
+    {
+        // Two signals: the run still finishes its files, and says so instead of ignoring the second.
+        var (p, stdout, stderr) = await StartTraining(_dir, "--out", P("two"));
+        Signal(p, "INT");
+        Signal(p, "INT");
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
+        await stdout;
+        string err = await stderr;
+        Assert.Equal(130, p.ExitCode);
+        Assert.Contains("irisnet: SIGINT: finishing", err, StringComparison.Ordinal);
+        Assert.Contains("send it again to stop at once", err, StringComparison.Ordinal);
+        using (JsonDocument s = JsonDocument.Parse(File.ReadAllText(P("two", "summary.json"))))
+            Assert.Equal("interrupted", s.RootElement.GetProperty("status").GetString());
+
+        // Three: it stops at once and says that the run directory is incomplete.
+        (p, stdout, stderr) = await StartTraining(_dir, "--out", P("three"));
+        Signal(p, "INT");
+        Signal(p, "INT");
+        Signal(p, "INT");
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
+        await stdout;
+        err = await stderr;
+        Assert.Equal(130, p.ExitCode);
+        Assert.Contains("stopped at once; the run directory is incomplete", err, StringComparison.Ordinal);
+        using (JsonDocument s = JsonDocument.Parse(File.ReadAllText(P("three", "summary.json"))))
+            Assert.Equal("running", s.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_running_summary_is_written_before_the_first_epoch_and_metrics_grow_while_training()
     {
         var (p, stdout, _) = await StartTraining(_dir, "--out", P("live"), "--seed", "7");

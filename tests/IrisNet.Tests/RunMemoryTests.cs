@@ -49,6 +49,61 @@ public class RunMemoryTests
         Assert.Equal(200_000, large.Result.History[^1].Epoch);
     }
 
+    [Fact]
+    public void Final_evaluation_allocates_the_predicted_classes_not_an_H_by_N_or_C_by_N_matrix()
+    {
+        // 200,000 rows, H = 16: one H×N matrix is 25.6 MB, the C×N probabilities 4.8 MB more each.
+        const int N = 200_000;
+        Dataset data = RandomData.Make(N, 4, 3, seed: 5);
+        var shape = new NetworkShape(4, 16, 3, true, Activation.Relu);
+        using var net = new Network<double, IrisNet.Kernels.VectorKernels<double>>(shape, N);
+        for (int i = 0; i < net.A.Length; i++) net.A[i] = Math.Sin(i + 1);
+        for (int i = 0; i < net.B.Length; i++) net.B[i] = Math.Cos(i + 1);
+        var (X, Y) = FeatureMajor.Build<double>(data, Standardization.Fit(data));
+        FeatureMajor.Evaluate(net, X, Y, data.Labels, data.ClassNames); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Evaluation e = FeatureMajor.Evaluate(net, X, Y, data.Labels, data.ClassNames);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(N, e.Count);
+        // What must be allocated: N predicted classes (4 bytes each) and work buffers of a few
+        // thousand columns; an H×N hidden matrix or a C×N probability matrix breaks this bound.
+        Assert.True(allocated < 4L * N + 2_000_000, $"{allocated:N0} bytes allocated to evaluate {N:N0} rows");
+    }
+
+    [Fact]
+    public void Decision_regions_of_a_wide_model_cost_no_row_of_features_per_grid_cell()
+    {
+        // D = 100,000: a row of D doubles for each of the 300 × 180 cells is 43 GB of allocations.
+        const int D = 100_000, H = 8, C = 3;
+        var rng = new Random(11);
+        double[] A = Enumerable.Range(0, H * D).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        double[] a = Enumerable.Range(0, H).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        double[] B = Enumerable.Range(0, C * H).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        double[] b = Enumerable.Range(0, C).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var standardization = Standardization.FromValues(
+            Enumerable.Range(0, D).Select(d => d * 1e-5).ToArray(), Enumerable.Range(0, D).Select(d => 1 + d * 1e-6).ToArray());
+        var model = new Model(new NetworkShape(D, H, C, true, Activation.Tanh), Precision.Float64,
+            Enumerable.Range(0, D).Select(d => $"f{d}").ToArray(), ["x", "y", "z"], "label", standardization, A, a, B, b, null);
+        double[] at = Enumerable.Range(0, D).Select(_ => rng.NextDouble()).ToArray();
+        double[] xs = Enumerable.Range(0, 300).Select(i => -3 + i * 0.02).ToArray();
+        double[] ys = Enumerable.Range(0, 180).Select(i => 3 - i * 0.03).ToArray();
+        model.PlaneClasses(at, 7, 99_000, xs[..2], ys[..2]); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int[,] classes = model.PlaneClasses(at, 7, 99_000, xs, ys);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 1_000_000, $"{allocated:N0} bytes allocated for a 300×180 plane of a {D:N0}-feature model");
+
+        // Each cell is the model's own prediction at that point.
+        foreach (var (r, c) in new[] { (0, 0), (90, 150), (179, 299), (33, 211) })
+        {
+            double[] row = (double[])at.Clone();
+            row[7] = xs[c];
+            row[99_000] = ys[r];
+            double[] p = model.PredictProbabilities([row])[0];
+            Assert.Equal(Array.IndexOf(p, p.Max()), classes[r, c]);
+        }
+    }
+
     private static EpochMetrics Row(int epoch, bool test = true) =>
         new(epoch, 2 + Math.Sin(epoch * 0.37) + 1.0 / epoch, (epoch % 97) / 97.0,
             test ? 1 + Math.Cos(epoch * 0.11) : null, test ? (epoch % 13) / 13.0 : null);
