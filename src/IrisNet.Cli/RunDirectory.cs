@@ -52,7 +52,7 @@ public sealed class RunDirectory
         return TryClaim(requested, started) switch
         {
             Claim.Taken => new RunDirectory(requested, started),
-            Claim.InUse => throw new OptionException("--out", $"'{requested}' is being written by another irisnet run; choose a new directory."),
+            Claim.InUse => throw new OptionException("--out", $"'{requested}' is being written by another irisnet run (its marker {ClaimFile} is there); choose a new directory, or delete the marker if no irisnet run is writing it."),
             _ => throw new OptionException("--out", $"'{requested}' already holds files and is never overwritten; choose a new directory or delete it."),
         };
     }
@@ -91,7 +91,8 @@ public sealed class RunDirectory
                 : $"'{path}' is a symbolic link to '{target}', which does not exist; create that directory, or give another --out.");
         }
         if (System.IO.File.Exists(path)) throw new OptionException("--out", $"'{path}' is a file; give a directory for the run.");
-        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())
+        // Another run's claim marker alone is left to TryClaim, whose create-new open decides.
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e) != ClaimFile))
             throw new OptionException("--out", $"'{path}' already holds files and is never overwritten; choose a new directory or delete it.");
     }
 
