@@ -112,11 +112,12 @@ public static class Program
             // One dependent integer addition per cycle: additions per nanosecond is the clock in GHz.
             double ghz = 16.0 * 1_000_000 / clockCase.MinNs;
             double share64 = p64 / (16 * ghz), share32 = p32 / (32 * ghz);
-            sb.AppendLine(inv, $"The clock, measured by `ClockAddChain` (a chain of dependent integer additions, one per cycle, fastest iteration): **{ghz:F2} GHz**,");
-            sb.AppendLine(inv, $"so the two pipes' peak is {16 * ghz:F1} GFLOP/s in float64 and {32 * ghz:F1} in float32; the FMA loop reaches {share64:P1} and {share32:P1} of it.");
+            sb.AppendLine(inv, $"The clock, measured by `ClockAddChain` (a chain of dependent integer additions, fastest iteration, taking one addition per cycle): **{ghz:F2} GHz**,");
+            sb.AppendLine(inv, $"so the two pipes' peak would be {16 * ghz:F1} GFLOP/s in float64 and {32 * ghz:F1} in float32; the FMA loop measures {share64:P1} and {share32:P1} of that.");
+            sb.AppendLine("Above 100 % means the chain took more than a cycle per addition on average, so it understates the clock (see the notes).");
             sb.AppendLine();
-            targets.Add(("Roofline loop within 3 % of 2 pipes × lanes × 2 FLOP × measured clock, float64", $"{share64:P1}", share64 >= 0.97));
-            targets.Add(("Roofline loop within 3 % of 2 pipes × lanes × 2 FLOP × measured clock, float32", $"{share32:P1}", share32 >= 0.97));
+            targets.Add(("Roofline loop within 3 % of 2 pipes × lanes × 2 FLOP × measured clock, float64", $"{share64:P1}", Math.Abs(share64 - 1) <= 0.03));
+            targets.Add(("Roofline loop within 3 % of 2 pipes × lanes × 2 FLOP × measured clock, float32", $"{share32:P1}", Math.Abs(share32 - 1) <= 0.03));
         }
         sb.AppendLine("A cell's **× roofline** is its time divided by FLOP / (peak × threads), with FLOP per epoch = 2·N·H·(2·D + 3·C)");
         sb.AppendLine("(softmax and update not counted). 1.0 would be every cycle of every FMA pipe doing useful work.");
