@@ -84,8 +84,17 @@ public class AllocationTests
             net.Step(0.01, 0.9, 1e-4, velocity);
         }
         for (int i = 0; i < 5; i++) Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++) Step();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // Windows of 20 steps: an allocation in the step shows in every window, while the runtime's
+        // own one-off work on this thread (tiered recompilation while the whole suite runs) can land
+        // in one. The first window that allocates nothing passes; five that all allocate fail.
+        var windows = new List<long>();
+        for (int w = 0; w < 5; w++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++) Step();
+            windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            if (windows[^1] == 0) break;
+        }
+        Assert.True(windows[^1] == 0, $"every window of 20 steps allocated: {string.Join(", ", windows)} bytes");
     }
 }
