@@ -56,6 +56,15 @@ public static partial class Plots
         double[] ticks = Enumerable.Range(0, C).Select(i => (double)i).ToArray();
         string[] names = digest.Names;
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, names);
+        // Names that would run into each other side by side (about 7 px per character against the
+        // width of a column) are written downwards, with room below the axis for the longest.
+        int longest = names.Max(n => n.Length);
+        if (longest * 7.0 * C > 650)
+        {
+            plot.Axes.Bottom.TickLabelStyle.Rotation = 90;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            plot.Axes.Bottom.MinimumSize = Math.Min(200, longest * 7 + 40);
+        }
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(t => C - 1 - t).ToArray(), names);
         plot.Axes.SetLimits(-0.5, C - 0.5, -0.5, C - 0.5);
         string shown = digest.Pooled > 0 ? $"; the {C - 1} classes with the most errors of {e.ClassNames.Count}" : "";
