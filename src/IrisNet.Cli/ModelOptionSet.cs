@@ -73,7 +73,7 @@ public sealed class ModelOptionSet
     public static string Describe(Exception e) => e switch
     {
         OptionException o => $"{FlagFor(o.Option)}: {o.Detail}",
-        TrainingDivergedException d => $"training diverged at epoch {d.Epoch}: the loss is not finite. Try a smaller learning rate than --lr {d.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.",
+        TrainingDivergedException d => $"{d.Message.TrimEnd('.')} ({Flags.Value[nameof(TrainingOptions.LearningRate)]}).",
         _ => e.Message,
     };
 
