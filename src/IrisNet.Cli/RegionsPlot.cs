@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ScottPlot;
+using SkiaSharp;
 
 namespace IrisNet.Cli;
 
@@ -45,22 +47,17 @@ public static partial class Plots
         var (xMin, xMax) = Span(sets.SelectMany(s => s.Features).Select(r => r[p]));
         var (yMin, yMax) = q >= 0 ? Span(sets.SelectMany(s => s.Features).Select(r => r[q])) : (0.0, 1.0);
 
-        // The grid: heatmap row 0 is drawn at the top, so row r holds the cells centred at y = yMax − (r + ½)Δy.
-        var classes = new double[RegionRows, RegionColumns];
+        // The grid: row 0 is drawn at the top, so row r holds the cells centred at y = yMax − (r + ½)Δy.
         double dx = (xMax - xMin) / RegionColumns, dy = (yMax - yMin) / RegionRows;
         double[] xs = Enumerable.Range(0, RegionColumns).Select(c => xMin + (c + 0.5) * dx).ToArray();
         double[] ys = Enumerable.Range(0, RegionRows).Select(r => yMax - (r + 0.5) * dy).ToArray();
         // No row of D features per cell: the part of z that the plane does not change is computed once.
         int[,] predicted = model.PlaneClasses(mean, p, q, xs, ys);
-        for (int r = 0; r < RegionRows; r++)
-            for (int c = 0; c < RegionColumns; c++) classes[r, c] = predicted[r, c];
 
         var plot = new Plot();
         Color[] colors = ClassColors(C);
-        var heatmap = plot.Add.Heatmap(classes);
-        heatmap.Colormap = new ClassColormap(colors.Select(Tint).ToArray());
-        heatmap.ManualRange = new ScottPlot.Range(0, C - 1);
-        heatmap.Rectangle = new CoordinateRect(xMin, xMax, yMin, yMax);
+        using var grid = new ClassGrid(predicted, colors.Select(Tint).ToArray(), new CoordinateRect(xMin, xMax, yMin, yMax));
+        plot.Add.Plottable(grid);
 
         // One legend entry per class up to LegendClasses; a legend of thousands would take longer to
         // draw than the regions and show nothing.
@@ -239,16 +236,42 @@ public static partial class Plots
     private static Color Tint(Color c) =>
         new((byte)(255 - (255 - c.R) * 0.3), (byte)(255 - (255 - c.G) * 0.3), (byte)(255 - (255 - c.B) * 0.3));
 
-    /// <summary>Maps class index k (the heatmap's value, scaled to [0, 1] over 0..C−1) to its region colour.</summary>
-    private sealed class ClassColormap(Color[] colors) : IColormap
+    /// <summary>
+    /// The grid of predicted classes as an image, one pixel per cell in its class's region colour,
+    /// stretched over its data rectangle without smoothing (each cell a sharp rectangle). Built in
+    /// one pass over the cells; a ScottPlot heatmap maps every cell through a colormap again each time
+    /// a property is set and at each render, which took longer than the model's 54,000 predictions.
+    /// </summary>
+    private sealed class ClassGrid : IPlottable, IDisposable
     {
-        public string Name => "classes";
+        private readonly SKImage _image;
+        private readonly CoordinateRect _rect;
 
-        public Color GetColor(double position)
+        public ClassGrid(int[,] classes, Color[] regionColors, CoordinateRect rect)
         {
-            if (double.IsNaN(position)) return Colors.Transparent;
-            int k = (int)Math.Round(Math.Clamp(position, 0, 1) * (colors.Length - 1));
-            return colors[k];
+            int rows = classes.GetLength(0), columns = classes.GetLength(1);
+            var pixels = new uint[rows * columns];
+            // Opaque BGRA in memory (0xAARRGGBB as a little-endian word): premultiplied is the same.
+            uint[] argb = regionColors.Select(c => 0xFF000000u | (uint)c.R << 16 | (uint)c.G << 8 | c.B).ToArray();
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < columns; c++) pixels[r * columns + c] = argb[classes[r, c]];
+            var info = new SKImageInfo(columns, rows, SKColorType.Bgra8888, SKAlphaType.Premul);
+            _image = SKImage.FromPixelCopy(info, MemoryMarshal.AsBytes(pixels.AsSpan()))
+                ?? throw new InvalidOperationException("SkiaSharp could not make the decision-regions image.");
+            _rect = rect;
         }
+
+        public bool IsVisible { get; set; } = true;
+
+        public IAxes Axes { get; set; } = new Axes();
+
+        public IEnumerable<LegendItem> LegendItems => [];
+
+        public AxisLimits GetAxisLimits() => new(_rect);
+
+        public void Render(RenderPack rp) =>
+            rp.Canvas.DrawImage(_image, Axes.GetPixelRect(_rect).ToSKRect(), new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None));
+
+        public void Dispose() => _image.Dispose();
     }
 }

@@ -148,6 +148,62 @@ public sealed class RunDirectory
         Added(final);
     }
 
+    /// <summary>
+    /// Starts <see cref="Write"/> on a pool thread, so that a slow file (a picture) is written on the
+    /// second core while this thread writes others. The file is listed in <see cref="Written"/> only
+    /// by <see cref="PendingWrite.Complete"/>, on the caller's thread: the listing's order is the
+    /// order in which the caller completes its writes, never the order in which threads finish.
+    /// </summary>
+    public PendingWrite StartWrite(string name, Action<string> writeTo)
+    {
+        string final = File(name);
+        Task task = Task.Run(() =>
+        {
+            try
+            {
+                AtomicFile.Write(final, writeTo);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new RunWriteException(final, e);
+            }
+        });
+        return new PendingWrite(this, final, task);
+    }
+
+    /// <summary>A write started by <see cref="StartWrite"/>.</summary>
+    public sealed class PendingWrite
+    {
+        private readonly RunDirectory _run;
+        private readonly string _path;
+        private readonly Task _task;
+
+        internal PendingWrite(RunDirectory run, string path, Task task) => (_run, _path, _task) = (run, path, task);
+
+        /// <summary>Waits for the write, rethrows its failure as it was thrown, and lists the file.</summary>
+        public void Complete()
+        {
+            _task.GetAwaiter().GetResult();
+            _run.Added(_path);
+        }
+
+        /// <summary>
+        /// Waits for the write and ignores how it ended: used when the caller is already failing, so
+        /// the process never exits with a temporary file half-written by the other thread.
+        /// </summary>
+        public void Abandon()
+        {
+            try
+            {
+                _task.Wait();
+            }
+            catch (AggregateException)
+            {
+                // the caller's own failure is the one reported
+            }
+        }
+    }
+
     /// <summary>Records a file written by other means (the streamed metrics.csv).</summary>
     public void Added(string path)
     {

@@ -126,16 +126,29 @@ public static class TrainCommand
             Phases.Mark("model.json");
             warmUp.Wait();
             Phases.Mark("waiting for the drawing warm-up");
-            if (result.History.Count > 0)
+            // The pictures take most of a default run's time. regions.png, about half of the drawing,
+            // is drawn on a pool thread (the second core) while this thread draws the other three;
+            // each picture has its own plot and surface, and the two threads' files are identical to
+            // those drawn one after the other (PictureTests). summary.json lists them in this order.
+            RunDirectory.PendingWrite regions = run.StartWrite("regions.png", tmp => Plots.Regions(result.Model, train, test, tmp));
+            try
             {
-                run.Write("loss.png", tmp => Plots.Loss(result.History, tmp));
-                Phases.Mark("loss.png");
-                run.Write("accuracy.png", tmp => Plots.Accuracy(result.History, tmp));
-                Phases.Mark("accuracy.png");
+                if (result.History.Count > 0)
+                {
+                    run.Write("loss.png", tmp => Plots.Loss(result.History, tmp));
+                    Phases.Mark("loss.png");
+                    run.Write("accuracy.png", tmp => Plots.Accuracy(result.History, tmp));
+                    Phases.Mark("accuracy.png");
+                }
+                run.Write("confusion.png", tmp => Plots.Confusion(result.FinalTest ?? result.FinalTrain, result.FinalTest is null ? "training rows" : "test rows", tmp));
+                Phases.Mark("confusion.png");
             }
-            run.Write("confusion.png", tmp => Plots.Confusion(result.FinalTest ?? result.FinalTrain, result.FinalTest is null ? "training rows" : "test rows", tmp));
-            Phases.Mark("confusion.png");
-            run.Write("regions.png", tmp => Plots.Regions(result.Model, train, test, tmp));
+            catch
+            {
+                regions.Abandon();
+                throw;
+            }
+            regions.Complete();
             Phases.Mark("regions.png");
             Final(run, done, reason, result.EpochsRun);
             Phases.Mark("summary.json");

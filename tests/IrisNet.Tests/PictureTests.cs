@@ -222,6 +222,24 @@ public sealed class PictureTests : IDisposable
                 Assert.True(Distance(colourOf[k], colourOf[l]) > 30, $"classes {k} and {l} share a colour");
     }
 
+    /// <summary>
+    /// train draws regions.png on a second thread while it draws the other pictures: the files are
+    /// byte for byte those that plot draws for the same run alone, one picture per process.
+    /// </summary>
+    [Fact]
+    public void Pictures_drawn_alongside_each_other_are_the_pictures_drawn_alone()
+    {
+        Ok("train", "--epochs", "200", "--out", P("run"), "--quiet");
+        Ok("plot", P("run"), "--regions", "--out", P("regions-alone.png"));
+        Ok("plot", P("run"), "--confusion", "--out", P("confusion-alone.png"));
+        Assert.Equal(File.ReadAllBytes(P("regions-alone.png")), File.ReadAllBytes(P("run", "regions.png")));
+        Assert.Equal(File.ReadAllBytes(P("confusion-alone.png")), File.ReadAllBytes(P("run", "confusion.png")));
+        // Listed in the order the command completes them, whichever thread finished first.
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(P("run", "summary.json")));
+        string[] files = summary.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToArray();
+        Assert.Equal(["metrics.csv", "model.json", "loss.png", "accuracy.png", "confusion.png", "regions.png", "summary.json"], files);
+    }
+
     [Fact]
     public void Plot_output_that_cannot_be_written_is_one_clear_error()
     {
