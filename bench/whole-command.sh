@@ -98,7 +98,8 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
       training) label="training loop (1000 epochs, metrics, progress)";;
       report) label="console report";;
       "waiting for the drawing warm-up") label="waiting for the drawing warm-up (Skia, font; started before data)";;
-      regions.png) label="regions.png (drawn on a second thread while the three above are drawn: the wait left)";;
+      confusion.png) label="confusion.png (drawn on a second thread meanwhile: the wait left)";;
+      regions.png) label="regions.png (drawn on the second thread after confusion.png: the wait left)";;
       other) label="the rest of Main";;
       main) label="**Main, in all**";;
     esac

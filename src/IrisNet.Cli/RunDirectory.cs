@@ -154,10 +154,14 @@ public sealed class RunDirectory
     /// by <see cref="PendingWrite.Complete"/>, on the caller's thread: the listing's order is the
     /// order in which the caller completes its writes, never the order in which threads finish.
     /// </summary>
-    public PendingWrite StartWrite(string name, Action<string> writeTo)
+    /// <param name="name">The file's name in the run folder.</param>
+    /// <param name="writeTo">Writes the file to the temporary path it is given.</param>
+    /// <param name="after">Another pending write to run this one after, on the same background
+    /// thread (whether that one succeeds or not), or null to start now.</param>
+    public PendingWrite StartWrite(string name, Action<string> writeTo, PendingWrite? after = null)
     {
         string final = File(name);
-        Task task = Task.Run(() =>
+        void Work()
         {
             try
             {
@@ -167,7 +171,8 @@ public sealed class RunDirectory
             {
                 throw new RunWriteException(final, e);
             }
-        });
+        }
+        Task task = after is null ? Task.Run(Work) : after.Task.ContinueWith(_ => Work(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         return new PendingWrite(this, final, task);
     }
 
@@ -176,14 +181,14 @@ public sealed class RunDirectory
     {
         private readonly RunDirectory _run;
         private readonly string _path;
-        private readonly Task _task;
+        internal PendingWrite(RunDirectory run, string path, Task task) => (_run, _path, Task) = (run, path, task);
 
-        internal PendingWrite(RunDirectory run, string path, Task task) => (_run, _path, _task) = (run, path, task);
+        internal Task Task { get; }
 
         /// <summary>Waits for the write, rethrows its failure as it was thrown, and lists the file.</summary>
         public void Complete()
         {
-            _task.GetAwaiter().GetResult();
+            Task.GetAwaiter().GetResult();
             _run.Added(_path);
         }
 
@@ -195,7 +200,7 @@ public sealed class RunDirectory
         {
             try
             {
-                _task.Wait();
+                Task.Wait();
             }
             catch (AggregateException)
             {

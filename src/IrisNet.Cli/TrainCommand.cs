@@ -126,11 +126,15 @@ public static class TrainCommand
             Phases.Mark("model.json");
             warmUp.Wait();
             Phases.Mark("waiting for the drawing warm-up");
-            // The pictures take most of a default run's time. regions.png, about half of the drawing,
-            // is drawn on a pool thread (the second core) while this thread draws the other three;
-            // each picture has its own plot and surface, and the two threads' files are identical to
-            // those drawn one after the other (PictureTests). summary.json lists them in this order.
-            RunDirectory.PendingWrite regions = run.StartWrite("regions.png", tmp => Plots.Regions(result.Model, train, test, tmp));
+            // The pictures take most of a default run's time, so they are drawn on both cores:
+            // confusion.png and then regions.png on a pool thread, loss.png and accuracy.png here
+            // (about equal halves). Each picture has its own plot and surface, and the files are
+            // identical to those drawn one at a time (PictureTests); summary.json lists them in
+            // this order whichever thread finishes first.
+            Evaluation shown = result.FinalTest ?? result.FinalTrain;
+            string rows = result.FinalTest is null ? "training rows" : "test rows";
+            RunDirectory.PendingWrite confusion = run.StartWrite("confusion.png", tmp => Plots.Confusion(shown, rows, tmp));
+            RunDirectory.PendingWrite regions = run.StartWrite("regions.png", tmp => Plots.Regions(result.Model, train, test, tmp), after: confusion);
             try
             {
                 if (result.History.Count > 0)
@@ -140,15 +144,16 @@ public static class TrainCommand
                     run.Write("accuracy.png", tmp => Plots.Accuracy(result.History, tmp));
                     Phases.Mark("accuracy.png");
                 }
-                run.Write("confusion.png", tmp => Plots.Confusion(result.FinalTest ?? result.FinalTrain, result.FinalTest is null ? "training rows" : "test rows", tmp));
+                confusion.Complete();
                 Phases.Mark("confusion.png");
+                regions.Complete();
             }
             catch
             {
+                confusion.Abandon();
                 regions.Abandon();
                 throw;
             }
-            regions.Complete();
             Phases.Mark("regions.png");
             Final(run, done, reason, result.EpochsRun);
             Phases.Mark("summary.json");
