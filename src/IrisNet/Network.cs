@@ -232,14 +232,18 @@ public sealed class Network<T, TK> : IDisposable
 
     /// <summary>
     /// Columns per chunk: a power of two between 64 and 2048, never more than the batch, such that
-    /// one H×chunk buffer takes about 512 KiB for the fused sweep (its only H×chunk buffer, Hh, then
-    /// stays in a 1 MiB L2 cache, and a long chunk spreads the per-chunk work over more columns) and
-    /// 128 KiB for the separate kernels (three such buffers: Z, Hh, dHh). Depends on H, the element
-    /// size, the batch and the path only — never on the thread count.
+    /// one H×chunk buffer takes about 256 KiB for the fused sweep (its only H×chunk buffer, Hh, is
+    /// written by sweep 1 and read back by sweep 2, so it must stay in the 1 MiB L2 cache; a long
+    /// chunk spreads the per-chunk work over more columns) and 128 KiB for the separate kernels
+    /// (three such buffers: Z, Hh, dHh). Not 512 KiB: the L2 cache is indexed by physical address,
+    /// and the 4 KiB pages of a half-cache buffer land unevenly on its sets, so part of Hh was
+    /// evicted between the sweeps (at N = 150,000, H = 256, 512 KiB chunks took up to 1.5 times as
+    /// long per epoch as 256 KiB ones on the project's machine while it was busy, and never less).
+    /// Depends on H, the element size, the batch and the path only — never on the thread count.
     /// </summary>
     internal static int ChunkSize(int H, int maxBatch, bool fused)
     {
-        long target = (fused ? 512 : 128) * 1024 / ((long)H * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        long target = (fused ? 256 : 128) * 1024 / ((long)H * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
         int chunk = 64;
         while (chunk * 2L <= target && chunk < NetworkLimits.MaxChunk) chunk *= 2;
         return Math.Min(chunk, maxBatch);

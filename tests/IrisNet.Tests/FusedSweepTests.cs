@@ -41,7 +41,7 @@ public class FusedSweepTests
     }
 
     [Theory]
-    [InlineData(9_001, 256, 1)] // chunks of 256 (float64) or 512 columns, a partial last chunk, two partitions
+    [InlineData(9_001, 256, 1)] // chunks of 128 (float64) or 256 columns, a partial last chunk, two partitions
     [InlineData(9_001, 256, 2)]
     [InlineData(20_003, 16, 2)] // chunks of 2,048 columns, four partitions
     public void Many_chunks_and_partitions_match_the_separate_scalar_kernels(int N, int H, int threads)
