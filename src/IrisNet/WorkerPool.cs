@@ -1,12 +1,29 @@
+using System.Diagnostics;
+
 namespace IrisNet;
 
 /// <summary>
 /// A fixed set of threads that run numbered tasks: task t goes to thread t mod threads, the calling
 /// thread being thread 0. Threads are started once and reused, and a run allocates nothing, so a
-/// training epoch stays allocation-free. Idle workers spin briefly, then sleep on a monitor.
+/// training epoch stays allocation-free. An idle worker spins for <see cref="SpinMicroseconds"/> of
+/// wall time, then sleeps on a monitor.
 /// </summary>
+/// <remarks>
+/// Training calls <see cref="Run"/> once per epoch, with the calling thread's serial work (summing
+/// the partitions' gradients, the update, metrics) in between. A worker that has fallen asleep
+/// costs a futex wake-up when the next run starts. The spin is bounded by a clock rather than by a
+/// count of <see cref="SpinWait.SpinOnce()"/> rounds, whose length depends on how fast the system's
+/// yield returns: the worker pauses for a fraction of a microsecond between reads of the
+/// generation, so it starts a run almost at once, and yields its processor every eighth round, so
+/// that on a busy machine it does not hold it through a whole time slice.
+/// </remarks>
 internal sealed class WorkerPool : IDisposable
 {
+    /// <summary>How long an idle worker spins before it sleeps.</summary>
+    internal const int SpinMicroseconds = 200;
+
+    private static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+
     private readonly Thread[] _workers;
     private readonly object _gate = new();
     private Action<int>? _body;
@@ -47,10 +64,20 @@ internal sealed class WorkerPool : IDisposable
             Monitor.PulseAll(_gate);
         }
         for (int t = 0; t < tasks; t += Threads) body(t);
-        var spin = new SpinWait();
-        while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+        // Wait for the workers the way an idle worker waits for a run, without a bound: their part of
+        // the run is about as long as this thread's.
+        for (int k = 1; Volatile.Read(ref _pending) != 0; k++) Pause(k);
         _body = null;
         if (_failure is not null) throw new InvalidOperationException("A worker thread failed.", _failure);
+    }
+
+    // One round of a spin: a short pause (a fraction of a microsecond), and every eighth round a
+    // yield instead, so that a thread that shares its processor with another runnable thread (a busy
+    // machine) lets that thread run rather than spinning through its time slice.
+    private static void Pause(int round)
+    {
+        if (round % 8 == 0) Thread.Yield();
+        else Thread.SpinWait(16);
     }
 
     private void Work(int id)
@@ -58,10 +85,10 @@ internal sealed class WorkerPool : IDisposable
         long seen = 0;
         while (true)
         {
-            var spin = new SpinWait();
-            while (Volatile.Read(ref _generation) == seen && !_disposed)
+            long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+            for (int k = 1; Volatile.Read(ref _generation) == seen && !_disposed; k++)
             {
-                if (spin.Count < 200) { spin.SpinOnce(sleep1Threshold: -1); continue; }
+                if (Stopwatch.GetTimestamp() < deadline) { Pause(k); continue; }
                 lock (_gate)
                 {
                     while (_generation == seen && !_disposed) Monitor.Wait(_gate);
