@@ -161,7 +161,7 @@ public static class Trainer
                     net.Step(eta, mu, l2, velocity);
                 }
             }
-            timing.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            timing.AddTicks(Stopwatch.GetTimestamp() - started);
             double loss = lossSum / N;
             if (!double.IsFinite(loss) || (testLoss is double t && !double.IsFinite(t)) || (valLoss is double v && !double.IsFinite(v)))
                 throw new TrainingDivergedException(epoch, o.LearningRate, series.ToList());

@@ -172,6 +172,28 @@ public class RunMemoryTests
         Assert.InRange(timing.SteadyMedianSeconds!.Value, exact * 0.995, exact * 1.005);
         Assert.Null(new EpochTiming().SteadyMedianSeconds);
     }
+
+    [Fact]
+    public void Timing_in_ticks_bins_every_epoch_as_the_seconds_would()
+    {
+        // The training loop records ticks; short epochs take their bin from a table filled by the
+        // logarithm the first time each tick count is seen. Both must give the same bins.
+        var seconds = new EpochTiming();
+        var ticks = new EpochTiming();
+        var rng = new Random(5);
+        for (int i = 0; i < 20_000; i++)
+        {
+            // Mostly a few thousand ticks (a few µs), some long epochs beyond the table.
+            long t = i == 0 ? 900_000 : i % 7 == 0 ? rng.NextInt64(16_000, 10_000_000) : rng.Next(1, 12_000);
+            ticks.AddTicks(t);
+            seconds.Add(t * (1.0 / System.Diagnostics.Stopwatch.Frequency));
+            if (i % 997 == 0) Assert.Equal(seconds.SteadyMedianSeconds, ticks.SteadyMedianSeconds);
+        }
+        Assert.Equal(seconds.FirstEpochSeconds, ticks.FirstEpochSeconds);
+        Assert.Equal(seconds.Epochs, ticks.Epochs);
+        Assert.Equal(seconds.TotalSeconds, ticks.TotalSeconds, 1e-12);
+        Assert.Equal(seconds.SteadyMedianSeconds, ticks.SteadyMedianSeconds);
+    }
 }
 
 /// <summary>Runs <see cref="RunMemoryTests"/> with no other test in parallel: other tests' allocations would count as its retained memory.</summary>
