@@ -14,6 +14,13 @@ public static class Program
     /// </summary>
     public static int Main(string[] args)
     {
+        if (args is ["--clock-check", ..])
+        {
+            // The roofline's clock check in one process, the halves interleaved (see Roofline.Paired).
+            int slices = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000;
+            Console.WriteLine(Roofline.Paired(slices));
+            return 0;
+        }
         if (args.Length == 0)
         {
             Console.WriteLine($"No arguments: running the report suite ({string.Join(' ', ReportRun)}), about 12 minutes.");
