@@ -109,7 +109,7 @@ public static class Program
         var targets = new List<(string Target, string Measured, bool Met)>();
         // The clock: a chain of dependent 64-bit multiplications, 3 cycles each (16 per iteration, 250,000
         // iterations), fastest iteration. The chain of dependent additions (1 cycle each, 16 × 1,000,000)
-        // is shown beside it: on this project's machine it runs about 2 % slower than one per cycle.
+        // is shown beside it: on this project's machine it at times runs slower than one per cycle.
         double? Ghz(string method, double cyclesPerRun) =>
             cases.SingleOrDefault(c => c.Type == "Roofline" && c.Method == method) is Case k ? cyclesPerRun / k.MinNs : null;
         double? mulGhz = Ghz("ClockMulChain", 3.0 * 16 * 250_000), addGhz = Ghz("ClockAddChain", 16.0 * 1_000_000);

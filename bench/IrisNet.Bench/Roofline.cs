@@ -17,9 +17,11 @@ namespace IrisNet.Bench;
 /// the report checks the FMA peak against 2 pipes × lanes × 2 FLOP × that clock.
 /// <see cref="ClockAddChain"/>, a chain of dependent additions meant to take one cycle each, was the
 /// first clock: its machine code is the 16 dependent <c>add rax, rsi</c> intended (DOTNET_JitDisasm),
-/// yet on this project's Zen 4 machine it reads 3–18 % below the other two, also when the slices are
-/// interleaved in one process (<see cref="Paired"/>), so the additions take more than a cycle each on
-/// average there; it is kept and reported beside the reference, not used as one.
+/// yet on this project's Zen 4 machine it sometimes reads below the other two (by 3–18 % in loops of
+/// 16 million additions, by 0–2 % in the 0.2 ms slices of <see cref="Paired"/>, interleaved in one
+/// process) and at other times agrees with them within 0.3 %, so at times its additions take more
+/// than a cycle each. The multiplication chain agreed with the FMA loop within 0.4 % in every
+/// interleaved run; the addition chain is kept and reported beside it, not used as the reference.
 /// </summary>
 [MemoryDiagnoser]
 public class Roofline
