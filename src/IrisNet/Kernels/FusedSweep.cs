@@ -12,8 +12,8 @@ namespace IrisNet.Kernels;
 /// kernels, (1)–(14) of docs/derivation.md, in a different order.
 /// <code>
 /// sweep 1, samples outer, hidden units inner     sweep 2, hidden units outer, samples inner
-///  for a pair of sample vectors (x, s in regs):   for each hidden unit j (its gradient sums in regs):
-///   for j: z_j = a_j + Σ_d A_jd x_d      (1)       for each sample vector:
+///  for a pair of sample vectors (x, s in regs):   for each pair of hidden units (sums in regs):
+///   for j: z_j = a_j + Σ_d A_jd x_d      (1)       for each sample vector, for both units j:
 ///          h_j = f(z_j), kept in Hh      (2)         dh_j = Σ_c B_cj dS_c             (9)
 ///          (tanh: VectorMath.Tanh)
 ///          s_c += B_cj h_j               (3)         dB_cj += dS_c h_j                (8)
@@ -23,7 +23,8 @@ namespace IrisNet.Kernels;
 /// Nothing H×N is read back more than once: h is written once in sweep 1 (into Hh) and read once
 /// in sweep 2; z, dh and dz live only in registers and never exist as arrays. Each multiply-add the FLOP count 2·N·H·(2D + 3C) counts is
 /// done once, and every vector loaded feeds several of them (sweep 1: one weight broadcast feeds two
-/// sample vectors; sweep 2: one h_j and the C vectors dS feed 2C + D + 1 operations).
+/// sample vectors; sweep 2: with two hidden units per pass, the D vectors x and the C vectors dS feed
+/// both units' operations, and each h_j feeds C + 1 of its own).
 /// </summary>
 /// <remarks>
 /// The gradient sums of sweep 2 are kept per vector lane in <c>lanes</c> (one vector per gradient
@@ -309,7 +310,8 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     // Sweep 2: for each hidden unit j, one pass over the chunk's sample vectors with its D + C + 1
-    // gradient sums in registers (loaded from and stored back to the lane buffer once per chunk).
+    // gradient sums in registers (loaded from and stored back to the lane buffer once per chunk);
+    // with 32 vector registers, two units per pass (BackwardPair), the last unit of an odd H alone.
     // dh_j = Σ_c B_cj dS_c is summed over c = 0..C−1 as VectorKernels.MatMul sums Bᵀ dS.
     private static void Backward<TD, TC, TF>(in Sweep sw)
         where TD : struct, IBlock where TC : struct, IBlock where TF : struct, IActivationKind
@@ -322,7 +324,17 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         nuint v1 = (nuint)V, count = (nuint)(sw.Vectors * V);
         ref T hj = ref sw.Hh;
         ref T L = ref sw.Lanes;
-        for (int j = 0; j < H; j++)
+        int j = 0;
+        if (PairedUnits)
+        {
+            for (; j + 2 <= H; j += 2)
+            {
+                BackwardPair<TD, TC, TF>(sw, j, ref L);
+                hj = ref Unsafe.Add(ref hj, 2 * ldw);
+                L = ref Unsafe.Add(ref L, 2 * stride);
+            }
+        }
+        for (; j < H; j++)
         {
             ref T LB = ref Unsafe.Add(ref L, TD.Count * V);
             ref T La = ref Unsafe.Add(ref LB, TC.Count * V);
@@ -374,6 +386,76 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
             hj = ref Unsafe.Add(ref hj, ldw);
             L = ref Unsafe.Add(ref L, stride);
         }
+    }
+
+    // Two hidden units per pass need 2(D + C + 1) sums and 2C weights in registers, which is more
+    // than 16 vector registers hold: only where there are 32 (AVX-512VL; Vector<T> stays 256-bit).
+    private static bool PairedUnits => Avx512F.VL.IsSupported;
+
+    // Units j and j + 1 (p and q below) in one pass over the sample vectors: each load of x and dS
+    // feeds both units' multiply-adds. Every sum is accumulated in the same order as in the
+    // one-unit loop of Backward, so the result is bit for bit the same.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BackwardPair<TD, TC, TF>(in Sweep sw, int j, ref T L0)
+        where TD : struct, IBlock where TC : struct, IBlock where TF : struct, IActivationKind
+    {
+        int V = Vector<T>.Count, H = sw.H, ldx = sw.Ldx, ldw = sw.Ldw;
+        int stride = (TD.Count + TC.Count + 1) * V;
+        ref T x = ref sw.X, dS = ref sw.dS, B = ref sw.B;
+        ref T x1 = ref Row(ref x, TD.Count > 1 ? ldx : 0), x2 = ref Row(ref x, TD.Count > 2 ? 2 * ldx : 0), x3 = ref Row(ref x, TD.Count > 3 ? 3 * ldx : 0);
+        ref T dS1 = ref Row(ref dS, TC.Count > 1 ? ldw : 0), dS2 = ref Row(ref dS, TC.Count > 2 ? 2 * ldw : 0), dS3 = ref Row(ref dS, TC.Count > 3 ? 3 * ldw : 0);
+        nuint v1 = (nuint)V, count = (nuint)(sw.Vectors * V);
+        ref T hP = ref Unsafe.Add(ref sw.Hh, j * ldw), hQ = ref Unsafe.Add(ref hP, ldw);
+        ref T LP = ref L0, LQ = ref Unsafe.Add(ref L0, stride);
+        ref T LBP = ref Unsafe.Add(ref LP, TD.Count * V), LBQ = ref Unsafe.Add(ref LQ, TD.Count * V);
+        ref T LaP = ref Unsafe.Add(ref LBP, TC.Count * V), LaQ = ref Unsafe.Add(ref LBQ, TC.Count * V);
+        Vector<T> pA0 = default, pA1 = default, pA2 = default, pA3 = default, pB0 = default, pB1 = default, pB2 = default, pB3 = default, pa = default;
+        Vector<T> qA0 = default, qA1 = default, qA2 = default, qA3 = default, qB0 = default, qB1 = default, qB2 = default, qB3 = default, qa = default;
+        if (!sw.First)
+        {
+            pA0 = Load(ref LP, 0); qA0 = Load(ref LQ, 0);
+            if (TD.Count > 1) { pA1 = Load(ref LP, V); qA1 = Load(ref LQ, V); }
+            if (TD.Count > 2) { pA2 = Load(ref LP, 2 * V); qA2 = Load(ref LQ, 2 * V); }
+            if (TD.Count > 3) { pA3 = Load(ref LP, 3 * V); qA3 = Load(ref LQ, 3 * V); }
+            pB0 = Load(ref LBP, 0); qB0 = Load(ref LBQ, 0);
+            if (TC.Count > 1) { pB1 = Load(ref LBP, V); qB1 = Load(ref LBQ, V); }
+            if (TC.Count > 2) { pB2 = Load(ref LBP, 2 * V); qB2 = Load(ref LBQ, 2 * V); }
+            if (TC.Count > 3) { pB3 = Load(ref LBP, 3 * V); qB3 = Load(ref LBQ, 3 * V); }
+            pa = Load(ref LaP, 0); qa = Load(ref LaQ, 0);
+        }
+        Vector<T> cp0 = new(B.At(j)), cq0 = new(B.At(j + 1));
+        Vector<T> cp1 = TC.Count > 1 ? new(B.At(H + j)) : default, cq1 = TC.Count > 1 ? new(B.At(H + j + 1)) : default;
+        Vector<T> cp2 = TC.Count > 2 ? new(B.At(2 * H + j)) : default, cq2 = TC.Count > 2 ? new(B.At(2 * H + j + 1)) : default;
+        Vector<T> cp3 = TC.Count > 3 ? new(B.At(3 * H + j)) : default, cq3 = TC.Count > 3 ? new(B.At(3 * H + j + 1)) : default;
+        for (nuint n = 0; n < count; n += v1)
+        {
+            Vector<T> hp = Vector.LoadUnsafe(ref hP, n), hq = Vector.LoadUnsafe(ref hQ, n);
+            Vector<T> e = Vector.LoadUnsafe(ref dS, n);
+            Vector<T> dp = e * cp0, dq = e * cq0;                                                   // (9)
+            pB0 = Fma(e, hp, pB0); qB0 = Fma(e, hq, qB0);                                           // (8)
+            if (TC.Count > 1) { e = Vector.LoadUnsafe(ref dS1, n); dp = Fma(e, cp1, dp); dq = Fma(e, cq1, dq); pB1 = Fma(e, hp, pB1); qB1 = Fma(e, hq, qB1); }
+            if (TC.Count > 2) { e = Vector.LoadUnsafe(ref dS2, n); dp = Fma(e, cp2, dp); dq = Fma(e, cq2, dq); pB2 = Fma(e, hp, pB2); qB2 = Fma(e, hq, qB2); }
+            if (TC.Count > 3) { e = Vector.LoadUnsafe(ref dS3, n); dp = Fma(e, cp3, dp); dq = Fma(e, cq3, dq); pB3 = Fma(e, hp, pB3); qB3 = Fma(e, hq, qB3); }
+            Vector<T> zp = TF.Relu ? Vector.ConditionalSelect(Vector.GreaterThan(hp, Vector<T>.Zero), dp, Vector<T>.Zero)
+                : TF.Tanh ? Fma(-(dp * hp), hp, dp) : dp;
+            Vector<T> zq = TF.Relu ? Vector.ConditionalSelect(Vector.GreaterThan(hq, Vector<T>.Zero), dq, Vector<T>.Zero)
+                : TF.Tanh ? Fma(-(dq * hq), hq, dq) : dq;
+            pa += zp; qa += zq;                                                                     // (12)
+            Vector<T> xv = Vector.LoadUnsafe(ref x, n);
+            pA0 = Fma(zp, xv, pA0); qA0 = Fma(zq, xv, qA0);                                         // (11)
+            if (TD.Count > 1) { xv = Vector.LoadUnsafe(ref x1, n); pA1 = Fma(zp, xv, pA1); qA1 = Fma(zq, xv, qA1); }
+            if (TD.Count > 2) { xv = Vector.LoadUnsafe(ref x2, n); pA2 = Fma(zp, xv, pA2); qA2 = Fma(zq, xv, qA2); }
+            if (TD.Count > 3) { xv = Vector.LoadUnsafe(ref x3, n); pA3 = Fma(zp, xv, pA3); qA3 = Fma(zq, xv, qA3); }
+        }
+        Store(pA0, ref LP, 0); Store(qA0, ref LQ, 0);
+        if (TD.Count > 1) { Store(pA1, ref LP, V); Store(qA1, ref LQ, V); }
+        if (TD.Count > 2) { Store(pA2, ref LP, 2 * V); Store(qA2, ref LQ, 2 * V); }
+        if (TD.Count > 3) { Store(pA3, ref LP, 3 * V); Store(qA3, ref LQ, 3 * V); }
+        Store(pB0, ref LBP, 0); Store(qB0, ref LBQ, 0);
+        if (TC.Count > 1) { Store(pB1, ref LBP, V); Store(qB1, ref LBQ, V); }
+        if (TC.Count > 2) { Store(pB2, ref LBP, 2 * V); Store(qB2, ref LBQ, 2 * V); }
+        if (TC.Count > 3) { Store(pB3, ref LBP, 3 * V); Store(qB3, ref LBQ, 3 * V); }
+        Store(pa, ref LaP, 0); Store(qa, ref LaQ, 0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
