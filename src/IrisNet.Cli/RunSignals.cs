@@ -4,8 +4,8 @@ namespace IrisNet.Cli;
 
 /// <summary>
 /// How a training run ends on a signal. SIGINT (Ctrl+C), SIGTERM (timeout, docker stop, systemd) and
-/// SIGHUP (a closed terminal) all do the same: the first one cancels training after the current
-/// epoch, the run directory is written in full with the status "interrupted", and the exit code is
+/// SIGHUP (a closed terminal) all do the same: the first one says so and cancels training after the
+/// current epoch, the run directory is written in full with the status "interrupted", and the exit code is
 /// 128 + the signal's number (130, 143, 129). A second signal while that happens only prints that
 /// the run is finishing; a third stops the process at once, leaving summary.json at "running".
 /// </summary>
@@ -59,6 +59,10 @@ public sealed class RunSignals : IDisposable
         if (count == 1)
         {
             Received = (name, number);
+            // Said at once, so a person who pressed Ctrl+C knows it was heard.
+            Console.Error.WriteLine(Writing
+                ? $"irisnet: {name}: training is over; writing the run directory."
+                : $"irisnet: {name}: stopping after the current epoch, then writing the run directory.");
             _cancel.Cancel();
         }
         else if (count == 2)

@@ -68,7 +68,9 @@ public sealed class RunLifecycleTests : IDisposable
         Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
         await stdout;
         Assert.Equal(code, p.ExitCode);
-        Assert.Contains($"interrupted by {name}", await stderr, StringComparison.Ordinal);
+        string err = await stderr;
+        Assert.Contains($"irisnet: {name}: stopping after the current epoch", err, StringComparison.Ordinal);
+        Assert.Contains($"interrupted by {name}", err, StringComparison.Ordinal);
         using JsonDocument s = JsonDocument.Parse(File.ReadAllText(P("sig", "summary.json")));
         Assert.Equal("interrupted", s.RootElement.GetProperty("status").GetString());
         Assert.Equal(name, s.RootElement.GetProperty("signal").GetString());
@@ -82,13 +84,16 @@ public sealed class RunLifecycleTests : IDisposable
     [Fact]
     public async Task A_second_signal_says_the_run_is_finishing_and_a_third_stops_at_once()
     {
+        // Each signal is sent once the one before has been answered on standard error: two signals
+        // sent back to back can reach a busy process as one (the kernel keeps one pending SIGINT).
         // Two signals: the run still finishes its files, and says so instead of ignoring the second.
-        var (p, stdout, stderr) = await StartTraining(_dir, "--out", P("two"));
+        var (p, stdout, stderr) = await StartTrainingWatched(_dir, "--out", P("two"));
         Signal(p, "INT");
+        await stderr.WaitFor("irisnet: SIGINT: stopping after the current epoch");
         Signal(p, "INT");
         Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
         await stdout;
-        string err = await stderr;
+        string err = await stderr.All();
         Assert.Equal(130, p.ExitCode);
         Assert.Contains("irisnet: SIGINT: finishing", err, StringComparison.Ordinal);
         Assert.Contains("send it again to stop at once", err, StringComparison.Ordinal);
@@ -96,17 +101,67 @@ public sealed class RunLifecycleTests : IDisposable
             Assert.Equal("interrupted", s.RootElement.GetProperty("status").GetString());
 
         // Three: it stops at once and says that the run directory is incomplete.
-        (p, stdout, stderr) = await StartTraining(_dir, "--out", P("three"));
+        (p, stdout, stderr) = await StartTrainingWatched(_dir, "--out", P("three"));
         Signal(p, "INT");
+        await stderr.WaitFor("irisnet: SIGINT: stopping after the current epoch");
         Signal(p, "INT");
+        await stderr.WaitFor("send it again to stop at once");
         Signal(p, "INT");
         Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
         await stdout;
-        err = await stderr;
+        err = await stderr.All();
         Assert.Equal(130, p.ExitCode);
         Assert.Contains("stopped at once; the run directory is incomplete", err, StringComparison.Ordinal);
         using (JsonDocument s = JsonDocument.Parse(File.ReadAllText(P("three", "summary.json"))))
             Assert.Equal("running", s.RootElement.GetProperty("status").GetString());
+    }
+
+    private static async Task<(Process P, Task<string> Stdout, Lines Stderr)> StartTrainingWatched(string dir, params string[] args)
+    {
+        Process p = Cli.Start(dir, ["train", "--epochs", "100000000", .. args]);
+        var stderr = new Lines(p.StandardError);
+        string? first = await p.StandardOutput.ReadLineAsync();
+        Assert.NotNull(first);
+        Assert.StartsWith("epoch 1/", first, StringComparison.Ordinal);
+        return (p, p.StandardOutput.ReadToEndAsync(), stderr);
+    }
+
+    /// <summary>A process's output read line by line as it comes, to wait for a given line.</summary>
+    private sealed class Lines
+    {
+        private readonly List<string> _lines = [];
+        private readonly Task _reading;
+
+        public Lines(StreamReader reader) => _reading = Task.Run(async () =>
+        {
+            while (await reader.ReadLineAsync() is string line)
+                lock (_lines) _lines.Add(line);
+        });
+
+        /// <summary>Waits (at most a minute) for a line containing <paramref name="text"/>.</summary>
+        public async Task WaitFor(string text)
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (true)
+            {
+                lock (_lines)
+                    if (_lines.Any(l => l.Contains(text, StringComparison.Ordinal))) return;
+                Assert.False(_reading.IsCompleted && !Has(text), $"the output ended without a line containing '{text}'");
+                Assert.True(DateTime.UtcNow < deadline, $"no line containing '{text}' within a minute");
+                await Task.Delay(10);
+            }
+        }
+
+        private bool Has(string text)
+        {
+            lock (_lines) return _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
+        }
+
+        public async Task<string> All()
+        {
+            await _reading;
+            lock (_lines) return string.Join('\n', _lines);
+        }
     }
 
     [Fact]
