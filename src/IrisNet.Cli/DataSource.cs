@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
 using IrisNet.Data;
 
 namespace IrisNet.Cli;
@@ -38,13 +37,13 @@ public sealed record DataSource(Dataset Data, string Name, string Sha256)
         {
             Dataset data = CsvLoader.LoadForModel(path, model.FeatureNames, model.ClassNames, column);
             using FileStream file = File.OpenRead(path);
-            return new DataSource(data, path, Convert.ToHexStringLower(SHA256.HashData(file)));
+            return new DataSource(data, path, ContentHash.Of(file));
         }
         using Stream s = OpenBundled();
         using var copy = new MemoryStream();
         s.CopyTo(copy);
         copy.Position = 0;
         Dataset bundled = CsvLoader.LoadForModel(copy, BundledName, model.FeatureNames, model.ClassNames, column);
-        return new DataSource(bundled, BundledName, Convert.ToHexStringLower(SHA256.HashData(copy.ToArray())));
+        return new DataSource(bundled, BundledName, ContentHash.Of(copy.ToArray()));
     }
 }

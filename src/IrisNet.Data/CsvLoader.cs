@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 
 namespace IrisNet.Data;
 
@@ -233,5 +232,5 @@ public static class CsvLoader
     }
 
     /// <summary>Lower-case hex SHA-256 of <paramref name="bytes"/>.</summary>
-    public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+    public static string Sha256(ReadOnlySpan<byte> bytes) => ContentHash.Of(bytes);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
@@ -227,7 +226,7 @@ internal sealed class CsvRowReader : IDisposable
     /// <summary>A read-only pass-through that hashes the bytes and refuses NUL bytes (binary data).</summary>
     private sealed class HashingStream(Stream inner, string path) : Stream
     {
-        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly ContentHash _hash = new();
 
         public override bool CanRead => true;
 
@@ -246,7 +245,7 @@ internal sealed class CsvRowReader : IDisposable
             int n = inner.Read(buffer);
             Span<byte> got = buffer[..n];
             if (got.Contains((byte)0)) throw new DataException(path, 0, 0, "holds binary data (NUL bytes), not CSV text.");
-            _hash.AppendData(got);
+            _hash.Append(got);
             return n;
         }
 
@@ -257,7 +256,7 @@ internal sealed class CsvRowReader : IDisposable
             {
                 // the parser stopped at the end of its last record; whatever follows is hashed too
             }
-            return Convert.ToHexStringLower(_hash.GetHashAndReset());
+            return _hash.Finish();
         }
 
         public override void Flush()
