@@ -137,6 +137,12 @@ public sealed class RunDirectory
     public void Write(string name, Action<string> writeTo)
     {
         string final = File(name);
+        WriteFile(final, writeTo);
+        Added(final);
+    }
+
+    private static void WriteFile(string final, Action<string> writeTo)
+    {
         try
         {
             AtomicFile.Write(final, writeTo);
@@ -145,7 +151,6 @@ public sealed class RunDirectory
         {
             throw new RunWriteException(final, e);
         }
-        Added(final);
     }
 
     /// <summary>
@@ -161,17 +166,7 @@ public sealed class RunDirectory
     public PendingWrite StartWrite(string name, Action<string> writeTo, PendingWrite? after = null)
     {
         string final = File(name);
-        void Work()
-        {
-            try
-            {
-                AtomicFile.Write(final, writeTo);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new RunWriteException(final, e);
-            }
-        }
+        void Work() => WriteFile(final, writeTo);
         Task task = after is null ? Task.Run(Work) : after.Task.ContinueWith(_ => Work(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         return new PendingWrite(this, final, task);
     }

@@ -29,11 +29,8 @@ public sealed class RunLifecycleTests : IDisposable
     /// <summary>Starts a long run and returns once its first epoch line is printed.</summary>
     private static async Task<(Process P, Task<string> Stdout, Task<string> Stderr)> StartTraining(string dir, params string[] args)
     {
-        Process p = Cli.Start(dir, ["train", "--epochs", "100000000", .. args]);
-        string? first = await p.StandardOutput.ReadLineAsync();
-        Assert.NotNull(first);
-        Assert.StartsWith("epoch 1/", first, StringComparison.Ordinal);
-        return (p, p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync());
+        var (p, stdout, stderr) = await StartTrainingWatched(dir, args);
+        return (p, stdout, stderr.All());
     }
 
     /// <summary>metrics.csv is a header and whole rows of numbers with increasing epochs; returns the row count.</summary>
@@ -142,10 +139,8 @@ public sealed class RunLifecycleTests : IDisposable
         public async Task WaitFor(string text)
         {
             var deadline = DateTime.UtcNow.AddMinutes(1);
-            while (true)
+            while (!Has(text))
             {
-                lock (_lines)
-                    if (_lines.Any(l => l.Contains(text, StringComparison.Ordinal))) return;
                 Assert.False(_reading.IsCompleted && !Has(text), $"the output ended without a line containing '{text}'");
                 Assert.True(DateTime.UtcNow < deadline, $"no line containing '{text}' within a minute");
                 await Task.Delay(10);

@@ -364,10 +364,7 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
                 if (TC.Count > 1) { Vector<T> e = Vector.LoadUnsafe(ref dS1, n); dh = Fma(e, c1, dh); gB1 = Fma(e, h, gB1); }
                 if (TC.Count > 2) { Vector<T> e = Vector.LoadUnsafe(ref dS2, n); dh = Fma(e, c2, dh); gB2 = Fma(e, h, gB2); }
                 if (TC.Count > 3) { Vector<T> e = Vector.LoadUnsafe(ref dS3, n); dh = Fma(e, c3, dh); gB3 = Fma(e, h, gB3); }
-                // (10, 13) dz = dh ⊙ f′(z): for ReLU f′(z) = 1 exactly where h = max(0, z) > 0; for tanh
-                // f′(z) = 1 − h², so dz = dh − (dh·h)·h (two operations, the last fused).
-                Vector<T> dz = TF.Relu ? Vector.ConditionalSelect(Vector.GreaterThan(h, Vector<T>.Zero), dh, Vector<T>.Zero)
-                    : TF.Tanh ? Fma(-(dh * h), h, dh) : dh;
+                Vector<T> dz = Dz<TF>(dh, h);                                                     // (10, 13)
                 ga += dz;                                                                         // (12)
                 gA0 = Fma(dz, Vector.LoadUnsafe(ref x, n), gA0);                                  // (11)
                 if (TD.Count > 1) gA1 = Fma(dz, Vector.LoadUnsafe(ref x1, n), gA1);
@@ -436,10 +433,7 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
             if (TC.Count > 1) { e = Vector.LoadUnsafe(ref dS1, n); dp = Fma(e, cp1, dp); dq = Fma(e, cq1, dq); pB1 = Fma(e, hp, pB1); qB1 = Fma(e, hq, qB1); }
             if (TC.Count > 2) { e = Vector.LoadUnsafe(ref dS2, n); dp = Fma(e, cp2, dp); dq = Fma(e, cq2, dq); pB2 = Fma(e, hp, pB2); qB2 = Fma(e, hq, qB2); }
             if (TC.Count > 3) { e = Vector.LoadUnsafe(ref dS3, n); dp = Fma(e, cp3, dp); dq = Fma(e, cq3, dq); pB3 = Fma(e, hp, pB3); qB3 = Fma(e, hq, qB3); }
-            Vector<T> zp = TF.Relu ? Vector.ConditionalSelect(Vector.GreaterThan(hp, Vector<T>.Zero), dp, Vector<T>.Zero)
-                : TF.Tanh ? Fma(-(dp * hp), hp, dp) : dp;
-            Vector<T> zq = TF.Relu ? Vector.ConditionalSelect(Vector.GreaterThan(hq, Vector<T>.Zero), dq, Vector<T>.Zero)
-                : TF.Tanh ? Fma(-(dq * hq), hq, dq) : dq;
+            Vector<T> zp = Dz<TF>(dp, hp), zq = Dz<TF>(dq, hq);                                     // (10, 13)
             pa += zp; qa += zq;                                                                     // (12)
             Vector<T> xv = Vector.LoadUnsafe(ref x, n);
             pA0 = Fma(zp, xv, pA0); qA0 = Fma(zq, xv, qA0);                                         // (11)
@@ -457,6 +451,13 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         if (TC.Count > 3) { Store(pB3, ref LBP, 3 * V); Store(qB3, ref LBQ, 3 * V); }
         Store(pa, ref LaP, 0); Store(qa, ref LaQ, 0);
     }
+
+    // (10, 13) dz = dh ⊙ f′(z), from h = f(z): for ReLU f′(z) = 1 exactly where h = max(0, z) > 0; for
+    // tanh f′(z) = 1 − h², so dz = dh − (dh·h)·h (two operations, the last fused); identity: dz = dh.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Dz<TF>(Vector<T> dh, Vector<T> h) where TF : struct, IActivationKind =>
+        TF.Relu ? Vector.ConditionalSelect(Vector.GreaterThan(h, Vector<T>.Zero), dh, Vector<T>.Zero)
+        : TF.Tanh ? Fma(-(dh * h), h, dh) : dh;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ref T Row(ref T origin, int offset) => ref Unsafe.Add(ref origin, offset);
