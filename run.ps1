@@ -28,7 +28,7 @@ switch ($Task) {
         'Usage: ./run.ps1 <task> [arguments]'
         '  train [options]   train on the bundled Iris data (dotnet run -c Release --project src/IrisNet.Cli -- train)'
         '  test              run every test (dotnet test)'
-        '  bench [options]   run the BenchmarkDotNet suite in Release (no options: the report suite)'
+        '  bench [options]   run the BenchmarkDotNet suite in Release (no options: the report suite, then the clock check)'
         '  plot RUN_DIR...   plot the loss and accuracy curves of runs'
         '  format            apply the code style (dotnet format)'
         '  help              this text'

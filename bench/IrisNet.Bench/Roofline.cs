@@ -14,7 +14,9 @@ namespace IrisNet.Bench;
 /// <see cref="ClockMulChain"/> measures the core's clock the same way: a chain of dependent 64-bit
 /// integer multiplications, each of which waits for the one before, 3 cycles (the latency of IMUL r64, r64
 /// on AMD Zen 1–5 and on Intel since Nehalem), so 3 × multiplications per second is cycles per second;
-/// the report checks the FMA peak against 2 pipes × lanes × 2 FLOP × that clock.
+/// the FMA peak is checked against 2 pipes × lanes × 2 FLOP × that clock. As benchmarks these run in
+/// separate processes, between which a shared machine's clock can move; <see cref="Paired"/> measures
+/// them interleaved in one process, and the report's clock targets use that when its file is there.
 /// <see cref="ClockAddChain"/>, a chain of dependent additions meant to take one cycle each, was the
 /// first clock: its machine code is the 16 dependent <c>add rax, rsi</c> intended (DOTNET_JitDisasm),
 /// yet on this project's Zen 4 machine it sometimes reads below the other two (by 3–18 % in loops of
@@ -77,13 +79,14 @@ public class Roofline
     }
 
     /// <summary>
-    /// The clock check with both halves measured together: <paramref name="slices"/> rounds, each the
-    /// multiplication chain, the float64 FMA loop and the addition chain in turn (about 0.2 ms each), in
-    /// this process; per round the FMA loop's share of 16 FLOP × the clock of each chain, and the best
-    /// (fastest) of each measurement. A clock that changes between benchmark processes cannot show up
-    /// here as a share above 100 %. Run by <c>IrisNet.Bench --clock-check</c>.
+    /// The clock check with both halves measured together: <paramref name="rounds"/> rounds, each the
+    /// multiplication chain, the float64 FMA loop, the float32 FMA loop and the addition chain in turn
+    /// (about 0.2 ms each), in this process; per round each FMA loop's share of 2 pipes × lanes × 2 FLOP ×
+    /// the clock of each chain, and the best (fastest) of each measurement. A clock that changes between
+    /// benchmark processes cannot show up here as a share above 100 %. Run by <c>IrisNet.Bench
+    /// --clock-check</c> and after the report suite; the report's clock targets are read from its file.
     /// </summary>
-    public static string Paired(int slices)
+    public static ClockCheck Paired(int rounds)
     {
         long sink = 0;
         double Time(Func<long> work)
@@ -93,30 +96,45 @@ public class Roofline
             return System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalNanoseconds;
         }
         const int mulIterations = 15_625, fmaIterations = Iterations, addIterations = 50_000;
-        double bestMul = double.MaxValue, bestFma = double.MaxValue, bestAdd = double.MaxValue;
-        var mulShares = new List<double>();
-        var addShares = new List<double>();
-        for (int k = 0; k < slices; k++)
+        const double mulCycles = 3.0 * 16 * mulIterations, addCycles = 16.0 * addIterations;
+        double bestMul = double.MaxValue, bestDouble = double.MaxValue, bestFloat = double.MaxValue, bestAdd = double.MaxValue;
+        var mulShares = (Double: new double[rounds], Float: new double[rounds]);
+        var addShares = (Double: new double[rounds], Float: new double[rounds]);
+        for (int k = 0; k < rounds; k++)
         {
             double mul = Time(() => MulChain(mulIterations, 3));
-            double fma = Time(() => (long)PeakDouble(fmaIterations));
+            double fma64 = Time(() => (long)PeakDouble(fmaIterations));
+            double fma32 = Time(() => (long)PeakFloat(fmaIterations));
             double add = Time(() => AddChain(addIterations, 1));
-            double gflop = FlopDouble / fma;
-            double mulGhz = 3.0 * 16 * mulIterations / mul, addGhz = 16.0 * addIterations / add;
-            mulShares.Add(gflop / (16 * mulGhz));
-            addShares.Add(gflop / (16 * addGhz));
+            double gflop64 = FlopDouble / fma64, gflop32 = FlopFloat / fma32;
+            double mulGhz = mulCycles / mul, addGhz = addCycles / add;
+            mulShares.Double[k] = gflop64 / (16 * mulGhz);
+            mulShares.Float[k] = gflop32 / (32 * mulGhz);
+            addShares.Double[k] = gflop64 / (16 * addGhz);
+            addShares.Float[k] = gflop32 / (32 * addGhz);
             bestMul = Math.Min(bestMul, mul);
-            bestFma = Math.Min(bestFma, fma);
+            bestDouble = Math.Min(bestDouble, fma64);
+            bestFloat = Math.Min(bestFloat, fma32);
             bestAdd = Math.Min(bestAdd, add);
         }
-        mulShares.Sort();
-        addShares.Sort();
-        double peak = FlopDouble / bestFma;
-        double mulClock = 3.0 * 16 * mulIterations / bestMul, addClock = 16.0 * addIterations / bestAdd;
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{slices} interleaved rounds: fastest FMA loop {peak:F1} GFLOP/s float64 ({peak / 16:F3} GHz at 16 FLOP/cycle); "
-            + $"multiplication chain {mulClock:F3} GHz (FMA share {peak / (16 * mulClock):P1}, median per round {mulShares[slices / 2]:P1}); "
-            + $"addition chain {addClock:F3} GHz (FMA share {peak / (16 * addClock):P1}, median per round {addShares[slices / 2]:P1}) [{sink & 1}]");
+        Sink = sink;
+        double peak64 = FlopDouble / bestDouble, peak32 = FlopFloat / bestFloat;
+        ChainClock Chain(double bestNs, double cycles, (double[] Double, double[] Float) shares)
+        {
+            double ghz = cycles / bestNs;
+            return new ChainClock(ghz, peak64 / (16 * ghz), peak32 / (32 * ghz), Median(shares.Double), Median(shares.Float));
+        }
+        return new ClockCheck(rounds, DateTime.UtcNow, peak64, peak32, Chain(bestMul, mulCycles, mulShares), Chain(bestAdd, addCycles, addShares));
+    }
+
+    /// <summary>The sum of what <see cref="Paired"/>'s measured calls returned, kept where the JIT cannot see
+    /// it unused, so no measured call can be dropped.</summary>
+    public static long Sink { get; private set; }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        return values[values.Length / 2];
     }
 
     [Benchmark]
@@ -161,5 +179,55 @@ public class Roofline
             a10 = Vector256.FusedMultiplyAdd(a10, m, c); a11 = Vector256.FusedMultiplyAdd(a11, m, c);
         }
         return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+    }
+}
+
+/// <summary>One clock of <see cref="Roofline.Paired"/>: the chain's fastest run in GHz, and the FMA loops'
+/// share of 2 pipes × lanes × 2 FLOP × that clock, from the fastest runs and as the median of the rounds.</summary>
+public sealed record ChainClock(double Ghz, double ShareDouble, double ShareFloat, double MedianShareDouble, double MedianShareFloat);
+
+/// <summary>
+/// The result of <see cref="Roofline.Paired"/>: the fastest FMA loops in GFLOP/s and the two clocks. Written
+/// as JSON into the benchmark results folder, where the report reads it for its clock targets (the
+/// separate benchmark processes cannot settle them: the clock moves between processes).
+/// </summary>
+public sealed record ClockCheck(int Rounds, DateTime Utc, double PeakDouble, double PeakFloat, ChainClock Mul, ChainClock Add)
+{
+    /// <summary>The file's name in the results folder; the report looks for the same name.</summary>
+    public const string FileName = "clock-check.json";
+
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Rounds} interleaved rounds: fastest FMA loop {PeakDouble:F1} GFLOP/s float64, {PeakFloat:F1} float32 ({PeakDouble / 16:F3} / {PeakFloat / 32:F3} GHz at 16 / 32 FLOP/cycle); "
+        + $"multiplication chain {Mul.Ghz:F3} GHz (FMA share {Mul.ShareDouble:P1} float64, {Mul.ShareFloat:P1} float32; median per round {Mul.MedianShareDouble:P1}, {Mul.MedianShareFloat:P1}); "
+        + $"addition chain {Add.Ghz:F3} GHz (FMA share {Add.ShareDouble:P1}, {Add.ShareFloat:P1}; median per round {Add.MedianShareDouble:P1}, {Add.MedianShareFloat:P1})");
+
+    /// <summary>Writes the JSON file the report reads (names in snake case, shares as fractions).</summary>
+    public void Write(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using var stream = File.Create(path);
+        using var json = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteNumber("rounds", Rounds);
+        json.WriteString("utc", Utc.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        json.WriteStartObject("fma_gflops");
+        json.WriteNumber("float64", PeakDouble);
+        json.WriteNumber("float32", PeakFloat);
+        json.WriteEndObject();
+        foreach (var (name, chain) in new[] { ("mul_chain", Mul), ("add_chain", Add) })
+        {
+            json.WriteStartObject(name);
+            json.WriteNumber("ghz", chain.Ghz);
+            json.WriteStartObject("share");
+            json.WriteNumber("float64", chain.ShareDouble);
+            json.WriteNumber("float32", chain.ShareFloat);
+            json.WriteEndObject();
+            json.WriteStartObject("median_share");
+            json.WriteNumber("float64", chain.MedianShareDouble);
+            json.WriteNumber("float32", chain.MedianShareFloat);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
     }
 }
