@@ -10,7 +10,7 @@ namespace IrisNet.Cli;
 /// </summary>
 public static class EvaluateCommand
 {
-    public const string Test = "test", Train = "train", All = "all";
+    public const string Test = "test", Train = "train", Validation = "validation", All = "all";
 
     public static Command Build()
     {
@@ -19,10 +19,10 @@ public static class EvaluateCommand
         var label = new Option<string?>("--label") { Description = "Label column [default: the model's]", HelpName = "COLUMN" };
         var split = new Option<string?>("--split")
         {
-            Description = "Rows to score: test (the rows the model never saw; needs the model's own data file), train, or all [default: test on the model's own data, all on other data]",
-            HelpName = "test|train|all",
+            Description = "Rows to score: test (the rows the model never saw; needs the model's own data file), train (the rows the weights were fitted on), validation (the rows early stopping watched), or all [default: test on the model's own data, all on other data]",
+            HelpName = "test|train|validation|all",
         };
-        split.AcceptOnlyFromAmong(Test, Train, All);
+        split.AcceptOnlyFromAmong(Test, Train, Validation, All);
         var json = new Option<bool>("--json") { Description = "Machine-readable output" };
         var command = new Command("evaluate", "Loss, accuracy, confusion matrix and per-class precision, recall and F1 of a saved model on labelled data.")
         {
@@ -54,12 +54,14 @@ public static class EvaluateCommand
     private static string Describe(string which) => which switch
     {
         Test => "held out from training",
-        Train => "the model's training rows",
+        Train => "the rows the weights were fitted on",
+        Validation => "held out from fitting for early stopping",
         _ => "every row of the file",
     };
 
     /// <summary>The rows to score and the name of that choice.</summary>
-    /// <exception cref="OptionException">test or train was asked for on data that is not the model's, or a model that records no split.</exception>
+    /// <exception cref="OptionException">test, train or validation was asked for on data that is not the model's, or a model that records
+    /// no split; test or validation on a model that had no such rows.</exception>
     public static (Dataset Rows, string Split) Select(Model m, DataSource source, string? requested)
     {
         bool own = m.Data is TrainingData d && m.Split is not null && d.Sha256 == source.Sha256;
@@ -70,7 +72,16 @@ public static class EvaluateCommand
         if (!own)
             throw new OptionException("--split", $"{split} needs the model's own data file ({m.Data.File}, SHA-256 {m.Data.Sha256[..12]}…); {source.Name} is different data. Give --data {m.Data.File}, or use --split all.");
         var (train, test) = m.Split.Apply(source.Data);
-        if (split == Train) return (train, Train);
+        if (split is Train or Validation)
+        {
+            // With early stopping the training rows were split again, by the recorded seed: the weights were
+            // fitted on one part and the other only watched. Train means the fitted part, as in summary.json.
+            var (fit, validation) = m.Options is { ValidationFraction: > 0 } o ? Trainer.SplitValidation(train, o) : (train, null);
+            if (split == Train) return (fit, Train);
+            return validation is null
+                ? throw new OptionException("--split", "validation: the model was trained without a validation set (validation fraction 0), so there are no validation rows; use --split train or --split test.")
+                : (validation, Validation);
+        }
         return test is null
             ? throw new OptionException("--split", "test: the model was trained on every row (test fraction 0), so there are no test rows; use --split all.")
             : (test, Test);

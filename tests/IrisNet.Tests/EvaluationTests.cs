@@ -58,6 +58,30 @@ public sealed class EvaluationTests : IDisposable
     }
 
     [Fact]
+    public void With_early_stopping_train_scores_the_fitted_rows_and_validation_the_watched_ones_as_the_summary_does()
+    {
+        Ok("train", "--epochs", "120", "--validation-fraction", "0.25", "--patience", "30", "--out", P("run"), "--quiet");
+        string model = P("run", "model.json");
+        JsonElement final = JsonDocument.Parse(File.ReadAllText(P("run", "summary.json"))).RootElement.GetProperty("final");
+
+        JsonElement train = Json(Ok("evaluate", "--model", model, "--split", "train", "--json"));
+        JsonElement validation = Json(Ok("evaluate", "--model", model, "--split", "validation", "--json"));
+        Assert.Equal("validation", validation.GetProperty("split").GetString());
+        Assert.Equal(90, train.GetProperty("rows").GetInt32());
+        Assert.Equal(30, validation.GetProperty("rows").GetInt32());
+        Assert.Equal(final.GetProperty("train").GetProperty("loss").GetDouble(), train.GetProperty("loss").GetDouble());
+        Assert.Equal(final.GetProperty("validation").GetProperty("loss").GetDouble(), validation.GetProperty("loss").GetDouble());
+        Assert.Contains("validation rows (held out from fitting for early stopping): 30 rows", Ok("evaluate", "--model", model, "--split", "validation").Stdout, StringComparison.Ordinal);
+
+        // A model trained without a validation set has none to score: one clear error.
+        Ok("train", "--epochs", "20", "--out", P("plain"), "--quiet");
+        Cli.Result refused = Cli.Run(_dir, "evaluate", "--model", P("plain", "model.json"), "--split", "validation");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.StartsWith("irisnet: error: --split: validation: the model was trained without a validation set", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", refused.Stdout);
+    }
+
+    [Fact]
     public void On_other_data_evaluate_scores_every_row_and_refuses_a_test_split()
     {
         Ok("train", "--epochs", "50", "--out", P("run"), "--quiet");
