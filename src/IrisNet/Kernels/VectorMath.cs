@@ -90,8 +90,13 @@ internal static class VectorMath
     }
 
     /// <summary>The second half of <see cref="Tanh{T}"/> (see <see cref="TanhStart{T}"/>).</summary>
+    /// <remarks>
+    /// The parts come by value, not <c>in</c>: passed by reference, the fused sweep's pipelined loop (which overwrites
+    /// the parts right after this call) computed wrong values when .NET 10's JIT ran with hardware intrinsics disabled
+    /// (DOTNET_EnableHWIntrinsic=0; FusedSweepTests caught it). By value, the code is the same with intrinsics.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<T> TanhFinish<T>(in TanhParts<T> p) where T : unmanaged, IFloatingPointIeee754<T>
+    public static Vector<T> TanhFinish<T>(TanhParts<T> p) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(double))
             return TanhFinish(p.Z.As<T, double>(), p.A.As<T, double>(), p.B.As<T, double>(), p.C.As<T, double>()).As<double, T>();
