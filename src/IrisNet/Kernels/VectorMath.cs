@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace IrisNet.Kernels;
 
@@ -58,10 +59,13 @@ internal static class VectorMath
     /// Measured maximum over TanhTests' sweeps, against Math.Tanh: 6.4·10⁻¹⁶.
     /// </para>
     /// <para>
-    /// Saturation: for |z| &gt; 20, tanh z rounds to ±1 (1 − tanh a &lt; 2e^{−2a} is below half
-    /// an ulp of 1), and the result is set to ±1, which also keeps 2^k inside the normal range (k ≥ −58).
+    /// Saturation: for |z| ≥ 20, tanh z rounds to ±1 (1 − tanh a &lt; 2e^{−2a} is below half an ulp of 1), so x is
+    /// clamped at −40: there k = −58, S ± 1 round to ±1 exactly, the numerator and denominator are the same number
+    /// with opposite signs and the result is ±1 exactly; the clamp also keeps 2^k inside the normal range.
     /// Sign: the result takes z's sign bit, so tanh(−z) = −tanh z exactly, tanh(±0) = ±0 and tanh(±∞) = ±1.
-    /// NaN: every comparison with it is false, so it passes through the arithmetic and comes out NaN.
+    /// NaN: it passes the clamp (see there) and the arithmetic, and comes out NaN.
+    /// Operations: 2n comes from doubled constants and Q + n from one multiply-add with ½, so neither n nor 2n
+    /// costs an addition of its own; the clamp replaces a comparison and a blend at the end.
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -105,32 +109,38 @@ internal static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector<double> N, Vector<double> Q, Vector<double> Scale) TanhStart(Vector<double> z)
+    private static (Vector<double> N2, Vector<double> Q, Vector<double> Scale) TanhStart(Vector<double> z)
     {
-        Vector<double> na = z | new Vector<double>(-0.0);                                            // −a = −|z|
-        Vector<double> t = Vector.FusedMultiplyAdd(na, new Vector<double>(2 * InvLn2), new Vector<double>(ShifterD));
+        // x = −2a, clamped at −40 (a = 20, where the result is already ±1 exactly; see the remarks). The constant first
+        // in MaxNative, so a NaN z comes through as itself (x86's max returns its second operand when either is NaN).
+        Vector<double> x = Vector.MaxNative(new Vector<double>(-40.0), (z + z) | new Vector<double>(-0.0));
+        Vector<double> t = Vector.FusedMultiplyAdd(x, new Vector<double>(InvLn2), new Vector<double>(ShifterD));
         Vector<double> k = t - new Vector<double>(ShifterD);                                        // round(x / ln 2)
-        Vector<double> r = Vector.FusedMultiplyAdd(k, new Vector<double>(-Ln2), na + na);           // x − k ln 2
+        Vector<double> r = Vector.FusedMultiplyAdd(k, new Vector<double>(-Ln2), x);                 // x − k ln 2
         Vector<double> r2 = r * r;
-        // Padé [6/6]: e^r = (Q + n)/(Q − n), n = r·P(r²).
-        Vector<double> P = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(r2, new Vector<double>(1.0 / 7920), new Vector<double>(1.0 / 33)), r2, Vector<double>.One);
+        // Padé [6/6]: e^r = (Q + n)/(Q − n), n = r·P(r²); computed as 2n = r·2P, exactly twice n (the constants doubled).
+        Vector<double> P2 = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(r2, new Vector<double>(2.0 / 7920), new Vector<double>(2.0 / 33)), r2, new Vector<double>(2.0));
         Vector<double> Q = Vector.FusedMultiplyAdd(r2, new Vector<double>(1.0 / 332640), new Vector<double>(1.0 / 396));
         Q = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Q, r2, new Vector<double>(5.0 / 22)), r2, new Vector<double>(2.0));
-        Vector<double> n = r * P;
         Vector<double> scale = Vector.ShiftLeft(t.As<double, long>() + new Vector<long>(1023 - BitConverter.DoubleToInt64Bits(ShifterD)), 52).As<long, double>();
-        return (n, Q, scale);
+        return (r * P2, Q, scale);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> TanhFinish(Vector<double> z, Vector<double> n, Vector<double> Q, Vector<double> scale)
+    private static Vector<double> TanhFinish(Vector<double> z, Vector<double> n2, Vector<double> Q, Vector<double> scale)
     {
-        Vector<double> signBit = new(-0.0);
-        Vector<double> na = z | signBit;
-        Vector<double> u = Q + n, twoN = n + n;
-        Vector<double> ratio = Vector.FusedMultiplyAdd(scale - Vector<double>.One, u, twoN) / Vector.FusedMultiplyAdd(scale + Vector<double>.One, u, -twoN); // −tanh a, or NaN
-        ratio = Vector.ConditionalSelect(Vector.LessThan(na, new Vector<double>(-20.0)), Vector<double>.One, ratio);
-        return Vector.ConditionalSelect(signBit, z, ratio);                                         // z's sign, the other bits of |ratio|
+        Vector<double> u = Vector.FusedMultiplyAdd(n2, new Vector<double>(0.5), Q);                 // Q + n, rounded once
+        Vector<double> ratio = Vector.FusedMultiplyAdd(scale - Vector<double>.One, u, n2) / FusedMultiplySubtract(scale + Vector<double>.One, u, n2); // −tanh a, or NaN
+        return Vector.ConditionalSelect(new Vector<double>(-0.0), z, ratio);                        // z's sign, the other bits of |ratio|
     }
+
+    // a·b − c with one rounding: the same bits as Vector.FusedMultiplyAdd(a, b, −c), for which the JIT flips c's sign
+    // with an instruction of its own; x86's multiply-subtract does it in one.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> FusedMultiplySubtract(Vector<double> a, Vector<double> b, Vector<double> c) =>
+        System.Runtime.Intrinsics.X86.Fma.IsSupported && Vector<double>.Count == 4
+            ? System.Runtime.Intrinsics.X86.Fma.MultiplySubtract(a.AsVector256(), b.AsVector256(), c.AsVector256()).AsVector()
+            : Vector.FusedMultiplyAdd(a, b, -c);
 
     /// <summary>
     /// tanh in float: a rational function instead of the exponential, since float's 24 bits let one fraction
