@@ -18,30 +18,40 @@ public static class Program
     /// </summary>
     public const int ThreadCheckRounds = 500;
 
+    /// <summary>Rounds of the interleaved activation check (three slices of about 2–5 ms a round, both precisions: about 25 s).</summary>
+    public const int ActivationCheckRounds = 1000;
+
     /// <summary>
     /// With arguments, BenchmarkDotNet's own command line (--filter, --job, --list ...). Without any,
     /// BenchmarkDotNet would open an interactive menu and wait for a key, which hangs a script or CI;
     /// instead the program says so and runs the suite that the report is made from, then the clock
-    /// check and the thread check, whose files the report's clock and two-thread targets are read from.
+    /// check, the activation check and the thread check, whose files the report's clock, tanh and two-thread targets are read from.
     /// --clock-check [ROUNDS] [FILE] runs the clock check alone, --thread-check [ROUNDS] [FILE] the thread
-    /// check alone; FILE defaults to clock-check.json or thread-check.json in the results folder of
+    /// check alone, --activation-check [ROUNDS] [FILE] the activation check (the tanh target's ratio) alone;
+    /// FILE defaults to clock-check.json, thread-check.json or activation-check.json in the results folder of
     /// BenchmarkDotNet's default artifacts folder, where the suite writes its JSON.
     /// </summary>
     public static int Main(string[] args)
     {
-        if (args is ["--clock-check" or "--thread-check", ..])
+        if (args is ["--clock-check" or "--thread-check" or "--activation-check", ..])
         {
-            bool clock = args[0] == "--clock-check";
-            int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : clock ? ClockCheckRounds : ThreadCheckRounds;
+            bool clock = args[0] == "--clock-check", activation = args[0] == "--activation-check";
+            int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : clock ? ClockCheckRounds : activation ? ActivationCheckRounds : ThreadCheckRounds;
             if (rounds < 1)
             {
                 Console.Error.WriteLine($"{args[0]} needs at least one round");
                 return 2;
             }
-            string path = args.Length > 2 ? args[2] : Path.Combine(DefaultConfig.Instance.ArtifactsPath, "results", clock ? ClockCheck.FileName : ThreadCheck.FileName);
+            string path = args.Length > 2 ? args[2] : Path.Combine(DefaultConfig.Instance.ArtifactsPath, "results",
+                clock ? ClockCheck.FileName : activation ? ActivationCheck.FileName : ThreadCheck.FileName);
             if (clock)
             {
                 RunClockCheck(rounds, path);
+                return 0;
+            }
+            if (activation)
+            {
+                RunActivationCheck(rounds, path);
                 return 0;
             }
             return RunThreadCheck(rounds, path);
@@ -49,7 +59,7 @@ public static class Program
         bool reportSuite = args.Length == 0;
         if (reportSuite)
         {
-            Console.WriteLine($"No arguments: running the report suite ({string.Join(' ', ReportRun)}), about 12 minutes, then the clock check (--clock-check) and the thread check (--thread-check), about 2 minutes.");
+            Console.WriteLine($"No arguments: running the report suite ({string.Join(' ', ReportRun)}), about 12 minutes, then the clock check (--clock-check), the activation check (--activation-check) and the thread check (--thread-check), about 2.5 minutes.");
             Console.WriteLine("Then: dotnet run -c Release --project bench/IrisNet.Bench.Report -- BenchmarkDotNet.Artifacts/results");
             Console.WriteLine("To choose benchmarks instead: --list flat, then --filter '*Pattern*'.");
             args = ReportRun;
@@ -62,6 +72,8 @@ public static class Program
             // the suite's JSON went to: the benchmarks' separate processes can see different clocks.
             string results = summaries.FirstOrDefault()?.ResultsDirectoryPath ?? Path.Combine(DefaultConfig.Instance.ArtifactsPath, "results");
             RunClockCheck(ClockCheckRounds, Path.Combine(results, ClockCheck.FileName));
+            // The activations' Iris epochs, likewise interleaved: the tanh target is a ratio of two of them.
+            RunActivationCheck(ActivationCheckRounds, Path.Combine(results, ActivationCheck.FileName));
             // Two threads against one, likewise in one process, beside the machine's own two-thread capacity:
             // the host can give the two virtual processors one core in one benchmark process and two in the next.
             code = Math.Max(code, RunThreadCheck(ThreadCheckRounds, Path.Combine(results, ThreadCheck.FileName)));
@@ -72,6 +84,14 @@ public static class Program
     private static void RunClockCheck(int rounds, string path)
     {
         ClockCheck check = Roofline.Paired(rounds);
+        check.Write(path);
+        Console.WriteLine(check);
+        Console.WriteLine($"wrote {path}");
+    }
+
+    private static void RunActivationCheck(int rounds, string path)
+    {
+        ActivationCheck check = ActivationCheck.Measure(rounds);
         check.Write(path);
         Console.WriteLine(check);
         Console.WriteLine($"wrote {path}");
