@@ -209,7 +209,7 @@ public static class Program
         var inv = CultureInfo.InvariantCulture;
         sb.AppendLine("# IrisNet benchmark results");
         sb.AppendLine();
-        sb.AppendLine($"Machine: {cpu}; {runtime}. Written by `bench/IrisNet.Bench.Report` from one BenchmarkDotNet run");
+        sb.AppendLine($"Machine: {cpu}; {runtime}. Written by `bench/IrisNet.Bench.Report` from the BenchmarkDotNet results in one folder");
         sb.AppendLine("(`--job short`: 3 warm-up and 3 measured iterations, each the average of many calls); every time is the fastest iteration,");
         sb.AppendLine("since on this shared machine a mean also takes in the seconds when the host gives the processor to other work. Reproduce with the commands in the README's");
         sb.AppendLine("performance section.");
