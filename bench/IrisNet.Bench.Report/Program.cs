@@ -34,20 +34,16 @@ public sealed record ClockCheck(int Rounds, DateTime Utc, double PeakDouble, dou
     public const string FileName = "clock-check.json";
 
     /// <summary>The check in <paramref name="dir"/>, or null when it was not run there.</summary>
-    public static ClockCheck? Read(string dir)
+    public static ClockCheck? Read(string dir) => CheckFile.Read(dir, FileName, (root, rounds, utc) =>
     {
-        string path = Path.Combine(dir, FileName);
-        if (!File.Exists(path)) return null;
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
-        JsonElement root = doc.RootElement, fma = root.GetProperty("fma_gflops"), mul = root.GetProperty("mul_chain"), add = root.GetProperty("add_chain");
+        JsonElement fma = root.GetProperty("fma_gflops"), mul = root.GetProperty("mul_chain"), add = root.GetProperty("add_chain");
         static double Get(JsonElement e, string name, string precision) => e.GetProperty(name).GetProperty(precision).GetDouble();
-        return new ClockCheck(root.GetProperty("rounds").GetInt32(),
-            DateTime.Parse(root.GetProperty("utc").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+        return new ClockCheck(rounds, utc,
             fma.GetProperty("float64").GetDouble(), fma.GetProperty("float32").GetDouble(),
             mul.GetProperty("ghz").GetDouble(), Get(mul, "share", "float64"), Get(mul, "share", "float32"),
             Get(mul, "median_share", "float64"), Get(mul, "median_share", "float32"),
             add.GetProperty("ghz").GetDouble(), Get(add, "share", "float64"), Get(add, "share", "float32"));
-    }
+    });
 }
 
 /// <summary>One case of the thread check: fastest epochs in µs on 1 and 2 threads, their ratio, the median
@@ -73,12 +69,8 @@ public sealed record ThreadCheck(int Rounds, DateTime Utc, double TwoCoreThresho
     public const string FileName = "thread-check.json";
 
     /// <summary>The check in <paramref name="dir"/>, or null when it was not run there.</summary>
-    public static ThreadCheck? Read(string dir)
+    public static ThreadCheck? Read(string dir) => CheckFile.Read(dir, FileName, (root, rounds, utc) =>
     {
-        string path = Path.Combine(dir, FileName);
-        if (!File.Exists(path)) return null;
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
-        JsonElement root = doc.RootElement;
         var cases = root.GetProperty("cases").EnumerateArray().Select(c =>
         {
             JsonElement fastest = c.GetProperty("fastest_epoch_us");
@@ -93,10 +85,9 @@ public sealed record ThreadCheck(int Rounds, DateTime Utc, double TwoCoreThresho
                 4 * 100_000 * 12.0 * (c.GetProperty("precision").GetString() == "float32" ? 8 : 4) * 2
                     / (1000 * c.GetProperty("per_round").GetProperty("fma_one_us").EnumerateArray().Min(v => v.GetDouble())));
         }).ToList();
-        return new ThreadCheck(root.GetProperty("rounds").GetInt32(),
-            DateTime.Parse(root.GetProperty("utc").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+        return new ThreadCheck(rounds, utc,
             root.GetProperty("two_core_threshold").GetDouble(), cases);
-    }
+    });
 }
 
 /// <summary>One precision and activation of the activation check: fastest epoch, its ratio to the identity's, the median same-round ratio.</summary>
@@ -112,20 +103,30 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, int EpochsPerSlic
     public const string FileName = "activation-check.json";
 
     /// <summary>The check in <paramref name="dir"/>, or null when it was not run there.</summary>
-    public static ActivationCheck? Read(string dir)
+    public static ActivationCheck? Read(string dir) => CheckFile.Read(dir, FileName, (root, rounds, utc) =>
     {
-        string path = Path.Combine(dir, FileName);
-        if (!File.Exists(path)) return null;
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
-        JsonElement root = doc.RootElement;
         var cases = root.GetProperty("cases").EnumerateArray().Select(c => new ActivationCase(c.GetProperty("precision").GetString()!,
             c.GetProperty("activation").GetString()!, c.GetProperty("fastest_epoch_us").GetDouble(), c.GetProperty("per_identity").GetDouble(),
             c.GetProperty("median_per_identity").GetDouble())).ToList();
-        return new ActivationCheck(root.GetProperty("rounds").GetInt32(),
-            DateTime.Parse(root.GetProperty("utc").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+        return new ActivationCheck(rounds, utc,
             root.GetProperty("epochs_per_slice").GetInt32(), cases,
             root.GetProperty("fma_peak_gflops").GetProperty("float32").GetDouble(), root.GetProperty("fma_peak_gflops").GetProperty("float64").GetDouble(),
             root.GetProperty("identity_roofline_ratio").GetProperty("float32").GetDouble(), root.GetProperty("identity_roofline_ratio").GetProperty("float64").GetDouble());
+    });
+}
+
+/// <summary>Reads an interleaved check's JSON file (see IrisNet.Bench's CheckFile): its rounds and UTC time, then its own fields.</summary>
+public static class CheckFile
+{
+    /// <summary>What <paramref name="make"/> builds from the file <paramref name="name"/> in <paramref name="dir"/>, or null when the check was not run there.</summary>
+    public static T? Read<T>(string dir, string name, Func<JsonElement, int, DateTime, T> make) where T : class
+    {
+        string path = Path.Combine(dir, name);
+        if (!File.Exists(path)) return null;
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
+        JsonElement root = doc.RootElement;
+        return make(root, root.GetProperty("rounds").GetInt32(),
+            DateTime.Parse(root.GetProperty("utc").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal));
     }
 }
 

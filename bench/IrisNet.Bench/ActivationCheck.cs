@@ -106,14 +106,8 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
         Cases.Single(c => c.Precision == precision && c.Activation == Activation.Identity).FastestNs / (EpochFlop / (precision == "float32" ? PeakFloat : PeakDouble));
 
     /// <summary>Writes the JSON file the report reads (names in snake case, times in µs).</summary>
-    public void Write(string path)
+    public void Write(string path) => CheckFile.Write(path, Rounds, Utc, json =>
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using var stream = File.Create(path);
-        using var json = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        json.WriteNumber("rounds", Rounds);
-        json.WriteString("utc", Utc.ToString("O", CultureInfo.InvariantCulture));
         json.WriteNumber("epochs_per_slice", EpochsPerSlice);
         json.WriteStartObject("fma_peak_gflops");
         json.WriteNumber("float32", PeakFloat);
@@ -137,8 +131,7 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
             json.WriteEndObject();
         }
         json.WriteEndArray();
-        json.WriteEndObject();
-    }
+    });
 }
 
 /// <summary>One precision and activation of <see cref="ActivationCheck"/>: the fastest slice's time per epoch, its

@@ -202,14 +202,8 @@ public sealed record ClockCheck(int Rounds, DateTime Utc, double PeakDouble, dou
         + $"addition chain {Add.Ghz:F3} GHz (FMA share {Add.ShareDouble:P1}, {Add.ShareFloat:P1}; median per round {Add.MedianShareDouble:P1}, {Add.MedianShareFloat:P1})");
 
     /// <summary>Writes the JSON file the report reads (names in snake case, shares as fractions).</summary>
-    public void Write(string path)
+    public void Write(string path) => CheckFile.Write(path, Rounds, Utc, json =>
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using var stream = File.Create(path);
-        using var json = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        json.WriteNumber("rounds", Rounds);
-        json.WriteString("utc", Utc.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         json.WriteStartObject("fma_gflops");
         json.WriteNumber("float64", PeakDouble);
         json.WriteNumber("float32", PeakFloat);
@@ -228,6 +222,5 @@ public sealed record ClockCheck(int Rounds, DateTime Utc, double PeakDouble, dou
             json.WriteEndObject();
             json.WriteEndObject();
         }
-        json.WriteEndObject();
-    }
+    });
 }

@@ -195,14 +195,8 @@ public sealed record ThreadCheck(int Rounds, DateTime Utc, IReadOnlyList<ThreadC
 
     /// <summary>Writes the JSON file the report reads (names in snake case, times in µs, speed-ups as ratios).
     /// Indented like clock-check.json except the per-round arrays, which stay one line each.</summary>
-    public void Write(string path)
+    public void Write(string path) => CheckFile.Write(path, Rounds, Utc, json =>
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using var stream = File.Create(path);
-        using var json = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        json.WriteNumber("rounds", Rounds);
-        json.WriteString("utc", Utc.ToString("O", CultureInfo.InvariantCulture));
         json.WriteNumber("two_core_threshold", TwoCoreThreshold);
         json.WriteStartArray("cases");
         foreach (ThreadCase c in Cases)
@@ -232,9 +226,9 @@ public sealed record ThreadCheck(int Rounds, DateTime Utc, IReadOnlyList<ThreadC
             json.WriteStartObject("per_round");
             foreach (var (name, values) in new (string, IEnumerable<double>)[]
             {
-                ("fma_one_us", c.Each.Select(r => r.FmaOneNs / 1000)), ("fma_two_us", c.Each.Select(r => r.FmaTwoNs / 1000)),
-                ("processors", c.Each.Select(r => r.Processors)),
-                ("epoch_us_1", c.Each.Select(r => r.EpochOneNs / 1000)), ("epoch_us_2", c.Each.Select(r => r.EpochTwoNs / 1000)),
+                    ("fma_one_us", c.Each.Select(r => r.FmaOneNs / 1000)), ("fma_two_us", c.Each.Select(r => r.FmaTwoNs / 1000)),
+                    ("processors", c.Each.Select(r => r.Processors)),
+                    ("epoch_us_1", c.Each.Select(r => r.EpochOneNs / 1000)), ("epoch_us_2", c.Each.Select(r => r.EpochTwoNs / 1000)),
             })
             {
                 json.WritePropertyName(name);
@@ -244,6 +238,5 @@ public sealed record ThreadCheck(int Rounds, DateTime Utc, IReadOnlyList<ThreadC
             json.WriteEndObject();
         }
         json.WriteEndArray();
-        json.WriteEndObject();
-    }
+    });
 }
