@@ -79,8 +79,8 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
         var cases = new List<ActivationCase>();
         for (int a = 0; a < Activations.Length; a++)
         {
-            double[] ratios = Enumerable.Range(0, rounds).Select(r => each[a][r] / each[0][r]).Order().ToArray();
-            cases.Add(new ActivationCase(precision, Activations[a], each[a].Min(), each[a].Min() / each[0].Min(), ratios[rounds / 2], each[a]));
+            double median = CheckFile.Median(Enumerable.Range(0, rounds).Select(r => each[a][r] / each[0][r]));
+            cases.Add(new ActivationCase(precision, Activations[a], each[a].Min(), each[a].Min() / each[0].Min(), median, each[a]));
         }
         return (cases, peak);
     }

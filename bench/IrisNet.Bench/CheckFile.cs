@@ -10,6 +10,14 @@ namespace IrisNet.Bench;
 /// </summary>
 public static class CheckFile
 {
+    /// <summary>The median of per-round figures (the upper one of the middle two for an even count); the input is not changed.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = [.. values];
+        Array.Sort(sorted);
+        return sorted[sorted.Length / 2];
+    }
+
     public static void Write(string path, int rounds, DateTime utc, Action<Utf8JsonWriter> fields)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

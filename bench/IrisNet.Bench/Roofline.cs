@@ -122,7 +122,7 @@ public class Roofline
         ChainClock Chain(double bestNs, double cycles, (double[] Double, double[] Float) shares)
         {
             double ghz = cycles / bestNs;
-            return new ChainClock(ghz, peak64 / (16 * ghz), peak32 / (32 * ghz), Median(shares.Double), Median(shares.Float));
+            return new ChainClock(ghz, peak64 / (16 * ghz), peak32 / (32 * ghz), CheckFile.Median(shares.Double), CheckFile.Median(shares.Float));
         }
         return new ClockCheck(rounds, DateTime.UtcNow, peak64, peak32, Chain(bestMul, mulCycles, mulShares), Chain(bestAdd, addCycles, addShares));
     }
@@ -130,12 +130,6 @@ public class Roofline
     /// <summary>The sum of what <see cref="Paired"/>'s measured calls returned, kept where the JIT cannot see
     /// it unused, so no measured call can be dropped.</summary>
     public static long Sink { get; private set; }
-
-    private static double Median(double[] values)
-    {
-        Array.Sort(values);
-        return values[values.Length / 2];
-    }
 
     [Benchmark]
     public double FmaPeakDouble() => PeakDouble(Iterations);

@@ -125,9 +125,9 @@ public class Scaling<T> where T : unmanaged, IFloatingPointIeee754<T>
             double[] twoCore = Enumerable.Range(0, rounds).Where(r => machineSpeedup[r] >= ThreadCheck.TwoCoreThreshold).Select(r => speedup[r]).ToArray();
             double[] clean = Enumerable.Range(0, rounds)
                 .Where(r => machineSpeedup[r] >= ThreadCheck.TwoCoreThreshold && processors[r] >= ThreadCheck.TwoCoreThreshold).Select(r => speedup[r]).ToArray();
-            return new ThreadCase(typeof(T) == typeof(float) ? "float32" : "float64", n, h, k, oneNs, twoNs, Median(speedup),
-                2 * bestOne / bestPair, Median(machineSpeedup), twoCore.Length, twoCore.Length > 0 ? Median(twoCore) : null,
-                Median(processors), clean.Length, clean.Length > 0 ? Median(clean) : null, each);
+            return new ThreadCase(typeof(T) == typeof(float) ? "float32" : "float64", n, h, k, oneNs, twoNs, CheckFile.Median(speedup),
+                2 * bestOne / bestPair, CheckFile.Median(machineSpeedup), twoCore.Length, twoCore.Length > 0 ? CheckFile.Median(twoCore) : null,
+                CheckFile.Median(processors), clean.Length, clean.Length > 0 ? CheckFile.Median(clean) : null, each);
         }
         finally
         {
@@ -164,13 +164,6 @@ public class Scaling<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (!MemoryMarshal.AsBytes(a.Gradient.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(b.Gradient.AsSpan())))
                 throw new InvalidOperationException($"2 threads differ from 1 ({where}): gradient d{a.Name}");
         }
-    }
-
-    private static double Median(double[] values)
-    {
-        double[] sorted = [.. values];
-        Array.Sort(sorted);
-        return sorted[sorted.Length / 2];
     }
 
     /// <summary>Iris repeated to <paramref name="N"/> rows, each copy jittered by U(−0.05, 0.05) cm (seeded).</summary>

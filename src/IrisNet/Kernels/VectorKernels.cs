@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace IrisNet.Kernels;
 
@@ -542,6 +543,38 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         if (typeof(T) == typeof(float)) return Vector.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
         throw new NotSupportedException($"{typeof(T)} is not float or double.");
     }
+
+    /// <summary>c − a·b with one rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<T> FmaNegated(Vector<T> a, Vector<T> b, Vector<T> c) => FmaVariant(a, b, c, subtract: false);
+
+    /// <summary>a·b − c with one rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<T> FmaSubtract(Vector<T> a, Vector<T> b, Vector<T> c) => FmaVariant(a, b, c, subtract: true);
+
+    // Vector.FusedMultiplyAdd(−a, b, c) and (a, b, −c) give the same bits as these, but the JIT flips the sign with
+    // an instruction of its own (and a constant load) inside the loop; x86's negated multiply-add and
+    // multiply-subtract take the sign in the one instruction.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> FmaVariant(Vector<T> a, Vector<T> b, Vector<T> c, bool subtract)
+    {
+        if (Fma256)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                Vector256<float> x = a.As<T, float>().AsVector256(), y = b.As<T, float>().AsVector256(), z = c.As<T, float>().AsVector256();
+                return (subtract ? System.Runtime.Intrinsics.X86.Fma.MultiplySubtract(x, y, z) : System.Runtime.Intrinsics.X86.Fma.MultiplyAddNegated(x, y, z)).AsVector().As<float, T>();
+            }
+            if (typeof(T) == typeof(double))
+            {
+                Vector256<double> x = a.As<T, double>().AsVector256(), y = b.As<T, double>().AsVector256(), z = c.As<T, double>().AsVector256();
+                return (subtract ? System.Runtime.Intrinsics.X86.Fma.MultiplySubtract(x, y, z) : System.Runtime.Intrinsics.X86.Fma.MultiplyAddNegated(x, y, z)).AsVector().As<double, T>();
+            }
+        }
+        return subtract ? Fma(a, b, -c) : Fma(-a, b, c);
+    }
+
+    private static bool Fma256 => System.Runtime.Intrinsics.X86.Fma.IsSupported && Vector<T>.Count * Unsafe.SizeOf<T>() == 32;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Log(Vector<T> x)

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace IrisNet.Kernels;
 
@@ -130,17 +129,9 @@ internal static class VectorMath
     private static Vector<double> TanhFinish(Vector<double> z, Vector<double> n2, Vector<double> Q, Vector<double> scale)
     {
         Vector<double> u = Vector.FusedMultiplyAdd(n2, new Vector<double>(0.5), Q);                 // Q + n, rounded once
-        Vector<double> ratio = Vector.FusedMultiplyAdd(scale - Vector<double>.One, u, n2) / FusedMultiplySubtract(scale + Vector<double>.One, u, n2); // −tanh a, or NaN
+        Vector<double> ratio = Vector.FusedMultiplyAdd(scale - Vector<double>.One, u, n2) / VectorKernels<double>.FmaSubtract(scale + Vector<double>.One, u, n2); // −tanh a, or NaN
         return Vector.ConditionalSelect(new Vector<double>(-0.0), z, ratio);                        // z's sign, the other bits of |ratio|
     }
-
-    // a·b − c with one rounding: the same bits as Vector.FusedMultiplyAdd(a, b, −c), for which the JIT flips c's sign
-    // with an instruction of its own; x86's multiply-subtract does it in one.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> FusedMultiplySubtract(Vector<double> a, Vector<double> b, Vector<double> c) =>
-        System.Runtime.Intrinsics.X86.Fma.IsSupported && Vector<double>.Count == 4
-            ? System.Runtime.Intrinsics.X86.Fma.MultiplySubtract(a.AsVector256(), b.AsVector256(), c.AsVector256()).AsVector()
-            : Vector.FusedMultiplyAdd(a, b, -c);
 
     /// <summary>
     /// tanh in float: a rational function instead of the exponential, since float's 24 bits let one fraction
@@ -242,6 +233,6 @@ internal readonly struct TanhParts<T>(Vector<T> z, Vector<T> a, Vector<T> b, Vec
     /// <summary>The argument (double; unused in float).</summary>
     public readonly Vector<T> Z = z;
 
-    /// <summary>Double: n = r·P(r²), Q and 2^k. Float: x·P and Q (C unused).</summary>
+    /// <summary>Double: 2n = r·2P(r²), Q and 2^k. Float: x·P and Q (C unused).</summary>
     public readonly Vector<T> A = a, B = b, C = c;
 }
