@@ -5,17 +5,15 @@ using ScottPlot;
 
 namespace IrisNet.Bench.Report;
 
-/// <summary>One benchmark case from BenchmarkDotNet's JSON: type, method, parameters, mean and fastest time, allocation.</summary>
-public sealed record Case(string Type, string Method, Dictionary<string, string> Parameters, double MeanNs, double MinNs, long? Bytes)
+/// <summary>One benchmark case from BenchmarkDotNet's JSON: type, method, parameters, time, allocation.</summary>
+/// <remarks>
+/// The time, <c>MinNs</c>, is what every table and ratio of the report uses: the fastest of the measured iterations, each of which is
+/// itself the average of many calls. The machine is a shared virtual machine whose host at times gives its
+/// processors to other work for seconds at a time, which a mean of three iterations takes in and the fastest
+/// mostly does not (the roofline, the clock and the thread check use the fastest runs for the same reason).
+/// </remarks>
+public sealed record Case(string Type, string Method, Dictionary<string, string> Parameters, double MinNs, long? Bytes)
 {
-    /// <summary>
-    /// The time every table and ratio of the report uses: the fastest of the measured iterations, each of which is
-    /// itself the average of many calls. The machine is a shared virtual machine whose host at times gives its
-    /// processors to other work for seconds at a time, which a mean of three iterations takes in and the fastest
-    /// mostly does not (the roofline, the clock and the thread check use the fastest runs for the same reason).
-    /// </summary>
-    public double Ns => MinNs;
-
     public int Int(string name) => int.Parse(Parameters[name], CultureInfo.InvariantCulture);
 
     public string Precision => Type.Contains("Double", StringComparison.Ordinal) ? "float64" : "float32";
@@ -171,7 +169,7 @@ public static class Program
                 long? bytes = b.TryGetProperty("Memory", out JsonElement m) && m.ValueKind == JsonValueKind.Object ? m.GetProperty("BytesAllocatedPerOperation").GetInt64() : null;
                 if (!b.TryGetProperty("Statistics", out JsonElement stats) || stats.ValueKind != JsonValueKind.Object) continue;
                 cases.Add(new Case(b.GetProperty("Type").GetString()!, b.GetProperty("Method").GetString()!, parameters,
-                    stats.GetProperty("Mean").GetDouble(), stats.GetProperty("Min").GetDouble(), bytes));
+                    stats.GetProperty("Min").GetDouble(), bytes));
             }
         }
         if (cases.Count == 0)
@@ -282,8 +280,8 @@ public static class Program
             Case s = cases.Single(c => c.Type == v.Type && c.Method == "Scalar" && c.Parameters["H"] == v.Parameters["H"]);
             int H = v.Int("H");
             double flop = Flop(120, H), peak = v.Precision == "float64" ? p64 : p32;
-            double ratio = v.Ns / (flop / peak);
-            sb.AppendLine(inv, $"| {v.Precision} | {H} | {s.Ns / 1000:F2} | {v.Ns / 1000:F2} | {s.Ns / v.Ns:F1} | {flop / v.Ns:F2} | {ratio:F1} | {v.Bytes} |");
+            double ratio = v.MinNs / (flop / peak);
+            sb.AppendLine(inv, $"| {v.Precision} | {H} | {s.MinNs / 1000:F2} | {v.MinNs / 1000:F2} | {s.MinNs / v.MinNs:F1} | {flop / v.MinNs:F2} | {ratio:F1} | {v.Bytes} |");
             if (H == 16)
             {
                 if (activations is null)
@@ -294,7 +292,7 @@ public static class Program
                     targets.Add(($"Iris size, H = 16, {v.Precision}: ≤ 2.5× roofline (epoch and FMA loop interleaved in one process)",
                         $"{together:F2}× (this table, separate processes: {ratio:F1}×)", together <= 2.5));
                 }
-                targets.Add(($"Iris size, H = 16, {v.Precision}: vector ≥ 15× faster than scalar", $"{s.Ns / v.Ns:F1}×", s.Ns / v.Ns >= 15));
+                targets.Add(($"Iris size, H = 16, {v.Precision}: vector ≥ 15× faster than scalar", $"{s.MinNs / v.MinNs:F1}×", s.MinNs / v.MinNs >= 15));
             }
         }
         sb.AppendLine();
@@ -315,11 +313,11 @@ public static class Program
                 string activation = mine.Parameters["Activation"].ToLowerInvariant();
                 Case? tp = baseline.SingleOrDefault(c => c.Type == mine.Type && c.Method == "TensorPrimitives" && c.Parameters["Activation"] == mine.Parameters["Activation"]);
                 Case? identity = baseline.SingleOrDefault(c => c.Type == mine.Type && c.Method == "IrisNet" && c.Parameters["Activation"] == "Identity");
-                double? perIdentity = identity is null ? null : mine.Ns / identity.Ns;
-                sb.AppendLine(inv, $"| {mine.Precision} | {activation} | {mine.Ns / 1000:F2} | {(tp is null ? "" : (tp.Ns / 1000).ToString("F2", inv))} | {(tp is null ? "" : (tp.Ns / mine.Ns).ToString("F2", inv))} | {(perIdentity is double q ? q.ToString("F2", inv) : "")} |");
+                double? perIdentity = identity is null ? null : mine.MinNs / identity.MinNs;
+                sb.AppendLine(inv, $"| {mine.Precision} | {activation} | {mine.MinNs / 1000:F2} | {(tp is null ? "" : (tp.MinNs / 1000).ToString("F2", inv))} | {(tp is null ? "" : (tp.MinNs / mine.MinNs).ToString("F2", inv))} | {(perIdentity is double q ? q.ToString("F2", inv) : "")} |");
                 if (tp is not null)
                     targets.Add(($"Iris epoch, H = 16, {mine.Precision}, {activation}: IrisNet at least as fast as TensorPrimitives",
-                        tp.Ns >= mine.Ns ? $"{tp.Ns / mine.Ns:F2}× faster" : $"{mine.Ns / tp.Ns:F2}× slower", mine.Ns <= tp.Ns));
+                        tp.MinNs >= mine.MinNs ? $"{tp.MinNs / mine.MinNs:F2}× faster" : $"{mine.MinNs / tp.MinNs:F2}× slower", mine.MinNs <= tp.MinNs));
                 if (activation == "tanh" && perIdentity is double ratio && activations is null)
                     targets.Add(($"Iris epoch, H = 16, {mine.Precision}: tanh ≤ 1.5× the identity epoch (separate processes; activation check not run)", $"{ratio:F2}×", ratio <= 1.5));
             }
@@ -358,7 +356,7 @@ public static class Program
             sb.AppendLine();
             sb.AppendLine("| precision | µs | bytes allocated |");
             sb.AppendLine("|---|---:|---:|");
-            foreach (Case c in commandEpoch) sb.AppendLine(inv, $"| {c.Precision} | {c.Ns / 1000:F2} | {c.Bytes} |");
+            foreach (Case c in commandEpoch) sb.AppendLine(inv, $"| {c.Precision} | {c.MinNs / 1000:F2} | {c.Bytes} |");
             sb.AppendLine();
         }
 
@@ -371,19 +369,19 @@ public static class Program
         {
             int N = c.Int("N"), H = c.Int("H"), T = c.Int("Threads");
             double flop = Flop(N, H), peak = (c.Precision == "float64" ? p64 : p32) * T;
-            double ratio = c.Ns / (flop / peak);
+            double ratio = c.MinNs / (flop / peak);
             string speedup = "";
             if (T == 2)
             {
                 Case one = cases.Single(o => o.Type == c.Type && o.Int("N") == N && o.Int("H") == H && o.Int("Threads") == 1);
-                double su = one.Ns / c.Ns;
+                double su = one.MinNs / c.MinNs;
                 speedup = su.ToString("F2", inv);
                 // With the thread check, its interleaved figure is the target's (below) and this one is context.
                 bool inCheck = threads?.Cases.Any(t => t.Precision == c.Precision && t.N == N && t.H == H) == true;
                 if (N >= 15_000 && !inCheck)
                     targets.Add(($"2 threads vs 1, N = {N:N0}, H = {H}, {c.Precision}: ≥ 1.8× (separate processes; {(threads is null ? "thread check not run" : "not in the thread check")})", $"{su:F2}×", su >= 1.8));
             }
-            sb.AppendLine(inv, $"| {c.Precision} | {N:N0} | {H} | {T} | {c.Ns / 1000:F1} | {flop / c.Ns:F2} | {ratio:F2} | {speedup} | {c.Bytes} |");
+            sb.AppendLine(inv, $"| {c.Precision} | {N:N0} | {H} | {T} | {c.MinNs / 1000:F1} | {flop / c.MinNs:F2} | {ratio:F2} | {speedup} | {c.Bytes} |");
             if (N == 150_000 && H == 256 && T == 1)
             {
                 ThreadCase? t = threads?.Cases.SingleOrDefault(t => t.Precision == c.Precision && t.N == N && t.H == H);
@@ -466,7 +464,7 @@ public static class Program
         {
             string kernel = v.Method[..^"_Vector".Length];
             Case? s = cases.SingleOrDefault(c => c.Type == v.Type && c.Method == kernel + "_Scalar");
-            sb.AppendLine(inv, $"| {v.Precision} | {kernel} | {(s is null ? "" : (s.Ns).ToString("F0", inv))} | {v.Ns:F0} | {(s is null ? "" : (s.Ns / v.Ns).ToString("F1", inv))} |");
+            sb.AppendLine(inv, $"| {v.Precision} | {kernel} | {(s is null ? "" : (s.MinNs).ToString("F0", inv))} | {v.MinNs:F0} | {(s is null ? "" : (s.MinNs / v.MinNs).ToString("F1", inv))} |");
         }
         sb.AppendLine();
 
@@ -493,7 +491,7 @@ public static class Program
         {
             Case[] points = group.OrderBy(c => c.Int("N")).ToArray();
             double[] xs = points.Select(c => Math.Log10(c.Int("N"))).ToArray();
-            double[] ys = points.Select(c => Math.Log10(c.Ns / 1000)).ToArray();
+            double[] ys = points.Select(c => Math.Log10(c.MinNs / 1000)).ToArray();
             var line = plot.Add.Scatter(xs, ys);
             line.LegendText = $"{group.Key.Precision}, H = {group.Key.H}, {group.Key.T} thread{(group.Key.T > 1 ? "s" : "")}";
             line.Color = palette.GetColor(color / 2);
