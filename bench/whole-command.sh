@@ -36,6 +36,12 @@ install() { # $1 name, $2... pack arguments
 aot=${AOT:-$(install aot)}
 jit=${JIT:-$(install jit -p:IrisNetAot=false)}
 file "$aot/irisnet" "$jit/irisnet" 2>/dev/null | sed 's/,.*//' || true
+# A framework-dependent tool keeps its code in IrisNet.Cli.dll beside the launcher; a Native AOT one has none.
+# pack-tool.sh packs framework-dependent when clang is missing, so look rather than trust the label.
+if [ -n "$(find "$aot" -name IrisNet.Cli.dll -print -quit)" ]; then
+  echo "whole-command: the tool in $aot is framework-dependent, not Native AOT (is clang installed? apt-get install clang); nothing written" >&2
+  exit 1
+fi
 
 # One run: wall seconds (bash's clock around the process) and peak memory in KB; phases to $4.
 measure() { # $1 tool dir, $2 result file, $3 phases file, $4... command arguments
