@@ -143,6 +143,14 @@ public sealed class EvaluationTests : IDisposable
         Assert.False(rows[1].TryGetProperty("probabilities", out _));
         Assert.Contains("not finite", rows[1].GetProperty("error").GetString()!, StringComparison.Ordinal);
 
+        // The same row among eight others, so that it is computed in a full vector of either precision.
+        File.WriteAllText(P("nine.csv"), "sepal_length,sepal_width,petal_length,petal_width\n1.7e308,1,1,1\n" + string.Concat(Enumerable.Repeat("5.1,3.5,1.4,0.2\n", 8)));
+        Cli.Result nine = Cli.Run(_dir, "predict", "--model", model, "--data", P("nine.csv"), "--json");
+        Assert.Equal(2, nine.ExitCode);
+        JsonElement[] nineRows = Json(nine).GetProperty("predictions").EnumerateArray().ToArray();
+        Assert.Contains("not finite", nineRows[0].GetProperty("error").GetString()!, StringComparison.Ordinal);
+        Assert.All(nineRows[1..], r => Assert.Equal("setosa", r.GetProperty("class").GetString()));
+
         // evaluate: a setosa row whose features overflow is not counted as a correct setosa.
         File.WriteAllText(P("bad.csv"), "sepal_length,sepal_width,petal_length,petal_width,species\n1.7e308,1,1,1,setosa\n5.1,3.5,1.4,0.2,setosa\n");
         Cli.Result e = Cli.Run(_dir, "evaluate", "--model", model, "--data", P("bad.csv"));

@@ -42,6 +42,34 @@ public class KernelTests
         Assert.Equal(3, correct);
     }
 
+    [Fact] public void Non_finite_scores_give_NaN_in_their_column_only_double() => NonFiniteScores<double>();
+    [Fact] public void Non_finite_scores_give_NaN_in_their_column_only_float() => NonFiniteScores<float>();
+
+    // A column with a NaN or infinite score (an overflowing input row) must come out NaN, in the vector
+    // body as in the tail, so predict and evaluate report it instead of printing a made-up probability;
+    // the other columns are untouched. The vector exp once turned NaN into e^−708.
+    private static void NonFiniteScores<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (int C in new[] { 1, 3, 4, 5 })
+            foreach (int N in Lengths<T>().Where(n => n > 0))
+                foreach (T bad in new[] { T.NaN, T.PositiveInfinity, T.NegativeInfinity })
+                {
+                    int ld = N + 1, col = (N * 7 + C) % N, row = C - 1;
+                    T[] S = Random<T>(C * ld, C + N, scale: 6);
+                    S[row * ld + col] = bad;
+                    if (T.IsNegativeInfinity(bad)) for (int k = 0; k < C; k++) S[k * ld + col] = bad; // all −∞: 0/0
+                    var P = new T[C * ld];
+                    VectorKernels<T>.SoftmaxCrossEntropy(S, ld, new T[C * ld], ld, C, N, T.One, P, ld);
+                    for (int n = 0; n < N; n++)
+                    {
+                        T sum = T.Zero;
+                        for (int k = 0; k < C; k++) sum += P[k * ld + n];
+                        if (n == col) Assert.True(T.IsNaN(sum), $"C={C} N={N} column {n} with {bad}: probabilities sum to {sum}");
+                        else Assert.True(T.Abs(sum - T.One) < T.CreateChecked(1e-5), $"C={C} N={N} column {n}: {sum}");
+                    }
+                }
+    }
+
     [Fact]
     public void Kernels_reject_buffers_that_are_too_small()
     {

@@ -176,7 +176,10 @@ internal static class VectorMath
     private static Vector<double> Exp(Vector<double> x)
     {
         Vector<double> tooSmall = Vector.LessThan(x, new Vector<double>(-708.0)).As<long, double>();
-        x = Vector.MaxNative(x, new Vector<double>(-708.0));
+        // The constant first: x86's max returns its second operand when either is NaN, so a NaN x comes
+        // through as itself and the result is NaN (tooSmall is false for NaN). With x second it became
+        // −708, and a softmax over a non-finite score gave finite probabilities.
+        x = Vector.MaxNative(new Vector<double>(-708.0), x);
         Vector<double> t = Vector.FusedMultiplyAdd(x, new Vector<double>(InvLn2), new Vector<double>(ShifterD));
         Vector<double> k = t - new Vector<double>(ShifterD);
         Vector<double> r = Vector.FusedMultiplyAdd(k, new Vector<double>(-Ln2Hi), x);
@@ -207,7 +210,7 @@ internal static class VectorMath
     private static Vector<float> Exp(Vector<float> x)
     {
         Vector<float> tooSmall = Vector.LessThan(x, new Vector<float>(-87f)).As<int, float>();
-        x = Vector.MaxNative(x, new Vector<float>(-87f));
+        x = Vector.MaxNative(new Vector<float>(-87f), x); // the constant first, so NaN stays NaN (see the double version)
         Vector<float> t = Vector.FusedMultiplyAdd(x, new Vector<float>((float)InvLn2), new Vector<float>(ShifterF));
         Vector<float> k = t - new Vector<float>(ShifterF);
         Vector<float> r = Vector.FusedMultiplyAdd(k, new Vector<float>(-0.693145752f), x);
