@@ -337,9 +337,25 @@ public sealed class Network<T, TK> : IDisposable
             int n = (int)Math.Min(nc, end - c0);
             ReadOnlySpan<T> X = _X.AsSpan(_offset + (int)c0);
             ReadOnlySpan<T> Y = _Y.AsSpan(_offset + (int)c0);
-            TK.MatMul(A, HiddenBias, X, _ld, H, D, n, Z, ldw);                                           // (1) Z = A X + a
-            if (!identity) TK.ActivationForward(Shape.Activation, Z, Hh, ldw, H, n);            // (2) Hh = f(Z)
-            TK.MatMul(B, OutputBias, Hh, ldw, C, H, n, part.S, ldw);                                      // (3) S = B Hh + b
+            // (1)–(3) over whole vectors: columns that do not fill the last one are swept from a zero-padded
+            // copy of X, so the kernels never fall back to scalar code (each column's z and s are the same
+            // bits either way; the padded columns' are never read).
+            ReadOnlySpan<T> Xs = X;
+            int ldx = _ld, nv = n;
+            if (TK.Vectorized && n % Vector<T>.Count != 0)
+            {
+                nv = (n + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count;
+                for (int d = 0; d < D; d++)
+                {
+                    X.Slice(d * _ld, n).CopyTo(part.Xpad.AsSpan(d * ldw, n));
+                    part.Xpad.AsSpan(d * ldw + n, nv - n).Clear();
+                }
+                Xs = part.Xpad;
+                ldx = ldw;
+            }
+            TK.MatMul(A, HiddenBias, Xs, ldx, H, D, nv, Z, ldw);                                         // (1) Z = A X + a
+            if (!identity) TK.ActivationForward(Shape.Activation, Z, Hh, ldw, H, nv);           // (2) Hh = f(Z)
+            TK.MatMul(B, OutputBias, Hh, ldw, C, H, nv, part.S, ldw);                                     // (3) S = B Hh + b
             var (l, k) = TK.SoftmaxCrossEntropy(part.S, ldw, Y, _ld, C, n, _scale, part.dS, ldw); // (4, 5, 7) Ŷ, ℓ, dS
             loss += l;
             correct += k;
@@ -359,7 +375,7 @@ public sealed class Network<T, TK> : IDisposable
     {
         public Partition(NetworkShape s, int chunk, bool fused, Network<T, TK>? owner)
         {
-            Xpad = fused ? new T[s.D * chunk] : [];
+            Xpad = TK.Vectorized ? new T[s.D * chunk] : [];
             Lanes = fused ? new T[FusedSweep<T>.LaneLength(s)] : [];
             // The fused sweep stores h only (z, dh and dz stay in its registers); a forward-only pass
             // (test loss) always runs the separate kernels, which need Z.

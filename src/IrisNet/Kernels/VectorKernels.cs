@@ -315,6 +315,34 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
             }
         }
         if (inBlock > 0) lossV += Log(product);
+        if (n < N && C <= 4)
+        {
+            // The last r < V columns as one more vector, through the same code: copied into zero-padded
+            // vectors on the stack (nothing past column N − 1 of S, Y or dS is read or written), and only
+            // the r real lanes kept. A padded lane has s = y = 0: finite, no hit, and its loss is masked off.
+            int r = N - n;
+            Span<T> tail = stackalloc T[12 * V];
+            tail.Clear();
+            Span<T> ts = tail[..(4 * V)], ty = tail.Slice(4 * V, 4 * V), td = tail[(8 * V)..];
+            for (int k = 0; k < C; k++)
+            {
+                S.Slice(k * lds + n, r).CopyTo(ts[(k * V)..]);
+                Y.Slice(k * ldy + n, r).CopyTo(ty[(k * V)..]);
+            }
+            ref T ts0 = ref MemoryMarshal.GetReference(ts), ty0 = ref MemoryMarshal.GetReference(ty), td0 = ref MemoryMarshal.GetReference(td);
+            (int, Vector<T> Loss, Vector<T> Hits) last = C switch
+            {
+                1 => SoftmaxColumns<One>(ref ts0, V, ref ty0, V, V, scaleV, ref td0, V, block),
+                2 => SoftmaxColumns<Two>(ref ts0, V, ref ty0, V, V, scaleV, ref td0, V, block),
+                3 => SoftmaxColumns<Three>(ref ts0, V, ref ty0, V, V, scaleV, ref td0, V, block),
+                _ => SoftmaxColumns<Four>(ref ts0, V, ref ty0, V, V, scaleV, ref td0, V, block),
+            };
+            Vector<T> real = Vector.LessThan(Vector<T>.Indices, new Vector<T>(T.CreateTruncating(r)));
+            lossV += last.Loss & real;
+            hitsV += last.Hits & real;
+            for (int k = 0; k < C; k++) td.Slice(k * V, r).CopyTo(dS[(k * ldd + n)..]);
+            n = N;
+        }
         T loss = Vector.Sum(lossV);
         int correct = int.CreateTruncating(Vector.Sum(hitsV));
         for (; n < N; n++)
