@@ -313,19 +313,20 @@ public sealed class Network<T, TK> : IDisposable
         if (_backward) part.Clear();
         T loss = T.Zero;
         int correct = 0;
-        if (_backward && _fused)
+        if (_fused)
         {
-            // The vector hot path: the same equations in two sweeps per chunk (see FusedSweep).
+            // The vector hot path: the same equations in two sweeps per chunk (see FusedSweep); a forward-only
+            // pass (test and validation loss) runs the first sweep alone, whose z and s are the separate kernels' bits.
             ReadOnlySpan<T> a0 = Shape.Bias ? HiddenBias : _zeroA, b0 = Shape.Bias ? OutputBias : _zeroB;
             for (long c0 = start; c0 < end; c0 += nc)
             {
                 int n = (int)Math.Min(nc, end - c0);
                 var (l, k) = FusedSweep<T>.Chunk(Shape, A, a0, B, b0, _X.AsSpan(_offset + (int)c0), _Y.AsSpan(_offset + (int)c0), _ld, n, _scale,
-                    part.Hh, part.S, part.dS, part.Xpad, ldw, part.Lanes, first: c0 == start, part.dOutputBias);
+                    part.Hh, part.S, part.dS, part.Xpad, ldw, part.Lanes, first: c0 == start, part.dOutputBias, _backward);
                 loss += l;
                 correct += k;
             }
-            if (end > start) FusedSweep<T>.ReduceLanes(Shape, part.Lanes, part.dA, part.dHiddenBias, part.dB);
+            if (_backward && end > start) FusedSweep<T>.ReduceLanes(Shape, part.Lanes, part.dA, part.dHiddenBias, part.dB);
             part.Loss = loss;
             part.Correct = correct;
             return;
@@ -377,10 +378,10 @@ public sealed class Network<T, TK> : IDisposable
         {
             Xpad = TK.Vectorized ? new T[s.D * chunk] : [];
             Lanes = fused ? new T[FusedSweep<T>.LaneLength(s)] : [];
-            // The fused sweep stores h only (z, dh and dz stay in its registers); a forward-only pass
-            // (test loss) always runs the separate kernels, which need Z.
-            Z = new T[s.H * chunk];
-            Hh = s.Activation == Activation.Identity ? Z : new T[s.H * chunk];
+            // The fused sweep stores h only (z, dh and dz stay in its registers), forward-only passes
+            // included; the separate kernels need Z as well, except for the identity, where h is z.
+            Hh = new T[s.H * chunk];
+            Z = fused || s.Activation == Activation.Identity ? Hh : new T[s.H * chunk];
             dHZ = fused ? [] : new T[s.H * chunk];
             S = new T[s.C * chunk];
             dS = new T[s.C * chunk];
@@ -391,7 +392,7 @@ public sealed class Network<T, TK> : IDisposable
             dOutputBias = owner?.dOutputBias ?? new T[s.Bias ? s.C : 0];
         }
 
-        /// <summary>z = A x + a (separate kernels and forward-only passes).</summary>
+        /// <summary>z = A x + a for the separate kernels (the same array as Hh on the fused path and for the identity).</summary>
         public T[] Z { get; }
 
         /// <summary>h = f(z); the same array as Z for the identity.</summary>

@@ -116,6 +116,16 @@ public class FusedSweepTests
         var (lossS, hitsS) = scalar.ForwardBackward(X, Y, 0, N, N);
         Assert.True(Math.Abs(lossV - lossS) <= tolerance * Math.Max(1, Math.Abs(lossS)), $"{what} loss: scalar {lossS}, fused {lossV}");
         Assert.Equal(hitsS, hitsV);
+        // A forward-only pass (test and validation loss) is the first sweep alone: the training pass's loss
+        // and hits bit for bit; the separate vector kernels' too within one chunk (they chunk more finely,
+        // and the chunks' losses are summed in T).
+        Assert.Equal((lossV, hitsV), vector.Forward(X, Y, 0, N, N));
+        using var separate = new Network<T, VectorKernels<T>>(shape, N, threads, KernelPath.Separate);
+        Fill(separate, seed: N + shape.H);
+        var (lossF, hitsF) = separate.Forward(X, Y, 0, N, N);
+        Assert.Equal(hitsV, hitsF);
+        if (N <= 64) Assert.Equal(lossV, lossF);
+        else Assert.True(Math.Abs(lossV - lossF) <= tolerance * Math.Abs(lossV), $"{what} forward-only loss: fused {lossV}, separate {lossF}");
         foreach (var ((name, _, gv, _, _), (_, _, gs, _, _)) in vector.Tensors().Zip(scalar.Tensors()))
         {
             double scale = Math.Max(1e-3, gs.Max(g => Math.Abs(double.CreateChecked(g))));

@@ -46,7 +46,8 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
     public static int LaneLength(NetworkShape shape) => shape.H * (shape.D + shape.C + 1) * Vector<T>.Count;
 
     /// <summary>
-    /// One chunk of n columns: forward pass, loss and dS into the work buffers, gradient sums added
+    /// One chunk of n columns: forward pass, loss and dS into the work buffers, and with
+    /// <paramref name="backward"/> (otherwise the lanes and db are left alone) gradient sums added
     /// into <paramref name="lanes"/> (or written there, for the <paramref name="first"/> chunk of a
     /// pass, whatever the buffer held) and Σ_n dS into <paramref name="db"/> (when it is not empty).
     /// Work buffers: Hh (H rows), S and dS (C rows), Xpad (D rows), all with leading dimension
@@ -55,7 +56,7 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
     /// </summary>
     public static (T LossSum, int Correct) Chunk(NetworkShape shape, ReadOnlySpan<T> A, ReadOnlySpan<T> a, ReadOnlySpan<T> B, ReadOnlySpan<T> b,
         ReadOnlySpan<T> X, ReadOnlySpan<T> Y, int ld, int n, T scale,
-        Span<T> Hh, Span<T> S, Span<T> dS, Span<T> Xpad, int ldw, Span<T> lanes, bool first, Span<T> db)
+        Span<T> Hh, Span<T> S, Span<T> dS, Span<T> Xpad, int ldw, Span<T> lanes, bool first, Span<T> db, bool backward = true)
     {
         int D = shape.D, H = shape.H, C = shape.C, V = Vector<T>.Count;
         int vectors = (n + V - 1) / V;
@@ -94,6 +95,7 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         Dispatch(D, C, f, Part.Forward, sweep);
         // (4, 5, 7) on the n real columns; the padded columns of dS are then zeroed.
         var (loss, correct) = VectorKernels<T>.SoftmaxCrossEntropy(S, ldw, Y, ld, C, n, scale, dS, ldw);
+        if (!backward) return (loss, correct);
         for (int c = 0; c < C; c++) dS.Slice(c * ldw + n, vectors * V - n).Clear();
         if (!db.IsEmpty) VectorKernels<T>.RowSumsAdd(dS, ldw, C, n, db);                       // (12) db += Σ_n dS
         Dispatch(D, C, f, Part.Backward, sweep);
