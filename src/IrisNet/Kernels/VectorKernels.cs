@@ -270,7 +270,9 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         // block of columns instead of one per column. The product is folded into the loss before it can
         // overflow: C^block stays below 2^60.
         Vector<T> product = Vector<T>.One;
-        int block = Math.Max(1, (int)(60 / Math.Log2(Math.Max(2, C)))), inBlock = 0;
+        // ⌊60 / log₂ C⌋, the largest block with C^block ≤ 2^60; written out for the usual class counts, whose
+        // softmax runs every epoch (the logarithm was a libm call per pass).
+        int block = C switch { <= 2 => 60, 3 => 37, 4 => 30, _ => Math.Max(1, (int)(60 / Math.Log2(C))) }, inBlock = 0;
         int n = 0;
         // Up to four classes: a version specialized for C keeps every per-class vector in a register.
         switch (C)
