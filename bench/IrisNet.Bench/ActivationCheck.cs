@@ -13,9 +13,11 @@ namespace IrisNet.Bench;
 /// host took from one of them (on the project's machine the identity epoch's mean moved by 20 % between two
 /// runs of the suite an hour apart). Interleaved in slices of about 2 ms, both see the same machine. Each
 /// round also runs <see cref="Roofline"/>'s FMA loop once, so the identity epoch's "× roofline" (the time
-/// over FLOP / peak) is a ratio of two times measured together too.
+/// over FLOP / peak) is a ratio of two times measured together too, and a slice of the same identity epoch
+/// through the scalar reference kernels (<see cref="IrisEpoch{T}.Scalar"/>), for the vector-against-scalar target.
 /// </summary>
-public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<ActivationCase> Cases, double PeakFloat, double PeakDouble)
+public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<ActivationCase> Cases, double PeakFloat, double PeakDouble,
+    IReadOnlyList<ScalarCase> Scalars)
 {
     /// <summary>The file's name in the results folder; the report looks for the same name.</summary>
     public const string FileName = "activation-check.json";
@@ -23,20 +25,23 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
     /// <summary>Epochs per slice: about 2 ms of float32 identity epochs, 5 ms of float64 tanh ones.</summary>
     public const int EpochsPerSlice = 1000;
 
+    /// <summary>Scalar epochs per slice: about 1.5 ms (a scalar Iris epoch takes 20–50 µs).</summary>
+    public const int ScalarEpochsPerSlice = 50;
+
     public static readonly Activation[] Activations = [Activation.Identity, Activation.Tanh, Activation.Relu];
 
     /// <summary>Measures both precisions with <paramref name="rounds"/> rounds each.</summary>
     public static ActivationCheck Measure(int rounds)
     {
-        var (f, peakFloat) = Precision<float>(rounds, "float32");
-        var (d, peakDouble) = Precision<double>(rounds, "float64");
-        return new(rounds, DateTime.UtcNow, [.. f, .. d], peakFloat, peakDouble);
+        var (f, peakFloat, sf) = Precision<float>(rounds, "float32");
+        var (d, peakDouble, sd) = Precision<double>(rounds, "float64");
+        return new(rounds, DateTime.UtcNow, [.. f, .. d], peakFloat, peakDouble, [sf, sd]);
     }
 
     /// <summary>FLOP of one Iris epoch as the roofline counts them: 2·N·H·(2·D + 3·C) with N = 120, H = 16, D = 4, C = 3.</summary>
     public const double EpochFlop = 2.0 * 120 * 16 * (2 * 4 + 3 * 3);
 
-    private static (List<ActivationCase> Cases, double Peak) Precision<T>(int rounds, string precision)
+    private static (List<ActivationCase> Cases, double Peak, ScalarCase Scalar) Precision<T>(int rounds, string precision)
         where T : unmanaged, IFloatingPointIeee754<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
     {
         var epochs = Activations.Select(a =>
@@ -45,6 +50,17 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
             e.Setup();
             return e;
         }).ToArray();
+        var scalar = new IrisEpoch<T> { H = 16 };
+        scalar.Setup();
+        double ScalarSlice()
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            double sink = 0;
+            for (int k = 0; k < ScalarEpochsPerSlice; k++) sink += scalar.Scalar();
+            double ns = Stopwatch.GetElapsedTime(t0).TotalNanoseconds / ScalarEpochsPerSlice;
+            Sink += sink;
+            return ns;
+        }
         double Slice(TensorPrimitivesEpoch<T> e)
         {
             long t0 = Stopwatch.GetTimestamp();
@@ -66,23 +82,29 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
         for (int w = 0; w < 20; w++)
         {
             foreach (var e in epochs) Slice(e);
+            ScalarSlice();
             Fma();
         }
         var each = new double[Activations.Length][];
         for (int a = 0; a < Activations.Length; a++) each[a] = new double[rounds];
+        var scalarEach = new double[rounds];
         double peak = 0;
         for (int r = 0; r < rounds; r++)
         {
             peak = Math.Max(peak, Fma());
             for (int a = 0; a < Activations.Length; a++) each[a][r] = Slice(epochs[a]);
+            scalarEach[r] = ScalarSlice();
         }
+        scalar.Cleanup();
         var cases = new List<ActivationCase>();
         for (int a = 0; a < Activations.Length; a++)
         {
             double median = CheckFile.Median(Enumerable.Range(0, rounds).Select(r => each[a][r] / each[0][r]));
             cases.Add(new ActivationCase(precision, Activations[a], each[a].Min(), each[a].Min() / each[0].Min(), median, each[a]));
         }
-        return (cases, peak);
+        var scalarCase = new ScalarCase(precision, scalarEach.Min(), scalarEach.Min() / each[0].Min(),
+            CheckFile.Median(Enumerable.Range(0, rounds).Select(r => scalarEach[r] / each[0][r])));
+        return (cases, peak, scalarCase);
     }
 
     /// <summary>What the epochs returned, kept where the JIT cannot see it unused.</summary>
@@ -98,6 +120,9 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
         sb.AppendLine("precision  activation  fastest µs  ÷ identity  median ÷ identity");
         foreach (ActivationCase c in Cases)
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{c.Precision,-9}  {c.Activation,-10}  {c.FastestNs / 1000,10:F3}  {c.PerIdentity,10:F3}  {c.MedianPerIdentity,17:F3}"));
+        foreach (ScalarCase c in Scalars)
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"{c.Precision}: scalar identity epoch {c.FastestNs / 1000:F3} µs, {c.Speedup:F1}× the vector one (median per round {c.MedianSpeedup:F1}×)"));
         return sb.ToString().TrimEnd();
     }
 
@@ -131,8 +156,23 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        json.WriteStartArray("scalar_identity");
+        foreach (ScalarCase c in Scalars)
+        {
+            json.WriteStartObject();
+            json.WriteString("precision", c.Precision);
+            json.WriteNumber("fastest_epoch_us", c.FastestNs / 1000);
+            json.WriteNumber("vector_speedup", c.Speedup);
+            json.WriteNumber("median_vector_speedup", c.MedianSpeedup);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     });
 }
+
+/// <summary>The scalar reference kernels' identity epoch in <see cref="ActivationCheck"/>: its fastest slice's time per
+/// epoch, how many times the vector identity epoch's fastest that is, and the median over rounds of the same-round ratio.</summary>
+public sealed record ScalarCase(string Precision, double FastestNs, double Speedup, double MedianSpeedup);
 
 /// <summary>One precision and activation of <see cref="ActivationCheck"/>: the fastest slice's time per epoch, its
 /// ratio to the identity's fastest, the median over rounds of the same-round ratio, and every round's time.</summary>
