@@ -369,8 +369,8 @@ public static class Program
             sb.AppendLine("## The numbers of one epoch of the default `irisnet train`");
             sb.AppendLine();
             sb.AppendLine("`CommandEpoch`: the training step on the 120 training rows and the forward pass on the 30 test rows, nothing else.");
-            sb.AppendLine("`bench/command-epoch.sh` measures what the whole command spends per epoch (two process lengths, difference of");
-            sb.AppendLine("medians); the target is ≤ 1.25× this (figures in the notes below).");
+            sb.AppendLine("`bench/command-epoch.sh` measures what the whole command spends per epoch (the tool's own timing of its training");
+            sb.AppendLine("phase at two run lengths, difference of medians); the target is ≤ 1.25× this (figures in the notes below).");
             sb.AppendLine();
             sb.AppendLine("| precision | µs | bytes allocated |");
             sb.AppendLine("|---|---:|---:|");
