@@ -110,12 +110,19 @@ public static partial class Plots
         return v.ToString("0.##e0", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The label of a decade tick k on a log10 axis: 10^k written plainly (0.01, 1, 100) or as 1e-5, 1e300.</summary>
+    /// <summary>The label of a decade tick k on a log10 axis: 10^k written plainly (0.01, 1, 100), as a count (100k, 1M) or as 1e-5, 1e300.</summary>
     private static string Decade(double k)
     {
         if (Math.Abs(k - Math.Round(k)) > 1e-9) return "";
         int e = (int)Math.Round(k);
-        return e is >= -3 and <= 4 ? Math.Pow(10, e).ToString("0.###", CultureInfo.InvariantCulture) : $"1e{e}";
+        // 10^0 to 10^8 as the linear epoch axis writes counts (10000, 100k, 1M), so a log axis of epochs reads
+        // the same way as a linear one; small decades plainly down to 0.001, the rest as 1e-5, 1e300.
+        return e switch
+        {
+            >= 0 and <= 8 => Count(Math.Pow(10, e)),
+            >= -3 and < 0 => Math.Pow(10, e).ToString("0.###", CultureInfo.InvariantCulture),
+            _ => $"1e{e}",
+        };
     }
 
     /// <summary>Short labels on a linear axis.</summary>
