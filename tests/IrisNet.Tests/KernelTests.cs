@@ -70,6 +70,29 @@ public class KernelTests
                 }
     }
 
+    [Fact] public void A_column_gets_the_same_bits_wherever_it_falls_double() => SameColumnEverywhere<double>();
+    [Fact] public void A_column_gets_the_same_bits_wherever_it_falls_float() => SameColumnEverywhere<float>();
+
+    // The same scores in every column, for every column count: each column's probabilities must be the same bits,
+    // whether it falls in a whole vector or in the last partial one (which once went through libm's exp instead
+    // of the vector exp), so predict gives a row the same probabilities wherever it is in the file.
+    private static void SameColumnEverywhere<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (int C in new[] { 1, 2, 3, 4 })
+            foreach (int N in Lengths<T>().Where(n => n > 0))
+                for (int trial = 0; trial < 20; trial++)
+                {
+                    T[] column = Random<T>(C, 1000 * C + trial, scale: 8);
+                    var S = new T[C * N];
+                    for (int k = 0; k < C; k++) S.AsSpan(k * N, N).Fill(column[k]);
+                    var P = new T[C * N];
+                    VectorKernels<T>.SoftmaxCrossEntropy(S, N, new T[C * N], N, C, N, T.One, P, N);
+                    for (int k = 0; k < C; k++)
+                        for (int n = 1; n < N; n++)
+                            Assert.True(P[k * N + n] == P[k * N], $"C={C} N={N} class {k}: column {n} has {P[k * N + n]}, column 0 {P[k * N]}");
+                }
+    }
+
     [Fact]
     public void Kernels_reject_buffers_that_are_too_small()
     {
