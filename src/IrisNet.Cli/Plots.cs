@@ -116,7 +116,8 @@ public static partial class Plots
         if (Math.Abs(k - Math.Round(k)) > 1e-9) return "";
         int e = (int)Math.Round(k);
         // 10^0 to 10^8 as the linear epoch axis writes counts (10000, 100k, 1M), so a log axis of epochs reads
-        // the same way as a linear one; small decades plainly down to 0.001, the rest as 1e-5, 1e300.
+        // the same way as a linear one (a log loss axis above 10^4 reads 100k too); small decades plainly down
+        // to 0.001, the rest as 1e-5, 1e300.
         return e switch
         {
             >= 0 and <= 8 => Count(Math.Pow(10, e)),

@@ -340,7 +340,8 @@ public sealed class Network<T, TK> : IDisposable
             ReadOnlySpan<T> Y = _Y.AsSpan(_offset + (int)c0);
             // (1)–(3) over whole vectors: columns that do not fill the last one are swept from a zero-padded
             // copy of X, so the kernels never fall back to scalar code (each column's z and s are the same
-            // bits either way; the padded columns' are never read).
+            // bits either way). The padded columns' z, h and s are computed and then ignored: the softmax and
+            // every backward kernel take the n real columns only.
             ReadOnlySpan<T> Xs = X;
             int ldx = _ld, nv = n;
             if (TK.Vectorized && n % Vector<T>.Count != 0)

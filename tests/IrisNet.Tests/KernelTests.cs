@@ -70,6 +70,28 @@ public class KernelTests
                 }
     }
 
+    [Fact] public void Activations_keep_NaN_in_every_column_double() => ActivationsKeepNaN<double>();
+    [Fact] public void Activations_keep_NaN_in_every_column_float() => ActivationsKeepNaN<float>();
+
+    // A NaN pre-activation (an overflowing input row) must stay NaN through f, in the vector body, in the last
+    // partial vector and in the scalar kernels alike: the scalar ReLU once wrote v > 0 ? v : 0, which made it 0,
+    // so a one-row predict on a ReLU model gave finite probabilities where a longer file gave NaN.
+    private static void ActivationsKeepNaN<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (Activation f in Enum.GetValues<Activation>())
+            foreach (int N in Lengths<T>().Where(n => n > 0))
+                for (int col = 0; col < N; col++)
+                {
+                    T[] Z = Random<T>(N, N + col, scale: 3);
+                    Z[col] = T.NaN;
+                    T[] hv = new T[N], hs = new T[N];
+                    VectorKernels<T>.ActivationForward(f, Z, hv, N, 1, N);
+                    ScalarKernels<T>.ActivationForward(f, Z, hs, N, 1, N);
+                    Assert.True(T.IsNaN(hv[col]), $"{f} vector N={N} column {col}: {hv[col]}");
+                    Assert.True(T.IsNaN(hs[col]), $"{f} scalar N={N} column {col}: {hs[col]}");
+                }
+    }
+
     [Fact] public void A_column_gets_the_same_bits_wherever_it_falls_double() => SameColumnEverywhere<double>();
     [Fact] public void A_column_gets_the_same_bits_wherever_it_falls_float() => SameColumnEverywhere<float>();
 

@@ -93,7 +93,7 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         Activation f = shape.Activation;
 
         Dispatch(D, C, f, Part.Forward, sweep);
-        // (4, 5, 7) on the n real columns; the padded columns of dS are then zeroed.
+        // (4, 5, 7) on the n real columns; for the backward sweep, the padded columns of dS are then zeroed.
         var (loss, correct) = VectorKernels<T>.SoftmaxCrossEntropy(S, ldw, Y, ld, C, n, scale, dS, ldw);
         if (!backward) return (loss, correct);
         for (int c = 0; c < C; c++) dS.Slice(c * ldw + n, vectors * V - n).Clear();

@@ -110,7 +110,7 @@ public readonly struct ScalarKernels<T> : IKernels<T> where T : unmanaged, IFloa
                 Hh[r * ld + n] = f switch
                 {
                     Activation.Tanh => T.Tanh(z),
-                    Activation.Relu => z > T.Zero ? z : T.Zero,
+                    Activation.Relu => z > T.Zero || T.IsNaN(z) ? z : T.Zero, // NaN stays NaN, as in Math.Max
                     _ => z,
                 };
             }

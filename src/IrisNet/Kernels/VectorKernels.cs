@@ -477,7 +477,8 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
             {
                 case Activation.Relu:
                     for (; n + V <= N; n += V) Store(Vector.Max(Load(ref z, row + n), Vector<T>.Zero), ref h, row + n);
-                    for (; n < N; n++) { T v = z.At(row + n); h.At(row + n) = v > T.Zero ? v : T.Zero; }
+                    // NaN stays NaN, as Vector.Max keeps it in the body (an overflowing row must not become h = 0).
+                    for (; n < N; n++) { T v = z.At(row + n); h.At(row + n) = v > T.Zero || T.IsNaN(v) ? v : T.Zero; }
                     break;
                 case Activation.Tanh:
                     // VectorMath.Tanh (within 1e-15 of Math.Tanh, relative); the tail goes through it too, one
