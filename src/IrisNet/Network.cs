@@ -347,11 +347,7 @@ public sealed class Network<T, TK> : IDisposable
             if (TK.Vectorized && n % Vector<T>.Count != 0)
             {
                 nv = (n + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count;
-                for (int d = 0; d < D; d++)
-                {
-                    X.Slice(d * _ld, n).CopyTo(part.Xpad.AsSpan(d * ldw, n));
-                    part.Xpad.AsSpan(d * ldw + n, nv - n).Clear();
-                }
+                VectorKernels<T>.PadColumns(X, _ld, D, n, nv, part.Xpad, ldw);
                 Xs = part.Xpad;
                 ldx = ldw;
             }

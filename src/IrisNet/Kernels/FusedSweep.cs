@@ -80,11 +80,7 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         if (n % V != 0)
         {
             KernelArgs.Matrix(Xpad.Length, D, vectors * V, ldw, nameof(Xpad));
-            for (int d = 0; d < D; d++)
-            {
-                X.Slice(d * ld, n).CopyTo(Xpad.Slice(d * ldw, n));
-                Xpad.Slice(d * ldw + n, vectors * V - n).Clear();
-            }
+            VectorKernels<T>.PadColumns(X, ld, D, n, vectors * V, Xpad, ldw);
             Xs = Xpad;
             ldx = ldw;
         }

@@ -317,34 +317,6 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
             }
         }
         if (inBlock > 0) lossV += Log(product);
-        if (n < N && C <= 4)
-        {
-            // The last r < V columns as one more vector, through the same code: copied into zero-padded
-            // vectors on the stack (nothing past column N − 1 of S, Y or dS is read or written), and only
-            // the r real lanes kept. A padded lane has s = y = 0: finite, no hit, and its loss is masked off.
-            int r = N - n;
-            Span<T> tail = stackalloc T[12 * V];
-            tail.Clear();
-            Span<T> ts = tail[..(4 * V)], ty = tail.Slice(4 * V, 4 * V), td = tail[(8 * V)..];
-            for (int k = 0; k < C; k++)
-            {
-                S.Slice(k * lds + n, r).CopyTo(ts[(k * V)..]);
-                Y.Slice(k * ldy + n, r).CopyTo(ty[(k * V)..]);
-            }
-            ref T ts0 = ref MemoryMarshal.GetReference(ts), ty0 = ref MemoryMarshal.GetReference(ty), td0 = ref MemoryMarshal.GetReference(td);
-            (int, Vector<T> Loss, Vector<T> Hits) last = C switch
-            {
-                1 => SoftmaxColumns<One>(ref ts0, V, ref ty0, V, V, scaleV, ref td0, V, block),
-                2 => SoftmaxColumns<Two>(ref ts0, V, ref ty0, V, V, scaleV, ref td0, V, block),
-                3 => SoftmaxColumns<Three>(ref ts0, V, ref ty0, V, V, scaleV, ref td0, V, block),
-                _ => SoftmaxColumns<Four>(ref ts0, V, ref ty0, V, V, scaleV, ref td0, V, block),
-            };
-            Vector<T> real = Vector.LessThan(Vector<T>.Indices, new Vector<T>(T.CreateTruncating(r)));
-            lossV += last.Loss & real;
-            hitsV += last.Hits & real;
-            for (int k = 0; k < C; k++) td.Slice(k * V, r).CopyTo(dS[(k * ldd + n)..]);
-            n = N;
-        }
         T loss = Vector.Sum(lossV);
         int correct = int.CreateTruncating(Vector.Sum(hitsV));
         for (; n < N; n++)
@@ -378,7 +350,7 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
     // The vector part of SoftmaxCrossEntropy for C = TC.Count ≤ 4 classes, the same steps as its general
     // loop: m, e_k = exp(s_k − m), σ = Σ e_k, dS_k = (e_k/σ − y_k)·scale, ℓ = m − Σ y_k s_k + ln σ (with
     // ln σ taken from a running product, logged every `block` columns), and the first-maximum hit test.
-    // Returns the first column it did not handle, and the loss and hit accumulators.
+    // Handles every column (the last partial vector on zero-padded copies); returns N and the loss and hit accumulators.
     private static (int N, Vector<T> Loss, Vector<T> Hits) SoftmaxColumns<TC>(ref T s, int lds, ref T y, int ldy, int N, Vector<T> scale,
         ref T d, int ldd, int block) where TC : struct, IBlock
     {
@@ -391,7 +363,44 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
             lossV += Log(product);
             n = end;
         }
+        if (n < N)
+        {
+            // The last r < V columns as one more vector, through the same code: copied into zero-padded
+            // vectors on the stack (nothing past column N − 1 of S, Y or dS is read or written), and only
+            // the r real lanes kept. A padded lane has s = y = 0: finite, no hit, and its loss is masked off.
+            // So a column gets the same bits wherever it falls.
+            int r = N - n;
+            Span<T> tail = stackalloc T[3 * TC.Count * V];
+            tail.Clear();
+            ref T ts = ref MemoryMarshal.GetReference(tail), ty = ref Unsafe.Add(ref ts, TC.Count * V), td = ref Unsafe.Add(ref ty, TC.Count * V);
+            for (int k = 0; k < TC.Count; k++)
+            {
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref s, k * lds + n), r).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref ts, k * V), r));
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref y, k * ldy + n), r).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref ty, k * V), r));
+            }
+            var (product, tailLoss, tailHits) = SoftmaxBlock<TC>(ref ts, V, ref ty, V, 0, V, scale, ref td, V, default, default);
+            Vector<T> real = Vector.LessThan(Vector<T>.Indices, new Vector<T>(T.CreateTruncating(r)));
+            lossV += (tailLoss + Log(product)) & real;
+            hitsV += tailHits & real;
+            for (int k = 0; k < TC.Count; k++)
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref td, k * V), r).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref d, k * ldd + n), r));
+            n = N;
+        }
         return (n, lossV, hitsV);
+    }
+
+    /// <summary>
+    /// Copies the n columns of X (<paramref name="rows"/> rows, leading dimension <paramref name="ld"/>) into Xpad
+    /// (leading dimension <paramref name="ldw"/>) and zeros columns n..nv−1, so that a sweep over whole vectors can
+    /// run on it: the fused sweep and the network's separate forward kernels both do.
+    /// </summary>
+    internal static void PadColumns(ReadOnlySpan<T> X, int ld, int rows, int n, int nv, Span<T> Xpad, int ldw)
+    {
+        for (int d = 0; d < rows; d++)
+        {
+            X.Slice(d * ld, n).CopyTo(Xpad.Slice(d * ldw, n));
+            Xpad.Slice(d * ldw + n, nv - n).Clear();
+        }
     }
 
     // Columns n .. end−1 (whole vectors) of SoftmaxColumns, returning Π σ and the updated accumulators,
