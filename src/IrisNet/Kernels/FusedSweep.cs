@@ -111,13 +111,18 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         KernelArgs.Vector(dB.Length, C * H, nameof(dB));
         if (!da.IsEmpty) KernelArgs.Vector(da.Length, H, nameof(da));
         SumLanes(lanes, H * (D + C + 1));
-        int at = 0;
+        // The sums lie unit by unit (D for dA, C for dB, one for da); lengths are checked above, so the
+        // scatter runs on references without a bounds check per entry.
+        ref T l = ref MemoryMarshal.GetReference(lanes), gA = ref MemoryMarshal.GetReference(dA), gB = ref MemoryMarshal.GetReference(dB);
+        ref T ga = ref MemoryMarshal.GetReference(da);
+        bool bias = !da.IsEmpty;
         for (int j = 0; j < H; j++)
         {
-            for (int d = 0; d < D; d++) dA[j * D + d] += lanes[at++];
-            for (int c = 0; c < C; c++) dB[c * H + j] += lanes[at++];
-            if (!da.IsEmpty) da[j] += lanes[at];
-            at++;
+            for (int d = 0; d < D; d++) Unsafe.Add(ref gA, d) += Unsafe.Add(ref l, d);
+            for (int c = 0; c < C; c++) Unsafe.Add(ref gB, c * H + j) += Unsafe.Add(ref l, D + c);
+            if (bias) Unsafe.Add(ref ga, j) += Unsafe.Add(ref l, D + C);
+            gA = ref Unsafe.Add(ref gA, D);
+            l = ref Unsafe.Add(ref l, D + C + 1);
         }
     }
 
@@ -286,6 +291,11 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
             if (TC.Count > 2) { c = new(Unsafe.Add(ref B2, j)); s20 = Fma(c, z0, s20); if (pair) s21 = Fma(c, z1, s21); }
             if (TC.Count > 3) { c = new(Unsafe.Add(ref B3, j)); s30 = Fma(c, z0, s30); if (pair) s31 = Fma(c, z1, s31); }
         }
+        if (TF.Tanh && pair && VectorMath.Wide<T>())
+        {
+            TanhWide<TC>(sw, n);
+            return;
+        }
         // tanh: h_j = tanh z_j over the block's z, then s as above. In a loop of its own, whose only
         // dependence from one j to the next is s, the processor overlaps the long tanh of several j; and
         // software-pipelined: the first half of unit j + 1's tanh (VectorMath.TanhStart) is issued in the
@@ -318,6 +328,38 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         if (TC.Count > 1) { s10.StoreUnsafe(ref s1, n); if (pair) s11.StoreUnsafe(ref s1, n + v1); }
         if (TC.Count > 2) { s20.StoreUnsafe(ref s2, n); if (pair) s21.StoreUnsafe(ref s2, n + v1); }
         if (TC.Count > 3) { s30.StoreUnsafe(ref s3, n); if (pair) s31.StoreUnsafe(ref s3, n + v1); }
+    }
+
+    // The tanh loop of a pair block (columns n to n + 2V − 1) on 512-bit vectors, where the processor has them
+    // (VectorMath.Wide): the two sample vectors' z_j are contiguous in Hh's row j, so one 512-bit vector holds
+    // both, and s_c's two accumulators become one. Each lane gets the same operations in the same order as in
+    // the loop above, so h and s are the same bits; the gain is in the scheduler (see VectorMath.Wide).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TanhWide<TC>(in Sweep sw, nuint n) where TC : struct, IBlock
+    {
+        int H = sw.H, ldw = sw.Ldw;
+        ref T s = ref sw.S, B = ref sw.B, b = ref sw.b;
+        ref T s1 = ref Row(ref s, TC.Count > 1 ? ldw : 0), s2 = ref Row(ref s, TC.Count > 2 ? 2 * ldw : 0), s3 = ref Row(ref s, TC.Count > 3 ? 3 * ldw : 0);
+        ref T B1 = ref Row(ref B, TC.Count > 1 ? H : 0), B2 = ref Row(ref B, TC.Count > 2 ? 2 * H : 0), B3 = ref Row(ref B, TC.Count > 3 ? 3 * H : 0);
+        Vector512<T> S0 = Vector512.Create(b), S1 = TC.Count > 1 ? Vector512.Create(b.At(1)) : default;
+        Vector512<T> S2 = TC.Count > 2 ? Vector512.Create(b.At(2)) : default, S3 = TC.Count > 3 ? Vector512.Create(b.At(3)) : default;
+        ref T hj = ref Unsafe.Add(ref sw.Hh, n);
+        TanhParts512<T> t = VectorMath.TanhStart(Vector512.LoadUnsafe(ref hj));
+        for (nint j = 0; j < H; j++)
+        {
+            Vector512<T> h = VectorMath.TanhFinish(t);                                               // (2)
+            if (j + 1 < H) t = VectorMath.TanhStart(Vector512.LoadUnsafe(ref hj, (nuint)ldw));
+            h.StoreUnsafe(ref hj);
+            hj = ref Unsafe.Add(ref hj, ldw);
+            S0 = Fma(Vector512.Create(Unsafe.Add(ref B, j)), h, S0);                                  // (3)
+            if (TC.Count > 1) S1 = Fma(Vector512.Create(Unsafe.Add(ref B1, j)), h, S1);
+            if (TC.Count > 2) S2 = Fma(Vector512.Create(Unsafe.Add(ref B2, j)), h, S2);
+            if (TC.Count > 3) S3 = Fma(Vector512.Create(Unsafe.Add(ref B3, j)), h, S3);
+        }
+        S0.StoreUnsafe(ref s, n);
+        if (TC.Count > 1) S1.StoreUnsafe(ref s1, n);
+        if (TC.Count > 2) S2.StoreUnsafe(ref s2, n);
+        if (TC.Count > 3) S3.StoreUnsafe(ref s3, n);
     }
 
     // Sweep 2: for each hidden unit j, one pass over the chunk's sample vectors with its D + C + 1
@@ -482,6 +524,14 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Fma(Vector<T> a, Vector<T> b, Vector<T> c) => VectorKernels<T>.Fma(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+    {
+        if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        throw new NotSupportedException($"{typeof(T)} is not float or double.");
+    }
 }
 
 /// <summary>The hidden activation as a type argument, so the fused sweep's loops carry no branch on it.</summary>

@@ -1,11 +1,13 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace IrisNet.Kernels;
 
 /// <summary>
 /// The elementwise functions the vector kernels need and System.Numerics has no fast vector form of:
-/// exp for the softmax (<see cref="ExpNonPositive{T}"/>) and the tanh activation (<see cref="Tanh{T}"/>).
+/// exp for the softmax (<see cref="ExpNonPositive{T}(Vector{T})"/>) and the tanh activation (<see cref="Tanh{T}"/>).
 /// </summary>
 /// <remarks>
 /// <b>exp</b>, for the softmax, whose arguments s − max(s) are never positive. Faster than
@@ -63,15 +65,17 @@ internal static class VectorMath
     /// with opposite signs and the result is ±1 exactly; the clamp also keeps 2^k inside the normal range.
     /// Sign: the result takes z's sign bit, so tanh(−z) = −tanh z exactly, tanh(±0) = ±0 and tanh(±∞) = ±1.
     /// NaN: it passes the clamp (see there) and the arithmetic, and comes out NaN.
-    /// Operations: 2n comes from doubled constants and Q + n from one multiply-add with ½, so neither n nor 2n
-    /// costs an addition of its own; the clamp replaces a comparison and a blend at the end.
+    /// Operations: the eleven multiplications and multiply-adds run on the two FMA pipes, which bound a loop of
+    /// tanh (about 6.5 cycles per 256-bit vector in the float64 Iris epoch, backward pass included);
+    /// u = Q + n and 2n = n + n (exact) are additions, which run on the adder pipes beside them. The clamp replaces
+    /// a comparison and a blend at the end.
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Tanh<T>(Vector<T> z) where T : unmanaged, IFloatingPointIeee754<T> => TanhFinish(TanhStart(z));
 
     /// <summary>
-    /// The first half of <see cref="Tanh{T}"/>: everything up to the final division. <see cref="TanhFinish{T}"/> of its
+    /// The first half of <see cref="Tanh{T}"/>: everything up to the final division. <see cref="TanhFinish{T}(TanhParts{T})"/> of its
     /// result is Tanh z, bit for bit. Split so that a loop can start the tanh of its next vector before it finishes
     /// this one's: each half is a chain of about 25 cycles of dependent operations (float: 20 and 15), and the whole
     /// chain is longer than the processor can overlap with other work when one loop iteration holds it all.
@@ -81,8 +85,8 @@ internal static class VectorMath
     {
         if (typeof(T) == typeof(double))
         {
-            var (n, Q, scale) = TanhStart(z.As<T, double>());
-            return new TanhParts<T>(z, n.As<double, T>(), Q.As<double, T>(), scale.As<double, T>());
+            var (n2, u, scale) = TanhStart(z.As<T, double>());
+            return new TanhParts<T>(z, n2.As<double, T>(), u.As<double, T>(), scale.As<double, T>());
         }
         if (typeof(T) == typeof(float))
         {
@@ -92,7 +96,7 @@ internal static class VectorMath
         throw new NotSupportedException($"{typeof(T)} is not float or double.");
     }
 
-    /// <summary>The second half of <see cref="Tanh{T}"/> (see <see cref="TanhStart{T}"/>).</summary>
+    /// <summary>The second half of <see cref="Tanh{T}"/> (see <see cref="TanhStart{T}(Vector{T})"/>).</summary>
     /// <remarks>
     /// The parts come by value, not <c>in</c>: passed by reference, the fused sweep's pipelined loop (which overwrites
     /// the parts right after this call) computed wrong values when .NET 10's JIT ran with hardware intrinsics disabled
@@ -108,7 +112,7 @@ internal static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector<double> N2, Vector<double> Q, Vector<double> Scale) TanhStart(Vector<double> z)
+    private static (Vector<double> N2, Vector<double> U, Vector<double> Scale) TanhStart(Vector<double> z)
     {
         // x = −2a, clamped at −40 (a = 20, where the result is already ±1 exactly; see the remarks). The constant first
         // in MaxNative, so a NaN z comes through as itself (x86's max returns its second operand when either is NaN).
@@ -117,18 +121,18 @@ internal static class VectorMath
         Vector<double> k = t - new Vector<double>(ShifterD);                                        // round(x / ln 2)
         Vector<double> r = Vector.FusedMultiplyAdd(k, new Vector<double>(-Ln2), x);                 // x − k ln 2
         Vector<double> r2 = r * r;
-        // Padé [6/6]: e^r = (Q + n)/(Q − n), n = r·P(r²); computed as 2n = r·2P, exactly twice n (the constants doubled).
-        Vector<double> P2 = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(r2, new Vector<double>(2.0 / 7920), new Vector<double>(2.0 / 33)), r2, new Vector<double>(2.0));
+        // Padé [6/6]: e^r = (Q + n)/(Q − n), n = r·P(r²).
+        Vector<double> P = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(r2, new Vector<double>(1.0 / 7920), new Vector<double>(1.0 / 33)), r2, Vector<double>.One);
         Vector<double> Q = Vector.FusedMultiplyAdd(r2, new Vector<double>(1.0 / 332640), new Vector<double>(1.0 / 396));
         Q = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Q, r2, new Vector<double>(5.0 / 22)), r2, new Vector<double>(2.0));
         Vector<double> scale = Vector.ShiftLeft(t.As<double, long>() + new Vector<long>(1023 - BitConverter.DoubleToInt64Bits(ShifterD)), 52).As<long, double>();
-        return (r * P2, Q, scale);
+        Vector<double> n = r * P;
+        return (n + n, Q + n, scale);                                                               // 2n (exact) and u = Q + n
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> TanhFinish(Vector<double> z, Vector<double> n2, Vector<double> Q, Vector<double> scale)
+    private static Vector<double> TanhFinish(Vector<double> z, Vector<double> n2, Vector<double> u, Vector<double> scale)
     {
-        Vector<double> u = Vector.FusedMultiplyAdd(n2, new Vector<double>(0.5), Q);                 // Q + n, rounded once
         Vector<double> ratio = Vector.FusedMultiplyAdd(scale - Vector<double>.One, u, n2) / VectorKernels<double>.FmaSubtract(scale + Vector<double>.One, u, n2); // −tanh a, or NaN
         return Vector.ConditionalSelect(new Vector<double>(-0.0), z, ratio);                        // z's sign, the other bits of |ratio|
     }
@@ -161,6 +165,141 @@ internal static class VectorMath
         Vector<float> P = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(new Vector<float>(TanhP4), y, new Vector<float>(TanhP3)), y, new Vector<float>(TanhP2)), y, new Vector<float>(TanhP1)), y, Vector<float>.One);
         Vector<float> Q = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(new Vector<float>(TanhQ4), y, new Vector<float>(TanhQ3)), y, new Vector<float>(TanhQ2)), y, new Vector<float>(TanhQ1)), y, Vector<float>.One);
         return (x * P, Q);                                                                         // tanh z = x·P / Q
+    }
+
+    /// <summary>
+    /// True where the processor runs 512-bit vectors (x86 with AVX-512): there <see cref="TanhStart{T}(Vector512{T})"/>
+    /// and <see cref="TanhFinish{T}(TanhParts512{T})"/> compute tanh on two of <see cref="Vector{T}"/>'s vectors at once.
+    /// </summary>
+    /// <remarks>
+    /// The same operations on twice the lanes, so each lane's bits are those of <see cref="Tanh{T}"/> (TanhTests checks
+    /// it). What it buys is room, not arithmetic: a 512-bit operation does the work of two 256-bit ones on this kind of
+    /// core (Zen 4 splits it over the same two pipes) but takes one place in the scheduler. The double tanh is a chain of
+    /// about 55 cycles of dependent operations; to keep the FMA pipes busy the processor must hold the waiting operations
+    /// of several tanh at once, more than its floating-point scheduler has room for with 256-bit operations (a loop of
+    /// nothing but tanh ran at 11–13 cycles per 256-bit vector against about 6 for its FMA-pipe operations alone; at
+    /// 512 bits, 7–10 cycles per 256 bits of result).
+    /// </remarks>
+    public static bool Wide<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Vector512<T>.Count == 2 * Vector<T>.Count;
+
+    /// <summary><see cref="TanhStart{T}(Vector{T})"/> on 512 bits (see <see cref="Wide{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TanhParts512<T> TanhStart<T>(Vector512<T> z) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            var (n2, u, scale) = TanhStart(z.As<T, double>());
+            return new TanhParts512<T>(z, n2.As<double, T>(), u.As<double, T>(), scale.As<double, T>());
+        }
+        if (typeof(T) == typeof(float))
+        {
+            var (num, den) = TanhStart(z.As<T, float>());
+            return new TanhParts512<T>(default, num.As<float, T>(), den.As<float, T>(), default);
+        }
+        throw new NotSupportedException($"{typeof(T)} is not float or double.");
+    }
+
+    /// <summary><see cref="TanhFinish{T}(TanhParts{T})"/> on 512 bits (see <see cref="Wide{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> TanhFinish<T>(TanhParts512<T> p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            Vector512<double> n2 = p.A.As<T, double>(), u = p.B.As<T, double>(), scale = p.C.As<T, double>();
+            Vector512<double> den = Avx512F.IsSupported ? Avx512F.FusedMultiplySubtract(scale + Vector512<double>.One, u, n2)
+                : Vector512.FusedMultiplyAdd(scale + Vector512<double>.One, u, -n2);                 // the same bits, one operation more
+            Vector512<double> ratio = Vector512.FusedMultiplyAdd(scale - Vector512<double>.One, u, n2) / den;
+            return Vector512.ConditionalSelect(Vector512.Create(-0.0), p.Z.As<T, double>(), ratio).As<double, T>();
+        }
+        if (typeof(T) == typeof(float)) return (p.A.As<T, float>() / p.B.As<T, float>()).As<float, T>();
+        throw new NotSupportedException($"{typeof(T)} is not float or double.");
+    }
+
+    /// <summary><see cref="ExpNonPositive{T}(Vector{T})"/> on 512 bits, the same bits in every lane (see <see cref="Wide{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> ExpNonPositive<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double)) return Exp(x.As<T, double>()).As<double, T>();
+        if (typeof(T) == typeof(float)) return Exp(x.As<T, float>()).As<float, T>();
+        throw new NotSupportedException($"{typeof(T)} is not float or double.");
+    }
+
+    // The double Exp below, line for line, on eight lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Exp(Vector512<double> x)
+    {
+        Vector512<double> tooSmall = Vector512.LessThan(x, Vector512.Create(-708.0));
+        x = Vector512.MaxNative(Vector512.Create(-708.0), x);
+        Vector512<double> t = Vector512.FusedMultiplyAdd(x, Vector512.Create(InvLn2), Vector512.Create(ShifterD));
+        Vector512<double> k = t - Vector512.Create(ShifterD);
+        Vector512<double> r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2Hi), x);
+        r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2Lo), r);
+        Vector512<double> r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+        Vector512<double> q0 = Vector512.FusedMultiplyAdd(r, Vector512<double>.One, Vector512<double>.One);
+        Vector512<double> q1 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 6), Vector512.Create(0.5));
+        Vector512<double> q2 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 120), Vector512.Create(1.0 / 24));
+        Vector512<double> q3 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 5040), Vector512.Create(1.0 / 720));
+        Vector512<double> q4 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 362880), Vector512.Create(1.0 / 40320));
+        Vector512<double> q5 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 39916800), Vector512.Create(1.0 / 3628800));
+        Vector512<double> u0 = Vector512.FusedMultiplyAdd(q1, r2, q0);
+        Vector512<double> u1 = Vector512.FusedMultiplyAdd(q3, r2, q2);
+        Vector512<double> u2 = Vector512.FusedMultiplyAdd(q5, r2, q4);
+        Vector512<double> v0 = Vector512.FusedMultiplyAdd(u1, r4, u0);
+        Vector512<double> v1 = Vector512.FusedMultiplyAdd(Vector512.Create(1.0 / 479001600), r4, u2);
+        Vector512<double> p = Vector512.FusedMultiplyAdd(v1, r8, v0);
+        Vector512<long> bits = Vector512.ShiftLeft(t.AsInt64() + Vector512.Create(1023 - BitConverter.DoubleToInt64Bits(ShifterD)), 52);
+        return Vector512.AndNot(p * bits.AsDouble(), tooSmall);
+    }
+
+    // The float Exp below, line for line, on sixteen lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Exp(Vector512<float> x)
+    {
+        Vector512<float> tooSmall = Vector512.LessThan(x, Vector512.Create(-87f));
+        x = Vector512.MaxNative(Vector512.Create(-87f), x);
+        Vector512<float> t = Vector512.FusedMultiplyAdd(x, Vector512.Create((float)InvLn2), Vector512.Create(ShifterF));
+        Vector512<float> k = t - Vector512.Create(ShifterF);
+        Vector512<float> r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-0.693145752f), x);
+        r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-1.42860677e-06f), r);
+        Vector512<float> r2 = r * r, r4 = r2 * r2;
+        Vector512<float> q0 = Vector512.FusedMultiplyAdd(r, Vector512<float>.One, Vector512<float>.One);
+        Vector512<float> q1 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1f / 6), Vector512.Create(0.5f));
+        Vector512<float> q2 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1f / 120), Vector512.Create(1f / 24));
+        Vector512<float> q3 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1f / 5040), Vector512.Create(1f / 720));
+        Vector512<float> u0 = Vector512.FusedMultiplyAdd(q1, r2, q0);
+        Vector512<float> u1 = Vector512.FusedMultiplyAdd(q3, r2, q2);
+        Vector512<float> p = Vector512.FusedMultiplyAdd(u1, r4, u0);
+        Vector512<int> bits = Vector512.ShiftLeft(t.AsInt32() + Vector512.Create(127 - BitConverter.SingleToInt32Bits(ShifterF)), 23);
+        return Vector512.AndNot(p * bits.AsSingle(), tooSmall);
+    }
+
+    // The double TanhStart above, line for line, on eight lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<double> N2, Vector512<double> U, Vector512<double> Scale) TanhStart(Vector512<double> z)
+    {
+        Vector512<double> x = Vector512.MaxNative(Vector512.Create(-40.0), (z + z) | Vector512.Create(-0.0));
+        Vector512<double> t = Vector512.FusedMultiplyAdd(x, Vector512.Create(InvLn2), Vector512.Create(ShifterD));
+        Vector512<double> k = t - Vector512.Create(ShifterD);
+        Vector512<double> r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2), x);
+        Vector512<double> r2 = r * r;
+        Vector512<double> P = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(r2, Vector512.Create(1.0 / 7920), Vector512.Create(1.0 / 33)), r2, Vector512<double>.One);
+        Vector512<double> Q = Vector512.FusedMultiplyAdd(r2, Vector512.Create(1.0 / 332640), Vector512.Create(1.0 / 396));
+        Q = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Q, r2, Vector512.Create(5.0 / 22)), r2, Vector512.Create(2.0));
+        Vector512<double> scale = Vector512.ShiftLeft(t.AsInt64() + Vector512.Create(1023 - BitConverter.DoubleToInt64Bits(ShifterD)), 52).AsDouble();
+        Vector512<double> n = r * P;
+        return (n + n, Q + n, scale);
+    }
+
+    // The float TanhStart above, line for line, on sixteen lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float> Numerator, Vector512<float> Denominator) TanhStart(Vector512<float> z)
+    {
+        Vector512<float> x = Vector512.MinNative(Vector512.Create(TanhClampF), Vector512.MaxNative(Vector512.Create(-TanhClampF), z));
+        Vector512<float> y = x * x;
+        Vector512<float> P = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.Create(TanhP4), y, Vector512.Create(TanhP3)), y, Vector512.Create(TanhP2)), y, Vector512.Create(TanhP1)), y, Vector512<float>.One);
+        Vector512<float> Q = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.Create(TanhQ4), y, Vector512.Create(TanhQ3)), y, Vector512.Create(TanhQ2)), y, Vector512.Create(TanhQ1)), y, Vector512<float>.One);
+        return (x * P, Q);
     }
 
     private const float TanhClampF = 9.5f;
@@ -230,12 +369,19 @@ internal static class VectorMath
     }
 }
 
-/// <summary>The values <see cref="VectorMath.TanhStart{T}"/> hands to <see cref="VectorMath.TanhFinish{T}"/>.</summary>
+/// <summary>The values <see cref="VectorMath.TanhStart{T}(Vector{T})"/> hands to <see cref="VectorMath.TanhFinish{T}(TanhParts{T})"/>.</summary>
 internal readonly struct TanhParts<T>(Vector<T> z, Vector<T> a, Vector<T> b, Vector<T> c) where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The argument (double; unused in float).</summary>
     public readonly Vector<T> Z = z;
 
-    /// <summary>Double: 2n = r·2P(r²), Q and 2^k. Float: x·P and Q (C unused).</summary>
+    /// <summary>Double: 2n = 2r·P(r²), u = Q + n and 2^k. Float: x·P and Q (C unused).</summary>
     public readonly Vector<T> A = a, B = b, C = c;
+}
+
+/// <summary>The values <see cref="VectorMath.TanhStart{T}(Vector512{T})"/> hands to <see cref="VectorMath.TanhFinish{T}(TanhParts512{T})"/>.</summary>
+internal readonly struct TanhParts512<T>(Vector512<T> z, Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>As in <see cref="TanhParts{T}"/>.</summary>
+    public readonly Vector512<T> Z = z, A = a, B = b, C = c;
 }
