@@ -296,26 +296,24 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
             TanhWide<TC>(sw, n);
             return;
         }
-        // tanh: h_j = tanh z_j over the block's z, then s as above. In a loop of its own, whose only
-        // dependence from one j to the next is s, the processor overlaps the long tanh of several j; and
-        // software-pipelined: the first half of unit j + 1's tanh (VectorMath.TanhStart) is issued in the
-        // same iteration as the second half of unit j's, so no iteration holds a whole tanh's chain of
-        // dependent operations (measured on the Iris epoch:
-        // float32 tanh 1.85 → 1.77 µs, float64 4.32 → 4.18 µs).
+        // tanh without 512-bit vectors: h_j = tanh z_j in place over the block's z (a loop whose iterations do not
+        // depend on each other, so the processor overlaps the long tanh chains of several), then s as above from h.
+        // With 16 vector registers (AVX2), the software-pipelined loop that kept two tanh in flight beside the 2C
+        // sums of s ran out of registers: the float64 tanh run took 6.8-7.4 us per epoch that way and 5.5-5.6
+        // this way (the default Iris run with DOTNET_EnableAVX512=0; 4.0-4.1 with the 512-bit loop).
         if (TF.Tanh)
         {
             hj = ref Unsafe.Add(ref sw.Hh, n);
-            TanhParts<T> t0 = VectorMath.TanhStart(Vector.LoadUnsafe(ref hj)), t1 = pair ? VectorMath.TanhStart(Vector.LoadUnsafe(ref hj, v1)) : default;
             for (nint j = 0; j < H; j++)
             {
-                Vector<T> z0 = VectorMath.TanhFinish(t0), z1 = pair ? VectorMath.TanhFinish(t1) : default;
-                if (j + 1 < H)
-                {
-                    t0 = VectorMath.TanhStart(Vector.LoadUnsafe(ref hj, (nuint)ldw));
-                    if (pair) t1 = VectorMath.TanhStart(Vector.LoadUnsafe(ref hj, (nuint)ldw + v1));
-                }
-                z0.StoreUnsafe(ref hj);
-                if (pair) z1.StoreUnsafe(ref hj, v1);
+                VectorMath.Tanh(Vector.LoadUnsafe(ref hj)).StoreUnsafe(ref hj);                         // (2)
+                if (pair) VectorMath.Tanh(Vector.LoadUnsafe(ref hj, v1)).StoreUnsafe(ref hj, v1);
+                hj = ref Unsafe.Add(ref hj, ldw);
+            }
+            hj = ref Unsafe.Add(ref sw.Hh, n);
+            for (nint j = 0; j < H; j++)
+            {
+                Vector<T> z0 = Vector.LoadUnsafe(ref hj), z1 = pair ? Vector.LoadUnsafe(ref hj, v1) : default;
                 hj = ref Unsafe.Add(ref hj, ldw);
                 Vector<T> c = new(Unsafe.Add(ref B, j));                                                  // (3)
                 s00 = Fma(c, z0, s00); if (pair) s01 = Fma(c, z1, s01);
@@ -440,7 +438,11 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
 
     // Two hidden units per pass need 2(D + C + 1) sums and 2C weights in registers, which is more
     // than 16 vector registers hold: only where there are 32 (AVX-512VL; Vector<T> stays 256-bit).
-    private static bool PairedUnits => Avx512F.VL.IsSupported;
+    private static bool PairedUnits
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Avx512F.VL.IsSupported;
+    }
 
     // Units j and j + 1 (p and q below) in one pass over the sample vectors: each load of x and dS
     // feeds both units' multiply-adds. Every sum is accumulated in the same order as in the

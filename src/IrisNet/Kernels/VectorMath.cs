@@ -180,6 +180,7 @@ internal static class VectorMath
     /// nothing but tanh ran at 11–13 cycles per 256-bit vector against about 6 for its FMA-pipe operations alone; at
     /// 512 bits, 7–10 cycles per 256 bits of result).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Wide<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Vector512<T>.Count == 2 * Vector<T>.Count;
 
