@@ -76,12 +76,13 @@ internal static class VectorMath
 
     /// <summary>
     /// The first half of <see cref="Tanh{T}"/>: everything up to the final division. <see cref="TanhFinish{T}(TanhParts{T})"/> of its
-    /// result is Tanh z, bit for bit. Split so that a loop can start the tanh of its next vector before it finishes
-    /// this one's: each half is a chain of about 25 cycles of dependent operations (float: 20 and 15), and the whole
-    /// chain is longer than the processor can overlap with other work when one loop iteration holds it all.
+    /// result is Tanh z, bit for bit. The 512-bit halves (<see cref="TanhStart{T}(Vector512{T})"/>) let the fused sweep's
+    /// loop start the tanh of its next unit before it finishes this one's (each half is a chain of about 25 cycles of
+    /// dependent operations); on 256 bits the sweep computes a block's tanh in place instead, and only
+    /// <see cref="Tanh{T}"/> joins these two.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TanhParts<T> TanhStart<T>(Vector<T> z) where T : unmanaged, IFloatingPointIeee754<T>
+    private static TanhParts<T> TanhStart<T>(Vector<T> z) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(double))
         {
@@ -103,7 +104,7 @@ internal static class VectorMath
     /// (DOTNET_EnableHWIntrinsic=0; FusedSweepTests caught it). By value, the code is the same with intrinsics.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<T> TanhFinish<T>(TanhParts<T> p) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Vector<T> TanhFinish<T>(TanhParts<T> p) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(double))
             return TanhFinish(p.Z.As<T, double>(), p.A.As<T, double>(), p.B.As<T, double>(), p.C.As<T, double>()).As<double, T>();
