@@ -72,43 +72,18 @@ internal static class VectorMath
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<T> Tanh<T>(Vector<T> z) where T : unmanaged, IFloatingPointIeee754<T> => TanhFinish(TanhStart(z));
-
-    /// <summary>
-    /// The first half of <see cref="Tanh{T}"/>: everything up to the final division. <see cref="TanhFinish{T}(TanhParts{T})"/> of its
-    /// result is Tanh z, bit for bit. The 512-bit halves (<see cref="TanhStart{T}(Vector512{T})"/>) let the fused sweep's
-    /// loop start the tanh of its next unit before it finishes this one's (each half is a chain of about 25 cycles of
-    /// dependent operations); on 256 bits the sweep computes a block's tanh in place instead, and only
-    /// <see cref="Tanh{T}"/> joins these two.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TanhParts<T> TanhStart<T>(Vector<T> z) where T : unmanaged, IFloatingPointIeee754<T>
+    public static Vector<T> Tanh<T>(Vector<T> z) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(double))
         {
             var (n2, u, scale) = TanhStart(z.As<T, double>());
-            return new TanhParts<T>(z, n2.As<double, T>(), u.As<double, T>(), scale.As<double, T>());
+            return TanhFinish(z.As<T, double>(), n2, u, scale).As<double, T>();
         }
         if (typeof(T) == typeof(float))
         {
             var (num, den) = TanhStart(z.As<T, float>());
-            return new TanhParts<T>(default, num.As<float, T>(), den.As<float, T>(), default);
+            return (num / den).As<float, T>();
         }
-        throw new NotSupportedException($"{typeof(T)} is not float or double.");
-    }
-
-    /// <summary>The second half of <see cref="Tanh{T}"/> (see <see cref="TanhStart{T}(Vector{T})"/>).</summary>
-    /// <remarks>
-    /// The parts come by value, not <c>in</c>: passed by reference, the fused sweep's pipelined loop (which overwrites
-    /// the parts right after this call) computed wrong values when .NET 10's JIT ran with hardware intrinsics disabled
-    /// (DOTNET_EnableHWIntrinsic=0; FusedSweepTests caught it). By value, the code is the same with intrinsics.
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> TanhFinish<T>(TanhParts<T> p) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(double))
-            return TanhFinish(p.Z.As<T, double>(), p.A.As<T, double>(), p.B.As<T, double>(), p.C.As<T, double>()).As<double, T>();
-        if (typeof(T) == typeof(float)) return (p.A.As<T, float>() / p.B.As<T, float>()).As<float, T>();
         throw new NotSupportedException($"{typeof(T)} is not float or double.");
     }
 
@@ -185,7 +160,12 @@ internal static class VectorMath
     public static bool Wide<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Vector512<T>.Count == 2 * Vector<T>.Count;
 
-    /// <summary><see cref="TanhStart{T}(Vector{T})"/> on 512 bits (see <see cref="Wide{T}"/>).</summary>
+    /// <summary>
+    /// The first half of <see cref="Tanh{T}"/> on 512 bits (see <see cref="Wide{T}"/>): everything up to the final
+    /// division. <see cref="TanhFinish{T}(TanhParts512{T})"/> of its result is Tanh z in every lane, bit for bit. Split so
+    /// that the fused sweep's loop can start the tanh of its next unit before it finishes this one's (each half is a
+    /// chain of about 25 cycles of dependent operations).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TanhParts512<T> TanhStart<T>(Vector512<T> z) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -202,7 +182,12 @@ internal static class VectorMath
         throw new NotSupportedException($"{typeof(T)} is not float or double.");
     }
 
-    /// <summary><see cref="TanhFinish{T}(TanhParts{T})"/> on 512 bits (see <see cref="Wide{T}"/>).</summary>
+    /// <summary>The second half of <see cref="Tanh{T}"/> on 512 bits (see <see cref="TanhStart{T}(Vector512{T})"/>).</summary>
+    /// <remarks>
+    /// The parts come by value, not <c>in</c>: passed by reference, a pipelined loop that overwrites them right after
+    /// this call computed wrong values when .NET 10's JIT ran with hardware intrinsics disabled (FusedSweepTests caught
+    /// it in the 256-bit loop this one replaced).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> TanhFinish<T>(TanhParts512<T> p) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -371,19 +356,12 @@ internal static class VectorMath
     }
 }
 
-/// <summary>The values <see cref="VectorMath.TanhStart{T}(Vector{T})"/> hands to <see cref="VectorMath.TanhFinish{T}(TanhParts{T})"/>.</summary>
-internal readonly struct TanhParts<T>(Vector<T> z, Vector<T> a, Vector<T> b, Vector<T> c) where T : unmanaged, IFloatingPointIeee754<T>
-{
-    /// <summary>The argument (double; unused in float).</summary>
-    public readonly Vector<T> Z = z;
-
-    /// <summary>Double: 2n = 2r·P(r²), u = Q + n and 2^k. Float: x·P and Q (C unused).</summary>
-    public readonly Vector<T> A = a, B = b, C = c;
-}
-
 /// <summary>The values <see cref="VectorMath.TanhStart{T}(Vector512{T})"/> hands to <see cref="VectorMath.TanhFinish{T}(TanhParts512{T})"/>.</summary>
 internal readonly struct TanhParts512<T>(Vector512<T> z, Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>As in <see cref="TanhParts{T}"/>.</summary>
-    public readonly Vector512<T> Z = z, A = a, B = b, C = c;
+    /// <summary>The argument (double; unused in float).</summary>
+    public readonly Vector512<T> Z = z;
+
+    /// <summary>Double: 2n = 2r·P(r²), u = Q + n and 2^k. Float: x·P and Q (C unused).</summary>
+    public readonly Vector512<T> A = a, B = b, C = c;
 }
