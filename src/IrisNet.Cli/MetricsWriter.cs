@@ -5,16 +5,27 @@ namespace IrisNet.Cli;
 
 /// <summary>
 /// Streams metrics.csv while training runs, so memory does not grow with the epoch count and a
-/// killed run keeps its curve. Rows are formatted into a fixed buffer and reach the file only as
-/// whole lines, in one write call per batch of lines: when the buffer holds 64 KiB, at least once a
-/// second (a timer), and at the end. The file is therefore always a header followed by whole rows;
-/// if a write fails part-way (a full disk) the file is cut back to its last whole row. With
-/// <c>--log-every K</c> only epochs K, 2K, … are written, and the last epoch always.
+/// killed run keeps its curve. The training thread only copies each epoch's numbers into a batch
+/// (<see cref="Add"/>); a writer thread of its own turns whole batches into text and writes them
+/// in whole lines, one write call per 64 KiB or batch, so formatting and the file system run on the
+/// other core instead of between epochs. A batch is handed over when it holds <see cref="BatchRows"/> rows, when the writer
+/// has had nothing for a second (at the next epoch), and at the end. The file is therefore always a
+/// header followed by whole rows; if a write fails part-way (a full disk) the file is cut back to its
+/// last whole row, and the next <see cref="Add"/> throws. With <c>--log-every K</c> only epochs K,
+/// 2K, … are written, and the last epoch always.
 /// </summary>
+/// <remarks>
+/// Two batches take turns: the training thread fills one while the writer writes the other. The
+/// training thread waits only if it fills a batch before the writer has finished the previous one
+/// (about 2,000 epochs of a few microseconds against a tenth of a millisecond of formatting).
+/// </remarks>
 public sealed class MetricsWriter : IDisposable
 {
     public const string Header = "epoch,train_loss,train_accuracy,test_loss,test_accuracy";
     public const string ValidationHeader = Header + ",val_loss,val_accuracy";
+
+    /// <summary>Rows per batch handed to the writer thread.</summary>
+    internal const int BatchRows = 2048;
 
     private const int FlushChars = 64 * 1024;
     private const int LineChars = 7 * 32 + 16;
@@ -22,14 +33,28 @@ public sealed class MetricsWriter : IDisposable
     private readonly FileStream _file;
     private readonly char[] _chars = new char[FlushChars + LineChars];
     private readonly byte[] _bytes = new byte[FlushChars + LineChars];
-    private readonly Lock _lock = new();
-    private readonly Timer _timer;
     private readonly int _every;
     private readonly bool _validation;
-    private int _used;
+    private readonly Thread _writer;
+
+    // The training thread's batch: only that thread touches it.
+    private EpochMetrics[] _filling = new EpochMetrics[BatchRows];
+    private int _count;
     private int _lastWritten;
+
+    // Shared with the writer thread, under _gate: the batch being written (null when the writer is
+    // idle) and the free one it gives back.
+    private readonly object _gate = new();
+    private EpochMetrics[]? _handed;
+    private int _handedCount;
+    private EpochMetrics[]? _free = new EpochMetrics[BatchRows];
+    private bool _stopping;
+
+    // Set by the writer after a second with nothing to write: the next Add hands over what it has.
+    private volatile bool _handSoon;
+    private volatile Exception? _failure;
+    private int _used;
     private long _good;
-    private Exception? _failure;
     private bool _disposed;
 
     /// <summary>Creates <paramref name="path"/> (it must not exist) and writes the header.</summary>
@@ -44,63 +69,122 @@ public sealed class MetricsWriter : IDisposable
         Append(validation ? ValidationHeader : Header);
         Flush();
         ThrowIfFailed();
-        _timer = new Timer(_ => OnTimer(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _writer = new Thread(WriteBatches) { IsBackground = true, Name = "irisnet-metrics" };
+        _writer.Start();
     }
 
     public string Path { get; }
 
-    /// <summary>The last epoch whose row is in the file or its buffer.</summary>
+    /// <summary>The last epoch whose row was added (in the file, or on its way there).</summary>
     public int LastEpochWritten => _lastWritten;
 
-    /// <summary>Queues the epoch's row when it is a multiple of --log-every.</summary>
+    /// <summary>Queues the epoch's row when it is a multiple of --log-every. Called from one thread.</summary>
     /// <exception cref="IOException">An earlier write failed (for example, the disk is full).</exception>
     public void Add(EpochMetrics m)
     {
         if (m.Epoch % _every != 0) return;
-        lock (_lock)
-        {
-            ThrowIfFailed();
-            AppendRow(m);
-            if (_used >= FlushChars) Flush();
-        }
+        ThrowIfFailed();
+        _filling[_count++] = m;
+        _lastWritten = m.Epoch;
+        if (_count == BatchRows || _handSoon) Hand();
     }
 
-    /// <summary>Writes the last epoch's row (if --log-every skipped it) and everything buffered.</summary>
+    /// <summary>Writes the last epoch's row (if --log-every skipped it) and everything not yet written, and stops the writer.</summary>
     /// <exception cref="IOException">A write failed; the file ends at its last whole row.</exception>
     public void Finish(EpochMetrics? last)
     {
-        _timer.Dispose();
-        lock (_lock)
+        ThrowIfFailed();
+        if (last is EpochMetrics m && m.Epoch != _lastWritten)
         {
-            ThrowIfFailed();
-            if (last is EpochMetrics m && m.Epoch != _lastWritten) AppendRow(m);
-            Flush();
-            ThrowIfFailed();
+            _filling[_count++] = m;
+            _lastWritten = m.Epoch;
         }
+        if (_count > 0) Hand();
+        Stop();
+        ThrowIfFailed();
     }
 
     public void Dispose()
     {
-        _timer.Dispose();
-        lock (_lock)
+        if (_disposed) return;
+        _disposed = true;
+        Stop();
+        _file.Dispose();
+    }
+
+    // Gives the filled part of the current batch to the writer and takes the free one, waiting for
+    // the writer to finish the previous batch if it has not.
+    private void Hand()
+    {
+        lock (_gate)
         {
-            if (_disposed) return;
-            _disposed = true;
-            _file.Dispose();
+            while (_handed is not null) Monitor.Wait(_gate);
+            _handed = _filling;
+            _handedCount = _count;
+            _filling = _free!;
+            _free = null;
+            _count = 0;
+            _handSoon = false;
+            Monitor.PulseAll(_gate);
         }
     }
 
-    private void OnTimer()
+    private void Stop()
     {
-        lock (_lock)
+        lock (_gate)
         {
-            if (!_disposed && _used > 0) Flush();
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+        _writer.Join();
+    }
+
+    // The writer thread: each handed batch becomes text and one write; a second without a batch asks
+    // the training thread to hand over what it has at its next epoch.
+    private void WriteBatches()
+    {
+        while (true)
+        {
+            EpochMetrics[] batch;
+            int count;
+            lock (_gate)
+            {
+                while (_handed is null && !_stopping)
+                {
+                    if (!Monitor.Wait(_gate, TimeSpan.FromSeconds(1))) _handSoon = true;
+                }
+                if (_handed is null) return;
+                batch = _handed;
+                count = _handedCount;
+            }
+            if (_failure is null)
+            {
+                try
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        AppendRow(batch[i]);
+                        if (_used >= FlushChars) Flush();
+                    }
+                    Flush();
+                }
+                catch (Exception e)
+                {
+                    _failure ??= e;
+                }
+            }
+            lock (_gate)
+            {
+                _free = batch;
+                _handed = null;
+                Monitor.PulseAll(_gate);
+            }
         }
     }
 
     private void ThrowIfFailed()
     {
-        if (_failure is not null) throw new IOException(_failure.Message, _failure);
+        if (_failure is Exception e) throw new IOException(e.Message, e);
     }
 
     private void AppendRow(EpochMetrics m)
@@ -119,7 +203,6 @@ public sealed class MetricsWriter : IDisposable
         }
         line[n++] = '\n';
         _used += n;
-        _lastWritten = m.Epoch;
     }
 
     private static void Number(Span<char> line, ref int n, int value)
