@@ -8,10 +8,12 @@
 #    same numerical work alone): the process's start-up (about a second of compilation, whose length
 #    moves by tenths of a second from run to run on a shared machine) is not in it.
 #  - the whole process's wall time, start-up and all (noisier, for context).
-#   usage: bench/command-epoch.sh [PRECISION] [E1] [E2] [REPEATS]   defaults: float32 1000 201000 7
+#   usage: bench/command-epoch.sh [PRECISION] [E1] [E2] [REPEATS]   defaults: float32 1000 1001000 7
+# E2 is a million epochs (about 2 s of training) so that the steady state outweighs the first half
+# second, when the pictures' warm-up is compiling on the other core beside the metrics writer.
 # Build first: dotnet build src/IrisNet.Cli -c Release
 set -euo pipefail
-precision=${1:-float32}; e1=${2:-1000}; e2=${3:-201000}; repeats=${4:-7}
+precision=${1:-float32}; e1=${2:-1000}; e2=${3:-1001000}; repeats=${4:-7}
 root=$(cd "$(dirname "$0")/.." && pwd)
 dll="$root/src/IrisNet.Cli/bin/Release/net10.0/IrisNet.Cli.dll"
 [ -f "$dll" ] || { echo "build first: dotnet build src/IrisNet.Cli -c Release"; exit 2; }
