@@ -37,9 +37,9 @@ aot=${AOT:-$(install aot)}
 jit=${JIT:-$(install jit -p:IrisNetAot=false)}
 file "$aot/irisnet" "$jit/irisnet" 2>/dev/null | sed 's/,.*//' || true
 # A framework-dependent tool keeps its code in IrisNet.Cli.dll beside the launcher; a Native AOT one has none.
-# pack-tool.sh packs framework-dependent when clang is missing, so look rather than trust the label.
+# pack-tool.sh packs framework-dependent when neither clang nor gcc is here, so look rather than trust the label.
 if [ -n "$(find "$aot" -name IrisNet.Cli.dll -print -quit)" ]; then
-  echo "whole-command: the tool in $aot is framework-dependent, not Native AOT (is clang installed? apt-get install clang); nothing written" >&2
+  echo "whole-command: the tool in $aot is framework-dependent, not Native AOT (is clang or gcc installed? apt-get install clang); nothing written" >&2
   exit 1
 fi
 

@@ -3,7 +3,7 @@
 # platform packages), then one package per platform in ToolPackageRuntimeIdentifiers
 # (src/IrisNet.Cli/IrisNet.Cli.csproj): IrisNet.Cli.<rid>. The package for the platform this runs on
 # is Native AOT when that is linux-x64, linux-arm64 or win-x64 and a native linker is present
-# (clang on Linux); the others, and every package when -p:IrisNetAot=false is given, are
+# (on Linux clang, or gcc, which the Native AOT compiler links with when clang is missing); the others, and every package when -p:IrisNetAot=false is given, are
 # framework-dependent (they need the .NET 10 runtime). Extra arguments go to every dotnet pack;
 # RIDS="linux-x64 ..." packs only those platforms' packages (the top-level package names them all).
 # Usage: [RIDS=...] eng/pack-tool.sh OUTDIR [dotnet pack arguments...]
@@ -16,8 +16,8 @@ args=(-c Release -o "$out" "$@")
 case " $* " in
   *" -p:IrisNetAot=false "*) ;;
   *)
-    if [ "$(uname -s)" = Linux ] && ! command -v clang >/dev/null 2>&1; then
-      echo "pack-tool: clang is not installed, so no Native AOT package can be linked here; packing framework-dependent packages only (apt-get install clang for Native AOT)." >&2
+    if [ "$(uname -s)" = Linux ] && ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
+      echo "pack-tool: neither clang nor gcc is installed, so no Native AOT package can be linked here; packing framework-dependent packages only (apt-get install clang, or gcc, for Native AOT)." >&2
       args+=(-p:IrisNetAot=false)
     fi
     ;;

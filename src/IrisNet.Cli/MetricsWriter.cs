@@ -6,13 +6,13 @@ namespace IrisNet.Cli;
 /// <summary>
 /// Streams metrics.csv while training runs, so memory does not grow with the epoch count and a
 /// killed run keeps its curve. The training thread only copies each epoch's numbers into a batch
-/// (<see cref="Add"/>); a writer thread of its own turns whole batches into text and writes them
-/// in whole lines, one write call per 64 KiB or batch, so formatting and the file system run on the
-/// other core instead of between epochs. A batch is handed over when it holds <see cref="BatchRows"/> rows, when the writer
-/// has had nothing for a second (at the next epoch), and at the end. The file is therefore always a
-/// header followed by whole rows; if a write fails part-way (a full disk) the file is cut back to its
-/// last whole row, and the next <see cref="Add"/> throws. With <c>--log-every K</c> only epochs K,
-/// 2K, … are written, and the last epoch always.
+/// (<see cref="Add"/>); a writer thread of its own turns the batches into text and writes them in
+/// whole lines, one write call per 64 KiB or per batch, so formatting and the file system run on
+/// the other core instead of between epochs. A batch is handed over when it holds
+/// <see cref="BatchRows"/> rows, at the first epoch after the writer has waited a second for one,
+/// and at the end. The file is therefore always a header followed by whole rows; if a write fails
+/// part-way (a full disk) the file is cut back to its last whole row, and the next <see cref="Add"/>
+/// throws. With <c>--log-every K</c> only epochs K, 2K, … are written, and the last epoch always.
 /// </summary>
 /// <remarks>
 /// Two batches take turns: the training thread fills one while the writer writes the other. The
