@@ -90,6 +90,12 @@ public sealed class MetricsSeries
             _head[_headCount++] = m;
             return;
         }
+        // Epochs arrive in order: most fall in the last bucket started, found without a division.
+        if (_count > 0 && m.Epoch - 1 < _count * _width)
+        {
+            _buckets[_count - 1].Include(m);
+            return;
+        }
         long index = (m.Epoch - 1) / _width;
         while (index >= _buckets.Length)
         {

@@ -113,10 +113,13 @@ public static class Trainer
         var timing = new EpochTiming();
         var stop = TrainingStop.Completed;
         int epochsRun = 0;
+        // One clock reading per epoch: an epoch's time is the loop's period, from the end of the previous
+        // epoch's numbers (for epoch 1, the loop's start) to the end of its own, so it takes in what the
+        // loop and the caller's onEpoch do per epoch as well: the time a run spends per epoch.
+        long previous = Stopwatch.GetTimestamp();
         for (int epoch = 1; epoch <= o.Epochs; epoch++)
         {
             if (cancel.IsCancellationRequested) { stop = TrainingStop.Interrupted; break; }
-            long started = Stopwatch.GetTimestamp();
             double? testLoss = null, testAccuracy = null, valLoss = null, valAccuracy = null;
             if (testN > 0)
             {
@@ -161,7 +164,9 @@ public static class Trainer
                     net.Step(eta, mu, l2, velocity);
                 }
             }
-            timing.AddTicks(Stopwatch.GetTimestamp() - started);
+            long now = Stopwatch.GetTimestamp();
+            timing.AddTicks(now - previous);
+            previous = now;
             double loss = lossSum / N;
             if (!double.IsFinite(loss) || (testLoss is double t && !double.IsFinite(t)) || (valLoss is double v && !double.IsFinite(v)))
                 throw new TrainingDivergedException(epoch, o.LearningRate, series.ToList());
