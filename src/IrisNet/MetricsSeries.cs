@@ -90,7 +90,8 @@ public sealed class MetricsSeries
             _head[_headCount++] = m;
             return;
         }
-        // Epochs arrive in order: most fall in the last bucket started, found without a division.
+        // Epochs arrive in order: most fall in the last bucket started, found without a division; any
+        // other epoch lies beyond it and starts a bucket (after halving the resolution if need be).
         if (_count > 0 && m.Epoch - 1 < _count * _width)
         {
             _buckets[_count - 1].Include(m);
@@ -106,13 +107,9 @@ public sealed class MetricsSeries
             _width *= 2;
             index = (m.Epoch - 1) / _width;
         }
-        if (index >= _count)
-        {
-            for (int i = _count; i < index; i++) _buckets[i].Clear();
-            _buckets[index].Start(m, _hasTest, _hasValidation);
-            _count = (int)index + 1;
-        }
-        else _buckets[index].Include(m);
+        for (int i = _count; i < index; i++) _buckets[i].Clear();
+        _buckets[index].Start(m, _hasTest, _hasValidation);
+        _count = (int)index + 1;
     }
 
     private static ReadOnlySpan<double> Values(EpochMetrics m, Span<double> into)
