@@ -29,7 +29,8 @@ public sealed class MetricsSeries
     private readonly Bucket[] _buckets;
     private int _count;
     private long _width = 1;
-    private EpochMetrics? _last;
+    // The last epoch added (Epoch 0 before the first): a plain field, so Add copies no nullable 96-byte value.
+    private EpochMetrics _last;
     private bool _hasTest, _hasValidation;
 
     /// <summary>Creates an empty series of at most <paramref name="capacity"/> buckets (an even number ≥ 2).</summary>
@@ -44,17 +45,17 @@ public sealed class MetricsSeries
     public int Capacity => _buckets.Length;
 
     /// <summary>The epochs added so far.</summary>
-    public int EpochCount => _last?.Epoch ?? 0;
+    public int EpochCount => _last.Epoch;
 
     /// <summary>The last epoch added, exactly, or null before the first.</summary>
-    public EpochMetrics? Last => _last;
+    public EpochMetrics? Last => _last.Epoch > 0 ? _last : null;
 
     /// <summary>Adds the next epoch's row.</summary>
     /// <exception cref="ArgumentException">The epoch is not after the last one added.</exception>
     public void Add(EpochMetrics m)
     {
-        if (m.Epoch <= EpochCount) throw new ArgumentException($"Epoch {m.Epoch} follows epoch {EpochCount}; epochs must arrive in increasing order.", nameof(m));
-        if (_last is EpochMetrics previous) Place(previous);
+        if (m.Epoch <= _last.Epoch) throw new ArgumentException($"Epoch {m.Epoch} follows epoch {EpochCount}; epochs must arrive in increasing order.", nameof(m));
+        if (_last.Epoch > 0) Place(in _last);
         else
         {
             _hasTest = m.TestLoss.HasValue;
@@ -79,11 +80,11 @@ public sealed class MetricsSeries
                 rows.Add(b.Row(b.LastEpoch, early: false));
             }
         }
-        if (_last is EpochMetrics last) rows.Add(last);
+        if (_last.Epoch > 0) rows.Add(_last);
         return rows.ToArray();
     }
 
-    private void Place(EpochMetrics m)
+    private void Place(in EpochMetrics m)
     {
         if (_headCount < HeadRows && _count == 0)
         {
@@ -94,7 +95,7 @@ public sealed class MetricsSeries
         // other epoch lies beyond it and starts a bucket (after halving the resolution if need be).
         if (_count > 0 && m.Epoch - 1 < _count * _width)
         {
-            _buckets[_count - 1].Include(m);
+            _buckets[_count - 1].Include(in m);
             return;
         }
         long index = (m.Epoch - 1) / _width;
@@ -112,52 +113,80 @@ public sealed class MetricsSeries
         _count = (int)index + 1;
     }
 
-    private static ReadOnlySpan<double> Values(EpochMetrics m, Span<double> into)
+    /// <summary>The extremes of one column in a bucket: the minimum and maximum and the epoch of each.</summary>
+    private struct Extremes
     {
-        into[0] = m.TrainLoss;
-        into[1] = m.TrainAccuracy;
-        into[2] = m.TestLoss ?? double.NaN;
-        into[3] = m.TestAccuracy ?? double.NaN;
-        into[4] = m.ValidationLoss ?? double.NaN;
-        into[5] = m.ValidationAccuracy ?? double.NaN;
-        return into;
+        public double Min, Max;
+        public int MinAt, MaxAt;
+
+        public Extremes(double v, int epoch)
+        {
+            Min = Max = v;
+            MinAt = MaxAt = epoch;
+        }
+
+        // An absent value is NaN, which is neither below nor above anything: it never becomes an extreme.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Include(double v, int epoch)
+        {
+            if (v < Min) { Min = v; MinAt = epoch; }
+            if (v > Max) { Max = v; MaxAt = epoch; }
+        }
+
+        public readonly Extremes With(in Extremes right)
+        {
+            Extremes r = this;
+            if (right.Min < r.Min) { r.Min = right.Min; r.MinAt = right.MinAt; }
+            if (right.Max > r.Max) { r.Max = right.Max; r.MaxAt = right.MaxAt; }
+            return r;
+        }
+
+        /// <summary>The extreme that occurred first (<paramref name="early"/>) or second.</summary>
+        public readonly double Pick(bool early) => (MinAt <= MaxAt) == early ? Min : Max;
+    }
+
+    /// <summary>One <see cref="Extremes"/> per column, stored inline (no arrays, no bounds checks on constant indices).</summary>
+    [System.Runtime.CompilerServices.InlineArray(Columns)]
+    private struct ColumnExtremes
+    {
+        private Extremes _first;
     }
 
     /// <summary>Consecutive epochs First..LastEpoch: per column the minimum, the maximum, and the epoch of each.</summary>
     private sealed class Bucket
     {
-        private readonly double[] _min = new double[Columns], _max = new double[Columns];
-        private readonly int[] _minAt = new int[Columns], _maxAt = new int[Columns];
+        private ColumnExtremes _columns;
         private bool _test, _validation;
 
         public int First { get; private set; }
 
         public int LastEpoch { get; private set; }
 
-        public void Start(EpochMetrics m, bool test, bool validation)
+        public void Start(in EpochMetrics m, bool test, bool validation)
         {
             _test = test;
             _validation = validation;
-            First = LastEpoch = m.Epoch;
-            Span<double> v = stackalloc double[Columns];
-            Values(m, v);
-            for (int c = 0; c < Columns; c++)
-            {
-                _min[c] = _max[c] = v[c];
-                _minAt[c] = _maxAt[c] = m.Epoch;
-            }
+            int e = m.Epoch;
+            First = LastEpoch = e;
+            _columns[0] = new Extremes(m.TrainLoss, e);
+            _columns[1] = new Extremes(m.TrainAccuracy, e);
+            _columns[2] = new Extremes(m.TestLoss ?? double.NaN, e);
+            _columns[3] = new Extremes(m.TestAccuracy ?? double.NaN, e);
+            _columns[4] = new Extremes(m.ValidationLoss ?? double.NaN, e);
+            _columns[5] = new Extremes(m.ValidationAccuracy ?? double.NaN, e);
         }
 
-        public void Include(EpochMetrics m)
+        // Called for nearly every epoch of a long run: straight-line code, no span, no loop.
+        public void Include(in EpochMetrics m)
         {
-            LastEpoch = m.Epoch;
-            Span<double> v = stackalloc double[Columns];
-            Values(m, v);
-            for (int c = 0; c < Columns; c++)
-            {
-                if (v[c] < _min[c]) { _min[c] = v[c]; _minAt[c] = m.Epoch; }
-                if (v[c] > _max[c]) { _max[c] = v[c]; _maxAt[c] = m.Epoch; }
-            }
+            int e = m.Epoch;
+            LastEpoch = e;
+            _columns[0].Include(m.TrainLoss, e);
+            _columns[1].Include(m.TrainAccuracy, e);
+            _columns[2].Include(m.TestLoss ?? double.NaN, e);
+            _columns[3].Include(m.TestAccuracy ?? double.NaN, e);
+            _columns[4].Include(m.ValidationLoss ?? double.NaN, e);
+            _columns[5].Include(m.ValidationAccuracy ?? double.NaN, e);
         }
 
         public bool Empty => First == 0;
@@ -174,15 +203,8 @@ public sealed class MetricsSeries
                 CopyFrom(right);
                 return;
             }
-            // left may be this bucket itself (i = 0): read it before writing.
-            for (int c = 0; c < Columns; c++)
-            {
-                double min = left._min[c], max = left._max[c];
-                int minAt = left._minAt[c], maxAt = left._maxAt[c];
-                if (right._min[c] < min) { min = right._min[c]; minAt = right._minAt[c]; }
-                if (right._max[c] > max) { max = right._max[c]; maxAt = right._maxAt[c]; }
-                _min[c] = min; _max[c] = max; _minAt[c] = minAt; _maxAt[c] = maxAt;
-            }
+            // left may be this bucket itself (i = 0): each column is read before it is written.
+            for (int c = 0; c < Columns; c++) _columns[c] = left._columns[c].With(right._columns[c]);
             _test = left._test;
             _validation = left._validation;
             First = left.First;
@@ -193,10 +215,7 @@ public sealed class MetricsSeries
 
         private void CopyFrom(Bucket other)
         {
-            Array.Copy(other._min, _min, Columns);
-            Array.Copy(other._max, _max, Columns);
-            Array.Copy(other._minAt, _minAt, Columns);
-            Array.Copy(other._maxAt, _maxAt, Columns);
+            _columns = other._columns;
             _test = other._test;
             _validation = other._validation;
             First = other.First;
@@ -204,12 +223,8 @@ public sealed class MetricsSeries
         }
 
         /// <summary>The extreme of each column that occurred first (<paramref name="early"/>) or second.</summary>
-        public EpochMetrics Row(int epoch, bool early)
-        {
-            double V(int c) => (_minAt[c] <= _maxAt[c]) == early ? _min[c] : _max[c];
-            return new EpochMetrics(epoch, V(0), V(1),
-                _test ? V(2) : null, _test ? V(3) : null,
-                _validation ? V(4) : null, _validation ? V(5) : null);
-        }
+        public EpochMetrics Row(int epoch, bool early) => new(epoch, _columns[0].Pick(early), _columns[1].Pick(early),
+            _test ? _columns[2].Pick(early) : null, _test ? _columns[3].Pick(early) : null,
+            _validation ? _columns[4].Pick(early) : null, _validation ? _columns[5].Pick(early) : null);
     }
 }

@@ -410,7 +410,8 @@ public sealed class Network<T, TK> : IDisposable
 
         public void Clear()
         {
-            Array.Clear(dA); Array.Clear(dHiddenBias); Array.Clear(dB); Array.Clear(dOutputBias);
+            // Through spans: Array.Clear(Array) works out the element size at run time on every call.
+            dA.AsSpan().Clear(); dHiddenBias.AsSpan().Clear(); dB.AsSpan().Clear(); dOutputBias.AsSpan().Clear();
         }
     }
 }

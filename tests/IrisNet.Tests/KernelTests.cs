@@ -122,6 +122,33 @@ public class KernelTests
         Assert.Throws<ArgumentException>(() => ScalarKernels<double>.RowSumsAdd(new double[7], 4, 2, 4, new double[2]));
     }
 
+    [Theory]
+    // length, rows, cols, ld, expected: null = accepted, otherwise the exception type's name
+    [InlineData(11, 3, 3, 4, null)]                             // (rows − 1)·ld + cols = 11: exactly enough
+    [InlineData(10, 3, 3, 4, "ArgumentException")]              // one element short
+    [InlineData(0, 0, 5, 5, null)]                              // no rows: nothing is read
+    [InlineData(0, 5, 0, 0, null)]                              // no columns
+    [InlineData(100, -1, 3, 3, "ArgumentOutOfRangeException")]  // negative dimensions
+    [InlineData(100, 3, -1, 3, "ArgumentOutOfRangeException")]
+    [InlineData(100, 3, 4, 3, "ArgumentOutOfRangeException")]   // leading dimension below the column count
+    [InlineData(int.MaxValue, 65536, 65536, 65536, "ArgumentException")] // the need overflows int, not long
+    public void Matrix_arguments_are_accepted_exactly_when_they_fit(int length, int rows, int cols, int ld, string? expected)
+    {
+        Exception? e = Record.Exception(() => KernelArgs.Matrix(length, rows, cols, ld, "M"));
+        Assert.Equal(expected, e?.GetType().Name);
+        if (e is ArgumentException a) Assert.Equal("M", a.ParamName);
+    }
+
+    [Fact]
+    public void Vector_arguments_are_accepted_exactly_when_they_fit()
+    {
+        KernelArgs.Vector(4, 4, "v");
+        KernelArgs.Vector(0, 0, "v");
+        var e = Assert.Throws<ArgumentException>(() => KernelArgs.Vector(3, 4, "v"));
+        Assert.Equal("v", e.ParamName);
+        Assert.Contains("holds 3 elements; 4 are needed", e.Message);
+    }
+
     private static void MatMul<T>(double tolerance) where T : unmanaged, IFloatingPointIeee754<T>
     {
         foreach (int R in new[] { 1, 2, 3, 4, 5, 7, 9 })

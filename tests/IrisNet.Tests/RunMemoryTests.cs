@@ -151,6 +151,41 @@ public class RunMemoryTests
     }
 
     [Fact]
+    public void Each_bucket_gives_its_minimum_and_maximum_in_the_order_they_occurred()
+    {
+        // Random values in all six columns, so that within a bucket the minimum comes first as often as
+        // the maximum does, and neither sits at the bucket's first or last epoch as a rule.
+        var rng = new Random(3);
+        var all = new List<EpochMetrics>();
+        for (int e = 1; e <= 20_000; e++)
+            all.Add(new EpochMetrics(e, rng.NextDouble(), rng.NextDouble(), rng.NextDouble(), rng.NextDouble(), rng.NextDouble(), rng.NextDouble()));
+        var series = new MetricsSeries(8);
+        foreach (EpochMetrics m in all) series.Add(m);
+        EpochMetrics[] kept = series.ToList();
+        // The head rows, then two rows per bucket (its first and last epoch), then the last epoch.
+        Assert.Equal(all.Take(MetricsSeries.HeadRows), kept.Take(MetricsSeries.HeadRows));
+        EpochMetrics[] pairs = kept[MetricsSeries.HeadRows..^1];
+        Assert.True(pairs.Length is > 0 and <= 16 && pairs.Length % 2 == 0, $"{pairs.Length} rows for the buckets");
+        Func<EpochMetrics, double>[] columns = [m => m.TrainLoss, m => m.TrainAccuracy, m => m.TestLoss!.Value, m => m.TestAccuracy!.Value,
+            m => m.ValidationLoss!.Value, m => m.ValidationAccuracy!.Value];
+        for (int i = 0; i < pairs.Length; i += 2)
+        {
+            EpochMetrics early = pairs[i], late = pairs[i + 1];
+            Assert.True(early.Epoch < late.Epoch);
+            var span = all.GetRange(early.Epoch - 1, late.Epoch - early.Epoch + 1);
+            foreach (var column in columns)
+            {
+                double[] values = span.Select(column).ToArray();
+                double a = column(early), b = column(late);
+                Assert.Equal(values.Min(), Math.Min(a, b));
+                Assert.Equal(values.Max(), Math.Max(a, b));
+                Assert.True(Array.IndexOf(values, a) < Array.IndexOf(values, b),
+                    $"epochs {early.Epoch}-{late.Epoch}: {a} (epoch {early.Epoch + Array.IndexOf(values, a)}) is drawn before {b} (epoch {early.Epoch + Array.IndexOf(values, b)})");
+            }
+        }
+    }
+
+    [Fact]
     public void A_series_without_test_rows_keeps_them_null()
     {
         var series = new MetricsSeries(4);

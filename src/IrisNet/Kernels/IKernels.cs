@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace IrisNet.Kernels;
 
@@ -72,10 +73,23 @@ public interface IKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
     static abstract void Update(Span<T> theta, ReadOnlySpan<T> g, Span<T> v, T eta, T mu, T l2);
 }
 
-/// <summary>Argument checks shared by both kernel implementations, run once at entry.</summary>
+/// <summary>
+/// Argument checks shared by both kernel implementations, run once at entry. The passing case is a few
+/// comparisons inlined into the caller; building and throwing the exception lives in a separate method,
+/// so an Iris epoch's couple of dozen checks cost no calls.
+/// </summary>
 internal static class KernelArgs
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Matrix(int length, int rows, int cols, int ld, string name)
+    {
+        if (rows > 0 && cols > 0 && ld >= cols && length >= (long)(rows - 1) * ld + cols) return;
+        MatrixSlow(length, rows, cols, ld, name);
+    }
+
+    // Every case the fast test did not pass: an empty matrix (fine), or one of the three errors.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MatrixSlow(int length, int rows, int cols, int ld, string name)
     {
         if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(name, "Dimensions must be non-negative.");
         if (rows == 0 || cols == 0) return;
@@ -84,8 +98,13 @@ internal static class KernelArgs
         if (length < need) throw new ArgumentException($"{name} holds {length} elements; a {rows}×{cols} matrix with leading dimension {ld} needs {need}.", name);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Vector(int length, int n, string name)
     {
-        if (length < n) throw new ArgumentException($"{name} holds {length} elements; {n} are needed.", name);
+        if (length < n) VectorFailure(length, n, name);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void VectorFailure(int length, int n, string name) =>
+        throw new ArgumentException($"{name} holds {length} elements; {n} are needed.", name);
 }
