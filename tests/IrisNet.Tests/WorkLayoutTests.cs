@@ -37,8 +37,14 @@ public class WorkLayoutTests
     }
 
     [Theory]
-    [InlineData(1)] [InlineData(7)] [InlineData(30)] [InlineData(120)] [InlineData(128)] [InlineData(1000)]
-    [InlineData(1024)] [InlineData(2048)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(30)]
+    [InlineData(120)]
+    [InlineData(128)]
+    [InlineData(1000)]
+    [InlineData(1024)]
+    [InlineData(2048)]
     public void A_work_row_is_an_odd_number_of_lines_that_holds_the_chunk_in_whole_vectors(int chunk)
     {
         Stride<float>(chunk, Network<float, VectorKernels<float>>.WorkStride(chunk));
