@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace IrisNet;
 
 /// <summary>
@@ -22,11 +25,10 @@ internal sealed class AlignedBuffer<T> where T : unmanaged
     {
         _length = length;
         if (length == 0) { _array = []; return; }
-        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        int size = Unsafe.SizeOf<T>();
         _array = GC.AllocateArray<T>(length + Bytes / size, pinned: true);
-        var handle = System.Runtime.InteropServices.GCHandle.Alloc(_array, System.Runtime.InteropServices.GCHandleType.Pinned);
-        long address = handle.AddrOfPinnedObject();
-        handle.Free(); // the pinned object heap keeps the array where it is; the handle only told us where
+        // The first element's address (its distance from a null reference); the array never moves.
+        long address = Unsafe.ByteOffset(ref Unsafe.NullRef<T>(), ref MemoryMarshal.GetArrayDataReference(_array));
         _offset = (int)((Bytes - address % Bytes) % Bytes / size);
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace IrisNet;
 
 /// <summary>
@@ -126,7 +128,7 @@ public sealed class MetricsSeries
         }
 
         // An absent value is NaN, which is neither below nor above anything: it never becomes an extreme.
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Include(double v, int epoch)
         {
             if (v < Min) { Min = v; MinAt = epoch; }
@@ -146,7 +148,7 @@ public sealed class MetricsSeries
     }
 
     /// <summary>One <see cref="Extremes"/> per column, stored inline (no arrays, no bounds checks on constant indices).</summary>
-    [System.Runtime.CompilerServices.InlineArray(Columns)]
+    [InlineArray(Columns)]
     private struct ColumnExtremes
     {
         private Extremes _first;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using IrisNet.Kernels;
 
 namespace IrisNet;
@@ -242,7 +243,7 @@ public sealed class Network<T, TK> : IDisposable
     /// </summary>
     internal static int ChunkSize(int H, int maxBatch, bool fused)
     {
-        long target = (fused ? 256 : 128) * 1024 / ((long)H * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        long target = (fused ? 256 : 128) * 1024 / ((long)H * Unsafe.SizeOf<T>());
         int chunk = 64;
         while (chunk * 2L <= target && chunk < NetworkLimits.MaxChunk) chunk *= 2;
         return Math.Min(chunk, maxBatch);
@@ -263,7 +264,7 @@ public sealed class Network<T, TK> : IDisposable
     /// </summary>
     internal static int WorkStride(int chunk)
     {
-        int unit = Math.Max(Vector<T>.Count, AlignedBuffer<T>.Bytes / System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        int unit = Math.Max(Vector<T>.Count, AlignedBuffer<T>.Bytes / Unsafe.SizeOf<T>());
         int units = (chunk + unit - 1) / unit;
         if (units % 2 == 0) units++;
         return units * unit;

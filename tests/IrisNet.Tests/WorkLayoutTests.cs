@@ -16,7 +16,7 @@ public class WorkLayoutTests
     [Fact]
     public void Aligned_buffers_start_on_a_cache_line_hold_their_length_and_start_at_zero()
     {
-        // Many small buffers: the runtime's own placement lands on each of the 8-byte offsets in turn.
+        // Many buffers of both element types, at whatever offsets past a line the runtime places their arrays.
         for (int length = 1; length <= 200; length++)
         {
             Check(new AlignedBuffer<float>(length), length);
