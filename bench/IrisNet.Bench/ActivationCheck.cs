@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using IrisNet.Reference;
 
 namespace IrisNet.Bench;
 

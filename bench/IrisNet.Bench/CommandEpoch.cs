@@ -1,7 +1,10 @@
 using System.Numerics;
 using BenchmarkDotNet.Attributes;
 using IrisNet.Data;
+using IrisNet.FastPath;
 using IrisNet.Kernels;
+using IrisNet.Reference;
+using IrisNet.Training;
 
 namespace IrisNet.Bench;
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using BenchmarkDotNet.Attributes;
 using IrisNet.Kernels;
+using IrisNet.Reference;
 
 namespace IrisNet.Bench;
 

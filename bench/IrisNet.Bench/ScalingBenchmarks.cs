@@ -3,7 +3,10 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using IrisNet.Data;
+using IrisNet.FastPath;
 using IrisNet.Kernels;
+using IrisNet.Reference;
+using IrisNet.Training;
 
 namespace IrisNet.Bench;
 

@@ -1,8 +1,10 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using IrisNet.Data;
+using IrisNet.FastPath;
 using IrisNet.Kernels;
+using IrisNet.Reference;
+using IrisNet.Training;
 
 namespace IrisNet.Bench;
 

@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.CommandLine.Help;
-using System.Reflection;
-using Spectre.Console;
-
 namespace IrisNet.Cli;
 
 /// <summary>Exit codes of every command.</summary>

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.Reflection;
-using Spectre.Console;
+using IrisNet.Cli.Commands;
+using IrisNet.Cli.Options;
+using IrisNet.Cli.Output;
+using IrisNet.Errors;
 
 namespace IrisNet.Cli;
 

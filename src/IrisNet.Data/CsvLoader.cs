@@ -1,4 +1,5 @@
 using System.Globalization;
+using IrisNet.Errors;
 
 namespace IrisNet.Data;
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using IrisNet.FastPath;
 using Xunit;
 
 namespace IrisNet.Tests;

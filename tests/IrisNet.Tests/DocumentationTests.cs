@@ -2,7 +2,12 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using IrisNet.Data;
+using IrisNet.Explain;
+using IrisNet.FastPath;
 using IrisNet.Kernels;
+using IrisNet.Reference;
+using IrisNet.Training;
 using Xunit;
 
 namespace IrisNet.Tests;
@@ -60,7 +65,7 @@ public sealed partial class DocumentationTests : IDisposable
             string block = doc[tags[i].Index..end];
             Match[] links = MemberLink().Matches(block).ToArray();
             string first = links[0].Groups[1].Value;
-            Assert.True(first is "Reference" or "Explainer", $"({i + 1}) links {first} before the reference implementation");
+            Assert.True(first is "ReferenceNetwork" or "Explainer", $"({i + 1}) links {first} before the reference implementation");
             if (first == "Explainer") continue; // (6): the full Jacobian exists only for one sample
             Assert.True(links.Any(l => l.Groups[1].Value is "VectorKernels" or "Network" or "FusedSweep"), $"({i + 1}) has no fast-path link");
             int reference = block.IndexOf("Reference:", StringComparison.Ordinal), fast = block.IndexOf("Fast path:", StringComparison.Ordinal);

@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using IrisNet.FastPath;
+using IrisNet.Reference;
 
 namespace IrisNet.Kernels;
 

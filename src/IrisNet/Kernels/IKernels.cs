@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using IrisNet.FastPath;
+using IrisNet.Reference;
 
 namespace IrisNet.Kernels;
 

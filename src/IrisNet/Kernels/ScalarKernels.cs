@@ -1,4 +1,5 @@
 using System.Numerics;
+using IrisNet.Reference;
 
 namespace IrisNet.Kernels;
 

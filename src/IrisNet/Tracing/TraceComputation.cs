@@ -1,9 +1,12 @@
+using IrisNet.Reference;
+using IrisNet.Training;
+
 namespace IrisNet.Tracing;
 
 /// <summary>
 /// The documented network's training steps written out sample-major, in float64, with every
 /// intermediate kept: the form people write it in (X is N×D, row n is sample n). Each quantity is
-/// computed by the plain loops of its equation in docs/derivation.md, as in <see cref="Reference"/> (the
+/// computed by the plain loops of its equation in docs/derivation.md, as in <see cref="ReferenceNetwork"/> (the
 /// library's reference; TraceReferenceTests holds the two equal step for step); <see cref="Mistake"/> selects a
 /// known wrong variant instead of the reference (<see cref="Mistake.None"/>).
 /// </summary>

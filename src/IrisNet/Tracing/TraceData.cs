@@ -1,3 +1,5 @@
+using IrisNet.Data;
+
 namespace IrisNet.Tracing;
 
 /// <summary>The rows a trace trains on, as the network sees them.</summary>

@@ -1,3 +1,6 @@
+using IrisNet.Reference;
+using IrisNet.Training;
+
 namespace IrisNet.Tracing;
 
 /// <summary>

@@ -3,6 +3,11 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using IrisNet.Data;
+using IrisNet.Errors;
+using IrisNet.Models;
+using IrisNet.Reference;
+using IrisNet.Training;
 
 namespace IrisNet.Tracing;
 

@@ -1,3 +1,8 @@
+using IrisNet.Data;
+using IrisNet.Errors;
+using IrisNet.Reference;
+using IrisNet.Training;
+
 namespace IrisNet.Tracing;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using IrisNet.Training;
+
 namespace IrisNet.Tracing;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using IrisNet.Reference;
+
 namespace IrisNet.Tracing;
 
 /// <summary>The network and the update rule a trace is computed with.</summary>

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace IrisNet.Cli.Options;
+
+/// <summary>
+/// Rewrites System.CommandLine's parse errors into the program's own one-line messages: an option value
+/// of the wrong kind names the option, the value, what was expected and an example (never a .NET type
+/// name such as System.Double); other errors are flattened to one line.
+/// </summary>
+public static class UsageErrors
+{
+    public static string Describe(ParseResult parsed, ParseError error, IReadOnlyList<string> args)
+    {
+        OptionResult? option = error.SymbolResult as OptionResult ?? (error.SymbolResult as ArgumentResult)?.Parent as OptionResult;
+        if (option is not null && option.Tokens.Count > 0 && Expected(option.Option.ValueType, option.Tokens[^1].Value) is string what)
+            return $"{option.Option.Name}: '{option.Tokens[^1].Value}' {what}; {Example(option.Option)}.";
+        // A value after a true|false option that is neither is left over as an unmatched token.
+        foreach (string token in parsed.UnmatchedTokens)
+        {
+            int at = IndexOf(args, token);
+            if (at > 0 && FindOption(parsed.CommandResult.Command, args[at - 1]) is Option { ValueType: var t } flag && t == typeof(bool))
+                return $"{flag.Name}: '{token}' is not true or false; {Example(flag)}.";
+        }
+        return string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));
+    }
+
+    /// <summary>What is wrong with <paramref name="token"/> as a value of <paramref name="type"/>, or null when it parses.</summary>
+    private static string? Expected(Type type, string token)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (type == typeof(double))
+        {
+            return double.TryParse(token, NumberStyles.Float, inv, out _) ? null
+                : token.Contains(',', StringComparison.Ordinal) ? "is not a number (write decimal points, not commas)" : "is not a number";
+        }
+        if (type == typeof(int))
+        {
+            if (int.TryParse(token, NumberStyles.Integer, inv, out _)) return null;
+            return long.TryParse(token, NumberStyles.Integer, inv, out _) ? $"is out of range (at most {int.MaxValue:N0})" : "is not a whole number";
+        }
+        if (type == typeof(ulong))
+        {
+            if (ulong.TryParse(token, NumberStyles.None, inv, out _)) return null;
+            return token.StartsWith('-') ? "is negative; it must be a whole number from 0 to 18446744073709551615" : "is not a whole number from 0 to 18446744073709551615";
+        }
+        if (type == typeof(bool)) return bool.TryParse(token, out _) ? null : "is not true or false";
+        return null;
+    }
+
+    private static string Example(Option option)
+    {
+        if (option.ValueType == typeof(bool)) return $"use {option.Name} true or {option.Name} false";
+        object? value = option.HasDefaultValue ? option.GetDefaultValue() : null;
+        string example = value switch
+        {
+            double d when d != 0 => d.ToString("R", CultureInfo.InvariantCulture),
+            double => "0.001",
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => option.ValueType == typeof(double) ? "0.5" : "1",
+        };
+        return $"use for example {option.Name} {example}";
+    }
+
+    private static Option? FindOption(Command command, string name)
+    {
+        foreach (Option o in command.Options)
+        {
+            if (o.Name == name || o.Aliases.Contains(name)) return o;
+        }
+        return null;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> args, string token)
+    {
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] == token) return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,314 @@
+using System.Globalization;
+using System.Text;
+using IrisNet.Cli.Output;
+using IrisNet.Errors;
+using IrisNet.Models;
+using IrisNet.Training;
+
+namespace IrisNet.Cli.Runs;
+
+/// <summary>
+/// A run's output folder. Claimed before training starts: the folder is created if needed, a marker
+/// file <see cref="ClaimFile"/> is created in it with create-new semantics (which the file system
+/// grants to exactly one process), and only then is the folder checked to hold nothing but that
+/// marker. Two runs can therefore never share a folder, whatever their timing: the second either
+/// fails to create the marker or finds the first one's files. The marker is removed when the run
+/// ends; one left behind means the run was killed. A folder that already holds files is never reused. Every file except the streamed metrics.csv is written to a temporary
+/// name (<c>.NAME.incomplete-PID</c>) in the same folder and then renamed, so a reader never sees
+/// half a file; a temporary file left behind is from a run killed while writing it.
+/// </summary>
+public sealed class RunDirectory
+{
+    /// <summary>The marker that claims the folder while a run writes it: the process id and start time, one per line.</summary>
+    public const string ClaimFile = ".irisnet-run";
+
+    private readonly List<string> _written = [];
+
+    private RunDirectory(string path, DateTimeOffset started)
+    {
+        Path = path;
+        Started = started;
+    }
+
+    public string Path { get; }
+
+    /// <summary>When the folder was claimed (UTC).</summary>
+    public DateTimeOffset Started { get; }
+
+    public IReadOnlyList<string> Written => _written;
+
+    /// <summary>Claims the folder: --out as given, or runs/&lt;UTC timestamp&gt; (with -2, -3 … when taken).</summary>
+    /// <exception cref="OptionException">The folder holds files, is another run's, is a file or a dangling link, or cannot be written.</exception>
+    public static RunDirectory Create(string? requested)
+    {
+        DateTimeOffset started = DateTimeOffset.UtcNow;
+        if (requested is null)
+        {
+            string stamp = started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+            for (int i = 1; ; i++)
+            {
+                string path = System.IO.Path.Combine("runs", i == 1 ? stamp : $"{stamp}-{i}");
+                if (System.IO.File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())) continue;
+                if (TryClaim(path, started) == Claim.Taken) return new RunDirectory(path, started);
+            }
+        }
+        CheckUsable(requested);
+        return TryClaim(requested, started) switch
+        {
+            Claim.Taken => new RunDirectory(requested, started),
+            Claim.InUse => throw new OptionException("--out", $"'{requested}' is being written by another irisnet run (its marker {ClaimFile} is there); choose a new directory, or delete the marker if no irisnet run is writing it."),
+            _ => throw new OptionException("--out", $"'{requested}' already holds files and is never overwritten; choose a new directory or delete it."),
+        };
+    }
+
+    /// <summary>Removes the claim marker: the run is over (its files now keep the folder from being reused).</summary>
+    public void Release()
+    {
+        try
+        {
+            System.IO.File.Delete(File(ClaimFile));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A marker left behind only keeps the folder from being reused, which its files do anyway.
+        }
+    }
+
+    private enum Claim { Taken, InUse, NotEmpty }
+
+    private static void CheckUsable(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is string target && !Directory.Exists(path))
+        {
+            FileSystemInfo? final = null;
+            try
+            {
+                final = info.ResolveLinkTarget(returnFinalTarget: true);
+            }
+            catch (IOException)
+            {
+                // A link cycle: reported as a link that leads nowhere.
+            }
+            throw new OptionException("--out", final is { Exists: true }
+                ? $"'{path}' is a link to the file '{target}'; give a directory for the run."
+                : $"'{path}' is a symbolic link to '{target}', which does not exist; create that directory, or give another --out.");
+        }
+        if (System.IO.File.Exists(path)) throw new OptionException("--out", $"'{path}' is a file; give a directory for the run.");
+        // Another run's claim marker alone is left to TryClaim, whose create-new open decides.
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e) != ClaimFile))
+            throw new OptionException("--out", $"'{path}' already holds files and is never overwritten; choose a new directory or delete it.");
+    }
+
+    /// <summary>
+    /// Creates the folder if needed and the claim marker in it (create-new: one process wins), then
+    /// checks that the marker is the folder's only entry, releasing it otherwise.
+    /// </summary>
+    private static Claim TryClaim(string path, DateTimeOffset started)
+    {
+        const string option = "--out";
+        string marker = System.IO.Path.Combine(path, ClaimFile);
+        try
+        {
+            Directory.CreateDirectory(path);
+            using (var claim = new FileStream(marker, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                claim.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}\n{started:O}\n")));
+            }
+            if (Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e) != ClaimFile))
+            {
+                System.IO.File.Delete(marker);
+                return Claim.NotEmpty;
+            }
+            return Claim.Taken;
+        }
+        catch (IOException) when (System.IO.File.Exists(marker))
+        {
+            return Claim.InUse;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new OptionException(option, RunWriteException.IsDiskFull(e)
+                ? $"cannot write to '{path}': no space left on the device. Free some space or choose another directory."
+                : $"cannot write to '{path}': {e.Message} Choose a writable directory.");
+        }
+    }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>Writes a file atomically: a temporary file in the same folder, then a rename.</summary>
+    /// <exception cref="RunWriteException">The file could not be written (no temporary file is left).</exception>
+    public void Write(string name, Action<string> writeTo)
+    {
+        string final = File(name);
+        WriteFile(final, writeTo);
+        Added(final);
+    }
+
+    private static void WriteFile(string final, Action<string> writeTo)
+    {
+        try
+        {
+            AtomicFile.Write(final, writeTo);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RunWriteException(final, e);
+        }
+    }
+
+    /// <summary>
+    /// Starts <see cref="Write"/> on a pool thread, so that a slow file (a picture) is written on the
+    /// second core while this thread writes others. The file is listed in <see cref="Written"/> only
+    /// by <see cref="PendingWrite.Complete"/>, on the caller's thread: the listing's order is the
+    /// order in which the caller completes its writes, never the order in which threads finish.
+    /// </summary>
+    /// <param name="name">The file's name in the run folder.</param>
+    /// <param name="writeTo">Writes the file to the temporary path it is given.</param>
+    /// <param name="after">Another pending write to run this one after, on the same background
+    /// thread (whether that one succeeds or not), or null to start now.</param>
+    public PendingWrite StartWrite(string name, Action<string> writeTo, PendingWrite? after = null)
+    {
+        string final = File(name);
+        void Work() => WriteFile(final, writeTo);
+        Task task = after is null ? Task.Run(Work) : after.Task.ContinueWith(_ => Work(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        return new PendingWrite(this, final, task);
+    }
+
+    /// <summary>A write started by <see cref="StartWrite"/>.</summary>
+    public sealed class PendingWrite
+    {
+        private readonly RunDirectory _run;
+        private readonly string _path;
+        internal PendingWrite(RunDirectory run, string path, Task task) => (_run, _path, Task) = (run, path, task);
+
+        internal Task Task { get; }
+
+        /// <summary>Waits for the write, rethrows its failure as it was thrown, and lists the file.</summary>
+        public void Complete()
+        {
+            Task.GetAwaiter().GetResult();
+            _run.Added(_path);
+        }
+
+        /// <summary>
+        /// Waits for the write and ignores how it ended: used when the caller is already failing, so
+        /// the process never exits with a temporary file half-written by the other thread.
+        /// </summary>
+        public void Abandon()
+        {
+            try
+            {
+                Task.Wait();
+            }
+            catch (AggregateException)
+            {
+                // the caller's own failure is the one reported
+            }
+        }
+    }
+
+    /// <summary>Records a file written by other means (the streamed metrics.csv).</summary>
+    public void Added(string path)
+    {
+        if (!_written.Contains(path)) _written.Add(path);
+    }
+
+    public void WriteText(string name, string text) => Write(name, tmp => System.IO.File.WriteAllText(tmp, text, new UTF8Encoding(false)));
+
+    /// <summary>
+    /// Reads a metrics.csv back (for plot) into a bounded <see cref="MetricsSeries"/>, one line at a
+    /// time, so a file of any length fits in memory. Files with or without the validation columns are
+    /// read; a last line without its newline is an incomplete row of a run that was killed while
+    /// writing it, and is dropped.
+    /// </summary>
+    public static IReadOnlyList<EpochMetrics> ReadMetrics(string path)
+    {
+        var series = new MetricsSeries();
+        try
+        {
+            using var reader = new StreamReader(path, Encoding.UTF8);
+            string? header = reader.ReadLine();
+            int fields = header?.Trim() switch
+            {
+                MetricsWriter.Header => 5,
+                MetricsWriter.ValidationHeader => 7,
+                _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be {MetricsWriter.Header}, optionally followed by ,val_loss,val_accuracy)."),
+            };
+            bool complete = EndsWithNewline(path);
+            int lineNumber = 1;
+            string? line = reader.ReadLine();
+            while (line is not null)
+            {
+                lineNumber++;
+                string? next = reader.ReadLine();
+                if (next is null && !complete) break;
+                if (line.Length > 0) series.Add(ParseRow(path, lineNumber, line, fields, series.EpochCount));
+                line = next;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException(path, 0, 0, $"cannot be read: {e.Message}", e);
+        }
+        return series.ToList();
+    }
+
+    private static bool EndsWithNewline(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (!stream.CanSeek || stream.Length == 0) return true;
+        stream.Seek(-1, SeekOrigin.End);
+        return stream.ReadByte() == '\n';
+    }
+
+    private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, int previous)
+    {
+        string[] f = line.Split(',');
+        if (f.Length != fields) throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {fields}.");
+        try
+        {
+            double? Optional(int i) => f[i].Length > 0 ? double.Parse(f[i], CultureInfo.InvariantCulture) : null;
+            var m = new EpochMetrics(int.Parse(f[0], CultureInfo.InvariantCulture),
+                double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture),
+                Optional(3), Optional(4), fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null);
+            if (m.Epoch <= previous) throw new DataException(path, lineNumber, 1, $"epoch {m.Epoch} follows epoch {previous}; epochs must increase.");
+            return m;
+        }
+        catch (FormatException e)
+        {
+            throw new DataException(path, lineNumber, 0, "holds a value that is not a number.", e);
+        }
+        catch (OverflowException e)
+        {
+            throw new DataException(path, lineNumber, 0, "holds a number out of range.", e);
+        }
+    }
+
+    /// <summary>summary.json: status, options, data and its hash, final metrics and timing.</summary>
+    public static string SummaryJson(SummaryInput s) => System.Text.Json.JsonSerializer.Serialize(new SummaryFile
+    {
+        IrisnetVersion = Program.Version,
+        Status = s.Status,
+        Error = s.Error,
+        Signal = s.Signal,
+        StopReason = s.StopReason,
+        StoppedEpoch = s.StoppedEpoch,
+        BestEpoch = s.BestEpoch,
+        Started = s.Started is DateTimeOffset started ? Utc(started) : null,
+        Finished = s.Finished is DateTimeOffset finished ? Utc(finished) : null,
+        Options = new SummaryFile.SummaryOptions(TrainingBlock.From(s.Options), s.LogEvery, s.InitFile),
+        Seed = s.Options.Seed,
+        Data = new SummaryFile.DataBlock(s.DataName, s.DataSha256, s.Rows, s.TrainRows, s.TestRows, s.ValidationRows > 0 ? s.ValidationRows : null, s.LabelName),
+        Features = s.FeatureNames,
+        Classes = s.ClassNames,
+        Final = s.Train is null ? null : new SummaryFile.FinalBlock(EvaluationJson.From(s.Train),
+            s.Test is null ? null : EvaluationJson.From(s.Test), s.Validation is null ? null : EvaluationJson.From(s.Validation)),
+        Timing = new SummaryFile.TimingBlock(s.Epochs, s.TrainSeconds, s.Epochs > 0 ? s.TrainSeconds * 1e6 / s.Epochs : 0,
+            s.FirstEpochSeconds * 1e6, s.SteadyMedianSeconds * 1e6),
+        Files = s.Files,
+    }, CliJsonContext.Default.SummaryFile) + "\n";
+
+    /// <summary>ISO 8601 in UTC with milliseconds, for example 2026-12-02T01:19:48.121Z.</summary>
+    public static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

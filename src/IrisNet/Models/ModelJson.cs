@@ -1,0 +1,418 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
+using IrisNet.Data;
+using IrisNet.Errors;
+using IrisNet.Reference;
+using IrisNet.Training;
+
+namespace IrisNet.Models;
+
+/// <summary>
+/// Reads and writes model files (and plain weights files) through the generated
+/// <see cref="ModelJsonContext"/>: the mapping of names, kinds, required and unknown fields is
+/// System.Text.Json's; this class adds only what JSON cannot say (lengths that follow from D, H and C,
+/// finite numbers, options in range) and turns every problem into one
+/// <c>file: field: what is wrong</c> <see cref="ModelFileException"/>.
+/// </summary>
+/// <remarks>
+/// Numbers are written in shortest round-trip form, so reading a file gives back the same bits.
+/// Version 2 added the "data" and "split" blocks, version 3 the early-stopping options of the
+/// "training" block (validation_fraction, patience, min_delta); older files, without them, are still read.
+/// A file larger than <see cref="MaxFileBytes"/> is refused before it is parsed, so pointing the
+/// reader at /dev/zero or an endless pipe stops at that bound.
+/// </remarks>
+public static partial class ModelJson
+{
+    /// <summary>The value of the "format" field.</summary>
+    public const string FormatName = "irisnet-model";
+
+    /// <summary>The format version this library writes.</summary>
+    public const int Version = 3;
+
+    /// <summary>The oldest format version this library still reads.</summary>
+    public const int OldestVersion = 1;
+
+    /// <summary>
+    /// The largest model or weights file read: 128 MiB, room for about five million weights at the
+    /// 25 characters the longest double takes (a million hidden units on the Iris shape is 7 million
+    /// weights but far beyond what any sensible model needs).
+    /// </summary>
+    public const int MaxFileBytes = 128 << 20;
+
+    /// <summary>The model as indented JSON text.</summary>
+    public static string Serialize(Model model) => JsonSerializer.Serialize(ToFile(model), ModelJsonContext.Default.ModelFile) + "\n";
+
+    /// <summary>Reads and validates a model file.</summary>
+    /// <exception cref="ModelFileException">The file is missing, unreadable, too large, not JSON, or not a valid model.</exception>
+    public static Model Load(string path) => ParseModel(ReadBounded(path), path);
+
+    /// <summary>Reads starting weights: a saved model (its weights, names and standardization) or a file with "A", "B" and optionally "a", "b", "features", "classes".</summary>
+    /// <exception cref="ModelFileException">The file is missing or invalid.</exception>
+    public static InitialWeights LoadWeights(string path) => ParseWeights(ReadBounded(path), path);
+
+    /// <summary>Parses and validates model JSON; <paramref name="file"/> names the source in errors.</summary>
+    /// <exception cref="ModelFileException">The text is not a valid model.</exception>
+    public static Model Parse(string json, string? file = null) => ParseModel(Encoding.UTF8.GetBytes(json), file);
+
+    /// <summary>Parses starting weights from JSON (a model, or a plain "A"/"B"/"a"/"b" object).</summary>
+    /// <exception cref="ModelFileException">The text is not valid weights.</exception>
+    public static InitialWeights ParseWeights(string json, string? file = null) => ParseWeights(Encoding.UTF8.GetBytes(json), file);
+
+    private static InitialWeights ParseWeights(byte[] utf8, string? file)
+    {
+        if (HasFormatField(utf8)) return ParseModel(utf8, file).ToInitialWeights();
+        WeightsFile w = Deserialize(utf8, ModelJsonContext.Default.WeightsFile, file);
+        var check = new Checker(file);
+        if (w.Hidden.Length == 0) throw check.Error("A", "has no rows; it must have H rows of D numbers.");
+        int H = w.Hidden.Length, D = w.Hidden[0].Length, C = w.Output.Length;
+        check.Matrix("A", w.Hidden, H, D, "H rows of D numbers (the length of its first row)");
+        check.Matrix("B", w.Output, C, H, "C rows of H numbers (H = the rows of \"A\")");
+        if ((w.HiddenBias is null) != (w.OutputBias is null)) throw check.Error(w.HiddenBias is null ? "a" : "b", "is missing; with biases both \"a\" and \"b\" are needed.");
+        if (w.HiddenBias is not null) check.Vector("a", w.HiddenBias, H, "H");
+        if (w.OutputBias is not null) check.Vector("b", w.OutputBias, C, "C");
+        if (w.Features is not null) check.Names("features", w.Features, D, "D");
+        if (w.Classes is not null) check.Names("classes", w.Classes, C, "C");
+        return new InitialWeights(w.Hidden, w.HiddenBias, w.Output, w.OutputBias) { FeatureNames = w.Features, ClassNames = w.Classes };
+    }
+
+    private static Model ParseModel(byte[] utf8, string? file)
+    {
+        var check = new Checker(file);
+        // Format and version first, so a newer file is refused by its version, not by its new fields.
+        var (format, version) = PeekHeader(utf8);
+        if (format is not null && format != FormatName) throw check.Error("format", $"is \"{format}\", not \"{FormatName}\"; this is not an IrisNet model file.");
+        if (version is int v && (v < OldestVersion || v > Version))
+            throw check.Error("version", $"format version {v} is not supported; this IrisNet reads versions {OldestVersion} to {Version}. Retrain, or use the IrisNet that wrote it.");
+        ModelFile f = Deserialize(utf8, ModelJsonContext.Default.ModelFile, file);
+        if (f.Format != FormatName) throw check.Error("format", $"is \"{f.Format}\", not \"{FormatName}\"; this is not an IrisNet model file.");
+        int D = check.Positive("D", f.D), H = check.Positive("H", f.H), C = check.Positive("C", f.C);
+        check.Names("features", f.Features, D, "D");
+        check.Names("classes", f.Classes, C, "C");
+        Standardization st = ReadStandardization(check, f.Standardization, D);
+        check.Matrix("A", f.Hidden, H, D, "H rows of D numbers");
+        check.Matrix("B", f.Output, C, H, "C rows of H numbers");
+        if (f.Bias)
+        {
+            check.Vector("a", f.HiddenBias ?? throw check.Error("a", "is missing; \"bias\" is true, so H numbers are needed."), H, "H");
+            check.Vector("b", f.OutputBias ?? throw check.Error("b", "is missing; \"bias\" is true, so C numbers are needed."), C, "C");
+        }
+        else if (f.HiddenBias is not null || f.OutputBias is not null)
+        {
+            throw check.Error(f.HiddenBias is not null ? "a" : "b", "is present but \"bias\" is false; remove it or set \"bias\" to true.");
+        }
+        TrainingOptions? options = f.Training is null ? null : ReadTraining(check, f);
+        if (f.Data is TrainingData data)
+        {
+            if (data.Rows <= 0) throw check.Error("data.rows", $"is {data.Rows}; it must be positive.");
+            if (!Sha256Hex().IsMatch(data.Sha256)) throw check.Error("data.sha256", "must be 64 lower-case hexadecimal digits.");
+            if (data.Label != f.Label) throw check.Error("data.label", $"is \"{data.Label}\" but \"label\" is \"{f.Label}\"; they must agree.");
+        }
+        if (f.Split is DataSplit split)
+        {
+            try
+            {
+                TrainingOptions.CheckTestFraction(split.TestFraction);
+            }
+            catch (OptionException e)
+            {
+                throw check.Error("split.test_fraction", e.Detail);
+            }
+        }
+        var shape = new NetworkShape(D, H, C, f.Bias, f.Activation);
+        return new Model(shape, f.Precision, f.Features, f.Classes, f.Label, st,
+            Flatten(f.Hidden), f.HiddenBias ?? [], Flatten(f.Output), f.OutputBias ?? [], options)
+        { Data = f.Data, Split = f.Split };
+    }
+
+    private static Standardization ReadStandardization(Checker check, StandardizationBlock s, int D)
+    {
+        check.Vector("standardization.mean", s.Mean, D, "D");
+        check.Vector("standardization.scale", s.Scale, D, "D");
+        if (s.Kind == StandardizationKind.None) return Standardization.None(D);
+        for (int d = 0; d < D; d++)
+        {
+            if (s.Scale[d] <= 0) throw check.Error($"standardization.scale[{d}]", $"is {s.Scale[d]}; every scale must be positive.");
+        }
+        return Standardization.FromValues(s.Mean, s.Scale);
+    }
+
+    private static TrainingOptions ReadTraining(Checker check, ModelFile f)
+    {
+        TrainingBlock t = f.Training!;
+        TrainingOptions o = t.ToOptions();
+        try
+        {
+            o.Validate();
+        }
+        catch (OptionException e)
+        {
+            throw check.Error("training." + FieldOf(e.Option), e.Detail);
+        }
+        if (t.Hidden != f.H) throw check.Error("training.hidden", $"is {t.Hidden} but H = {f.H}; they must agree.");
+        if (t.Bias != f.Bias) throw check.Error("training.bias", $"is {Lower(t.Bias)} but \"bias\" is {Lower(f.Bias)}; they must agree.");
+        if (t.Activation != f.Activation) throw check.Error("training.activation", $"is \"{Names.Of(t.Activation)}\" but \"activation\" is \"{Names.Of(f.Activation)}\"; they must agree.");
+        if (t.Precision != f.Precision) throw check.Error("training.precision", $"is \"{Names.Of(t.Precision)}\" but \"precision\" is \"{Names.Of(f.Precision)}\"; they must agree.");
+        return o;
+    }
+
+    /// <summary>The JSON field of the training block that holds the <see cref="TrainingOptions"/> property <paramref name="property"/>.</summary>
+    internal static string FieldOf(string property)
+    {
+        foreach (JsonPropertyInfo p in ModelJsonContext.Default.TrainingBlock.Properties)
+        {
+            if (p.AttributeProvider is System.Reflection.MemberInfo m && m.Name == property) return p.Name;
+        }
+        return property;
+    }
+
+    private static string Lower(bool b) => b ? "true" : "false";
+
+    private static ModelFile ToFile(Model m)
+    {
+        NetworkShape s = m.Shape;
+        return new ModelFile
+        {
+            Format = FormatName,
+            Version = Version,
+            Precision = m.Precision,
+            Activation = s.Activation,
+            Bias = s.Bias,
+            D = s.D,
+            H = s.H,
+            C = s.C,
+            Features = [.. m.FeatureNames],
+            Classes = [.. m.ClassNames],
+            Label = m.LabelName,
+            Standardization = new StandardizationBlock
+            {
+                Kind = m.Standardization.Enabled ? StandardizationKind.ZScore : StandardizationKind.None,
+                Mean = [.. m.Standardization.Mean],
+                Scale = [.. m.Standardization.Scale],
+            },
+            Hidden = Model.Rows(m.A, s.H, s.D),
+            HiddenBias = s.Bias ? m.HiddenBias : null,
+            Output = Model.Rows(m.B, s.C, s.H),
+            OutputBias = s.Bias ? m.OutputBias : null,
+            Data = m.Data,
+            Split = m.Split,
+            Training = m.Options is TrainingOptions o ? TrainingBlock.From(o) : null,
+        };
+    }
+
+    private static double[] Flatten(double[][] rows) => rows.SelectMany(row => row).ToArray();
+
+    /// <summary>
+    /// The file's bytes, refusing it once more than <see cref="MaxFileBytes"/> have been read (or
+    /// at once when a regular file says it is larger), so a device or pipe cannot exhaust memory.
+    /// </summary>
+    private static byte[] ReadBounded(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) throw new ModelFileException(path, "is a directory, not a model file; give the path of model.json.");
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            if (stream.CanSeek && stream.Length > MaxFileBytes) throw TooLarge(path);
+            var bytes = new MemoryStream();
+            var buffer = new byte[81920];
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (bytes.Length + read > MaxFileBytes) throw TooLarge(path);
+                bytes.Write(buffer, 0, read);
+            }
+            return bytes.ToArray();
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new ModelFileException(path, "file not found; check the path (a run writes runs/<timestamp>/model.json).", e);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new ModelFileException(path, "file not found: its directory does not exist; check the path.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFileException(path, $"cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static ModelFileException TooLarge(string path) =>
+        new(path, $"is larger than {MaxFileBytes >> 20} MiB, more than any model or weights file holds; is it the right file?");
+
+    private static T Deserialize<T>(byte[] utf8, JsonTypeInfo<T> type, string? file)
+    {
+        ReadOnlySpan<byte> span = utf8;
+        if (span.StartsWith("\uFEFF"u8)) span = span[3..];
+        try
+        {
+            return JsonSerializer.Deserialize(span, type) ?? throw new ModelFileException(file, "the file: is null; it must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFileException(file, Describe(e, type), e);
+        }
+    }
+
+    /// <summary>Turns System.Text.Json's error into "field: what is wrong", without .NET type names.</summary>
+    private static string Describe(JsonException e, JsonTypeInfo root)
+    {
+        string field = e.Path is null or "$" ? "the file" : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path.TrimStart('$');
+        string message = e.Message;
+        int cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (cut < 0) cut = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        if (cut > 0) message = message[..cut];
+        message = message.TrimEnd('.');
+        long line = (e.LineNumber ?? 0) + 1, column = (e.BytePositionInLine ?? 0) + 1;
+        string at = $"line {line}, column {column}";
+        if (e.InnerException is JsonException || message.Contains("invalid", StringComparison.OrdinalIgnoreCase) && !message.Contains("converted", StringComparison.Ordinal)
+            || message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || message.Contains("Expected", StringComparison.Ordinal))
+            return $"{at}: not valid JSON (is the file truncated or not a model?): {message}";
+        Match m = MissingRequired().Match(message);
+        if (m.Success) return $"{field}: the field{(m.Groups[1].Value.Contains(',', StringComparison.Ordinal) ? "s" : "")} {m.Groups[1].Value.Replace('\'', '"')} {(m.Groups[1].Value.Contains(',', StringComparison.Ordinal) ? "are" : "is")} missing.";
+        m = Unmapped().Match(message);
+        if (m.Success) return $"{field}: unknown field \"{m.Groups[1].Value}\" ({at}); check its spelling.";
+        m = Duplicate().Match(message);
+        if (m.Success) return $"{field}: appears twice ({at}); each field may appear once.";
+        if (Converted().IsMatch(message)) return $"{field}: must be {Kind(TypeAt(root, e.Path))} ({at}).";
+        if (message.Contains("null", StringComparison.Ordinal)) return $"{field}: must not be null ({at}).";
+        return $"{field}: {message} ({at}).";
+    }
+
+    /// <summary>The .NET type a JSON path such as <c>$.training.seed</c> or <c>$.A[0][1]</c> maps to, found through the generated metadata.</summary>
+    private static Type? TypeAt(JsonTypeInfo root, string? path)
+    {
+        Type? type = root.Type;
+        JsonTypeInfo? info = root;
+        foreach (Match segment in PathSegment().Matches(path ?? ""))
+        {
+            if (segment.Groups[1].Success)
+            {
+                JsonPropertyInfo? p = info?.Properties.FirstOrDefault(p => p.Name == segment.Groups[1].Value);
+                if (p is null) return null;
+                type = p.PropertyType;
+            }
+            else
+            {
+                type = type?.GetElementType();
+            }
+            info = type is null ? null : ModelJsonContext.Default.GetTypeInfo(type);
+        }
+        return type;
+    }
+
+    private static string Kind(Type? type) =>
+        type == typeof(double) ? "a finite number"
+        : type == typeof(int) ? "a whole number"
+        : type == typeof(ulong) ? "a whole number ≥ 0"
+        : type == typeof(bool) ? "true or false"
+        : type == typeof(string) ? "a string"
+        : type == typeof(string[]) ? "an array of strings"
+        : type == typeof(double[]) ? "an array of numbers"
+        : type == typeof(double[][]) ? "an array of rows (arrays of numbers)"
+        : "a JSON object";
+
+    [GeneratedRegex(@"\.([^.\[]+)|\[(\d+)\]")]
+    private static partial Regex PathSegment();
+
+    [GeneratedRegex("missing required properties including: (.+?)\\.?$")]
+    private static partial Regex MissingRequired();
+
+    [GeneratedRegex("property '([^']*)' could not be mapped")]
+    private static partial Regex Unmapped();
+
+    [GeneratedRegex("[Dd]uplicate")]
+    private static partial Regex Duplicate();
+
+    [GeneratedRegex("could not be converted to")]
+    private static partial Regex Converted();
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Sha256Hex();
+
+    /// <summary>The top-level "format" and "version" values, when they can be found before any syntax error.</summary>
+    private static (string? Format, int? Version) PeekHeader(byte[] utf8)
+    {
+        string? format = null;
+        int? version = null;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 16 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (null, null);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isFormat = reader.ValueTextEquals("format"u8), isVersion = reader.ValueTextEquals("version"u8);
+                reader.Read();
+                if (isFormat && reader.TokenType == JsonTokenType.String) format = reader.GetString();
+                else if (isVersion && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int v)) version = v;
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // The syntax error is reported, with its position, by the full read.
+        }
+        return (format, version);
+    }
+
+    private static bool HasFormatField(byte[] utf8)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 16 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("format"u8)) return true;
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the weights reader reports it.
+        }
+        return false;
+    }
+
+    /// <summary>The cross-field checks, each failing with the field's name.</summary>
+    private sealed class Checker(string? file)
+    {
+        public ModelFileException Error(string field, string what) => new(file, $"{field}: {what}");
+
+        public int Positive(string field, int value) => value > 0 ? value : throw Error(field, $"is {value}; it must be positive.");
+
+        public void Names(string field, string[] names, int count, string symbol)
+        {
+            if (names.Length != count) throw Error(field, $"lists {names.Length} names but {symbol} = {count}.");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string n in names)
+            {
+                if (!seen.Add(n)) throw Error(field, $"lists \"{n}\" twice; names must be distinct.");
+            }
+        }
+
+        public void Vector(string field, double[] values, int count, string symbol)
+        {
+            if (values.Length != count) throw Error(field, $"has {values.Length} numbers; it needs {symbol} = {count}.");
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!double.IsFinite(values[i])) throw Error($"{field}[{i}]", "is beyond the range of a double; every number must be finite.");
+            }
+        }
+
+        public void Matrix(string field, double[][] rows, int count, int length, string shape)
+        {
+            if (rows.Length != count) throw Error(field, $"has {rows.Length} rows; it needs {shape}, {count} × {length}.");
+            for (int r = 0; r < rows.Length; r++)
+            {
+                for (int c = 0; c < rows[r].Length; c++)
+                {
+                    if (!double.IsFinite(rows[r][c])) throw Error($"{field}[{r}][{c}]", "is beyond the range of a double; every weight must be finite.");
+                }
+                if (rows[r].Length != length) throw Error($"{field}[{r}]", $"has {rows[r].Length} numbers; \"{field}\" needs {shape}, {count} × {length}.");
+            }
+        }
+    }
+}

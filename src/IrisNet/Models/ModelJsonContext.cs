@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+
+namespace IrisNet.Models;
+
+/// <summary>
+/// The generated System.Text.Json mapping of model and weights files: snake_case names, strict
+/// reading (no unknown field, no field twice, every required field, no null where a value is
+/// needed, numbers only as numbers), indented writing with shortest round-trip numbers.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    WriteIndented = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
+    NumberHandling = JsonNumberHandling.Strict,
+    MaxDepth = 16)]
+[JsonSerializable(typeof(ModelFile))]
+[JsonSerializable(typeof(WeightsFile))]
+internal sealed partial class ModelJsonContext : JsonSerializerContext;

@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+using IrisNet.Models;
+
+namespace IrisNet.Reference;
+
+/// <summary>
+/// The hidden activation f applied to z = A x + a, giving h = f(z). The network of the sources (docs/derivation.md, References) uses the
+/// identity (h = A x); tanh and ReLU make the network non-linear. Each member's name (files and
+/// command line) is its attribute; <see cref="Names"/> reads it.
+/// </summary>
+[JsonConverter(typeof(NameConverter<Activation>))]
+public enum Activation
+{
+    /// <summary>f(z) = z, f′(z) = 1 (Eqs. 2 and 13 of docs/derivation.md).</summary>
+    [JsonStringEnumMemberName("identity")]
+    Identity,
+
+    /// <summary>f(z) = tanh z, f′(z) = 1 − tanh² z = 1 − h² (Eq. 13).</summary>
+    [JsonStringEnumMemberName("tanh")]
+    Tanh,
+
+    /// <summary>f(z) = max(0, z), f′(z) = 1 for z &gt; 0 and 0 otherwise, including z = 0 (Eq. 13).</summary>
+    [JsonStringEnumMemberName("relu")]
+    Relu,
+}
