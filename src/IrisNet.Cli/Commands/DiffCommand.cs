@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using IrisNet.Cli.Output;
 using IrisNet.Errors;
+using IrisNet.Interop.NumPy;
 using IrisNet.Models;
 using IrisNet.Reference;
 using IrisNet.Tracing;
@@ -19,7 +20,10 @@ public static class DiffCommand
 {
     public static Command Build()
     {
-        var theirs = new Argument<string>("THEIRS.json") { Description = "Your trace, in the format of docs/trace-format.md (every quantity optional but the data and starting weights)" };
+        var theirs = new Argument<string>("THEIRS")
+        {
+            Description = "Your trace, JSON or NumPy .npz, in the format of docs/trace-format.md (every quantity optional but the data and starting weights)",
+        };
         var tolerance = new Option<double>("--tolerance")
         {
             Description = "Largest accepted relative difference max_i|theirs_i − ref_i| / max_i|ref_i| of a quantity",
@@ -35,7 +39,7 @@ public static class DiffCommand
             double tol = p.GetValue(tolerance);
             if (!(tol >= 0 && tol < 1)) throw new OptionException("--tolerance", $"{tol} is outside [0, 1); use for example --tolerance 1e-6.");
             string path = p.GetValue(theirs)!;
-            TraceFile trace = TraceJson.Load(path);
+            TraceFile trace = NpzArchive.IsNpz(path) ? NpzTrace.Load(path) : TraceJson.Load(path);
             DiffReport report = TraceDiff.Compare(trace, tol);
             Print(path, trace, report);
             return report.Matches ? ExitCode.Success : ExitCode.Failure;

@@ -5,6 +5,7 @@ using IrisNet.Cli.Output;
 using IrisNet.Cli.Runs;
 using IrisNet.Data;
 using IrisNet.Errors;
+using IrisNet.Interop.NumPy;
 using IrisNet.Tracing;
 
 namespace IrisNet.Cli.Commands;
@@ -20,16 +21,33 @@ public static class TraceCommand
         var set = new ModelOptionSet();
         var samples = new Option<string?>("--samples") { Description = "0-based data rows to train on, comma-separated (the first row after the header is 0) [default: every row]", HelpName = "0,5,17" };
         var steps = new Option<int>("--steps") { Description = "Training steps K to record (updates; with --batch-size, one per mini-batch)", DefaultValueFactory = _ => 1, HelpName = "K" };
-        var outFile = new Option<string>("--out") { Description = "The trace file to write (never overwritten)", DefaultValueFactory = _ => "trace.json", HelpName = "FILE" };
-        var command = new Command("trace", "Record every quantity of K training steps (X, Z, H, S, Ŷ, L, dS, dB, db, dH, dZ, dA, da, the update and the weights after it) in one JSON file, sample-major, with equation numbers.");
-        foreach (Option o in new Option[] { set.Data, set.Label, samples, set.Init, set.Hidden, set.Activation, set.Bias, set.LearningRate, set.BatchSize, set.Momentum, set.L2, set.Seed, set.Standardize, steps, outFile })
+        var outFile = new Option<string?>("--out")
+        {
+            Description = "The trace file to write (never overwritten) [default: trace.json, or trace.npz with --format npz]",
+            HelpName = "FILE",
+        };
+        var format = new Option<string?>("--format")
+        {
+            Description = "json, or npz: the same trace as NumPy arrays in one flat archive (docs/trace-format.md) "
+                + "[default: from --out's extension, else json]",
+            HelpName = "json|npz",
+        };
+        format.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is string v && v is not ("json" or "npz")) r.AddError($"--format: '{v}' is not one of json, npz.");
+        });
+        var command = new Command("trace", "Record every quantity of K training steps (X, Z, H, S, Ŷ, L, dS, dB, db, dH, dZ, dA, da, the update and the weights after it) in one JSON (or NumPy .npz) file, sample-major, with equation numbers.");
+        foreach (Option o in new Option[] { set.Data, set.Label, samples, set.Init, set.Hidden, set.Activation, set.Bias, set.LearningRate, set.BatchSize, set.Momentum, set.L2, set.Seed, set.Standardize, steps, outFile, format })
             command.Options.Add(o);
         command.SetAction(p =>
         {
             var (options, init) = set.Read(p);
             int k = p.GetValue(steps);
             if (k <= 0 || k > 100_000) throw new OptionException("--steps", $"{k} is outside 1..100000; use for example --steps 1.");
-            string output = p.GetValue(outFile)!;
+            bool npz = p.GetValue(format) is string f
+                ? f == "npz"
+                : p.GetValue(outFile)?.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) == true;
+            string output = p.GetValue(outFile) ?? (npz ? "trace.npz" : "trace.json");
             if (File.Exists(output) || Directory.Exists(output))
                 throw new OptionException("--out", $"{output} already exists and is never overwritten; remove it or choose another file.");
             DataSource source = set.LoadData(p);
@@ -48,7 +66,8 @@ public static class TraceCommand
             string? dir = Path.GetDirectoryName(Path.GetFullPath(output));
             if (dir is null || !Directory.Exists(dir))
                 throw new OptionException("--out", $"the directory of {output} does not exist; create it first.");
-            AtomicFile.Write(output, tmp => File.WriteAllText(tmp, TraceJson.Serialize(trace)));
+            if (npz) AtomicFile.Write(output, tmp => NpzArchive.Write(tmp, NpzTrace.ToArrays(trace)));
+            else AtomicFile.Write(output, tmp => File.WriteAllText(tmp, TraceJson.Serialize(trace)));
             TraceStep last = trace.Steps[^1];
             Console.WriteLine($"wrote {output}: {trace.Steps.Count} step(s) on {rows.Length} row(s) of {source.Name}, " +
                 $"{trace.Steps[0].Quantities.Count} quantities per step, sample-major (see docs/trace-format.md)");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using IrisNet.Data;
 using IrisNet.Errors;
+using IrisNet.Interop.NumPy;
 using IrisNet.Models;
 using IrisNet.Training;
 
@@ -29,7 +30,7 @@ public sealed class ModelOptionSet
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the split, the initial weights and the shuffle", DefaultValueFactory = _ => Defaults.Seed };
     public Option<string> Precision { get; } = new("--precision") { Description = "Arithmetic precision", DefaultValueFactory = _ => Names.Of(Defaults.Precision) };
     public Option<string> Standardize { get; } = new("--standardize") { Description = "Input standardization fitted on the training rows", DefaultValueFactory = _ => DefaultStandardize };
-    public Option<string?> Init { get; } = new("--init") { Description = "Start from these weights: a saved model.json, or JSON with \"A\", \"B\" (and \"a\", \"b\" with biases)", HelpName = "WEIGHTS.json" };
+    public Option<string?> Init { get; } = new("--init") { Description = "Start from these weights: a saved model.json, or JSON with \"A\", \"B\" (and \"a\", \"b\" with biases), or those arrays in an .npz (a PyTorch state dict too)", HelpName = "WEIGHTS" };
     public Option<int> Threads { get; } = new("--threads") { Description = "Threads for the forward and backward passes", DefaultValueFactory = _ => Defaults.Threads, HelpName = "N" };
 
     public ModelOptionSet()
@@ -152,7 +153,7 @@ public sealed class ModelOptionSet
         o.Validate();
         string? initPath = p.GetValue(Init);
         if (initPath is null) return (o, null);
-        InitialWeights init = ModelJson.LoadWeights(initPath);
+        InitialWeights init = NpzArchive.IsNpz(initPath) ? NpzWeights.Load(initPath) : ModelJson.LoadWeights(initPath);
         bool bias = init.HiddenBias is not null;
         if (Explicit(p, Hidden) && o.Hidden != init.Hidden)
             throw new OptionException("--hidden", $"{o.Hidden} disagrees with the {init.Hidden} rows of \"A\" in {initPath}; drop --hidden or use --hidden {init.Hidden}.");
