@@ -1,6 +1,4 @@
 using System.Reflection;
-using IrisNet.FastPath;
-using Xunit;
 
 namespace IrisNet.Tests;
 

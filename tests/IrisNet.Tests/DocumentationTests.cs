@@ -2,22 +2,11 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using IrisNet.Data;
-using IrisNet.Explain;
-using IrisNet.FastPath;
-using IrisNet.Kernels;
-using IrisNet.Reference;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 
-public sealed partial class DocumentationTests : IDisposable
+public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-doc-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static string Derivation => File.ReadAllText(Path.Combine(Repo.Root, "docs", "derivation.md"));
 
     /// <summary>Equations are numbered 1..K in order, and each links to at least one member that exists.</summary>

@@ -2,28 +2,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using IrisNet.Models;
-using Xunit;
 
 namespace IrisNet.Tests;
 
 /// <summary>End-to-end: the built program, run as a process with redirected output.</summary>
-public sealed partial class CliTests : IDisposable
+public sealed partial class CliTests() : TempDirectoryTest("cli")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(params string[] parts) => Path.Combine([_dir, .. parts]);
-
-    private Cli.Result Ok(params string[] args)
-    {
-        Cli.Result r = Cli.Run(_dir, args);
-        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
-        Assert.DoesNotContain('\u001b', r.Stdout);
-        return r;
-    }
-
     [Fact]
     public void Train_writes_every_artifact_and_a_saved_model_continues_exactly()
     {
