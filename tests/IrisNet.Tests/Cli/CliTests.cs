@@ -213,12 +213,12 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
             Assert.Contains("Usage:", Ok(command, "--help").Stdout, StringComparison.Ordinal);
     }
 
-    /// <summary>The README's command reference lists exactly the options each command's --help shows.</summary>
+    /// <summary>The synopsis of docs/commands.md lists exactly the options each command's --help shows.</summary>
     [Fact]
-    public void The_readme_command_reference_matches_help()
+    public void The_command_synopsis_matches_help()
     {
-        string readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
-        string reference = readme[readme.IndexOf("## Command reference", StringComparison.Ordinal)..];
+        string commands = File.ReadAllText(Path.Combine(Repo.Root, "docs", "commands.md"));
+        string reference = commands[commands.IndexOf("## Synopsis", StringComparison.Ordinal)..];
         reference = reference[(reference.IndexOf("```text", StringComparison.Ordinal) + 7)..];
         reference = reference[..reference.IndexOf("```", StringComparison.Ordinal)];
         var documented = new Dictionary<string, HashSet<string>>();
@@ -236,7 +236,9 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
         {
             string help = Ok(command, "--help").Stdout;
             var shown = OptionName().Matches(help).Select(m => m.Value).Where(o => o is not "--help" and not "--version").ToHashSet();
-            Assert.True(shown.SetEquals(options), $"{command}: README {string.Join(' ', options.Order())} vs --help {string.Join(' ', shown.Order())}");
+            Assert.True(shown.SetEquals(options),
+                $"{command}: docs/commands.md {string.Join(' ', options.Order())} "
+                + $"vs --help {string.Join(' ', shown.Order())}");
         }
     }
 
