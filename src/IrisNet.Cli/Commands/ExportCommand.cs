@@ -43,13 +43,13 @@ public static class ExportCommand
         command.SetAction(p =>
         {
             string target = p.GetValue(output)!;
+            CheckTarget(target);
             string kind = p.GetValue(format) ?? Path.GetExtension(target).ToLowerInvariant() switch
             {
                 ".onnx" => "onnx",
                 ".npz" => "npz",
-                _ => throw new OptionException("--format", $"is not given and --out '{target}' ends in neither .onnx nor .npz; add --format onnx or --format npz."),
+                _ => throw new OptionException("--format", $"not given, and --out '{target}' ends in neither .onnx nor .npz; add --format onnx or --format npz."),
             };
-            CheckTarget(target);
             Model m = ModelJson.Load(p.GetValue(model)!);
             Precision precision = p.GetValue(dtype) is string d && Names.TryParse(d, out Precision given) ? given : m.Precision;
             Action<string> write = kind == "onnx"

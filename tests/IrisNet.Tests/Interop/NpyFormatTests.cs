@@ -3,8 +3,6 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using IrisNet.Interop.NumPy;
-using IrisNet.Models;
-using Xunit;
 
 namespace IrisNet.Tests;
 

@@ -1,10 +1,4 @@
-using IrisNet.Data;
-using IrisNet.Errors;
 using IrisNet.Interop.NumPy;
-using IrisNet.Reference;
-using IrisNet.Tracing;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 
@@ -12,14 +6,8 @@ namespace IrisNet.Tests;
 /// A trace as one flat .npz: the same trace gets exactly the verdict, table, first difference and
 /// diagnosis as JSON, for the committed fixtures, numpy's own .npz twins of them and every catalogued mistake.
 /// </summary>
-public sealed class NpzTraceTests : IDisposable
+public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-npz-trace-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     private static string JsonFixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "trace", name);
 
     private static TraceFile ThroughNpz(TraceFile trace) =>

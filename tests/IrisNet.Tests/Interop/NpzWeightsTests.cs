@@ -1,24 +1,11 @@
 using System.Text.Json;
-using IrisNet.Data;
-using IrisNet.Errors;
-using IrisNet.FastPath;
 using IrisNet.Interop.NumPy;
-using IrisNet.Models;
-using IrisNet.Reference;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 
 /// <summary>--init from an .npz: IrisNet's names (and its own export), or a PyTorch state dict saved through numpy.</summary>
-public sealed class NpzWeightsTests : IDisposable
+public sealed class NpzWeightsTests() : TempDirectoryTest("npz-weights")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-npz-weights-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     private static string Fixture(string name) => NpyFormatTests.Fixture(name);
 
     private static IReadOnlyDictionary<string, NpyArray> Arrays(params (string Name, NpyArray Array)[] arrays) =>

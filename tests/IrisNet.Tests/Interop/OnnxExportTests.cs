@@ -1,14 +1,8 @@
 using System.Text.Json;
-using IrisNet.Data;
-using IrisNet.FastPath;
 using IrisNet.Interop.Onnx;
-using IrisNet.Models;
-using IrisNet.Reference;
-using IrisNet.Training;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace IrisNet.Tests;
@@ -31,7 +25,7 @@ namespace IrisNet.Tests;
 /// then accepted (the test prints the count, which is 0 in every case here); everywhere else the predicted
 /// class (the first largest probability) must be the same.
 /// </remarks>
-public class OnnxExportTests(ITestOutputHelper output)
+public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTest("onnx")
 {
     private const double Float32Limit = 1e-6, Float64Limit = 1e-12;
 
@@ -275,44 +269,36 @@ public class OnnxExportTests(ITestOutputHelper output)
     [Fact]
     public void The_export_command_writes_a_graph_onnx_runtime_runs_and_refuses_a_bad_out_in_one_line()
     {
-        string dir = Directory.CreateTempSubdirectory("irisnet-export-").FullName;
-        try
-        {
-            string modelPath = Path.Combine(AppContext.BaseDirectory, "Fixtures", "npz", "model-float64.json");
-            Model model = ModelJson.Load(modelPath);
-            Cli.Result r = Cli.Run(dir, "export", "--model", modelPath, "--out", "m.onnx");
-            Assert.True(r.ExitCode == 0, r.Stderr);
-            Assert.StartsWith("wrote m.onnx: ONNX opset 13, float64, input 'features' [N, 4] raw features, output 'probabilities' [N, 3], ", r.Stdout, StringComparison.Ordinal);
-            byte[] written = File.ReadAllBytes(Path.Combine(dir, "m.onnx"));
-            Assert.Equal(OnnxExport.ToBytes(model, Precision.Float64), written);
-            double[][] rows = Repo.Iris().Features;
-            double[][] mine = model.PredictProbabilities(rows), theirs = Run(written, rows, Precision.Float64, 3);
-            for (int n = 0; n < rows.Length; n++) Assert.True(Difference(theirs[n], mine[n]) <= Float64Limit);
-            Cli.Result f32 = Cli.Run(dir, "export", "--model", modelPath, "--dtype", "float32", "--out", "m32.onnx");
-            Assert.Contains("float32 (the float64 weights rounded to float32)", f32.Stdout, StringComparison.Ordinal);
+        string modelPath = Path.Combine(AppContext.BaseDirectory, "Fixtures", "npz", "model-float64.json");
+        Model model = ModelJson.Load(modelPath);
+        Cli.Result r = Cli.Run(_dir, "export", "--model", modelPath, "--out", "m.onnx");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.StartsWith("wrote m.onnx: ONNX opset 13, float64, input 'features' [N, 4] raw features, output 'probabilities' [N, 3], ", r.Stdout, StringComparison.Ordinal);
+        byte[] written = File.ReadAllBytes(P("m.onnx"));
+        Assert.Equal(OnnxExport.ToBytes(model, Precision.Float64), written);
+        double[][] rows = Repo.Iris().Features;
+        double[][] mine = model.PredictProbabilities(rows), theirs = Run(written, rows, Precision.Float64, 3);
+        for (int n = 0; n < rows.Length; n++) Assert.True(Difference(theirs[n], mine[n]) <= Float64Limit);
+        Cli.Result f32 = Cli.Run(_dir, "export", "--model", modelPath, "--dtype", "float32", "--out", "m32.onnx");
+        Assert.Contains("float32 (the float64 weights rounded to float32)", f32.Stdout, StringComparison.Ordinal);
 
-            foreach (string[] bad in new[]
-            {
-                new[] { "--out", "missing/m.onnx" },
-                new[] { "--out", "." },
-                new[] { "--out", "m.bin" },
-                new[] { "--out", "m.onnx", "--format", "tflite" },
-                new[] { "--out", "m.onnx", "--dtype", "float16" },
-            })
-            {
-                Cli.Result e = Cli.Run(dir, ["export", "--model", modelPath, .. bad]);
-                Assert.True(e.ExitCode == 2, string.Join(' ', bad) + ": " + e.Stdout + e.Stderr);
-                string line = Assert.Single(e.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-                Assert.StartsWith("irisnet: error: ", line, StringComparison.Ordinal);
-            }
-            Cli.Result noModel = Cli.Run(dir, "export", "--model", "nope.json", "--out", "x.onnx");
-            Assert.Equal(2, noModel.ExitCode);
-            Assert.Contains("nope.json", noModel.Stderr, StringComparison.Ordinal);
-            Assert.Equal(["m.onnx", "m32.onnx"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        }
-        finally
+        foreach (string[] bad in new[]
         {
-            Directory.Delete(dir, recursive: true);
+            new[] { "--out", "missing/m.onnx" },
+            new[] { "--out", "." },
+            new[] { "--out", "m.bin" },
+            new[] { "--out", "m.onnx", "--format", "tflite" },
+            new[] { "--out", "m.onnx", "--dtype", "float16" },
+        })
+        {
+            Cli.Result e = Cli.Run(_dir, ["export", "--model", modelPath, .. bad]);
+            Assert.True(e.ExitCode == 2, string.Join(' ', bad) + ": " + e.Stdout + e.Stderr);
+            string line = Assert.Single(e.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("irisnet: error: ", line, StringComparison.Ordinal);
         }
+        Cli.Result noModel = Cli.Run(_dir, "export", "--model", "nope.json", "--out", "x.onnx");
+        Assert.Equal(2, noModel.ExitCode);
+        Assert.Contains("nope.json", noModel.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["m.onnx", "m32.onnx"], Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 }
