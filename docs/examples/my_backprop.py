@@ -87,7 +87,8 @@ else:
              "data": {"source": args.data.split("/")[-1], "features": header[:-1], "classes": classes,
                       "X": X.tolist(), "labels": labels.tolist()},
              "initial": {k: entry(k, w) for k, w in initial.items()},
-             "steps": [{"step": k, **{name: entry(name, value) for name, value in q.items()}} for k, q in enumerate(steps, 1)]}
+             "steps": [{"step": k, **{name: entry(name, value) for name, value in q.items()}}
+                       for k, q in enumerate(steps, 1)]}
     with open(args.out, "w") as out:
         json.dump(trace, out)
 print(f"wrote {args.out}: {args.steps} step(s), N = {N}, L at step 1 = {steps[0]['L']:.6f}")

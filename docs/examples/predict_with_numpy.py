@@ -21,4 +21,5 @@ p = np.exp(s - s.max(axis=1, keepdims=True))
 p /= p.sum(axis=1, keepdims=True)                         # softmax
 print("row  class       " + "  ".join(f"p({c})" for c in m["classes"]))
 for n, row in enumerate(p, 1):
-    print(f"{n:<4} {m['classes'][row.argmax()]:<11} " + "  ".join(f"{v:.6f}".rjust(len(c) + 3) for v, c in zip(row, m["classes"])))
+    cells = [f"{v:.6f}".rjust(len(c) + 3) for v, c in zip(row, m["classes"])]
+    print(f"{n:<4} {m['classes'][row.argmax()]:<11} " + "  ".join(cells))

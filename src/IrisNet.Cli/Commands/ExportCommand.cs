@@ -22,21 +22,41 @@ public static class ExportCommand
 
     public static Command Build()
     {
-        var model = new Option<string>("--model") { Description = "A saved model.json", Required = true, HelpName = "MODEL" };
+        var model = new Option<string>("--model")
+        {
+            Description = "A saved model.json",
+            Required = true,
+            HelpName = "MODEL"
+        };
         var format = new Option<string?>("--format")
         {
-            Description = "onnx: one ONNX graph (opset 13) from raw features to class probabilities; npz: the weights A, a, B, b, the standardization and the names as NumPy arrays [default: from --out's extension]",
+            Description = "onnx: one ONNX graph (opset 13) from raw features to class probabilities; npz: the "
+                + "weights A, a, B, b, the standardization and the names as NumPy arrays [default: from --out's "
+                + "extension]",
             HelpName = "onnx|npz",
         };
         format.Validators.Add(r =>
         {
             string? v = r.GetValueOrDefault<string?>();
-            if (v is not null && !Formats.Contains(v, StringComparer.Ordinal)) r.AddError($"--format: '{v}' is not one of onnx, npz.");
+            if (v is not null && !Formats.Contains(v,
+                StringComparer.Ordinal)) r.AddError($"--format: '{v}' is not one of onnx, npz.");
         });
-        var dtype = new Option<string>("--dtype") { Description = "Precision of the exported weights and arithmetic [default: the model's precision]" };
+        var dtype = new Option<string>("--dtype")
+        {
+            Description = "Precision of the exported weights and arithmetic "
+            + "[default: the model's precision]"
+        };
         ModelOptionSet.OneOf<Precision>(dtype);
-        var output = new Option<string>("--out") { Description = "The file to write, replaced if it exists (for example model.onnx or model.npz)", Required = true, HelpName = "FILE" };
-        var command = new Command("export", "Export a saved model: as ONNX, one graph from raw features to class probabilities for any ONNX runtime, or as NumPy arrays (.npz).")
+        var output = new Option<string>("--out")
+        {
+            Description = "The file to write, replaced if it exists (for "
+            + "example model.onnx or model.npz)",
+            Required = true,
+            HelpName = "FILE"
+        };
+        var command = new Command("export",
+            "Export a saved model: as ONNX, one graph from raw features to class probabilities for any ONNX runtime, "
+            + "or as NumPy arrays (.npz).")
         {
             model, format, dtype, output,
         };
@@ -48,10 +68,13 @@ public static class ExportCommand
             {
                 ".onnx" => "onnx",
                 ".npz" => "npz",
-                _ => throw new OptionException("--format", $"not given, and --out '{target}' ends in neither .onnx nor .npz; add --format onnx or --format npz."),
+                _ => throw new OptionException("--format",
+                    $"not given, and --out '{target}' ends in neither .onnx nor .npz; add --format onnx or --format "
+                    + $"npz."),
             };
             Model m = ModelJson.Load(p.GetValue(model)!);
-            Precision precision = p.GetValue(dtype) is string d && Names.TryParse(d, out Precision given) ? given : m.Precision;
+            Precision precision = p.GetValue(dtype) is string d && Names.TryParse(d, out Precision given) ? given
+                : m.Precision;
             Action<string> write = kind == "onnx"
                 ? tmp => File.WriteAllBytes(tmp, OnnxExport.ToBytes(m, precision))
                 : tmp => NpzArchive.Write(tmp, NpzWeights.FromModel(m, precision));
@@ -65,11 +88,14 @@ public static class ExportCommand
             }
             NetworkShape s = m.Shape;
             string bytes = new FileInfo(target).Length.ToString("N0", CultureInfo.InvariantCulture);
-            string rounded = precision == Precision.Float32 && m.Precision == Precision.Float64 ? " (the float64 weights rounded to float32)" : "";
+            string rounded = precision == Precision.Float32 && m.Precision == Precision.Float64
+                ? " (the float64 weights rounded to float32)" : "";
             Console.WriteLine(kind == "onnx"
-                ? $"wrote {target}: ONNX opset {OnnxExport.Opset}, {Names.Of(precision)}{rounded}, input '{OnnxExport.InputName}' [N, {s.D}] raw features, "
+                ? $"wrote {target}: ONNX opset {OnnxExport.Opset}, {Names.Of(precision)}{rounded}, input "
+                    + $"'{OnnxExport.InputName}' [N, {s.D}] raw features, "
                     + $"output '{OnnxExport.OutputName}' [N, {s.C}], {bytes} bytes"
-                : $"wrote {target}: NumPy arrays A [{s.H}×{s.D}]{(s.Bias ? $", a [{s.H}]" : "")}, B [{s.C}×{s.H}]{(s.Bias ? $", b [{s.C}]" : "")} in {Names.Of(precision)}{rounded}, "
+                : $"wrote {target}: NumPy arrays A [{s.H}×{s.D}]{(s.Bias ? $", a [{s.H}]" : "")}, B "
+                    + $"[{s.C}×{s.H}]{(s.Bias ? $", b [{s.C}]" : "")} in {Names.Of(precision)}{rounded}, "
                     + $"mean and scale [{s.D}] in float64, features, classes and settings, {bytes} bytes");
             return ExitCode.Success;
         });
@@ -79,8 +105,10 @@ public static class ExportCommand
     /// <summary>Refuses, before anything is computed, an --out that cannot become a file.</summary>
     private static void CheckTarget(string target)
     {
-        if (Directory.Exists(target)) throw new OptionException("--out", $"'{target}' is a directory; give a file name such as model.onnx.");
+        if (Directory.Exists(target)) throw new OptionException("--out",
+            $"'{target}' is a directory; give a file name such as model.onnx.");
         string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        if (!Directory.Exists(folder)) throw new OptionException("--out", $"cannot write '{target}': the folder '{folder}' does not exist; create it first or choose another --out.");
+        if (!Directory.Exists(folder)) throw new OptionException("--out",
+            $"cannot write '{target}': the folder '{folder}' does not exist; create it first or choose another --out.");
     }
 }

@@ -26,7 +26,8 @@ public static class Npy
     /// </summary>
     private const int GrowthDigits = 21;
 
-    /// <summary>The longest header read: 65,535 bytes, the most a version 1.0 header can hold (NumPy itself refuses more than 10,000).</summary>
+    /// <summary>The longest header read: 65,535 bytes, the most a version 1.0 header can hold (NumPy itself refuses
+    /// more than 10,000).</summary>
     public const int MaxHeaderBytes = ushort.MaxValue;
 
     /// <summary>Writes <paramref name="array"/> as a version 1.0 .npy file.</summary>
@@ -54,7 +55,8 @@ public static class Npy
         text.Append("'fortran_order': False, ");
         text.Append("'shape': ").Append(NpyArray.FormatShape(array.Shape)).Append(", ");
         text.Append('}');
-        if (array.Shape.Count > 0) text.Append(' ', GrowthDigits - array.Shape[0].ToString(CultureInfo.InvariantCulture).Length);
+        if (array.Shape.Count > 0) text.Append(' ',
+            GrowthDigits - array.Shape[0].ToString(CultureInfo.InvariantCulture).Length);
         int length = text.Length + 1; // with the final '\n'
         int pad = Align - (Magic.Length + 2 + 2 + length) % Align;
         text.Append(' ', pad).Append('\n');
@@ -75,27 +77,33 @@ public static class Npy
     /// <param name="bytes">The whole file (an .npz member).</param>
     /// <param name="file">The file, for messages.</param>
     /// <param name="array">The array's name, for messages.</param>
-    /// <exception cref="NumPyFileException">Not an .npy file, an unsupported version or dtype, a header that is too long or not NumPy's, or data that does not fit the shape.</exception>
+    /// <exception cref="NumPyFileException">Not an .npy file, an unsupported version or dtype, a header that is too
+    /// long or not NumPy's, or data that does not fit the shape.</exception>
     public static NpyArray Read(ReadOnlySpan<byte> bytes, string? file, string? array)
     {
         NumPyFileException Error(string message) => new(file, array, message);
         if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Magic))
-            throw Error("is not an .npy array (it does not start with NumPy's magic string \\x93NUMPY); an .npz holds arrays written by np.save.");
+            throw Error("is not an .npy array (it does not start with NumPy's magic string \\x93NUMPY); an .npz "
+                + "holds arrays written by np.save.");
         int major = bytes[6], minor = bytes[7];
         if (minor != 0 || major is < 1 or > 3)
             throw Error($"is .npy format version {major}.{minor}; IrisNet reads versions 1.0, 2.0 and 3.0.");
         int prefix = major == 1 ? 10 : 12;
         if (bytes.Length < prefix) throw Error("is truncated inside its .npy preamble.");
-        long headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]) : BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
+        long headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..])
+            : BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
         if (headerLength > MaxHeaderBytes)
-            throw Error($"its .npy header claims {headerLength:N0} bytes, but a header is at most {MaxHeaderBytes:N0} (NumPy writes fewer than 10,000); the file is damaged or not an array.");
+            throw Error($"its .npy header claims {headerLength:N0} bytes, but a header is at most "
+                + $"{MaxHeaderBytes:N0} (NumPy writes fewer than 10,000); the file is damaged or not an array.");
         if (prefix + headerLength > bytes.Length)
-            throw Error($"is truncated: its .npy header claims {headerLength:N0} bytes, but only {bytes.Length - prefix:N0} follow the preamble.");
+            throw Error($"is truncated: its .npy header claims {headerLength:N0} bytes, but only "
+                + $"{bytes.Length - prefix:N0} follow the preamble.");
         ReadOnlySpan<byte> headerBytes = bytes.Slice(prefix, (int)headerLength);
         string header;
         try
         {
-            header = major == 3 ? new UTF8Encoding(false, true).GetString(headerBytes) : Encoding.Latin1.GetString(headerBytes);
+            header = major == 3 ? new UTF8Encoding(false, true).GetString(headerBytes)
+                : Encoding.Latin1.GetString(headerBytes);
         }
         catch (DecoderFallbackException e)
         {
@@ -107,7 +115,8 @@ public static class Npy
         foreach (int n in shape)
         {
             if (n != 0 && count > long.MaxValue / 8 / dtype.ItemSize / n)
-                throw Error($"its header declares shape {NpyArray.FormatShape(shape)}, more elements than any file holds; the file is damaged.");
+                throw Error($"its header declares shape {NpyArray.FormatShape(shape)}, more elements than any file "
+                    + $"holds; the file is damaged.");
             count *= n;
         }
         long needed = count * dtype.ItemSize;
@@ -115,8 +124,10 @@ public static class Npy
         {
             string shapeText = NpyArray.FormatShape(shape);
             throw Error(needed > data.Length
-                ? $"its header declares shape {shapeText} of '{dtype.Descr}', {needed:N0} bytes of data, but only {data.Length:N0} follow: the file is truncated or the shape disagrees with the data."
-                : $"its header declares shape {shapeText} of '{dtype.Descr}', {needed:N0} bytes of data, but {data.Length:N0} follow: the shape disagrees with the data.");
+                ? $"its header declares shape {shapeText} of '{dtype.Descr}', {needed:N0} bytes of data, but only "
+                    + $"{data.Length:N0} follow: the file is truncated or the shape disagrees with the data."
+                : $"its header declares shape {shapeText} of '{dtype.Descr}', {needed:N0} bytes of data, but "
+                    + $"{data.Length:N0} follow: the shape disagrees with the data.");
         }
         byte[] values = data.ToArray();
         if (dtype.BigEndian)
@@ -196,25 +207,30 @@ public static class Npy
             foreach (string key in fields.Keys)
             {
                 if (key is not ("descr" or "fortran_order" or "shape"))
-                    throw error($"its .npy header has the key '{key}'; a NumPy header has only 'descr', 'fortran_order' and 'shape'.");
+                    throw error($"its .npy header has the key '{key}'; a NumPy header has only 'descr', "
+                        + $"'fortran_order' and 'shape'.");
             }
             foreach (string key in (string[])["descr", "fortran_order", "shape"])
             {
-                if (!fields.ContainsKey(key)) throw error($"its .npy header has no '{key}'; it is not an array written by NumPy.");
+                if (!fields.ContainsKey(key)) throw error($"its .npy header has no '{key}'; it is not an array "
+                    + $"written by NumPy.");
             }
             NpyDtype dtype = fields["descr"] switch
             {
                 string d => NpyDtype.TryParse(d, out NpyDtype t, out string why) ? t : throw error(why + "."),
-                List<object> => throw error($"is a structured array (a record dtype), which is not supported; IrisNet reads {NpyDtype.Supported}."),
+                List<object> => throw error($"is a structured array (a record dtype), which is not supported; "
+                    + $"IrisNet reads {NpyDtype.Supported}."),
                 _ => throw error("its .npy header's 'descr' is not a dtype string."),
             };
-            bool fortran = fields["fortran_order"] as bool? ?? throw error("its .npy header's 'fortran_order' is neither True nor False.");
+            bool fortran = fields["fortran_order"] as bool?
+                ?? throw error("its .npy header's 'fortran_order' is neither True nor False.");
             if (fields["shape"] is not Tuple shape) throw error("its .npy header's 'shape' is not a tuple.");
             var dims = new int[shape.Items.Count];
             for (int i = 0; i < dims.Length; i++)
             {
                 if (shape.Items[i] is not long n || n < 0 || n > int.MaxValue)
-                    throw error($"its .npy header's shape {shape} holds something other than a dimension from 0 to {int.MaxValue:N0}.");
+                    throw error($"its .npy header's shape {shape} holds something other than a dimension from 0 to "
+                        + $"{int.MaxValue:N0}.");
                 dims[i] = (int)n;
             }
             return (dtype, fortran, dims);
@@ -276,7 +292,8 @@ public static class Npy
             if (word == "False") return false;
             // Python 2 wrote long integers with an L suffix; NumPy still reads them.
             string digits = word.EndsWith('L') ? word[..^1] : word;
-            if (digits.Length > 0 && long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n)) return n;
+            if (digits.Length > 0 && long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
+                out long n)) return n;
             _at = start;
             throw Bad(word.Length == 0 ? "an unexpected character" : $"the word '{word}'");
         }

@@ -23,7 +23,8 @@ public sealed class NpyArray
             ArgumentOutOfRangeException.ThrowIfNegative(n, nameof(shape));
             count *= n;
         }
-        if (data.LongLength != count * dtype.ItemSize) throw new ArgumentException($"{data.Length} bytes for {count} elements of {dtype.ItemSize}.", nameof(data));
+        if (data.LongLength != count * dtype.ItemSize) throw new ArgumentException($"{data.Length} bytes for {count} "
+            + $"elements of {dtype.ItemSize}.", nameof(data));
         Dtype = dtype;
         Shape = shape;
         Count = count;
@@ -65,7 +66,8 @@ public sealed class NpyArray
     public static NpyArray Float32(double[] values, params int[] shape)
     {
         var data = new byte[values.Length * 4];
-        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(i * 4), (float)values[i]);
+        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(i * 4),
+            (float)values[i]);
         return new NpyArray(NpyDtype.Float32, shape, data);
     }
 
@@ -125,7 +127,8 @@ public sealed class NpyArray
         return values;
     }
 
-    /// <summary>The elements as integers; null when the array does not hold integers or a uint64 exceeds the range of a long.</summary>
+    /// <summary>The elements as integers; null when the array does not hold integers or a uint64 exceeds the range of a
+    /// long.</summary>
     public long[]? ToInt64()
     {
         if (Dtype.Kind is not (NpyKind.Int or NpyKind.UInt)) return null;
@@ -160,7 +163,8 @@ public sealed class NpyArray
         return values;
     }
 
-    /// <summary>The single element of a 0-d (or one-element) unsigned or non-negative integer array; null otherwise.</summary>
+    /// <summary>The single element of a 0-d (or one-element) unsigned or non-negative integer array; null
+    /// otherwise.</summary>
     public ulong? ToUInt64Scalar()
     {
         if (Count != 1) return null;
@@ -168,7 +172,8 @@ public sealed class NpyArray
         return ToInt64() is [long v] && v >= 0 ? (ulong)v : null;
     }
 
-    /// <summary>The elements as strings (trailing zero code points removed, as NumPy does); null when the array is not unicode.</summary>
+    /// <summary>The elements as strings (trailing zero code points removed, as NumPy does); null when the array is not
+    /// unicode.</summary>
     public string[]? ToStrings()
     {
         if (Dtype.Kind != NpyKind.Unicode) return null;
@@ -179,7 +184,8 @@ public sealed class NpyArray
         {
             text.Clear();
             int end = characters;
-            while (end > 0 && BinaryPrimitives.ReadInt32LittleEndian(_data.AsSpan((i * characters + end - 1) * 4)) == 0) end--;
+            while (end > 0 && BinaryPrimitives.ReadInt32LittleEndian(_data.AsSpan((i * characters
+                + end - 1) * 4)) == 0) end--;
             for (int j = 0; j < end; j++)
             {
                 int code = BinaryPrimitives.ReadInt32LittleEndian(_data.AsSpan((i * characters + j) * 4));

@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace IrisNet.Interop.NumPy;
 
-/// <summary>What one element of an .npy array is: a float, a signed or unsigned integer, or a fixed-length unicode string.</summary>
+/// <summary>What one element of an .npy array is: a float, a signed or unsigned integer, or a fixed-length unicode
+/// string.</summary>
 public enum NpyKind
 {
     /// <summary>IEEE 754 binary32 (f4) or binary64 (f8).</summary>
@@ -57,9 +58,11 @@ public readonly record struct NpyDtype(NpyKind Kind, int ItemSize, bool BigEndia
     }
 
     /// <summary>The supported descr strings, for messages.</summary>
-    public const string Supported = "float32 or float64 ('<f4', '<f8', or big-endian '>f4', '>f8'), integers ('i1' to 'i8', 'u1' to 'u8') and unicode strings ('<U…')";
+    public const string Supported = "float32 or float64 ('<f4', '<f8', or big-endian '>f4', '>f8'), integers ('i1' "
+        + "to 'i8', 'u1' to 'u8') and unicode strings ('<U…')";
 
-    /// <summary>Parses a descr string; on failure <paramref name="why"/> says what the dtype is and why it is refused.</summary>
+    /// <summary>Parses a descr string; on failure <paramref name="why"/> says what the dtype is and why it is
+    /// refused.</summary>
     public static bool TryParse(string descr, out NpyDtype dtype, out string why)
     {
         dtype = default;
@@ -74,14 +77,17 @@ public readonly record struct NpyDtype(NpyKind Kind, int ItemSize, bool BigEndia
         if (order is not ('<' or '>' or '|'))
         {
             why = order == '='
-                ? $"the dtype '{descr}' has native byte order ('='), which NumPy never writes in a file, so the byte order is unknown"
+                ? $"the dtype '{descr}' has native byte order ('='), which NumPy never writes in a file, so the byte "
+                    + $"order is unknown"
                 : $"the dtype '{descr}' does not start with a byte order ('<', '>' or '|')";
             return false;
         }
         char letter = rest[0];
         if (letter == 'O')
         {
-            why = "holds Python objects (dtype '|O'), which would have to be unpickled, and IrisNet never unpickles; save numeric arrays, for example np.asarray(x, dtype=np.float64), or names with np.array(names, dtype=str)";
+            why = "holds Python objects (dtype '|O'), which would have to be unpickled, and IrisNet never unpickles; "
+                + "save numeric arrays, for example np.asarray(x, dtype=np.float64), or names with np.array(names, "
+                + "dtype=str)";
             return false;
         }
         if (!int.TryParse(rest.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out int size) || size <= 0)
@@ -115,7 +121,8 @@ public readonly record struct NpyDtype(NpyKind Kind, int ItemSize, bool BigEndia
         int itemSize = k == NpyKind.Unicode ? 4 * size : size;
         if (order == '|' && itemSize > 1)
         {
-            why = $"the dtype '{descr}' has {itemSize}-byte elements but no byte order ('|'); NumPy writes '<' or '>' for them";
+            why = $"the dtype '{descr}' has {itemSize}-byte elements but no byte order ('|'); NumPy writes '<' or "
+                + $"'>' for them";
             return false;
         }
         dtype = new NpyDtype(k, itemSize, order == '>');

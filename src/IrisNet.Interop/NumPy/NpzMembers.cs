@@ -48,7 +48,8 @@ internal sealed class NpzMembers(IReadOnlyDictionary<string, NpyArray> arrays, F
     {
         NpyArray a = Require(name, what);
         if (a.Shape.Count != 2 || a.Shape[0] == 0 || a.Shape[1] == 0)
-            throw error(name, $"has shape {a.ShapeText}; it must be {what}, a matrix with at least one row and column.");
+            throw error(name, $"has shape {a.ShapeText}; it must be {what}, a matrix with at least one row and "
+                + $"column.");
         double[] flat = Numbers(name, a);
         int rows = a.Shape[0], cols = a.Shape[1];
         var result = new double[rows][];
@@ -65,7 +66,8 @@ internal sealed class NpzMembers(IReadOnlyDictionary<string, NpyArray> arrays, F
         return Numbers(name, a);
     }
 
-    /// <summary>A number given as a 0-d array (np.savez's form of a Python float) or a one-element vector, or null when absent.</summary>
+    /// <summary>A number given as a 0-d array (np.savez's form of a Python float) or a one-element vector, or null when
+    /// absent.</summary>
     public double? Scalar(string name)
     {
         NpyArray? a = Find(name);
@@ -80,7 +82,9 @@ internal sealed class NpzMembers(IReadOnlyDictionary<string, NpyArray> arrays, F
         NpyArray? a = Find(name);
         if (a is null) return null;
         if (a.Shape.Count != 1) throw error(name, $"has shape {a.ShapeText}; it must be {what}, a vector.");
-        return a.ToInt64() ?? throw error(name, $"holds {NpyArray.Name(a.Dtype)} values; it must hold integers ({what}), for example np.asarray(x, dtype=np.int64).");
+        return a.ToInt64() ?? throw error(name,
+            $"holds {NpyArray.Name(a.Dtype)} values; it must hold integers ({what}), for example np.asarray(x, "
+            + $"dtype=np.int64).");
     }
 
     /// <summary>One integer (0-d or one element), or null when absent.</summary>
@@ -89,7 +93,8 @@ internal sealed class NpzMembers(IReadOnlyDictionary<string, NpyArray> arrays, F
         NpyArray? a = Find(name);
         if (a is null) return null;
         if (a.Count != 1 || a.Shape.Count > 1) throw error(name, $"has shape {a.ShapeText}; it must be one integer.");
-        return a.ToInt64() is [long v] ? v : throw error(name, $"holds {NpyArray.Name(a.Dtype)}; it must be an integer.");
+        return a.ToInt64() is [long v] ? v
+            : throw error(name, $"holds {NpyArray.Name(a.Dtype)}; it must be an integer.");
     }
 
     /// <summary>A 1-D unicode array of distinct names, or null when absent.</summary>
@@ -97,8 +102,11 @@ internal sealed class NpzMembers(IReadOnlyDictionary<string, NpyArray> arrays, F
     {
         NpyArray? a = Find(name);
         if (a is null) return null;
-        string[] names = a.ToStrings() ?? throw error(name, $"holds {NpyArray.Name(a.Dtype)} values; names must be a unicode array, np.array(names, dtype=str).");
-        if (a.Shape.Count != 1) throw error(name, $"has shape {a.ShapeText}; it must be a vector of {symbol} = {count} names.");
+        string[] names = a.ToStrings()
+            ?? throw error(name, $"holds {NpyArray.Name(a.Dtype)} values; names must be a unicode array, "
+            + $"np.array(names, dtype=str).");
+        if (a.Shape.Count != 1) throw error(name,
+            $"has shape {a.ShapeText}; it must be a vector of {symbol} = {count} names.");
         if (names.Length != count) throw error(name, $"lists {names.Length} names, but {symbol} = {count}.");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string n in names)
@@ -122,7 +130,8 @@ internal sealed class NpzMembers(IReadOnlyDictionary<string, NpyArray> arrays, F
     public void RefuseOthers(string allowed)
     {
         string? other = Unused.FirstOrDefault();
-        if (other is not null) throw error(other, $"is not an array this file may hold; {allowed}. Check its spelling.");
+        if (other is not null) throw error(other,
+            $"is not an array this file may hold; {allowed}. Check its spelling.");
     }
 
     private static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);

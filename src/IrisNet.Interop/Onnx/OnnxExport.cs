@@ -47,7 +47,8 @@ public static class OnnxExport
     /// <summary>The graph's output: class probabilities, N rows of C summing to 1.</summary>
     public const string OutputName = "probabilities";
 
-    /// <summary>The ONNX model of <paramref name="model"/>, its arithmetic in <paramref name="dtype"/>, as protobuf bytes.</summary>
+    /// <summary>The ONNX model of <paramref name="model"/>, its arithmetic in <paramref name="dtype"/>, as protobuf
+    /// bytes.</summary>
     public static byte[] ToBytes(Model model, Precision dtype) => Build(model, dtype).ToByteArray();
 
     internal static ModelProto Build(Model model, Precision dtype)
@@ -57,22 +58,27 @@ public static class OnnxExport
         var graph = new GraphProto
         {
             Name = "irisnet",
-            DocString = $"IrisNet two-layer network, D = {s.D}, H = {s.H}, C = {s.C}, {Names.Of(s.Activation)}, {(s.Bias ? "biases" : "no biases")}: "
-                + "probabilities = softmax(B f(A x′ + a) + b) with x′ = (features − mean) / scale (docs/derivation.md, equations 1–4).",
+            DocString = $"IrisNet two-layer network, D = {s.D}, H = {s.H}, C = {s.C}, {Names.Of(s.Activation)}, "
+                + $"{(s.Bias ? "biases" : "no biases")}: probabilities = softmax(B f(A x′ + a) + b) with "
+                + "x′ = (features − mean) / scale (docs/derivation.md, equations 1–4).",
         };
-        graph.Input.Add(Value(InputName, T, s.D, "raw features, one row per sample, in the order of metadata 'features'"));
-        graph.Output.Add(Value(OutputName, T, s.C, "class probabilities, one row per sample, in the order of metadata 'classes'"));
+        graph.Input.Add(Value(InputName, T, s.D,
+            "raw features, one row per sample, in the order of metadata 'features'"));
+        graph.Output.Add(Value(OutputName, T, s.C,
+            "class probabilities, one row per sample, in the order of metadata 'classes'"));
 
         string x = InputName;
         if (model.Standardization.Enabled)
         {
             // IrisNet standardizes in float64 whatever the precision, and rounds x′ once.
-            graph.Initializer.Add(Tensor("mean", TensorProto.Types.DataType.Double, [.. model.Standardization.Mean], s.D));
-            graph.Initializer.Add(Tensor("scale", TensorProto.Types.DataType.Double, [.. model.Standardization.Scale], s.D));
-            if (dtype == Precision.Float32) x = Node(graph, "Cast", "standardize_widen", [x], "features_float64", ("to", (long)TensorProto.Types.DataType.Double));
+            const TensorProto.Types.DataType Float64 = TensorProto.Types.DataType.Double;
+            graph.Initializer.Add(Tensor("mean", Float64, [.. model.Standardization.Mean], s.D));
+            graph.Initializer.Add(Tensor("scale", Float64, [.. model.Standardization.Scale], s.D));
+            bool round = dtype == Precision.Float32;
+            if (round) x = Node(graph, "Cast", "standardize_widen", [x], "features_float64", ("to", (long)Float64));
             x = Node(graph, "Sub", "standardize_center", [x, "mean"], "x_centered");
-            x = Node(graph, "Div", "standardize_scale", [x, "scale"], dtype == Precision.Float32 ? "x_prime_float64" : "x_prime");
-            if (dtype == Precision.Float32) x = Node(graph, "Cast", "standardize_round", [x], "x_prime", ("to", (long)TensorProto.Types.DataType.Float));
+            x = Node(graph, "Div", "standardize_scale", [x, "scale"], round ? "x_prime_float64" : "x_prime");
+            if (round) x = Node(graph, "Cast", "standardize_round", [x], "x_prime", ("to", (long)T));
         }
         graph.Initializer.Add(Tensor("A", T, model.A, s.H, s.D));
         if (s.Bias) graph.Initializer.Add(Tensor("a", T, model.HiddenBias, s.H));
@@ -99,7 +105,8 @@ public static class OnnxExport
         Metadata(onnx, "classes", Json(model.ClassNames));
         Metadata(onnx, "label", model.LabelName);
         Metadata(onnx, "activation", Names.Of(s.Activation));
-        Metadata(onnx, "standardize", Names.Of(model.Standardization.Enabled ? Data.StandardizationKind.ZScore : Data.StandardizationKind.None));
+        Metadata(onnx, "standardize", Names.Of(model.Standardization.Enabled ? Data.StandardizationKind.ZScore
+            : Data.StandardizationKind.None));
         Metadata(onnx, "precision", Names.Of(model.Precision));
         Metadata(onnx, "irisnet_version", NpzWeights.Version);
         return onnx;
@@ -128,7 +135,8 @@ public static class OnnxExport
     }
 
     /// <summary>Adds a node with one output and integer attributes; returns the output's name.</summary>
-    private static string Node(GraphProto graph, string op, string name, string[] inputs, string output, params (string Name, long Value)[] attributes)
+    private static string Node(GraphProto graph, string op, string name, string[] inputs, string output,
+        params (string Name, long Value)[] attributes)
     {
         var node = new NodeProto { OpType = op, Name = name };
         node.Input.AddRange(inputs);

@@ -231,7 +231,7 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
             documented.TryAdd(current, []);
             foreach (Match o in OptionName().Matches(line)) documented[current].Add(o.Value);
         }
-        Assert.Equal(["cv", "diff", "evaluate", "explain", "gradcheck", "plot", "predict", "trace", "train"], documented.Keys.Order());
+        Assert.Equal(["cv", "diff", "evaluate", "explain", "export", "gradcheck", "plot", "predict", "trace", "train"], documented.Keys.Order());
         foreach (var (command, options) in documented)
         {
             string help = Ok(command, "--help").Stdout;

@@ -7,9 +7,11 @@ namespace IrisNet.Tests;
 /// <summary>docs/check-your-implementation.md shows what the commands it gives print today.</summary>
 public sealed partial class InteropDocumentationTests() : TempDirectoryTest("interop-docs")
 {
-    private static string Page => File.ReadAllText(Path.Combine(Repo.Root, "docs", "check-your-implementation.md")).ReplaceLineEndings("\n");
+    private static string Page => File.ReadAllText(Path.Combine(Repo.Root, "docs",
+        "check-your-implementation.md")).ReplaceLineEndings("\n");
 
-    /// <summary>Every line diff prints for the committed numpy .npz traces is on the page (numbers masked: the last digits of a rounding difference may vary by platform).</summary>
+    /// <summary>Every line diff prints for the committed numpy .npz traces is on the page (numbers masked: the last
+    /// digits of a rounding difference may vary by platform).</summary>
     [Theory]
     [InlineData("numpy-iris.npz", "mine.npz")]
     [InlineData("numpy-iris-diagonal.npz", "wrong.npz")]
@@ -29,7 +31,8 @@ public sealed partial class InteropDocumentationTests() : TempDirectoryTest("int
     [GeneratedRegex(@"\d\.\dE[+-]\d\d")]
     private static partial Regex Number();
 
-    /// <summary>The probabilities the page shows predict_with_numpy.py printing for the default model are those irisnet predict gives, to the 6 decimals shown.</summary>
+    /// <summary>The probabilities the page shows predict_with_numpy.py printing for the default model are those irisnet
+    /// predict gives, to the 6 decimals shown.</summary>
     [Fact]
     public void The_numpy_prediction_on_the_page_is_what_irisnet_predict_prints()
     {
@@ -41,15 +44,18 @@ public sealed partial class InteropDocumentationTests() : TempDirectoryTest("int
         Assert.Equal(features.Length, rows.Length);
         for (int n = 0; n < rows.Length; n++)
         {
-            using JsonDocument doc = JsonDocument.Parse(Ok("predict", "--model", P("run", "model.json"), "--features", features[n], "--json").Stdout);
+            using JsonDocument doc = JsonDocument.Parse(Ok("predict", "--model", P("run", "model.json"), "--features",
+                features[n], "--json").Stdout);
             JsonElement prediction = doc.RootElement.GetProperty("predictions")[0];
             string[] cells = rows[n].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(prediction.GetProperty("class").GetString(), cells[1]);
-            string[] expected = [.. prediction.GetProperty("probabilities").EnumerateObject().Select(p => p.Value.GetDouble().ToString("F6", CultureInfo.InvariantCulture))];
+            string[] expected = [.. prediction.GetProperty("probabilities").EnumerateObject().Select(p =>
+                p.Value.GetDouble().ToString("F6", CultureInfo.InvariantCulture))];
             Assert.Equal(expected, cells[2..]);
         }
     }
 
-    [GeneratedRegex(@"python3 predict_with_numpy.py model.npz [^\n]*\n```\n\nprints\n\n```text\n(.*?)```", RegexOptions.Singleline)]
+    [GeneratedRegex(@"python3 predict_with_numpy.py model.npz [^\n]*\n```\n\nprints\n\n```text\n(.*?)```",
+        RegexOptions.Singleline)]
     private static partial Regex NumpyBlock();
 }

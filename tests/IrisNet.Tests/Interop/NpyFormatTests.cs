@@ -42,7 +42,8 @@ public class NpyFormatTests
             {
                 case NpyKind.Float:
                     // Bit for bit: -0.0, the smallest subnormal and the largest double included.
-                    Assert.Equal(values.Select(v => BitConverter.DoubleToInt64Bits(v.GetDouble())), a.ToDoubles()!.Select(BitConverter.DoubleToInt64Bits));
+                    Assert.Equal(values.Select(v => BitConverter.DoubleToInt64Bits(v.GetDouble())),
+                        a.ToDoubles()!.Select(BitConverter.DoubleToInt64Bits));
                     break;
                 case NpyKind.Unicode:
                     Assert.Equal(values.Select(v => v.GetString()), a.ToStrings()!);
@@ -70,7 +71,8 @@ public class NpyFormatTests
             "<f4" => NpyArray.Float32([.. values.Select(v => v.GetDouble())], shape),
             "<i8" => NpyArray.Int64([.. values.Select(v => v.GetInt64())], shape),
             "<u8" => NpyArray.UInt64(values[0].GetUInt64()),
-            _ when descr.StartsWith("<U", StringComparison.Ordinal) => NpyArray.Unicode([.. values.Select(v => v.GetString()!)], shape),
+            _ when descr.StartsWith("<U", StringComparison.Ordinal) =>
+                NpyArray.Unicode([.. values.Select(v => v.GetString()!)], shape),
             _ => throw new InvalidOperationException(descr),
         };
     }
@@ -92,7 +94,8 @@ public class NpyFormatTests
     public void Every_array_is_written_byte_for_byte_as_np_savez_writes_it()
     {
         Dictionary<string, byte[]> numpy = Members(File.ReadAllBytes(Fixture("savez.npz")));
-        var arrays = Expected("savez.json").Select(p => new KeyValuePair<string, NpyArray>(p.Key, Build(p.Value))).ToArray();
+        var arrays = Expected("savez.json").Select(p =>
+            new KeyValuePair<string, NpyArray>(p.Key, Build(p.Value))).ToArray();
         Dictionary<string, byte[]> mine = Members(NpzArchive.ToBytes(arrays));
         Assert.Equal(numpy.Keys, mine.Keys);
         foreach (var (name, bytes) in numpy)
@@ -109,7 +112,7 @@ public class NpyFormatTests
     [Theory]
     [InlineData("float64")]
     [InlineData("float32")]
-    public void The_npz_export_is_the_documented_arrays_as_numpy_saves_them_and_numpy_read_irisnets_file_back(string precision)
+    public void The_npz_export_is_the_documented_arrays_as_numpy_saves_them_and_numpy_reads_ours_back(string precision)
     {
         Model model = ModelJson.Load(Fixture($"model-{precision}.json"));
         IReadOnlyList<KeyValuePair<string, NpyArray>> arrays = NpzWeights.FromModel(model, model.Precision);
@@ -119,14 +122,17 @@ public class NpyFormatTests
         {
             // The version is compared by value: numpy's file records the one of the day it was made.
             if (name == "irisnet_version") Assert.Equal([NpzWeights.Version], array.ToStrings()!);
-            else Assert.True(numpy[name + ".npy"].AsSpan().SequenceEqual(Npy.ToBytes(array)), $"{name} differs from numpy's");
+            else Assert.True(numpy[name + ".npy"].AsSpan().SequenceEqual(Npy.ToBytes(array)),
+                $"{name} differs from numpy's");
         }
         // make_fixtures.py loaded IrisNet's own file with np.load and found every array equal to numpy's; that
         // file is still what IrisNet writes (with the version of that day).
-        var sameDay = arrays.Select(a => a.Key == "irisnet_version" ? new(a.Key, NpyArray.Scalar("0.1.0")) : a).ToArray();
+        var sameDay = arrays.Select(a => a.Key == "irisnet_version" ? new(a.Key, NpyArray.Scalar("0.1.0"))
+            : a).ToArray();
         byte[] written = NpzArchive.ToBytes(sameDay);
         Assert.Equal(File.ReadAllBytes(Fixture($"irisnet-export-{precision}.npz")), written);
-        using JsonDocument checkedByNumpy = JsonDocument.Parse(File.ReadAllText(Fixture("irisnet-export-checked.json")));
+        using JsonDocument checkedByNumpy =
+            JsonDocument.Parse(File.ReadAllText(Fixture("irisnet-export-checked.json")));
         Assert.Equal(checkedByNumpy.RootElement.GetProperty($"irisnet-export-{precision}.npz").GetString(),
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(written)));
     }
@@ -158,7 +164,8 @@ public class NpyFormatTests
     }
 
     /// <summary>An .npz with one member whose .npy bytes are given as they are.</summary>
-    internal static byte[] OneMember(string member, byte[] bytes, CompressionLevel level = CompressionLevel.NoCompression)
+    internal static byte[] OneMember(string member, byte[] bytes,
+        CompressionLevel level = CompressionLevel.NoCompression)
     {
         using var stream = new MemoryStream();
         using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
@@ -169,7 +176,8 @@ public class NpyFormatTests
         return stream.ToArray();
     }
 
-    /// <summary>The .npy bytes of a 3×4 float64 array with its header text changed by <paramref name="edit"/> (same length, so the padding stays).</summary>
+    /// <summary>The .npy bytes of a 3×4 float64 array with its header text changed by <paramref name="edit"/> (same
+    /// length, so the padding stays).</summary>
     private static byte[] EditedHeader(Func<string, string> edit)
     {
         byte[] bytes = Npy.ToBytes(NpyArray.Float64(Enumerable.Range(0, 12).Select(i => i / 7.0).ToArray(), 3, 4));
@@ -185,8 +193,10 @@ public class NpyFormatTests
     public void A_truncated_archive_or_a_file_that_is_no_zip_is_refused()
     {
         byte[] good = File.ReadAllBytes(Fixture("numpy-iris.npz"));
-        Assert.Contains("is not a zip archive, or is truncated", ReadFails(good[..(good.Length / 2)]).Message, StringComparison.Ordinal);
-        Assert.Contains("is not a zip archive", ReadFails("{\"format\": \"irisnet-trace\"}"u8.ToArray()).Message, StringComparison.Ordinal);
+        Assert.Contains("is not a zip archive, or is truncated", ReadFails(good[..(good.Length / 2)]).Message,
+            StringComparison.Ordinal);
+        Assert.Contains("is not a zip archive", ReadFails("{\"format\": \"irisnet-trace\"}"u8.ToArray()).Message,
+            StringComparison.Ordinal);
         Assert.Contains("is not a zip archive", ReadFails([]).Message, StringComparison.Ordinal);
         // An array whose data stops short of its shape, inside an intact archive.
         byte[] npy = Npy.ToBytes(NpyArray.Float64(new double[100], 100));
@@ -200,7 +210,8 @@ public class NpyFormatTests
         Assert.Equal("names", e.Array);
         Assert.Contains("Python objects (dtype '|O')", e.Message, StringComparison.Ordinal);
         Assert.Contains("never unpickles", e.Message, StringComparison.Ordinal);
-        Assert.Contains("PyTorch checkpoint", ReadFails(OneMember("archive/data.pkl", [0x80, 2])).Message, StringComparison.Ordinal);
+        Assert.Contains("PyTorch checkpoint", ReadFails(OneMember("archive/data.pkl", [0x80, 2])).Message,
+            StringComparison.Ordinal);
     }
 
     [Theory]
@@ -215,9 +226,11 @@ public class NpyFormatTests
     [InlineData("'shape'", "'shope'", "has the key 'shope'")]
     [InlineData("False", "Fals)", "not the dictionary NumPy writes")]
     [InlineData("{'descr'", "['descr'", "not the dictionary NumPy writes")]
-    public void An_unsupported_dtype_or_a_shape_that_disagrees_with_the_data_is_refused(string from, string to, string message)
+    public void An_unsupported_dtype_or_a_shape_that_disagrees_with_the_data_is_refused(string from, string to,
+        string message)
     {
-        NumPyFileException e = ReadFails(OneMember("A.npy", EditedHeader(h => h.Replace(from, to, StringComparison.Ordinal))));
+        NumPyFileException e = ReadFails(OneMember("A.npy",
+            EditedHeader(h => h.Replace(from, to, StringComparison.Ordinal))));
         Assert.Equal("A", e.Array);
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
@@ -226,7 +239,8 @@ public class NpyFormatTests
     public void Fortran_order_and_big_endian_data_are_read_as_numpy_reads_them()
     {
         // A 2×3 matrix [[1, 2, 3], [4, 5, 6]] stored column by column, big-endian: 1, 4, 2, 5, 3, 6.
-        byte[] bytes = EditedHeader(h => h.Replace("'<f8', 'fortran_order': False, 'shape': (3, 4)", "'>f8', 'fortran_order': True,  'shape': (2, 3)", StringComparison.Ordinal));
+        byte[] bytes = EditedHeader(h => h.Replace("'<f8', 'fortran_order': False, 'shape': (3, 4)",
+            "'>f8', 'fortran_order': True,  'shape': (2, 3)", StringComparison.Ordinal));
         int start = 10 + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
         double[] columnMajor = [1, 4, 2, 5, 3, 6];
         var npy = new byte[start + 48];
@@ -248,9 +262,13 @@ public class NpyFormatTests
         Assert.Contains("its .npy header claims 2,147,483,648 bytes", e.Message, StringComparison.Ordinal);
         // A version 1.0 header longer than the member is a truncation.
         byte[] v1 = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, 0xFF, 0xFF, (byte)'{'];
-        Assert.Contains("is truncated: its .npy header claims 65,535 bytes", ReadFails(OneMember("A.npy", v1)).Message, StringComparison.Ordinal);
-        Assert.Contains("format version 9.0", ReadFails(OneMember("A.npy", [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 9, 0, 0, 0])).Message, StringComparison.Ordinal);
-        Assert.Contains("magic string", ReadFails(OneMember("A.npy", "PK not an array"u8.ToArray())).Message, StringComparison.Ordinal);
+        Assert.Contains("is truncated: its .npy header claims 65,535 bytes", ReadFails(OneMember("A.npy", v1)).Message,
+            StringComparison.Ordinal);
+        Assert.Contains("format version 9.0",
+            ReadFails(OneMember("A.npy", [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 9, 0, 0,
+            0])).Message, StringComparison.Ordinal);
+        Assert.Contains("magic string", ReadFails(OneMember("A.npy", "PK not an array"u8.ToArray())).Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -259,7 +277,8 @@ public class NpyFormatTests
         // A float64 vector of 26,214,400 zeros (200 MiB) deflates to about 200 KB: declared honestly, it is over
         // the 128 MiB bound and never inflated.
         byte[] header = Npy.ToBytes(NpyArray.Float64([], 0));
-        header = Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(header).Replace("(0,), }       ", "(26214400,), }", StringComparison.Ordinal));
+        header = Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(header).Replace("(0,), }       ", "(26214400,), }",
+            StringComparison.Ordinal));
         Assert.Equal(128, header.Length);
         byte[] bomb;
         using (var stream = new MemoryStream())
@@ -276,9 +295,11 @@ public class NpyFormatTests
         Assert.True(bomb.Length < 1 << 20);
         long before = GC.GetAllocatedBytesForCurrentThread();
         NumPyFileException e = ReadFails(bomb);
-        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "the refused member was read into memory");
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20,
+            "the refused member was read into memory");
         Assert.Equal("A", e.Array);
-        Assert.Contains("declares 209,715,328 bytes uncompressed, more than the 128 MiB one array may have here", e.Message, StringComparison.Ordinal);
+        Assert.Contains("declares 209,715,328 bytes uncompressed, more than the 128 MiB one array may have here",
+            e.Message, StringComparison.Ordinal);
 
         // The same data declaring 4,096 bytes (its sizes patched in the local header and the central directory):
         // no more than that is inflated (System.IO.Compression ends the member there, and the reader would refuse
@@ -288,10 +309,12 @@ public class NpyFormatTests
         before = GC.GetAllocatedBytesForCurrentThread();
         e = ReadFails(liar);
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "the lying member was inflated");
-        Assert.Contains("its header declares shape (26214400,) of '<f8', 209,715,200 bytes of data, but only 3,968 follow", e.Message, StringComparison.Ordinal);
+        Assert.Contains("its header declares shape (26214400,) of '<f8', 209,715,200 bytes of data, but only 3,968 "
+            + "follow", e.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Sets the uncompressed size of the only member in its local header (offset 22) and its central directory entry (offset 24).</summary>
+    /// <summary>Sets the uncompressed size of the only member in its local header (offset 22) and its central directory
+    /// entry (offset 24).</summary>
     private static void PatchUncompressedSize(byte[] zip, uint size)
     {
         Assert.Equal(0x04034b50u, BinaryPrimitives.ReadUInt32LittleEndian(zip));
@@ -304,7 +327,8 @@ public class NpyFormatTests
     [Fact]
     public void An_archive_with_a_member_that_is_no_array_or_appears_twice_is_refused()
     {
-        Assert.Contains("its name does not end in .npy", ReadFails(OneMember("notes.txt", "hello"u8.ToArray())).Message, StringComparison.Ordinal);
+        Assert.Contains("its name does not end in .npy", ReadFails(OneMember("notes.txt", "hello"u8.ToArray())).Message,
+            StringComparison.Ordinal);
         byte[] npy = Npy.ToBytes(NpyArray.Scalar(1.0));
         using var stream = new MemoryStream();
         using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))

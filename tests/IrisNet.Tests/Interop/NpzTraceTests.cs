@@ -11,9 +11,11 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
     private static string JsonFixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "trace", name);
 
     private static TraceFile ThroughNpz(TraceFile trace) =>
-        NpzTrace.Parse(NpzArchive.Read(new MemoryStream(NpzArchive.ToBytes(NpzTrace.ToArrays(trace))), "t.npz"), "t.npz");
+        NpzTrace.Parse(NpzArchive.Read(new MemoryStream(NpzArchive.ToBytes(NpzTrace.ToArrays(trace))), "t.npz"),
+            "t.npz");
 
-    /// <summary>Two reports are the same: every row (step, name, equation, shapes, differences bit for bit, verdict) and every diagnosis.</summary>
+    /// <summary>Two reports are the same: every row (step, name, equation, shapes, differences bit for bit, verdict)
+    /// and every diagnosis.</summary>
     internal static void AssertSameReport(DiffReport expected, DiffReport actual)
     {
         Assert.Equal(expected.Rows.Count, actual.Rows.Count);
@@ -29,7 +31,8 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
         Assert.Equal(expected.Matches, actual.Matches);
         Assert.Equal(expected.First?.Name, actual.First?.Name);
         Assert.Equal(expected.First?.Step, actual.First?.Step);
-        Assert.Equal(expected.Diagnoses.Select(d => (d.Mistake, d.Reproduced, d.Given)), actual.Diagnoses.Select(d => (d.Mistake, d.Reproduced, d.Given)));
+        Assert.Equal(expected.Diagnoses.Select(d => (d.Mistake, d.Reproduced, d.Given)),
+            actual.Diagnoses.Select(d => (d.Mistake, d.Reproduced, d.Given)));
     }
 
     /// <summary>Every field of two traces is equal, numbers bit for bit.</summary>
@@ -55,16 +58,19 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
             TraceStep e = expected.Steps[k], a = actual.Steps[k];
             Assert.Equal(e.Number, a.Number);
             Assert.Equal(e.Batch, a.Batch);
-            Assert.Equal(e.Quantities.Select(q => (q.Name, q.Equation)), a.Quantities.Select(q => (q.Name, q.Equation)));
+            Assert.Equal(e.Quantities.Select(q => (q.Name, q.Equation)),
+                a.Quantities.Select(q => (q.Name, q.Equation)));
             for (int i = 0; i < e.Quantities.Count; i++)
             {
                 Assert.Equal(e.Quantities[i].Shape, a.Quantities[i].Shape);
-                Assert.Equal(e.Quantities[i].Values.Select(BitConverter.DoubleToInt64Bits), a.Quantities[i].Values.Select(BitConverter.DoubleToInt64Bits));
+                Assert.Equal(e.Quantities[i].Values.Select(BitConverter.DoubleToInt64Bits),
+                    a.Quantities[i].Values.Select(BitConverter.DoubleToInt64Bits));
             }
         }
     }
 
-    public static TheoryData<string> JsonFixtures => new() { "numpy-iris.json", "numpy-iris-diagonal.json", "numpy-fruit.json", "numpy-fruit-diagonal.json" };
+    public static TheoryData<string> JsonFixtures =>
+        new() { "numpy-iris.json", "numpy-iris-diagonal.json", "numpy-fruit.json", "numpy-fruit-diagonal.json" };
 
     [Theory]
     [MemberData(nameof(JsonFixtures))]
@@ -82,7 +88,8 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
     [Fact]
     public void The_same_trace_stored_in_other_dtypes_orders_and_byte_orders_is_judged_the_same()
     {
-        // int32 labels, big-endian X, Fortran-ordered initial/A, big-endian Fortran-ordered step1/dB, big-endian step2/batch.
+        // int32 labels, big-endian X, Fortran-ordered initial/A, big-endian Fortran-ordered step1/dB, big-endian
+        // step2/batch.
         TraceFile other = NpzTrace.Load(NpyFormatTests.Fixture("numpy-iris-dtypes.npz"));
         TraceFile json = TraceJson.Load(JsonFixture("numpy-iris.json"));
         Assert.Equal(json.Data.X, other.Data.X);
@@ -90,11 +97,20 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
         AssertSameReport(TraceDiff.Compare(json), TraceDiff.Compare(other));
     }
 
-    /// <summary>The network of TraceTests' mistake cases: tanh, H = C = 3, momentum, L2 and non-zero biases, so every mistake changes step 1.</summary>
+    /// <summary>The network of TraceTests' mistake cases: tanh, H = C = 3, momentum, L2 and non-zero biases, so every
+    /// mistake changes step 1.</summary>
     private static TraceFile Made(Mistake mistake)
     {
         Dataset iris = Repo.Iris().Subset([0, 1, 50, 51, 100, 101, 102]);
-        var options = new TrainingOptions { Hidden = 3, Activation = Activation.Tanh, Momentum = 0.9, L2 = 0.05, LearningRate = 0.2, Seed = 5 };
+        var options = new TrainingOptions
+        {
+            Hidden = 3,
+            Activation = Activation.Tanh,
+            Momentum = 0.9,
+            L2 = 0.05,
+            LearningRate = 0.2,
+            Seed = 5
+        };
         InitialWeights w = Trainer.Initialize(new NetworkShape(4, 3, 3, true, Activation.Tanh), 5) with
         {
             HiddenBias = [0.1, -0.2, 0.05],
@@ -129,8 +145,13 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
         if (mistake == Mistake.None) Assert.True(fromNpz.Matches);
         else Assert.Equal([mistake], fromNpz.Diagnoses.Select(d => d.Mistake));
         // A partial trace (only L and dB, as the walk-through allows) too.
-        TraceFile partial = made with { Steps = [.. made.Steps.Select(s => s with { Quantities = [.. s.Quantities.Where(q => q.Name is "L" or "dB")] })] };
-        AssertSameReport(TraceDiff.Compare(TraceJson.Parse(TraceJson.Serialize(partial))), TraceDiff.Compare(ThroughNpz(partial)));
+        TraceFile partial = made with
+        {
+            Steps = [.. made.Steps.Select(s =>
+            s with { Quantities = [.. s.Quantities.Where(q => q.Name is "L" or "dB")] })]
+        };
+        AssertSameReport(TraceDiff.Compare(TraceJson.Parse(TraceJson.Serialize(partial))),
+            TraceDiff.Compare(ThroughNpz(partial)));
     }
 
     [Theory]
@@ -138,7 +159,8 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
     [InlineData("numpy-iris-diagonal.npz", "numpy-iris-diagonal.json", 1)]
     [InlineData("numpy-fruit-diagonal.npz", "numpy-fruit-diagonal.json", 1)]
     [InlineData("numpy-iris-dtypes.npz", "numpy-iris.json", 0)]
-    public void Diff_prints_the_same_table_diagnosis_and_exit_code_for_npz_as_for_json(string npz, string json, int exitCode)
+    public void Diff_prints_the_same_table_diagnosis_and_exit_code_for_npz_as_for_json(string npz, string json,
+        int exitCode)
     {
         File.Copy(NpyFormatTests.Fixture(npz), P("mine.npz"));
         File.Copy(JsonFixture(json), P("mine.json"));
@@ -151,7 +173,8 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
     [Fact]
     public void Trace_format_npz_writes_the_reference_diff_matches_and_json_agrees_value_for_value()
     {
-        string[] options = ["--samples", "0,5,17,60,120", "--hidden", "3", "--activation", "relu", "--momentum", "0.5", "--l2", "0.001", "--batch-size", "2", "--steps", "4"];
+        string[] options = ["--samples", "0,5,17,60,120", "--hidden", "3", "--activation", "relu", "--momentum", "0.5",
+            "--l2", "0.001", "--batch-size", "2", "--steps", "4"];
         Cli.Result r = Cli.Run(_dir, ["trace", .. options, "--format", "npz", "--out", "t.npz"]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.True(Cli.Run(_dir, ["trace", .. options, "--out", "t.json"]).ExitCode == 0);
@@ -171,7 +194,8 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
     /// <summary>A valid trace archive (numpy-iris.npz) with one array removed, replaced or added.</summary>
     private string Edited(Action<Dictionary<string, NpyArray>> edit)
     {
-        var arrays = new Dictionary<string, NpyArray>(NpzArchive.Read(NpyFormatTests.Fixture("numpy-iris.npz")), StringComparer.Ordinal);
+        var arrays = new Dictionary<string,
+            NpyArray>(NpzArchive.Read(NpyFormatTests.Fixture("numpy-iris.npz")), StringComparer.Ordinal);
         edit(arrays);
         string path = P($"bad-{Guid.NewGuid():N}.npz");
         NpzArchive.Write(path, arrays);
@@ -208,16 +232,26 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
             {
                 case "no-lr": a.Remove("lr"); break;
                 case "no-initial-B": a.Remove("initial/B"); break;
-                case "no-steps": foreach (string k in a.Keys.Where(k => k.StartsWith("step", StringComparison.Ordinal)).ToArray()) a.Remove(k); break;
-                case "gap": a["step3/L"] = a["step2/L"]; a.Remove("step2/L"); foreach (string k in a.Keys.Where(k => k.StartsWith("step2/", StringComparison.Ordinal)).ToArray()) a.Remove(k); break;
+                case "no-steps":
+                    foreach (string k in a.Keys.Where(k =>
+                    k.StartsWith("step", StringComparison.Ordinal)).ToArray()) a.Remove(k); break;
+                case "gap":
+                    a["step3/L"] = a["step2/L"]; a.Remove("step2/L"); foreach (string k in a.Keys.Where(k =>
+                    k.StartsWith("step2/", StringComparison.Ordinal)).ToArray()) a.Remove(k); break;
                 case "unknown": a["step1/dW"] = a["step1/dB"]; break;
                 case "misspelt": a["Lr"] = a["lr"]; break;
-                case "label-range": a["labels"] = NpyArray.Int64([.. a["labels"].ToInt64()!.Select((v, i) => i == 3 ? 7L : v)], 150); break;
-                case "float-labels": a["labels"] = NpyArray.Float64([.. a["labels"].ToInt64()!.Select(v => (double)v)], 150); break;
+                case "label-range":
+                    a["labels"] =
+                    NpyArray.Int64([.. a["labels"].ToInt64()!.Select((v, i) => i == 3 ? 7L : v)], 150); break;
+                case "float-labels":
+                    a["labels"] =
+                    NpyArray.Float64([.. a["labels"].ToInt64()!.Select(v => (double)v)], 150); break;
                 case "B-shape": a["initial/B"] = NpyArray.Float64(new double[15], 3, 5); break;
                 case "X-columns": a["X"] = NpyArray.Float64(new double[450], 150, 3); break;
                 case "batch-range": a["step1/batch"] = NpyArray.Int64([150], 1); break;
-                case "nan": a["step1/dS"] = NpyArray.Float64([.. a["step1/dS"].ToDoubles()!.Select((v, i) => i == 7 ? double.NaN : v)], 150, 3); break;
+                case "nan":
+                    a["step1/dS"] = NpyArray.Float64([.. a["step1/dS"].ToDoubles()!.Select((v, i) =>
+                    i == 7 ? double.NaN : v)], 150, 3); break;
                 case "3d": a["step1/dB"] = NpyArray.Float64(a["step1/dB"].ToDoubles()!, 3, 4, 1); break;
                 case "activation": a["activation"] = NpyArray.Scalar("sigmoid"); break;
                 case "format": a["format"] = NpyArray.Scalar("irisnet-model"); break;
@@ -244,7 +278,9 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
         string path = P("bad.npz");
         switch (kind)
         {
-            case "truncated": File.WriteAllBytes(path, File.ReadAllBytes(NpyFormatTests.Fixture("numpy-iris.npz"))[..50_000]); break;
+            case "truncated":
+                File.WriteAllBytes(path,
+                File.ReadAllBytes(NpyFormatTests.Fixture("numpy-iris.npz"))[..50_000]); break;
             case "text": File.WriteAllText(path, "X = [[1, 2]]\n"); break;
             case "object": File.Copy(NpyFormatTests.Fixture("object.npz"), path); break;
             case "directory": Directory.CreateDirectory(path); break;
@@ -252,6 +288,7 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
         Cli.Result r = Cli.Run(_dir, "diff", path);
         Assert.Equal(2, r.ExitCode);
         string line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal($"irisnet: error: {path}: {message}", line[..Math.Min(line.Length, $"irisnet: error: {path}: {message}".Length)]);
+        Assert.Equal($"irisnet: error: {path}: {message}",
+            line[..Math.Min(line.Length, $"irisnet: error: {path}: {message}".Length)]);
     }
 }

@@ -3,7 +3,8 @@ using IrisNet.Interop.NumPy;
 
 namespace IrisNet.Tests;
 
-/// <summary>--init from an .npz: IrisNet's names (and its own export), or a PyTorch state dict saved through numpy.</summary>
+/// <summary>--init from an .npz: IrisNet's names (and its own export), or a PyTorch state dict saved through
+/// numpy.</summary>
 public sealed class NpzWeightsTests() : TempDirectoryTest("npz-weights")
 {
     private static string Fixture(string name) => NpyFormatTests.Fixture(name);
@@ -18,7 +19,8 @@ public sealed class NpzWeightsTests() : TempDirectoryTest("npz-weights")
     {
         Model model = ModelJson.Load(Fixture(file));
         InitialWeights fromJson = ModelJson.LoadWeights(Fixture(file));
-        InitialWeights fromNpz = NpzWeights.Parse(NpzArchive.Read(Write("m.npz", NpzWeights.FromModel(model, model.Precision))), "m.npz");
+        InitialWeights fromNpz = NpzWeights.Parse(NpzArchive.Read(Write("m.npz",
+            NpzWeights.FromModel(model, model.Precision))), "m.npz");
         Assert.Equal(fromJson.A, fromNpz.A);
         Assert.Equal(fromJson.B, fromNpz.B);
         Assert.Equal(fromJson.HiddenBias, fromNpz.HiddenBias);
@@ -33,8 +35,10 @@ public sealed class NpzWeightsTests() : TempDirectoryTest("npz-weights")
         // Through the command line: the same run from either file, metrics bit for bit.
         File.WriteAllBytes(P("m.npz"), NpzArchive.ToBytes(NpzWeights.FromModel(model, model.Precision)));
         string precision = Names.Of(model.Precision);
-        Cli.Result a = Cli.Run(_dir, "train", "--init", Fixture(file), "--epochs", "5", "--precision", precision, "--out", "from-json");
-        Cli.Result b = Cli.Run(_dir, "train", "--init", "m.npz", "--epochs", "5", "--precision", precision, "--out", "from-npz");
+        Cli.Result a = Cli.Run(_dir, "train", "--init", Fixture(file), "--epochs", "5", "--precision", precision,
+            "--out", "from-json");
+        Cli.Result b = Cli.Run(_dir, "train", "--init", "m.npz", "--epochs", "5", "--precision", precision, "--out",
+            "from-npz");
         Assert.True(a.ExitCode == 0 && b.ExitCode == 0, a.Stderr + b.Stderr);
         Assert.Equal(File.ReadAllText(P("from-json/metrics.csv")), File.ReadAllText(P("from-npz/metrics.csv")));
     }
@@ -80,12 +84,15 @@ public sealed class NpzWeightsTests() : TempDirectoryTest("npz-weights")
     [Fact]
     public void Train_starts_from_a_pytorch_state_dict_through_the_command_line()
     {
-        Cli.Result r = Cli.Run(_dir, "train", "--init", Fixture("torch-sequential.npz"), "--data", Path.Combine(Repo.Root, "docs", "examples", "fruit.csv"),
+        Cli.Result r = Cli.Run(_dir, "train", "--init", Fixture("torch-sequential.npz"), "--data",
+            Path.Combine(Repo.Root, "docs", "examples", "fruit.csv"),
             "--activation", "tanh", "--epochs", "3", "--out", "run");
         // fruit.csv has D = 3: the Linear(4, 5) weights do not fit, and the message says which array and why.
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("\"A\" row 1 has 4 numbers, but the data has D = 3 features", r.Stderr, StringComparison.Ordinal);
-        r = Cli.Run(_dir, "train", "--init", Fixture("torch-sequential.npz"), "--activation", "tanh", "--epochs", "3", "--out", "iris");
+        Assert.Contains("\"A\" row 1 has 4 numbers, but the data has D = 3 features", r.Stderr,
+            StringComparison.Ordinal);
+        r = Cli.Run(_dir, "train", "--init", Fixture("torch-sequential.npz"), "--activation", "tanh", "--epochs", "3",
+            "--out", "iris");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Model trained = ModelJson.Load(P("iris/model.json"));
         Assert.Equal(5, trained.Shape.H);
@@ -118,7 +125,8 @@ public sealed class NpzWeightsTests() : TempDirectoryTest("npz-weights")
     [InlineData("activation", "activation: is 'sigmoid'; it must be identity, tanh or relu.")]
     public void A_weights_archive_that_does_not_fit_is_refused_naming_the_array(string kind, string message)
     {
-        NpyArray A = NpyArray.Float64([.. Enumerable.Range(0, 8).Select(i => i / 10.0)], 2, 4), B = NpyArray.Float64([1, 2, 3, 4, 5, 6], 3, 2);
+        NpyArray A = NpyArray.Float64([.. Enumerable.Range(0, 8).Select(i => i / 10.0)], 2, 4), B =
+            NpyArray.Float64([1, 2, 3, 4, 5, 6], 3, 2);
         var arrays = new Dictionary<string, NpyArray>(StringComparer.Ordinal) { ["A"] = A, ["B"] = B };
         switch (kind)
         {

@@ -60,18 +60,21 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
         return model;
     }
 
-    /// <summary>N rows with every feature drawn uniformly within ±1000 of its Iris mean (in the raw units: 500 to 2,500 σ out).</summary>
+    /// <summary>N rows with every feature drawn uniformly within ±1000 of its Iris mean (in the raw units: 500 to 2,500
+    /// σ out).</summary>
     private static double[][] FarRows(int N, int seed)
     {
         Dataset iris = Repo.Iris();
         double[] mean = Enumerable.Range(0, iris.FeatureCount).Select(d => iris.Features.Average(r => r[d])).ToArray();
         var rng = new Random(seed);
-        return Enumerable.Range(0, N).Select(_ => mean.Select(m => m + (rng.NextDouble() * 2 - 1) * 1e3).ToArray()).ToArray();
+        return Enumerable.Range(0, N).Select(_ =>
+            mean.Select(m => m + (rng.NextDouble() * 2 - 1) * 1e3).ToArray()).ToArray();
     }
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Onnx_runtime_gives_the_models_probabilities_on_every_iris_row_and_far_outside(Activation f, Precision precision, bool bias, bool standardize)
+    public void Onnx_runtime_gives_the_models_probabilities_on_every_iris_row_and_far_outside(Activation f,
+        Precision precision, bool bias, bool standardize)
     {
         Model model = Train(f, precision, bias, standardize);
         byte[] onnx = OnnxExport.ToBytes(model, precision);
@@ -88,35 +91,43 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
     {
         Model model = Train(Activation.Tanh, trained, true, true);
         byte[] onnx = OnnxExport.ToBytes(model, exported);
-        Assert.Equal(exported == Precision.Float32 ? 1 : 11, (int)ModelProto.Parser.ParseFrom(onnx).Graph.Input[0].Type.TensorType.ElemType);
+        Assert.Equal(exported == Precision.Float32 ? 1 : 11,
+            (int)ModelProto.Parser.ParseFrom(onnx).Graph.Input[0].Type.TensorType.ElemType);
         // The other precision's rounding: a float64 model's weights rounded to float32 (irisnet export says so), or a
         // float32 model's arithmetic done in float64; on the Iris rows still within the float32 limit.
         Compare(model, onnx, exported, Repo.Iris().Features, "iris", Float32Limit, _ => Float32Limit);
     }
 
-    /// <summary>Runs the graph and the model on the same rows (rounded to float32 first for a float32 graph, whose input is float32) and holds every row to its limit.</summary>
-    private void Compare(Model model, byte[] onnx, Precision dtype, double[][] rows0, string what, double strict, Func<double[], double> limitOf)
+    /// <summary>Runs the graph and the model on the same rows (rounded to float32 first for a float32 graph, whose
+    /// input is float32) and holds every row to its limit.</summary>
+    private void Compare(Model model, byte[] onnx, Precision dtype, double[][] rows0, string what, double strict,
+        Func<double[], double> limitOf)
     {
-        double[][] rows = dtype == Precision.Float32 ? rows0.Select(r => r.Select(v => (double)(float)v).ToArray()).ToArray() : rows0;
+        double[][] rows = dtype == Precision.Float32
+            ? rows0.Select(r => r.Select(v => (double)(float)v).ToArray()).ToArray() : rows0;
         double[][] mine = model.PredictProbabilities(rows);
         double[][] theirs = Run(onnx, rows, dtype, model.Shape.C);
         double worst = 0, worstStrict = 0;
         int loose = 0, ties = 0;
         for (int n = 0; n < rows.Length; n++)
         {
-            Assert.All(theirs[n], p => Assert.True(double.IsFinite(p) && p >= 0 && p <= 1, $"{what} row {n}: ONNX Runtime gives {p}"));
+            Assert.All(theirs[n], p => Assert.True(double.IsFinite(p) && p >= 0 && p <= 1,
+                $"{what} row {n}: ONNX Runtime gives {p}"));
             Assert.Equal(1, theirs[n].Sum(), 1e-5);
             double limit = limitOf(rows[n]), d = Difference(theirs[n], mine[n]);
             if (limit > strict) loose++;
             else worstStrict = Math.Max(worstStrict, d);
             worst = Math.Max(worst, d);
-            Assert.True(d <= limit, $"{what} row {n}: relative difference {d:E2} > {limit:E2}; IrisNet [{string.Join(", ", mine[n])}], ONNX Runtime [{string.Join(", ", theirs[n])}]");
+            Assert.True(d <= limit, $"{what} row {n}: relative difference {d:E2} > {limit:E2}; IrisNet "
+                + $"[{string.Join(", ", mine[n])}], ONNX Runtime [{string.Join(", ", theirs[n])}]");
             if (ArgMax(mine[n]) == ArgMax(theirs[n])) continue;
             double[] sorted = [.. mine[n].OrderDescending()];
-            Assert.True(sorted[0] - sorted[1] <= limit * sorted[0], $"{what} row {n}: IrisNet predicts class {ArgMax(mine[n])}, ONNX Runtime {ArgMax(theirs[n])}");
+            Assert.True(sorted[0] - sorted[1] <= limit * sorted[0],
+                $"{what} row {n}: IrisNet predicts class {ArgMax(mine[n])}, ONNX Runtime {ArgMax(theirs[n])}");
             ties++;
         }
-        output.WriteLine($"{what}: {rows.Length} rows, max relative difference {worst:E2} ({worstStrict:E2} on the {rows.Length - loose} rows held to the fixed limit; "
+        output.WriteLine($"{what}: {rows.Length} rows, max relative difference {worst:E2} ({worstStrict:E2} on the "
+            + $"{rows.Length - loose} rows held to the fixed limit; "
             + $"{loose} held to their float32 rounding bound), classes differing at a tie to rounding: {ties}");
     }
 
@@ -195,14 +206,17 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
         return best;
     }
 
-    /// <summary>The graph's probabilities for <paramref name="rows"/> (N×D raw features), run by ONNX Runtime.</summary>
+    /// <summary>The graph's probabilities for <paramref name="rows"/> (N×D raw features), run by ONNX
+    /// Runtime.</summary>
     internal static double[][] Run(byte[] onnx, double[][] rows, Precision dtype, int C)
     {
         using var session = new InferenceSession(onnx);
         int N = rows.Length, D = rows[0].Length;
         NamedOnnxValue input = dtype == Precision.Float32
-            ? NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, new DenseTensor<float>(rows.SelectMany(r => r.Select(v => (float)v)).ToArray(), [N, D]))
-            : NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, new DenseTensor<double>(rows.SelectMany(r => r).ToArray(), [N, D]));
+            ? NamedOnnxValue.CreateFromTensor(OnnxExport.InputName,
+                new DenseTensor<float>(rows.SelectMany(r => r.Select(v => (float)v)).ToArray(), [N, D]))
+            : NamedOnnxValue.CreateFromTensor(OnnxExport.InputName,
+                new DenseTensor<double>(rows.SelectMany(r => r).ToArray(), [N, D]));
         using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run([input]);
         DisposableNamedOnnxValue result = Assert.Single(results);
         Assert.Equal(OnnxExport.OutputName, result.Name);
@@ -217,7 +231,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
     [InlineData(Activation.Tanh, true, true, "Cast Sub Div Cast Gemm Tanh Gemm Softmax", Precision.Float32)]
     [InlineData(Activation.Relu, false, true, "Sub Div Gemm Relu Gemm Softmax", Precision.Float64)]
     [InlineData(Activation.Identity, true, false, "Gemm Identity Gemm Softmax", Precision.Float64)]
-    public void The_graph_is_the_documented_network_with_named_input_output_and_metadata(Activation f, bool bias, bool standardize, string ops, Precision precision)
+    public void The_graph_is_the_documented_network_with_named_input_output_and_metadata(Activation f, bool bias,
+        bool standardize, string ops, Precision precision)
     {
         Model model = Train(f, precision, bias, standardize, epochs: 20);
         ModelProto m = ModelProto.Parser.ParseFrom(OnnxExport.ToBytes(model, precision));
@@ -231,9 +246,12 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
         int type = precision == Precision.Float32 ? 1 : 11;
         Assert.Equal(type, input.Type.TensorType.ElemType);
         Assert.Equal(type, output.Type.TensorType.ElemType);
-        Assert.Equal(["N", "4"], input.Type.TensorType.Shape.Dim.Select(d => d.DimParam != "" ? d.DimParam : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.Equal(["N", "3"], output.Type.TensorType.Shape.Dim.Select(d => d.DimParam != "" ? d.DimParam : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        // Both layers are Gemm with transB = 1, so A (H×D) and B (C×H) keep the derivation's shapes; C only with biases.
+        Assert.Equal(["N", "4"], input.Type.TensorType.Shape.Dim.Select(d =>
+            d.DimParam != "" ? d.DimParam : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(["N", "3"], output.Type.TensorType.Shape.Dim.Select(d =>
+            d.DimParam != "" ? d.DimParam : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        // Both layers are Gemm with transB = 1, so A (H×D) and B (C×H) keep the derivation's shapes; C only with
+        // biases.
         NodeProto[] gemms = g.Node.Where(n => n.OpType == "Gemm").ToArray();
         Assert.All(gemms, n => Assert.Equal(1L, Assert.Single(n.Attribute, a => a.Name == "transB").I));
         Assert.Equal(bias ? 3 : 2, gemms[0].Input.Count);
@@ -248,9 +266,11 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
         Dictionary<string, string> meta = m.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
         Assert.Equal(model.FeatureNames, JsonSerializer.Deserialize<string[]>(meta["features"]));
         Assert.Equal(model.ClassNames, JsonSerializer.Deserialize<string[]>(meta["classes"]));
-        Assert.Equal(("species", Names.Of(f), standardize ? "zscore" : "none", Names.Of(precision), IrisNet.Interop.NumPy.NpzWeights.Version),
+        Assert.Equal(("species", Names.Of(f), standardize ? "zscore" : "none", Names.Of(precision),
+            IrisNet.Interop.NumPy.NpzWeights.Version),
             (meta["label"], meta["activation"], meta["standardize"], meta["precision"], meta["irisnet_version"]));
-        Assert.Equal(OnnxExport.ToBytes(model, precision), OnnxExport.ToBytes(model, precision)); // the same model, the same bytes
+        // the same model, the same bytes
+        Assert.Equal(OnnxExport.ToBytes(model, precision), OnnxExport.ToBytes(model, precision));
     }
 
     [Fact]
@@ -258,12 +278,14 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
     {
         Model model = Trainer.Train(Repo.Iris(), null, new TrainingOptions()).Model;
         byte[] onnx = OnnxExport.ToBytes(model, model.Precision);
-        output.WriteLine($"default model (D = 4, H = {model.Shape.H}, C = 3, {Names.Of(model.Precision)}): {onnx.Length} bytes");
+        output.WriteLine($"default model (D = 4, H = {model.Shape.H}, C = 3, {Names.Of(model.Precision)}): "
+            + $"{onnx.Length} bytes");
         Assert.True(onnx.Length < 10 * 1024, $"{onnx.Length} bytes");
         double[][] rows = Repo.Iris().Features;
         double[][] all = Run(onnx, rows, model.Precision, 3);
         // One row alone takes another kernel path than a batch (the last bits may differ), never another answer.
-        for (int n = 0; n < rows.Length; n += 37) Assert.True(Difference(Run(onnx, [rows[n]], model.Precision, 3)[0], all[n]) <= Float64Limit);
+        for (int n = 0; n < rows.Length; n += 37) Assert.True(Difference(Run(onnx, [rows[n]], model.Precision, 3)[0],
+            all[n]) <= Float64Limit);
     }
 
     [Fact]
@@ -273,7 +295,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
         Model model = ModelJson.Load(modelPath);
         Cli.Result r = Cli.Run(_dir, "export", "--model", modelPath, "--out", "m.onnx");
         Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.StartsWith("wrote m.onnx: ONNX opset 13, float64, input 'features' [N, 4] raw features, output 'probabilities' [N, 3], ", r.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("wrote m.onnx: ONNX opset 13, float64, input 'features' [N, 4] raw features, output "
+            + "'probabilities' [N, 3], ", r.Stdout, StringComparison.Ordinal);
         byte[] written = File.ReadAllBytes(P("m.onnx"));
         Assert.Equal(OnnxExport.ToBytes(model, Precision.Float64), written);
         double[][] rows = Repo.Iris().Features;
@@ -299,6 +322,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
         Cli.Result noModel = Cli.Run(_dir, "export", "--model", "nope.json", "--out", "x.onnx");
         Assert.Equal(2, noModel.ExitCode);
         Assert.Contains("nope.json", noModel.Stderr, StringComparison.Ordinal);
-        Assert.Equal(["m.onnx", "m32.onnx"], Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["m.onnx", "m32.onnx"],
+            Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 }
