@@ -28,7 +28,7 @@ public sealed class MetricsWriter : IDisposable
     public const string ValidationHeader = Header + ",val_loss,val_accuracy";
 
     /// <summary>Rows per batch handed to the writer thread.</summary>
-    internal const int BatchRows = 2048;
+    public const int BatchRows = 2048;
 
     private const int FlushChars = 64 * 1024;
     private const int LineChars = 7 * 32 + 16;
