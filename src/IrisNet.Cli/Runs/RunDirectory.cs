@@ -38,8 +38,10 @@ public sealed class RunDirectory
     public IReadOnlyList<string> Written => _written;
 
     /// <summary>Claims the folder: --out as given, or runs/&lt;UTC timestamp&gt; (with -2, -3 … when taken).</summary>
+    /// <param name="requested">The folder given, or null for a new one under runs/.</param>
+    /// <param name="option">The flag that gave it (--out), which errors name.</param>
     /// <exception cref="OptionException">The folder holds files, is another run's, is a file or a dangling link, or cannot be written.</exception>
-    public static RunDirectory Create(string? requested)
+    public static RunDirectory Create(string? requested, string option)
     {
         DateTimeOffset started = DateTimeOffset.UtcNow;
         if (requested is null)
@@ -49,15 +51,18 @@ public sealed class RunDirectory
             {
                 string path = System.IO.Path.Combine("runs", i == 1 ? stamp : $"{stamp}-{i}");
                 if (System.IO.File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())) continue;
-                if (TryClaim(path, started) == Claim.Taken) return new RunDirectory(path, started);
+                if (TryClaim(path, started, option) == Claim.Taken) return new RunDirectory(path, started);
             }
         }
-        CheckUsable(requested);
-        return TryClaim(requested, started) switch
+        CheckUsable(requested, option);
+        return TryClaim(requested, started, option) switch
         {
             Claim.Taken => new RunDirectory(requested, started),
-            Claim.InUse => throw new OptionException("--out", $"'{requested}' is being written by another irisnet run (its marker {ClaimFile} is there); choose a new directory, or delete the marker if no irisnet run is writing it."),
-            _ => throw new OptionException("--out", $"'{requested}' already holds files and is never overwritten; choose a new directory or delete it."),
+            Claim.InUse => throw new OptionException(option, $"'{requested}' is being written by another irisnet run "
+                + $"(its marker {ClaimFile} is there); choose a new directory, or delete the marker if no irisnet run "
+                + "is writing it."),
+            _ => throw new OptionException(option,
+                $"'{requested}' already holds files and is never overwritten; choose a new directory or delete it."),
         };
     }
 
@@ -76,7 +81,7 @@ public sealed class RunDirectory
 
     private enum Claim { Taken, InUse, NotEmpty }
 
-    private static void CheckUsable(string path)
+    private static void CheckUsable(string path, string option)
     {
         var info = new FileInfo(path);
         if (info.LinkTarget is string target && !Directory.Exists(path))
@@ -90,23 +95,27 @@ public sealed class RunDirectory
             {
                 // A link cycle: reported as a link that leads nowhere.
             }
-            throw new OptionException("--out", final is { Exists: true }
+            throw new OptionException(option, final is { Exists: true }
                 ? $"'{path}' is a link to the file '{target}'; give a directory for the run."
-                : $"'{path}' is a symbolic link to '{target}', which does not exist; create that directory, or give another --out.");
+                : $"'{path}' is a symbolic link to '{target}', which does not exist; create that directory, "
+                    + $"or give another {option}.");
         }
-        if (System.IO.File.Exists(path)) throw new OptionException("--out", $"'{path}' is a file; give a directory for the run.");
+        if (System.IO.File.Exists(path))
+            throw new OptionException(option, $"'{path}' is a file; give a directory for the run.");
         // Another run's claim marker alone is left to TryClaim, whose create-new open decides.
         if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e) != ClaimFile))
-            throw new OptionException("--out", $"'{path}' already holds files and is never overwritten; choose a new directory or delete it.");
+        {
+            throw new OptionException(option,
+                $"'{path}' already holds files and is never overwritten; choose a new directory or delete it.");
+        }
     }
 
     /// <summary>
     /// Creates the folder if needed and the claim marker in it (create-new: one process wins), then
     /// checks that the marker is the folder's only entry, releasing it otherwise.
     /// </summary>
-    private static Claim TryClaim(string path, DateTimeOffset started)
+    private static Claim TryClaim(string path, DateTimeOffset started, string option)
     {
-        const string option = "--out";
         string marker = System.IO.Path.Combine(path, ClaimFile);
         try
         {
