@@ -24,20 +24,24 @@ public static class ReportCommand
         };
         var output = new Option<string?>("--out")
         {
-            Description = "HTML file to write [default: RUN_DIR/report.html for one directory, report.html for several]",
+            Description = "HTML file to write [default: RUN_DIR/report.html for one directory, report.html for " +
+                "several]",
             HelpName = "FILE.html",
         };
-        var command = new Command("report", "An interactive HTML report (one file, works offline) of a run, several runs, a cv or a sweep: " +
-            "curves with hover readout, zoom, log axes, toggles and smoothing; the summary's tables and pictures.")
+        var command = new Command("report", "An interactive HTML report (one file, works offline) of a run, several " +
+            "runs, a cv or a sweep: curves with hover readout, zoom, log axes, toggles and smoothing; the summary's " +
+            "tables and pictures.")
         {
             dirs, output,
         };
         command.SetAction(p =>
         {
             string[] given = p.GetValue(dirs)!;
-            string target = p.GetValue(output) ?? (given.Length == 1 ? Path.Combine(given[0], "report.html") : "report.html");
+            string[] kinds = Kinds(given);
+            string target = p.GetValue(output)
+                ?? (given.Length == 1 ? Path.Combine(given[0], "report.html") : "report.html");
             CheckTarget(target);
-            ReportContent content = Content(given);
+            ReportContent content = Content(given, kinds);
             string html = ReportPage.Build(content);
             try
             {
@@ -48,14 +52,15 @@ public static class ReportCommand
                 throw new OptionException("--out", $"cannot write '{target}': {e.Message} Choose a writable folder.");
             }
             long bytes = new FileInfo(target).Length;
-            AnsiConsole.WriteLine($"wrote {target} ({(bytes / 1024.0).ToString("F0", CultureInfo.InvariantCulture)} KB)");
+            AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {target} ({bytes / 1024.0:F0} KB)"));
             return ExitCode.Success;
         });
         return command;
     }
 
-    /// <summary>What each directory is, by the file that only it has: leaderboard.csv, folds.csv or metrics.csv.</summary>
-    private static ReportContent Content(string[] given)
+    /// <summary>What each directory is, by the file only it has: leaderboard.csv, folds.csv or metrics.csv.</summary>
+    private static string[] Kinds(string[] given)
     {
         var kinds = new List<string>();
         foreach (string dir in given)
@@ -69,16 +74,22 @@ public static class ReportCommand
             kinds.Add(File.Exists(Path.Combine(dir, "leaderboard.csv")) ? "sweep"
                 : File.Exists(Path.Combine(dir, "folds.csv")) ? "cv"
                 : File.Exists(Path.Combine(dir, "metrics.csv")) ? "run"
-                : throw new DataException(dir, 0, 0, "holds no metrics.csv, folds.csv or leaderboard.csv; give a directory written by " +
-                    "'irisnet train' or 'irisnet cv', or a sweep directory."));
+                : throw new DataException(dir, 0, 0, "holds no metrics.csv, folds.csv or leaderboard.csv; give a " +
+                    "directory written by 'irisnet train' or 'irisnet cv', or a sweep directory."));
         }
+        return kinds.ToArray();
+    }
+
+    private static ReportContent Content(string[] given, string[] kinds)
+    {
         if (given.Length > 1)
         {
-            int other = kinds.FindIndex(k => k != "run");
+            int other = Array.FindIndex(kinds, k => k != "run");
             if (other >= 0)
             {
-                throw new OptionException("RUN_DIR", $"'{given[other]}' is a {kinds[other]} directory, which has a report of its own; " +
-                    "several directories are compared only when each is a train run. Give it alone.");
+                throw new OptionException("RUN_DIR", $"'{given[other]}' is a {kinds[other]} directory, which has " +
+                    "a report of its own; several directories are compared only when each is a train run. Give it " +
+                    "alone.");
             }
             return ReportBuilder.Runs(given.Select(RunFolder.Read).ToArray());
         }
@@ -93,11 +104,17 @@ public static class ReportCommand
     /// <summary>Refuses, before reading anything, an output that cannot become an HTML file.</summary>
     private static void CheckTarget(string target)
     {
-        if (!target.EndsWith(".html", StringComparison.OrdinalIgnoreCase) && !target.EndsWith(".htm", StringComparison.OrdinalIgnoreCase))
+        bool html = target.EndsWith(".html", StringComparison.OrdinalIgnoreCase)
+            || target.EndsWith(".htm", StringComparison.OrdinalIgnoreCase);
+        if (!html)
             throw new OptionException("--out", $"'{target}' does not end in .html; the report is an HTML page.");
-        if (Directory.Exists(target)) throw new OptionException("--out", $"'{target}' is a directory; give a file name ending in .html.");
+        if (Directory.Exists(target))
+            throw new OptionException("--out", $"'{target}' is a directory; give a file name ending in .html.");
         string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
         if (!Directory.Exists(folder))
-            throw new OptionException("--out", $"cannot write '{target}': the folder '{folder}' does not exist; create it first or choose another --out.");
+        {
+            throw new OptionException("--out", $"cannot write '{target}': the folder '{folder}' does not exist; " +
+                "create it first or choose another --out.");
+        }
     }
 }

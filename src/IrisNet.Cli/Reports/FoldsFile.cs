@@ -10,7 +10,7 @@ namespace IrisNet.Cli.Reports;
 /// <summary>One fold's curves from a folds.csv: held-out loss and accuracy in the test columns.</summary>
 internal sealed record FoldCurve(string Config, int Repeat, int Fold, IReadOnlyList<EpochMetrics> Rows)
 {
-    public string Name => $"repeat {Repeat.ToString(CultureInfo.InvariantCulture)} fold {Fold.ToString(CultureInfo.InvariantCulture)}";
+    public string Name => string.Create(CultureInfo.InvariantCulture, $"repeat {Repeat} fold {Fold}");
 }
 
 /// <summary>
@@ -34,7 +34,11 @@ internal static class FoldsFile
             string? header = reader.ReadLine()?.Trim();
             bool sweep = header == SweepHeader;
             if (!sweep && header != CvCommand.FoldsHeader)
-                throw new DataException(path, 1, 0, $"is not an IrisNet folds.csv (its header must be {CvCommand.FoldsHeader}, or {SweepHeader} for a sweep).");
+            {
+                throw new DataException(path, 1, 0,
+                    $"is not an IrisNet folds.csv (its header must be {CvCommand.FoldsHeader}, or {SweepHeader} for " +
+                    "a sweep).");
+            }
             int fields = sweep ? 8 : 7;
             bool complete = RunDirectory.EndsWithNewline(path);
             int lineNumber = 1;
@@ -55,11 +59,12 @@ internal static class FoldsFile
         return folds.Select(f => new FoldCurve(f.Key.Item1, f.Key.Item2, f.Key.Item3, f.Value.ToList())).ToArray();
     }
 
-    private static void Add(Dictionary<(string, int, int), MetricsSeries> folds, string path, int lineNumber, string line, int fields,
-        int capacity)
+    private static void Add(Dictionary<(string, int, int), MetricsSeries> folds, string path, int lineNumber,
+        string line, int fields, int capacity)
     {
         string[] f = line.Split(',');
-        if (f.Length != fields) throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a folds.csv row here has {fields}.");
+        if (f.Length != fields)
+            throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a folds.csv row here has {fields}.");
         int o = fields - 7;
         string config = o == 1 ? f[0] : "";
         try
@@ -70,7 +75,11 @@ internal static class FoldsFile
             if (!folds.TryGetValue(key, out MetricsSeries? series)) folds[key] = series = new MetricsSeries(capacity);
             var m = new EpochMetrics(I(2), D(3), D(4), D(5), D(6));
             if (m.Epoch <= series.EpochCount)
-                throw new DataException(path, lineNumber, o + 3, $"epoch {m.Epoch} follows epoch {series.EpochCount} of the same fold; a fold's epochs must increase.");
+            {
+                throw new DataException(path, lineNumber, o + 3,
+                    $"epoch {m.Epoch} follows epoch {series.EpochCount} of the same fold; a fold's epochs must " +
+                    "increase.");
+            }
             series.Add(m);
         }
         catch (FormatException e)

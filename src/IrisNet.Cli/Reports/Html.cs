@@ -48,8 +48,9 @@ internal sealed class Html
     }
 
     /// <summary>A table: an optional caption, one header row, then the rows; every cell's text escaped.</summary>
-    public Html Table(string? caption, IReadOnlyList<Cell> head, IEnumerable<IReadOnlyList<Cell>> rows, string? id = null,
-        Func<int, string?>? rowAttributes = null, Func<int, string?>? rowClass = null)
+    /// <remarks>A header whose first cell is empty makes each row's first cell a row heading.</remarks>
+    public Html Table(string? caption, IReadOnlyList<Cell> head, IEnumerable<IReadOnlyList<Cell>> rows,
+        string? id = null, Func<int, string?>? rowAttributes = null, Func<int, string?>? rowClass = null)
     {
         _b.Append("<table");
         if (id is not null) _b.Append(" id=\"").Append(id).Append('"');
@@ -58,6 +59,7 @@ internal sealed class Html
         _b.Append("<thead><tr>");
         foreach (Cell h in head) Cell("th", h);
         _b.Append("</tr></thead><tbody>");
+        bool rowHeadings = head.Count > 0 && head[0].Text.Length == 0;
         int i = 0;
         foreach (IReadOnlyList<Cell> row in rows)
         {
@@ -65,7 +67,7 @@ internal sealed class Html
             if (rowClass?.Invoke(i) is string cls) _b.Append(" class=\"").Append(cls).Append('"');
             if (rowAttributes?.Invoke(i) is string attributes) _b.Append(' ').Append(attributes);
             _b.Append('>');
-            for (int c = 0; c < row.Count; c++) Cell(c == 0 && head.Count > 0 && head[0].Text.Length == 0 ? "th" : "td", row[c]);
+            for (int c = 0; c < row.Count; c++) Cell(c == 0 && rowHeadings ? "th" : "td", row[c]);
             _b.Append("</tr>");
             i++;
         }

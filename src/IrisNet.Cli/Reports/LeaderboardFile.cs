@@ -6,8 +6,8 @@ using IrisNet.Errors;
 namespace IrisNet.Cli.Reports;
 
 /// <summary>One configuration of a sweep: its options and its cross-validated held-out scores.</summary>
-internal sealed record LeaderboardRow(int Rank, string Config, IReadOnlyList<string> Options, double AccuracyMean, double AccuracySd,
-    double LossMean, double LossSd, double FitSeconds, long Line);
+internal sealed record LeaderboardRow(int Rank, string Config, IReadOnlyList<string> Options, double AccuracyMean,
+    double AccuracySd, double LossMean, double LossSd, double FitSeconds, long Line);
 
 /// <summary>
 /// A sweep's leaderboard.csv, the shape documented in docs/report.md: a header naming
@@ -20,7 +20,8 @@ internal sealed class LeaderboardFile
     public static readonly string[] Scores =
         ["heldout_accuracy_mean", "heldout_accuracy_sd", "heldout_loss_mean", "heldout_loss_sd", "fit_seconds"];
 
-    private LeaderboardFile(IReadOnlyList<string> optionNames, IReadOnlyList<LeaderboardRow> rows) => (OptionNames, Rows) = (optionNames, rows);
+    private LeaderboardFile(IReadOnlyList<string> optionNames, IReadOnlyList<LeaderboardRow> rows) =>
+        (OptionNames, Rows) = (optionNames, rows);
 
     /// <summary>The columns between config and the scores: the options the sweep varied.</summary>
     public IReadOnlyList<string> OptionNames { get; }
@@ -41,7 +42,10 @@ internal sealed class LeaderboardFile
                 DetectDelimiter = false,
             });
             if (!parser.Read() || parser.Record is not string[] header)
-                throw new DataException(path, 0, 0, "is empty; a leaderboard.csv has a header and one row per configuration.");
+            {
+                throw new DataException(path, 0, 0,
+                    "is empty; a leaderboard.csv has a header and one row per configuration.");
+            }
             string expected = $"rank,config,OPTION...,{string.Join(',', Scores)}";
             if (header.Length < 2 + Scores.Length || header[0] != "rank" || header[1] != "config"
                 || !header[^Scores.Length..].SequenceEqual(Scores))
@@ -53,13 +57,17 @@ internal sealed class LeaderboardFile
             {
                 string[] f = parser.Record!;
                 long line = parser.RawRow;
-                if (f.Length != header.Length) throw new DataException(path, line, 0, $"{f.Length} fields; the header has {header.Length}.");
+                if (f.Length != header.Length)
+                    throw new DataException(path, line, 0, $"{f.Length} fields; the header has {header.Length}.");
                 if (f[1].Length == 0 || !configs.Add(f[1]))
-                    throw new DataException(path, line, 2, $"the config '{f[1]}' is empty or repeated; each configuration needs its own id.");
+                {
+                    throw new DataException(path, line, 2,
+                        $"the config '{f[1]}' is empty or repeated; each configuration needs its own id.");
+                }
                 int s = header.Length - Scores.Length;
-                rows.Add(new LeaderboardRow(Int(path, line, 1, f[0]), f[1], f[2..s],
-                    Double(path, line, s + 1, f[s]), Double(path, line, s + 2, f[s + 1]), Double(path, line, s + 3, f[s + 2]),
-                    Double(path, line, s + 4, f[s + 3]), Double(path, line, s + 5, f[s + 4]), line));
+                double Score(int i) => Double(path, line, s + i + 1, f[s + i]);
+                rows.Add(new LeaderboardRow(Int(path, line, 1, f[0]), f[1], f[2..s], Score(0), Score(1), Score(2),
+                    Score(3), Score(4), line));
             }
             if (rows.Count == 0) throw new DataException(path, 2, 0, "has a header but no configurations.");
             return new LeaderboardFile(options, rows.OrderBy(r => r.Rank).ThenBy(r => r.Line).ToArray());

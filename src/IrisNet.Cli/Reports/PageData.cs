@@ -69,7 +69,7 @@ internal static class PageData
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Every set's present columns, one after the other, packed as the class summary says, in base64.</summary>
+    /// <summary>Every set's present columns, one after the other, packed as the class summary says, base64.</summary>
     public static string Series(IReadOnlyList<CurveSet> sets)
     {
         using var compressed = new MemoryStream();

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace IrisNet.Cli.Reports;
 
-/// <summary>What one page shows: its curve sets and the sections around the charts (markup built with <see cref="Html"/>).</summary>
+/// <summary>What one page shows: its curve sets and the sections around the charts (<see cref="Html"/>).</summary>
 /// <param name="Kind">run, runs, cv or sweep.</param>
 /// <param name="Title">The page's heading.</param>
 /// <param name="Subtitle">A line under the heading (markup).</param>
@@ -10,8 +10,8 @@ namespace IrisNet.Cli.Reports;
 /// <param name="Sets">The curve sets drawn, in the order the page lists them.</param>
 /// <param name="Before">Sections before the charts (a sweep's leaderboard).</param>
 /// <param name="After">Sections after the charts (tables and pictures).</param>
-internal sealed record ReportContent(string Kind, string Title, string Subtitle, string TestName, IReadOnlyList<CurveSet> Sets,
-    string Before, string After);
+internal sealed record ReportContent(string Kind, string Title, string Subtitle, string TestName,
+    IReadOnlyList<CurveSet> Sets, string Before, string After);
 
 /// <summary>
 /// The self-contained HTML file: every style and script inline (the vendored uPlot and the page's own),
@@ -40,9 +40,11 @@ internal static class ReportPage
             .Append("double-click or \"reset zoom\" to see every epoch.</footer>\n")
             .Append("<script type=\"application/json\" id=\"report-meta\">")
             .Append(PageData.Meta(c.Kind, c.Title, c.TestName, c.Sets)).Append("</script>\n")
-            .Append("<script type=\"text/plain\" id=\"report-series\">").Append(PageData.Series(c.Sets)).Append("</script>\n")
-            .Append("<script>/*! uPlot 1.6.32, https://github.com/leeoniya/uPlot\n").Append(PageAssets.UPlotLicence.Replace("*/", "* /"))
-            .Append("\n*/\n").Append(PageAssets.UPlotScript).Append("</script>\n")
+            .Append("<script type=\"text/plain\" id=\"report-series\">").Append(PageData.Series(c.Sets))
+            .Append("</script>\n")
+            .Append("<script>/*! uPlot 1.6.32, https://github.com/leeoniya/uPlot\n")
+            .Append(PageAssets.UPlotLicence.Replace("*/", "* /")).Append("\n*/\n")
+            .Append(PageAssets.UPlotScript).Append("</script>\n")
             .Append("<script>").Append(PageAssets.PageScript).Append("</script>\n")
             .Append("</body>\n</html>\n");
         return b.ToString();
@@ -54,26 +56,29 @@ internal static class ReportPage
         int rows = c.Sets.Count == 0 ? 0 : c.Sets.Max(s => s.Rows.Count);
         var h = new Html();
         h.Raw("<section id=\"curves\"><h2>Loss and accuracy</h2>\n<div class=\"controls\">")
-            .Raw("<label>smoothing <input type=\"range\" id=\"smoothing\" min=\"0\" max=\"0.999\" step=\"0.001\" value=\"0\"> ")
+            .Raw("<label>smoothing ")
+            .Raw("<input type=\"range\" id=\"smoothing\" min=\"0\" max=\"0.999\" step=\"0.001\" value=\"0\"> ")
             .Raw("<output id=\"smoothing-value\">0.000</output></label>")
             .Raw("<label><input type=\"checkbox\" id=\"log-x\"> log epoch axis</label>")
             .Raw("<label><input type=\"checkbox\" id=\"log-y\"> log loss axis</label>")
             .Raw("<button type=\"button\" id=\"reset-zoom\">reset zoom</button>")
             .Raw("<fieldset id=\"kind-toggles\"><legend>series</legend></fieldset>")
-            .Raw("<fieldset id=\"set-toggles\"><legend>").Text(c.Kind == "cv" ? "curves" : "runs").Raw("</legend></fieldset>")
+            .Raw("<fieldset id=\"set-toggles\"><legend>").Text(c.Kind == "cv" ? "curves" : "runs")
+            .Raw("</legend></fieldset>")
             .Raw("</div>\n");
         if (rows < epochs)
         {
-            h.Raw("<p class=\"note\">").Text($"{SummaryJson.I(epochs)} epochs are drawn from {SummaryJson.I(rows)} rows: every one of " +
-                "the first epochs, then the lowest and highest value of each column in each run of consecutive epochs, and the " +
-                "last epoch (the rows the PNGs are drawn from). A readout in that part shows a bucket's extreme, at its first or " +
-                "last epoch.").Raw("</p>\n");
+            h.Raw("<p class=\"note\">").Text($"{SummaryJson.I(epochs)} epochs are drawn from {SummaryJson.I(rows)} " +
+                "rows: every one of the first epochs, then the lowest and highest value of each column in each " +
+                "run of consecutive epochs, and the last epoch (the rows the PNGs are drawn from). A readout in " +
+                "that part shows a bucket's extreme, at its first or last epoch.").Raw("</p>\n");
         }
-        h.Raw("<p class=\"note\">Smoothing is TensorBoard's: an exponential moving average over the rows, debiased, with the " +
-            "raw curve faint behind it.</p>\n");
+        h.Raw("<p class=\"note\">Smoothing is TensorBoard's: an exponential moving average over the rows, debiased, " +
+            "with the raw curve faint behind it.</p>\n");
         foreach (string key in new[] { "loss", "accuracy", "lr" })
         {
-            h.Raw($"<div class=\"chart\" id=\"chart-{key}\"></div><div class=\"readout\" id=\"readout-{key}\"></div>\n");
+            h.Raw($"<div class=\"chart\" id=\"chart-{key}\"></div>")
+                .Raw($"<div class=\"readout\" id=\"readout-{key}\"></div>\n");
         }
         return h.Raw("</section>\n").ToString();
     }

@@ -27,7 +27,7 @@ internal static class ReportSections
         h.Table("Final weights", ["", "rows", "loss", "accuracy"], rows);
     }
 
-    /// <summary>The confusion matrix and per-class scores of the test rows, or of the training rows without any.</summary>
+    /// <summary>The confusion matrix and per-class scores of the test rows, else of the training rows.</summary>
     public static void Confusion(Html h, SummaryJson s)
     {
         bool test = s.Get("final", "test") is not null;
@@ -35,7 +35,7 @@ internal static class ReportSections
         ConfusionOf(h, set, s.Strings("classes"), test ? "test rows" : "training rows");
     }
 
-    /// <summary>An evaluation's matrix (whole, or its nonzero cells above 30 classes) and per-class precision, recall, F1.</summary>
+    /// <summary>An evaluation's matrix (above 30 classes its largest errors) and per-class scores.</summary>
     public static void ConfusionOf(Html h, JsonElement set, IReadOnlyList<string> classes, string what)
     {
         if (SummaryJson.Find(set, "confusion") is { ValueKind: JsonValueKind.Array } matrix)
@@ -62,14 +62,16 @@ internal static class ReportSections
         {
             var errors = cells.EnumerateArray().Select(c => c.EnumerateArray().Select(v => v.GetInt32()).ToArray())
                 .Where(c => c.Length == 3 && c[0] != c[1]).OrderByDescending(c => c[2]).Take(50)
-                .Select(c => (IReadOnlyList<Cell>)[Name(classes, c[0]), Name(classes, c[1]), Cell.Number(SummaryJson.I(c[2]), c[2])]).ToArray();
+                .Select(c => (IReadOnlyList<Cell>)[Name(classes, c[0]), Name(classes, c[1]),
+                    Cell.Number(SummaryJson.I(c[2]), c[2])]).ToArray();
             h.Table($"Most frequent confusions, {what} ({classes.Count} classes: the whole matrix is in summary.json)",
                 ["actual", "predicted", "rows"], errors);
         }
         if (SummaryJson.Find(set, "per_class") is { ValueKind: JsonValueKind.Object } perClass)
         {
-            var rows = perClass.EnumerateObject().Select(p => (IReadOnlyList<Cell>)[p.Name, Number(p.Value, "precision", Accuracy),
-                Number(p.Value, "recall", Accuracy), Number(p.Value, "f1", Accuracy)]).ToArray();
+            var rows = perClass.EnumerateObject().Select(p => (IReadOnlyList<Cell>)[p.Name,
+                Number(p.Value, "precision", Accuracy), Number(p.Value, "recall", Accuracy),
+                Number(p.Value, "f1", Accuracy)]).ToArray();
             h.Table($"Per-class scores, {what}", ["class", "precision", "recall", "F1"], rows);
         }
     }
@@ -97,13 +99,14 @@ internal static class ReportSections
         h.Raw("<div class=\"pictures\">");
         foreach (Picture p in pictures)
         {
-            h.Raw("<figure><img alt=\"").Text(p.Caption).Raw("\" src=\"data:image/png;base64,").Raw(Convert.ToBase64String(p.Png))
+            h.Raw("<figure><img alt=\"").Text(p.Caption).Raw("\" src=\"data:image/png;base64,")
+                .Raw(Convert.ToBase64String(p.Png))
                 .Raw("\"><figcaption>").Text(p.Caption).Raw("</figcaption></figure>");
         }
         h.Raw("</div>\n");
     }
 
-    /// <summary>"completed", or the status with the error or stop reason summary.json gives, marked when not completed.</summary>
+    /// <summary>The status summary.json gives, with its stop reason and error; marked unless "completed".</summary>
     public static void Status(Html h, SummaryJson? s)
     {
         string status = s?.String("status") ?? "no summary.json";
@@ -112,11 +115,14 @@ internal static class ReportSections
         if (s?.String("error") is string error) h.Text(" " + error);
     }
 
-    private static string Name(IReadOnlyList<string> classes, int i) => i < classes.Count ? classes[i] : SummaryJson.I(i);
+    private static string Name(IReadOnlyList<string> classes, int i) =>
+        i < classes.Count ? classes[i] : SummaryJson.I(i);
 
     private static Cell Count(JsonElement e, string name) =>
-        SummaryJson.Find(e, name) is { ValueKind: JsonValueKind.Number } v ? Cell.Number(v.GetRawText(), v.GetDouble()) : "";
+        SummaryJson.Find(e, name) is { ValueKind: JsonValueKind.Number } v
+            ? Cell.Number(v.GetRawText(), v.GetDouble()) : "";
 
     public static Cell Number(JsonElement e, string name, Func<double, string> format) =>
-        SummaryJson.Find(e, name) is { ValueKind: JsonValueKind.Number } v ? Cell.Number(format(v.GetDouble()), v.GetDouble()) : "";
+        SummaryJson.Find(e, name) is { ValueKind: JsonValueKind.Number } v
+            ? Cell.Number(format(v.GetDouble()), v.GetDouble()) : "";
 }

@@ -20,7 +20,8 @@ internal sealed class RunFolder
         ("confusion.png", "Confusion matrix (confusion.png)"),
     ];
 
-    private RunFolder(string path, string name, IReadOnlyList<EpochMetrics> rows, SummaryJson? summary, IReadOnlyList<Picture> pictures)
+    private RunFolder(string path, string name, IReadOnlyList<EpochMetrics> rows, SummaryJson? summary,
+        IReadOnlyList<Picture> pictures)
     {
         Path = path;
         Name = name;
@@ -43,14 +44,16 @@ internal sealed class RunFolder
     public static RunFolder Read(string dir)
     {
         string metrics = System.IO.Path.Combine(dir, "metrics.csv");
-        if (!File.Exists(metrics)) throw new DataException(metrics, 0, 0, "not found; give a run directory written by 'irisnet train'.");
+        if (!File.Exists(metrics))
+            throw new DataException(metrics, 0, 0, "not found; give a run directory written by 'irisnet train'.");
         IReadOnlyList<EpochMetrics> rows = RunDirectory.ReadMetrics(metrics);
         SummaryJson? summary = SummaryJson.Read(System.IO.Path.Combine(dir, "summary.json"));
         return new RunFolder(dir, NameOf(dir), rows, summary, ReadPictures(dir, PictureFiles));
     }
 
     /// <summary>The last part of a directory path, whatever separators end it.</summary>
-    public static string NameOf(string dir) => System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(dir)));
+    public static string NameOf(string dir) =>
+        System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(dir)));
 
     /// <summary>The pictures that exist and begin with PNG's signature; others are left out.</summary>
     public static IReadOnlyList<Picture> ReadPictures(string dir, IEnumerable<(string File, string Caption)> files)
@@ -69,7 +72,8 @@ internal sealed class RunFolder
             {
                 throw new DataException(path, 0, 0, $"cannot be read: {e.Message}", e);
             }
-            if (png.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]))
+            ReadOnlySpan<byte> signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+            if (png.AsSpan().StartsWith(signature))
                 pictures.Add(new Picture(file, caption, png));
         }
         return pictures;

@@ -52,9 +52,11 @@ internal sealed class SummaryJson
         return e.ValueKind == JsonValueKind.Null ? null : e;
     }
 
-    public string? String(params string[] names) => Get(names) is { ValueKind: JsonValueKind.String } e ? e.GetString() : null;
+    public string? String(params string[] names) =>
+        Get(names) is { ValueKind: JsonValueKind.String } e ? e.GetString() : null;
 
-    public double? Number(params string[] names) => Get(names) is { ValueKind: JsonValueKind.Number } e ? e.GetDouble() : null;
+    public double? Number(params string[] names) =>
+        Get(names) is { ValueKind: JsonValueKind.Number } e ? e.GetDouble() : null;
 
     /// <summary>The strings of an array of strings (class or feature names), or empty.</summary>
     public IReadOnlyList<string> Strings(params string[] names) =>

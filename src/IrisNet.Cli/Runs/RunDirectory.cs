@@ -239,7 +239,9 @@ public sealed class RunDirectory
             {
                 MetricsWriter.Header => 5,
                 MetricsWriter.ValidationHeader => 7,
-                _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be {MetricsWriter.Header}, optionally followed by ,val_loss,val_accuracy and then ,{LearningRateColumn})."),
+                _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be " +
+                    $"{MetricsWriter.Header}, optionally followed by ,val_loss,val_accuracy and then " +
+                    $",{LearningRateColumn})."),
             };
             bool complete = EndsWithNewline(path);
             int lineNumber = 1;
@@ -249,7 +251,8 @@ public sealed class RunDirectory
                 lineNumber++;
                 string? next = reader.ReadLine();
                 if (next is null && !complete) break;
-                if (line.Length > 0) series.Add(ParseRow(path, lineNumber, line, fields, learningRate, series.EpochCount));
+                if (line.Length > 0)
+                    series.Add(ParseRow(path, lineNumber, line, fields, learningRate, series.EpochCount));
                 line = next;
             }
         }
@@ -268,11 +271,13 @@ public sealed class RunDirectory
         return stream.ReadByte() == '\n';
     }
 
-    private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, bool learningRate, int previous)
+    private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, bool learningRate,
+        int previous)
     {
         string[] f = line.Split(',');
         int expected = fields + (learningRate ? 1 : 0);
-        if (f.Length != expected) throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {expected}.");
+        if (f.Length != expected)
+            throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {expected}.");
         try
         {
             double? Optional(int i) => f[i].Length > 0 ? double.Parse(f[i], CultureInfo.InvariantCulture) : null;

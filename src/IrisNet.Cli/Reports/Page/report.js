@@ -21,6 +21,9 @@
     validation: { name: "validation", color: 2, dash: [2, 3] },
     lr: { name: "learning rate", color: 4, dash: [] },
   };
+  // Whole-epoch tick steps for the linear epoch axis: 1, 2, 5, 10, 20, 50, ….
+  const EPOCH_STEPS = [];
+  for (let m = 1; m < 1e10; m *= 10) EPOCH_STEPS.push(m, 2 * m, 5 * m);
   const state = { smoothing: 0, logX: false, logY: false, hiddenKinds: new Set(), hiddenSets: new Set(),
     selected: meta.sets.map((s, i) => i).filter(i => meta.sets[i].shown) };
   const charts = {};
@@ -172,8 +175,11 @@
     const opts = {
       width, height: 300,
       legend: { show: false },
-      scales: { x: { time: false, distr: state.logX ? 3 : 1 }, y: { distr: logY ? 3 : 1 } },
-      axes: [{ label: "epoch" }, { label: CHARTS[key].y + (logY ? " (log)" : ""), size: 70 }],
+      // The epoch axis spans the epochs exactly (a log axis would otherwise round out to whole decades).
+      scales: { x: { time: false, distr: state.logX ? 3 : 1, range: (u, min, max) => [min, max] },
+        y: { distr: logY ? 3 : 1 } },
+      axes: [state.logX ? { label: "epoch" } : { label: "epoch", incrs: EPOCH_STEPS },
+        { label: CHARTS[key].y + (logY ? " (log)" : ""), size: 70 }],
       series: uSeries,
       cursor: { sync: { key: "irisnet", setSeries: false }, drag: { x: true, y: false } },
       hooks: {

@@ -12,33 +12,37 @@ public sealed class ReportBrowser : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
 
-    private readonly string _profile = Path.Combine(Path.GetTempPath(), "irisnet-chromium-" + Guid.NewGuid().ToString("N"));
+    private readonly string _profile =
+        Path.Combine(Path.GetTempPath(), "irisnet-chromium-" + Guid.NewGuid().ToString("N"));
     private IPlaywright? _playwright;
     private IBrowserContext? _context;
 
-    /// <summary>Skips the calling test when chromium is missing, unless IRISNET_REQUIRE_BROWSER is set (as .ci/run does).</summary>
+    /// <summary>Skips the test without chromium, unless IRISNET_REQUIRE_BROWSER is set (as .ci/run does).</summary>
     public static void SkipUnlessInstalled()
     {
         bool required = Environment.GetEnvironmentVariable("IRISNET_REQUIRE_BROWSER") is { Length: > 0 } and not "0";
         if (!File.Exists(Chromium) && required)
-            Assert.Fail($"{Chromium} is missing and IRISNET_REQUIRE_BROWSER is set: install it (apt-get install chromium).");
-        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is not installed (apt-get install chromium); the report's browser tests need it.");
+            Assert.Fail($"{Chromium} is missing and IRISNET_REQUIRE_BROWSER is set: apt-get install chromium.");
+        Skip.IfNot(File.Exists(Chromium),
+            $"{Chromium} is not installed (apt-get install chromium); the report's browser tests need it.");
     }
 
     public async Task InitializeAsync()
     {
         if (!File.Exists(Chromium)) return;
         _playwright = await Playwright.CreateAsync();
-        _context = await _playwright.Chromium.LaunchPersistentContextAsync(_profile, new BrowserTypeLaunchPersistentContextOptions
+        var options = new BrowserTypeLaunchPersistentContextOptions
         {
             ExecutablePath = Chromium,
             Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"],
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"],
             ViewportSize = new ViewportSize { Width = 1200, Height = 900 },
-        });
+        };
+        _context = await _playwright.Chromium.LaunchPersistentContextAsync(_profile, options);
         await _context.RouteAsync("**/*", route =>
-            route.Request.Url.StartsWith("file:", StringComparison.Ordinal) ? route.ContinueAsync() : route.AbortAsync());
+            route.Request.Url.StartsWith("file:", StringComparison.Ordinal)
+                ? route.ContinueAsync() : route.AbortAsync());
     }
 
     public async Task DisposeAsync()
@@ -55,7 +59,7 @@ public sealed class ReportBrowser : IAsyncLifetime
         }
     }
 
-    /// <summary>Opens the report and waits until its charts are drawn (the page marks &lt;html data-drawn&gt;).</summary>
+    /// <summary>Opens the report and waits until its charts are drawn (the page sets html's data-drawn).</summary>
     public async Task<OpenReport> Open(string htmlPath)
     {
         var page = new OpenReport(await _context!.NewPageAsync());
@@ -80,7 +84,9 @@ public sealed class OpenReport : IAsyncDisposable
         };
         page.Request += (_, r) =>
         {
-            if (!r.Url.StartsWith("file:", StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal)) Requests.Add(r.Url);
+            bool local = r.Url.StartsWith("file:", StringComparison.Ordinal)
+                || r.Url.StartsWith("data:", StringComparison.Ordinal);
+            if (!local) Requests.Add(r.Url);
         };
     }
 
@@ -101,22 +107,23 @@ public sealed class OpenReport : IAsyncDisposable
         const canvas = document.querySelector('#chart-' + chart + ' canvas');
         const ctx = canvas.getContext('2d');
         const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-        const r = parseInt(color.slice(1, 3), 16), g = parseInt(color.slice(3, 5), 16), b = parseInt(color.slice(5, 7), 16);
+        const [r, g, b] = [1, 3, 5].map(i => parseInt(color.slice(i, i + 2), 16));
         let n = 0;
         for (let i = 0; i < d.length; i += 4) {
-            if (d[i + 3] > 200 && Math.abs(d[i] - r) < 24 && Math.abs(d[i + 1] - g) < 24 && Math.abs(d[i + 2] - b) < 24) n++;
+            const near = Math.abs(d[i] - r) < 24 && Math.abs(d[i + 1] - g) < 24 && Math.abs(d[i + 2] - b) < 24;
+            if (d[i + 3] > 200 && near) n++;
         }
         return n;
     }", new[] { chart, color });
 
-    /// <summary>Moves the mouse over a chart at an epoch (its x pixel from the chart's own scale), halfway up.</summary>
+    /// <summary>Moves the mouse over a chart at an epoch (the x pixel from the chart's scale), halfway up.</summary>
     public async Task HoverEpoch(string chart, double epoch)
     {
         var (x, y) = await Point(chart, epoch);
         await Page.Mouse.MoveAsync(x, y);
     }
 
-    /// <summary>Scrolls the chart into view and gives the page coordinates of an epoch on it, kept inside its plot area.</summary>
+    /// <summary>Scrolls the chart into view; the page coordinates of an epoch on it, inside its plot area.</summary>
     public async Task<(float X, float Y)> Point(string chart, double epoch)
     {
         float[] p = await Page.EvaluateAsync<float[]>(@"([chart, epoch]) => {
@@ -142,8 +149,13 @@ public sealed class OpenReport : IAsyncDisposable
         return (epoch, values);
     }
 
+    /// <summary>The names beside the curve-set toggles, as shown.</summary>
+    public async Task<string[]> SetLabels() =>
+        (await Page.Locator("#set-toggles label").AllInnerTextsAsync()).Select(l => l.Trim()).ToArray();
+
     public Task<double[]> XRange(string chart) =>
-        Page.EvaluateAsync<double[]>("c => [window.irisReport.charts[c].scales.x.min, window.irisReport.charts[c].scales.x.max]", chart);
+        Page.EvaluateAsync<double[]>(
+            "c => { const x = window.irisReport.charts[c].scales.x; return [x.min, x.max]; }", chart);
 
     public async ValueTask DisposeAsync() => await Page.CloseAsync();
 }

@@ -10,7 +10,8 @@ namespace IrisNet.Tests;
 /// smoothing, no script error and no request off the machine. Screenshots go to the test output folder
 /// (report-*.png) for a person to look at.
 /// </summary>
-public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixture<ReportBrowser>
+[Collection("report")]
+public sealed class ReportBrowserTests : IClassFixture<ReportBrowser>
 {
     private const string Blue = "#1f77b4", Orange = "#ff7f0e", Green = "#2ca02c", Purple = "#9467bd";
 
@@ -33,9 +34,10 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
         Assert.True(await page.Pixels("loss", Blue) > 200, "the train loss curve is not drawn");
         Assert.True(await page.Pixels("loss", Orange) > 200, "the test loss curve is not drawn");
         Assert.True(await page.Pixels("accuracy", Blue) > 200, "the train accuracy curve is not drawn");
-        Assert.False(await page.Page.IsVisibleAsync("#chart-lr"), "a run without a learning-rate column shows an lr chart");
+        Assert.False(await page.Page.IsVisibleAsync("#chart-lr"), "a run without a learning rate shows an lr chart");
         // The network is really blocked: a request from the page fails, and the page made none of its own.
-        bool fetched = await page.Page.EvaluateAsync<bool>("() => fetch('http://127.0.0.1:9/x').then(() => true, () => false)");
+        bool fetched = await page.Page.EvaluateAsync<bool>(
+            "() => fetch('http://127.0.0.1:9/x').then(() => true, () => false)");
         Assert.False(fetched);
         page.Requests.Clear();
         page.Errors.RemoveAll(e => e.Contains("net::ERR_FAILED", StringComparison.Ordinal)); // that fetch's own failure
@@ -112,7 +114,8 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
     {
         ReportBrowser.SkipUnlessInstalled();
         await using OpenReport page = await _browser.Open(_runs.Report("log", _runs.P("short")));
-        const string ticks = "() => { const u = window.irisReport.charts.loss; return [u.scales.y.distr, ...u.axes[1]._splits]; }";
+        const string ticks =
+            "() => { const u = window.irisReport.charts.loss; return [u.scales.y.distr, ...u.axes[1]._splits]; }";
         double[] linear = await page.Page.EvaluateAsync<double[]>(ticks);
         Assert.Equal(1, linear[0]);
         await page.Page.CheckAsync("#log-y");
@@ -120,8 +123,13 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
         Assert.Equal(3, log[0]);
         // Every tick of a base-10 log axis is a digit times a power of ten, spanning more than one decade.
         double[] splits = log[1..];
-        Assert.All(splits, t => Assert.Equal(Math.Round(t / Math.Pow(10, Math.Floor(Math.Log10(t)))), t / Math.Pow(10, Math.Floor(Math.Log10(t))), 9));
-        Assert.True(splits.Max() / splits.Min() >= 10, "the log axis spans less than a decade: " + string.Join(", ", splits));
+        foreach (double t in splits)
+        {
+            double digit = t / Math.Pow(10, Math.Floor(Math.Log10(t)));
+            Assert.Equal(Math.Round(digit), digit, 9);
+        }
+        Assert.True(splits.Max() / splits.Min() >= 10, "the log axis spans less than a decade: " +
+            string.Join(", ", splits));
         Assert.True(await page.Pixels("loss", Blue) > 200, "the curve vanished on the log axis");
         Assert.Equal(1, await page.Page.EvaluateAsync<int>("() => window.irisReport.charts.accuracy.scales.y.distr"));
         await page.Page.CheckAsync("#log-x");
@@ -130,7 +138,7 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
         page.AssertClean();
     }
 
-    /// <summary>The smoothed curve is TensorBoard's debiased EMA of metrics.csv, computed here from its definition.</summary>
+    /// <summary>The smoothed curve is TensorBoard's debiased EMA of metrics.csv, computed here by definition.</summary>
     [SkippableFact]
     public async Task Smoothing_draws_the_debiased_moving_average_with_the_raw_curve_faint_behind()
     {
@@ -149,7 +157,8 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
         double[] smoothed = await page.Page.EvaluateAsync<double[]>("() => window.irisReport.charts.loss.data[2]");
         Assert.Equal(300, smoothed.Length);
         for (int i = 0; i < 300; i++) Assert.Equal(expected[i], smoothed[i], 1e-12);
-        Assert.True(await page.Page.EvaluateAsync<bool>("() => window.irisReport.charts.loss.series[1].show"), "the raw curve is not shown");
+        Assert.True(await page.Page.EvaluateAsync<bool>("() => window.irisReport.charts.loss.series[1].show"),
+            "the raw curve is not shown");
         await page.HoverEpoch("loss", 10);
         var (_, values) = await page.Readout("loss");
         Assert.Equal(metrics[10]["train_loss"], Parse(values["train"])); // the readout keeps the recorded value
@@ -164,8 +173,7 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
     {
         ReportBrowser.SkipUnlessInstalled();
         await using OpenReport page = await _browser.Open(_runs.Report("compare", _runs.P("short"), _runs.P("slow")));
-        string[] labels = (await page.Page.Locator("#set-toggles label").AllInnerTextsAsync()).Select(l => l.Trim()).ToArray();
-        Assert.Equal(["lr=0.1", "lr=0.05"], labels);
+        Assert.Equal(["lr=0.1", "lr=0.05"], await page.SetLabels());
         // Several runs: a colour per run (blue, orange), a dash per series.
         Assert.True(await page.Pixels("loss", Orange) > 100, "the second run is not drawn");
         await page.Page.UncheckAsync("#set-toggles input[data-set='1']");
@@ -203,12 +211,14 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
         {
             if (Directory.Exists(dir)) continue;
             Directory.CreateDirectory(dir);
-            foreach (string f in Directory.GetFiles(_runs.P("hostile"))) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            foreach (string f in Directory.GetFiles(_runs.P("hostile")))
+                File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
             string summary = File.ReadAllText(Path.Combine(dir, "summary.json"));
             File.WriteAllText(Path.Combine(dir, "summary.json"), summary.Replace("\"activation\": \"identity\"",
                 "\"activation\": " + System.Text.Json.JsonSerializer.Serialize(value)));
         }
-        foreach (string html in new[] { _runs.Report("hostile", _runs.P("hostile")), _runs.Report("hostile-pair", a, b) })
+        string[] reports = [_runs.Report("hostile", _runs.P("hostile")), _runs.Report("hostile-pair", a, b)];
+        foreach (string html in reports)
         {
             await using OpenReport page = await _browser.Open(html);
             page.AssertClean(); // no alert dialog, no script error
@@ -228,8 +238,8 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
     {
         ReportBrowser.SkipUnlessInstalled();
         await using OpenReport page = await _browser.Open(_runs.Report("cv", _runs.P("cv")));
-        string[] labels = (await page.Page.Locator("#set-toggles label").AllInnerTextsAsync()).Select(l => l.Trim()).ToArray();
-        Assert.Equal(["mean over 3 folds", "repeat 1 fold 1", "repeat 1 fold 2", "repeat 1 fold 3"], labels);
+        Assert.Equal(["mean over 3 folds", "repeat 1 fold 1", "repeat 1 fold 2", "repeat 1 fold 3"],
+            await page.SetLabels());
         // The mean curve's held-out loss at an epoch is the mean of the folds' values in folds.csv.
         var folds = File.ReadAllLines(_runs.P("cv", "folds.csv")).Skip(1).Select(l => l.Split(','))
             .Where(f => f[2] == "60").Select(f => double.Parse(f[5], CultureInfo.InvariantCulture)).ToArray();
@@ -247,7 +257,8 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
     {
         ReportBrowser.SkipUnlessInstalled();
         await using OpenReport page = await _browser.Open(_runs.Report("sweep", ReportRuns.Fixture("sweep")));
-        async Task<string[]> Configs() => (await page.Page.Locator("#leaderboard tbody tr td:nth-child(2)").AllInnerTextsAsync()).ToArray();
+        async Task<string[]> Configs() =>
+            (await page.Page.Locator("#leaderboard tbody tr td:nth-child(2)").AllInnerTextsAsync()).ToArray();
         Assert.Equal(["c2", "c1", "c3"], await Configs()); // by rank
         await page.Page.ClickAsync("#leaderboard thead th:has-text('held-out loss')");
         Assert.Equal(["c2", "c1", "c3"], await Configs()); // ascending loss
@@ -259,15 +270,18 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
         await page.HoverEpoch("loss", 5);
         Assert.Contains("held-out", (await page.Readout("loss")).Values.Keys);
         await page.Page.ClickAsync("#leaderboard tbody tr:has(td:text-is('c3'))");
-        var expected = File.ReadAllLines(Path.Combine(ReportRuns.Fixture("sweep"), "folds.csv")).Skip(1).Select(l => l.Split(','))
-            .Where(f => f[0] == "c3" && f[3] == "5").Select(f => double.Parse(f[6], CultureInfo.InvariantCulture)).ToArray();
+        var expected = File.ReadAllLines(Path.Combine(ReportRuns.Fixture("sweep"), "folds.csv")).Skip(1)
+            .Select(l => l.Split(',')).Where(f => f[0] == "c3" && f[3] == "5")
+            .Select(f => double.Parse(f[6], CultureInfo.InvariantCulture)).ToArray();
         await page.HoverEpoch("loss", 5);
         var (epoch, values) = await page.Readout("loss");
         Assert.Equal("epoch 5", epoch);
         Assert.Equal(expected.Sum() / expected.Length, Parse(values["held-out"]), 1e-15);
-        Assert.Equal("true", await page.Page.GetAttributeAsync("#leaderboard tbody tr:has(td:text-is('c3'))", "aria-selected"));
+        const string c3 = "#leaderboard tbody tr:has(td:text-is('c3'))";
+        Assert.Equal("true", await page.Page.GetAttributeAsync(c3, "aria-selected"));
         // Ctrl-click adds a configuration: two are drawn, each named.
-        await page.Page.ClickAsync("#leaderboard tbody tr:has(td:text-is('c1'))", new PageClickOptions { Modifiers = [KeyboardModifier.Control] });
+        await page.Page.ClickAsync("#leaderboard tbody tr:has(td:text-is('c1'))",
+            new PageClickOptions { Modifiers = [KeyboardModifier.Control] });
         await page.HoverEpoch("loss", 5);
         var (_, both) = await page.Readout("loss");
         Assert.Contains("c1 (rank 2) · held-out", both.Keys);
@@ -292,7 +306,7 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
         page.AssertClean();
     }
 
-    /// <summary>A run longer than the series keeps row by row: the page carries the bounded rows and draws them.</summary>
+    /// <summary>A run longer than the series keeps row by row: the page carries the bounded rows, drawn.</summary>
     [SkippableFact]
     public async Task A_long_run_carries_the_bounded_rows_and_draws_them()
     {
@@ -305,7 +319,8 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
             for (int e = 1; e <= 100_000; e++)
             {
                 double loss = 0.05 + Math.Exp(-e / 5000.0) + (e == 77_777 ? 3 : 0); // one spike the buckets must keep
-                w.Write(string.Create(CultureInfo.InvariantCulture, $"{e},{loss},{1 - loss / 4},{loss + 0.5},{0.8 - loss / 5}\n"));
+                w.Write(string.Create(CultureInfo.InvariantCulture,
+                    $"{e},{loss},{1 - loss / 4},{loss + 0.5},{0.8 - loss / 5}\n"));
             }
         }
         await using OpenReport page = await _browser.Open(_runs.Report("long", dir));
@@ -313,7 +328,8 @@ public sealed class ReportBrowserTests : IClassFixture<ReportRuns>, IClassFixtur
         int rows = await page.Page.EvaluateAsync<int>("() => window.irisReport.meta.sets[0].rows");
         Assert.InRange(rows, 2048, 512 + 2 * 2048 + 1);
         Assert.Equal(new double[] { 1, 100_000 }, await page.XRange("loss"));
-        double top = await page.Page.EvaluateAsync<double>("() => Math.max(...window.irisReport.series.sets[0].train_loss)");
+        double top = await page.Page.EvaluateAsync<double>(
+            "() => Math.max(...window.irisReport.series.sets[0].train_loss)");
         Assert.Equal(3.05 + Math.Exp(-77_777 / 5000.0), top, 1e-12);
         Assert.True(await page.Pixels("loss", Blue) > 200);
         Assert.Contains("100000 epochs are drawn from", await page.Page.InnerTextAsync("#curves"));

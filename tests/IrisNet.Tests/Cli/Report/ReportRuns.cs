@@ -4,20 +4,26 @@ using Xunit;
 
 namespace IrisNet.Tests;
 
+/// <summary>The report tests share one set of trained runs (and so run one class after the other).</summary>
+[CollectionDefinition("report")]
+public sealed class ReportCollection : ICollectionFixture<ReportRuns>;
+
 /// <summary>
-/// Run directories the report tests read, trained once per test class by the built irisnet: two short
-/// runs that differ in --lr, one with a validation set, a cv directory, and a run on Iris with hostile
+/// Run directories the report tests read, trained once for the report tests by the built irisnet: a default run, two
+/// short runs that differ in --lr, one with a validation set, a cv directory, and a run on Iris with hostile
 /// class names; plus the sweep and learning-rate fixtures of Fixtures/report.
 /// </summary>
 public sealed class ReportRuns : IDisposable
 {
     /// <summary>Iris's three classes renamed: markup, a script end tag with U+2028, quotes and an ampersand.</summary>
-    public static readonly string[] HostileClasses = ["<script>alert(1)</script>", "a\u2028b</script><b>", "\"q\" & 'a'"];
+    public static readonly string[] HostileClasses =
+        ["<script>alert(1)</script>", "a\u2028b</script><b>", "\"q\" & 'a'"];
 
     public ReportRuns()
     {
         Dir = Path.Combine(Path.GetTempPath(), "irisnet-report-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Dir);
+        Ok("train", "--out", P("default"), "--quiet");
         Train("short", "--epochs", "300");
         Train("slow", "--epochs", "300", "--lr", "0.05");
         Train("val", "--epochs", "300", "--validation-fraction", "0.2");
