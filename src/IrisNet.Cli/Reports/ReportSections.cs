@@ -21,7 +21,9 @@ internal static class ReportSections
         }
         if (rows.Count == 0)
         {
-            h.Element("p", "summary.json records no final scores (the run produced no model).", "note");
+            h.Element("p", s.String("status") == "running"
+                ? "The run is still training: summary.json has no final scores yet."
+                : "summary.json records no final scores (the run produced no model).", "note");
             return;
         }
         h.Table("Final weights", ["", "rows", "loss", "accuracy"], rows);

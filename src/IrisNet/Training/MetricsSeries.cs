@@ -31,7 +31,7 @@ public sealed class MetricsSeries
     private readonly Bucket[] _buckets;
     private int _count;
     private long _width = 1;
-    // The last epoch added (Epoch 0 before the first): a plain field, so Add copies no nullable 112-byte value.
+    // The last epoch added (Epoch 0 before the first): a plain field, so Add copies no nullable 104-byte value.
     private EpochMetrics _last;
     private bool _hasTest, _hasValidation, _hasLearningRate;
 
