@@ -1,11 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
-using IrisNet.Data;
-using IrisNet.Errors;
-using IrisNet.Models;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 
