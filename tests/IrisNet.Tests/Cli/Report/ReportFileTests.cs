@@ -130,6 +130,16 @@ public sealed partial class ReportFileTests
     }
 
     [Fact]
+    public void Help_names_the_argument_and_the_option()
+    {
+        Cli.Result r = Cli.Run(_runs.Dir, "report", "--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("Usage:", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("RUN_DIR", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--out", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_inputs_get_one_clear_error_line_and_exit_2()
     {
         string empty = _runs.P("empty-dir");
