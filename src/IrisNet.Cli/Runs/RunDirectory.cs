@@ -225,11 +225,15 @@ public sealed class RunDirectory
 
     public void WriteText(string name, string text) => Write(name, tmp => System.IO.File.WriteAllText(tmp, text, new UTF8Encoding(false)));
 
+    /// <summary>The optional last column of a metrics.csv: the learning rate η of each epoch.</summary>
+    public const string LearningRateColumn = "lr";
+
     /// <summary>
-    /// Reads a metrics.csv back (for plot) into a bounded <see cref="MetricsSeries"/>, one line at a
-    /// time, so a file of any length fits in memory. Files with or without the validation columns are
-    /// read; a last line without its newline is an incomplete row of a run that was killed while
-    /// writing it, and is dropped.
+    /// Reads a metrics.csv back (for plot and report) into a bounded <see cref="MetricsSeries"/>, one
+    /// line at a time, so a file of any length fits in memory. Files with or without the validation
+    /// columns are read, each with or without a last <see cref="LearningRateColumn"/> column; a last
+    /// line without its newline is an incomplete row of a run that was killed while writing it, and is
+    /// dropped.
     /// </summary>
     public static IReadOnlyList<EpochMetrics> ReadMetrics(string path)
     {
@@ -237,12 +241,16 @@ public sealed class RunDirectory
         try
         {
             using var reader = new StreamReader(path, Encoding.UTF8);
-            string? header = reader.ReadLine();
-            int fields = header?.Trim() switch
+            string? header = reader.ReadLine()?.Trim();
+            bool learningRate = header?.EndsWith("," + LearningRateColumn, StringComparison.Ordinal) == true;
+            if (learningRate) header = header![..^(LearningRateColumn.Length + 1)];
+            int fields = header switch
             {
                 MetricsWriter.Header => 5,
                 MetricsWriter.ValidationHeader => 7,
-                _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be {MetricsWriter.Header}, optionally followed by ,val_loss,val_accuracy)."),
+                _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be " +
+                    $"{MetricsWriter.Header}, optionally followed by ,val_loss,val_accuracy and then " +
+                    $",{LearningRateColumn})."),
             };
             bool complete = EndsWithNewline(path);
             int lineNumber = 1;
@@ -252,7 +260,8 @@ public sealed class RunDirectory
                 lineNumber++;
                 string? next = reader.ReadLine();
                 if (next is null && !complete) break;
-                if (line.Length > 0) series.Add(ParseRow(path, lineNumber, line, fields, series.EpochCount));
+                if (line.Length > 0)
+                    series.Add(ParseRow(path, lineNumber, line, fields, learningRate, series.EpochCount));
                 line = next;
             }
         }
@@ -263,7 +272,7 @@ public sealed class RunDirectory
         return series.ToList();
     }
 
-    private static bool EndsWithNewline(string path)
+    internal static bool EndsWithNewline(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         if (!stream.CanSeek || stream.Length == 0) return true;
@@ -271,16 +280,20 @@ public sealed class RunDirectory
         return stream.ReadByte() == '\n';
     }
 
-    private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, int previous)
+    private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, bool learningRate,
+        int previous)
     {
         string[] f = line.Split(',');
-        if (f.Length != fields) throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {fields}.");
+        int expected = fields + (learningRate ? 1 : 0);
+        if (f.Length != expected)
+            throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {expected}.");
         try
         {
             double? Optional(int i) => f[i].Length > 0 ? double.Parse(f[i], CultureInfo.InvariantCulture) : null;
             var m = new EpochMetrics(int.Parse(f[0], CultureInfo.InvariantCulture),
                 double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture),
-                Optional(3), Optional(4), fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null);
+                Optional(3), Optional(4), fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null,
+                learningRate ? Optional(fields) : null);
             if (m.Epoch <= previous) throw new DataException(path, lineNumber, 1, $"epoch {m.Epoch} follows epoch {previous}; epochs must increase.");
             return m;
         }
