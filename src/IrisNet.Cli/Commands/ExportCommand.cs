@@ -18,42 +18,16 @@ namespace IrisNet.Cli.Commands;
 /// </summary>
 public static class ExportCommand
 {
-    private static readonly string[] Formats = ["onnx", "npz"];
-
     public static Command Build()
     {
-        var model = new Option<string>("--model")
-        {
-            Description = "A saved model.json",
-            Required = true,
-            HelpName = "MODEL"
-        };
-        var format = new Option<string?>("--format")
-        {
-            Description = "onnx: one ONNX graph (opset 13) from raw features to class probabilities; npz: the "
-                + "weights A, a, B, b, the standardization and the names as NumPy arrays [default: from --out's "
-                + "extension]",
-            HelpName = "onnx|npz",
-        };
-        format.Validators.Add(r =>
-        {
-            string? v = r.GetValueOrDefault<string?>();
-            if (v is not null && !Formats.Contains(v,
-                StringComparer.Ordinal)) r.AddError($"--format: '{v}' is not one of onnx, npz.");
-        });
+        Option<string> model = SharedOptions.Model();
+        Option<string?> format = SharedOptions.ExportFormat();
         var dtype = new Option<string>("--dtype")
         {
-            Description = "Precision of the exported weights and arithmetic "
-            + "[default: the model's precision]"
+            Description = "Precision of the exported weights and arithmetic [default: the model's precision]",
         };
         ModelOptionSet.OneOf<Precision>(dtype);
-        var output = new Option<string>("--out")
-        {
-            Description = "The file to write, replaced if it exists (for "
-            + "example model.onnx or model.npz)",
-            Required = true,
-            HelpName = "FILE"
-        };
+        Option<string?> output = SharedOptions.ExportFile();
         var command = new Command("export",
             "Export a saved model: as ONNX, one graph from raw features to class probabilities for any ONNX runtime, "
             + "or as NumPy arrays (.npz).")
@@ -63,17 +37,17 @@ public static class ExportCommand
         command.SetAction(p =>
         {
             string target = p.GetValue(output)!;
-            CheckTarget(target);
+            CheckTarget(target, output.Name);
             string kind = p.GetValue(format) ?? Path.GetExtension(target).ToLowerInvariant() switch
             {
                 ".onnx" => "onnx",
                 ".npz" => "npz",
-                _ => throw new OptionException("--format",
-                    $"not given, and --out '{target}' ends in neither .onnx nor .npz; add --format onnx or --format "
-                    + $"npz."),
+                _ => throw new OptionException(format.Name, $"not given, and {output.Name} '{target}' ends in "
+                    + $"neither .onnx nor .npz; add {format.Name} onnx or {format.Name} npz."),
             };
             Model m = ModelJson.Load(p.GetValue(model)!);
-            Precision precision = p.GetValue(dtype) is string d && Names.TryParse(d, out Precision given) ? given
+            Precision precision = p.GetValue(dtype) is string d && Names.TryParse(d, out Precision given)
+                ? given
                 : m.Precision;
             Action<string> write = kind == "onnx"
                 ? tmp => File.WriteAllBytes(tmp, OnnxExport.ToBytes(m, precision))
@@ -84,7 +58,8 @@ public static class ExportCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new OptionException("--out", $"cannot write '{target}': {e.Message} Choose a writable folder.");
+                throw new OptionException(output.Name,
+                    $"cannot write '{target}': {e.Message} Choose a writable folder.");
             }
             NetworkShape s = m.Shape;
             string bytes = new FileInfo(target).Length.ToString("N0", CultureInfo.InvariantCulture);
@@ -103,12 +78,15 @@ public static class ExportCommand
     }
 
     /// <summary>Refuses, before anything is computed, an --out that cannot become a file.</summary>
-    private static void CheckTarget(string target)
+    private static void CheckTarget(string target, string flag)
     {
-        if (Directory.Exists(target)) throw new OptionException("--out",
-            $"'{target}' is a directory; give a file name such as model.onnx.");
+        if (Directory.Exists(target))
+            throw new OptionException(flag, $"'{target}' is a directory; give a file name such as model.onnx.");
         string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        if (!Directory.Exists(folder)) throw new OptionException("--out",
-            $"cannot write '{target}': the folder '{folder}' does not exist; create it first or choose another --out.");
+        if (!Directory.Exists(folder))
+        {
+            throw new OptionException(flag,
+                $"cannot write '{target}': the folder '{folder}' does not exist; create it first or choose another {flag}.");
+        }
     }
 }

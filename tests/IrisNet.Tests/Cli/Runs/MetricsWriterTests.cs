@@ -4,7 +4,7 @@ using IrisNet.Cli.Runs;
 namespace IrisNet.Tests;
 
 /// <summary>
-/// metrics.csv's writer (linked into this project from src/IrisNet.Cli/Runs/MetricsWriter.cs): the training
+/// metrics.csv's writer (src/IrisNet.Cli/Runs/MetricsWriter.cs): the training
 /// thread hands batches of rows to a writer thread, which must write every row once, in order, and
 /// not hold rows back while training is slow.
 /// </summary>
