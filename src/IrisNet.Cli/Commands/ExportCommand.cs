@@ -38,14 +38,28 @@ public static class ExportCommand
         {
             string target = p.GetValue(output)!;
             CheckTarget(target, output.Name);
-            string kind = p.GetValue(format) ?? Path.GetExtension(target).ToLowerInvariant() switch
+            string? byExtension = Path.GetExtension(target).ToLowerInvariant() switch
             {
                 ".onnx" => "onnx",
                 ".npz" => "npz",
-                _ => throw new OptionException(format.Name, $"not given, and {output.Name} '{target}' ends in "
-                    + $"neither .onnx nor .npz; add {format.Name} onnx or {format.Name} npz."),
+                _ => null,
             };
-            Model m = ModelJson.Load(p.GetValue(model)!);
+            string kind = p.GetValue(format) ?? byExtension ?? throw new OptionException(format.Name,
+                $"not given, and {output.Name} '{target}' ends in neither .onnx nor .npz; add {format.Name} onnx or "
+                + $"{format.Name} npz.");
+            if (byExtension is not null && byExtension != kind)
+            {
+                throw new OptionException(format.Name, $"{kind} disagrees with {output.Name} '{target}', the "
+                    + $"extension of {byExtension}; use {output.Name} {Path.ChangeExtension(target, kind)}, or drop "
+                    + $"{format.Name}.");
+            }
+            string modelPath = p.GetValue(model)!;
+            if (File.Exists(modelPath) && NpzArchive.LooksLikeZip(modelPath))
+            {
+                throw new OptionException(model.Name, $"'{modelPath}' is a zip archive (an .npz?), not a model.json; "
+                    + "export reads the model.json a train run writes.");
+            }
+            Model m = ModelJson.Load(modelPath);
             Precision precision = p.GetValue(dtype) is string d && Names.TryParse(d, out Precision given)
                 ? given
                 : m.Precision;
@@ -85,8 +99,8 @@ public static class ExportCommand
         string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
         if (!Directory.Exists(folder))
         {
-            throw new OptionException(flag,
-                $"cannot write '{target}': the folder '{folder}' does not exist; create it first or choose another {flag}.");
+            throw new OptionException(flag, $"cannot write '{target}': the folder '{folder}' does not exist; create "
+                + $"it first or choose another {flag}.");
         }
     }
 }

@@ -32,10 +32,22 @@ public static class TraceCommand
             int k = p.GetValue(steps);
             if (k <= 0 || k > 100_000)
                 throw new OptionException(steps.Name, $"{k} is outside 1..100000; use for example {steps.Name} 1.");
-            bool npz = p.GetValue(format) is string f
-                ? f == "npz"
-                : p.GetValue(outFile)?.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) == true;
-            string output = p.GetValue(outFile) ?? (npz ? "trace.npz" : "trace.json");
+            string? given = p.GetValue(outFile);
+            string? byExtension = Path.GetExtension(given)?.ToLowerInvariant() switch
+            {
+                ".json" => "json",
+                ".npz" => "npz",
+                _ => null,
+            };
+            string kind = p.GetValue(format) ?? byExtension ?? "json";
+            if (byExtension is not null && byExtension != kind)
+            {
+                throw new OptionException(format.Name, $"{kind} disagrees with {outFile.Name} '{given}', the "
+                    + $"extension of {byExtension}; use {outFile.Name} {Path.ChangeExtension(given, kind)}, or drop "
+                    + $"{format.Name}.");
+            }
+            bool npz = kind == "npz";
+            string output = given ?? (npz ? "trace.npz" : "trace.json");
             if (File.Exists(output) || Directory.Exists(output))
             {
                 throw new OptionException(outFile.Name,

@@ -107,7 +107,7 @@ public readonly record struct NpyDtype(NpyKind Kind, int ItemSize, bool BigEndia
         {
             string what = letter switch
             {
-                'f' => "a float of that size (only float32 and float64 are)",
+                'f' => $"a {8 * size}-bit float (float{8 * size})",
                 'c' => "complex numbers",
                 'b' => "booleans",
                 'S' or 'a' => "byte strings (save names as unicode: np.array(names, dtype=str))",

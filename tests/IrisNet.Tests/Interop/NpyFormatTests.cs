@@ -216,7 +216,7 @@ public class NpyFormatTests
 
     [Theory]
     [InlineData("'<f8'", "'<c8'", "complex numbers")]
-    [InlineData("'<f8'", "'<f2'", "a float of that size")]
+    [InlineData("'<f8'", "'<f2'", "a 16-bit float (float16)")]
     [InlineData("'<f8'", "'|b1'", "booleans")]
     [InlineData("'<f8'", "'=f8'", "native byte order")]
     [InlineData("'<f8'", "'<M8'", "dates or times")]

@@ -189,6 +189,12 @@ public sealed class NpzTraceTests() : TempDirectoryTest("npz-trace")
         Assert.True(NpzArchive.LooksLikeZip(P("trace.npz")));
         Assert.Equal(2, Cli.Run(_dir, "trace", "--format", "npz").ExitCode);
         Assert.Equal(2, Cli.Run(_dir, "trace", "--format", "csv", "--out", "v.csv").ExitCode);
+        // A --format that disagrees with --out's extension is refused: a JSON file named .npz would be misread.
+        Cli.Result clash = Cli.Run(_dir, "trace", "--format", "json", "--out", "w.npz");
+        Assert.Equal(2, clash.ExitCode);
+        Assert.Equal("irisnet: error: --format: json disagrees with --out 'w.npz', the extension of npz; use --out "
+            + "w.json, or drop --format.", clash.Stderr.Trim());
+        Assert.False(File.Exists(P("w.npz")));
     }
 
     /// <summary>A valid trace archive (numpy-iris.npz) with one array removed, replaced or added.</summary>

@@ -312,6 +312,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
             new[] { "--out", "m.bin" },
             new[] { "--out", "m.onnx", "--format", "tflite" },
             new[] { "--out", "m.onnx", "--dtype", "float16" },
+            new[] { "--out", "m.onnx", "--format", "npz" },
+            new[] { "--out", "m.npz", "--format", "onnx" },
         })
         {
             Cli.Result e = Cli.Run(_dir, ["export", "--model", modelPath, .. bad]);
@@ -322,6 +324,10 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
         Cli.Result noModel = Cli.Run(_dir, "export", "--model", "nope.json", "--out", "x.onnx");
         Assert.Equal(2, noModel.ExitCode);
         Assert.Contains("nope.json", noModel.Stderr, StringComparison.Ordinal);
+        string npz = Path.Combine(AppContext.BaseDirectory, "Fixtures", "npz", "export-float64.npz");
+        Cli.Result npzModel = Cli.Run(_dir, "export", "--model", npz, "--out", "x.onnx");
+        Assert.Equal(2, npzModel.ExitCode);
+        Assert.Contains("is a zip archive (an .npz?), not a model.json", npzModel.Stderr, StringComparison.Ordinal);
         Assert.Equal(["m.onnx", "m32.onnx"],
             Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
