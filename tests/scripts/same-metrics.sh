@@ -40,7 +40,9 @@ compare_metrics() {
         rel = abs($i - b[i]) / (abs(b[i]) > 0 ? abs(b[i]) : 1)
         changed++
         if (rel > worst) { worst = rel; at = "line " line ", " names[i] }
-        if (rel > tol) { print "line " line ", " names[i] ": " b[i] " in BASE, " $i " here (relative " rel ")"; bad = 1 }
+        if (rel > tol) {
+          print "line " line ", " names[i] ": " b[i] " in BASE, " $i " here (relative " rel ")"; bad = 1
+        }
       }
     }
     END {

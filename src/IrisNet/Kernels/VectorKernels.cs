@@ -430,8 +430,8 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
     {
         int V = Vector<T>.Count;
         Vector<T> u = Vector<T>.Zero, one = Vector<T>.One, minusOne = -one;
-        ref T r1 = ref Unsafe.Add(ref r, TC.Count > 1 ? ldr : 0), r2 = ref Unsafe.Add(ref r, TC.Count > 2 ? 2 * ldr : 0);
-        ref T r3 = ref Unsafe.Add(ref r, TC.Count > 3 ? 3 * ldr : 0);
+        ref T r1 = ref Unsafe.Add(ref r, TC.Count > 1 ? ldr : 0);
+        ref T r2 = ref Unsafe.Add(ref r, TC.Count > 2 ? 2 * ldr : 0), r3 = ref Unsafe.Add(ref r, TC.Count > 3 ? 3 * ldr : 0);
         for (int i = n; i < end; i += V)
         {
             Vector<T> s0 = Load(ref s, i);
