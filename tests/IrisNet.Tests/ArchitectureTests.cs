@@ -21,8 +21,6 @@ public class ArchitectureTests
     private static readonly string[] KnownOutwardUses =
     [
         "IrisNet.Reference.Activation uses IrisNet.Models.NameConverter`1",
-        "IrisNet.Reference.ReferenceNetwork+Parameters uses IrisNet.Data.Standardization",
-        "IrisNet.Reference.ReferenceNetwork+Parameters uses IrisNet.Training.InitialWeights",
     ];
 
     /// <summary>

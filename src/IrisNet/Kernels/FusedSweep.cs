@@ -509,12 +509,12 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         Store(pa, ref LaP, 0); Store(qa, ref LaQ, 0);
     }
 
-    // (10, 13) dz = dh ⊙ f′(z), from h = f(z): for ReLU f′(z) = 1 exactly where h = max(0, z) > 0; for
-    // tanh f′(z) = 1 − h², so dz = dh − (dh·h)·h (two instructions: a multiply and a negated multiply-add);
-    // identity: dz = dh.
+    // (10, 13) dz = dh ⊙ f′(z), from h = f(z): for ReLU f′(z) = 1 exactly where h = max(0, z) > 0, else 0, and
+    // dh·f′ is a product (as in the separate kernels), so a NaN dh stays NaN where f′ = 0; for tanh f′(z) = 1 − h²,
+    // so dz = dh − (dh·h)·h (two instructions: a multiply and a negated multiply-add); identity: dz = dh.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Dz<TF>(Vector<T> dh, Vector<T> h) where TF : struct, IActivationKind =>
-        TF.Relu ? Vector.ConditionalSelect(Vector.GreaterThan(h, Vector<T>.Zero), dh, Vector<T>.Zero)
+        TF.Relu ? dh * Vector.ConditionalSelect(Vector.GreaterThan(h, Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero)
         : TF.Tanh ? VectorKernels<T>.FmaNegated(dh * h, h, dh) : dh;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
