@@ -10,13 +10,15 @@ namespace IrisNet.Models;
 /// Reads a JSON file through a generated <see cref="JsonTypeInfo{T}"/> with strict options and, when
 /// the serializer refuses it, says why in the file's own terms: the field path as the file spells it,
 /// what is wrong, the line and column. The runtime's exception decides that the file is wrong; its
-/// English message is never read. The reason comes from a second pass, run only then (or when the
-/// text holds a null, which the serializer takes as an absent optional member), that walks the text
-/// with <see cref="Utf8JsonReader"/> beside the contract, the generated metadata: an unknown,
-/// repeated, missing or null field, or a value of the wrong kind, is found where the serializer found
-/// it. Leaf values are read by the serializer itself, so what counts as a whole number or a name stays
-/// its decision (and the converters'); a converter of IrisNet's explains itself with a
-/// <see cref="JsonValueException"/>.
+/// English message is never read. The reason comes from a second pass, run only then, that walks the
+/// text with <see cref="Utf8JsonReader"/> beside the contract (the generated metadata and options): an
+/// unknown or repeated field where the options refuse them, a missing required one, a value of the
+/// wrong kind, is found where the serializer found it. Leaf values are read by the serializer itself,
+/// so what counts as a whole number or a name stays its decision (and the converters'); a converter of
+/// IrisNet's explains itself with a <see cref="JsonValueException"/>. One rule is added: a file is read
+/// as strictly as it is written, where a null member is left out, so a null is refused (the serializer
+/// would take it as an absent optional member or element) except for a member written as null, marked
+/// <c>[JsonIgnore(Condition = JsonIgnoreCondition.Never)]</c>; the pass also runs when the text holds a null.
 /// </summary>
 public static class StrictJson
 {
@@ -38,8 +40,7 @@ public static class StrictJson
         {
             throw error(Diagnose(utf8, type) ?? Unexplained(e));
         }
-        // The serializer takes a null for an optional member, or an element, as absent; a file is read
-        // as strictly as it is written, where a null is left out, so a null in the text is explained.
+        // A null the serializer took as an absent optional member, or as an element, is refused too.
         if (value is null || ContainsNull(utf8))
         {
             JsonProblem? problem = Diagnose(utf8, type);
@@ -198,18 +199,27 @@ public static class StrictJson
         {
             Expect(ref reader, JsonTokenType.StartObject, info, path);
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            bool disallowUnknown =
+                (info.UnmappedMemberHandling ?? options.UnmappedMemberHandling) == JsonUnmappedMemberHandling.Disallow;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 string name = reader.GetString()!;
                 string field = Member(path, name);
                 JsonPropertyInfo? property = info.Properties.FirstOrDefault(p => p.Name == name);
+                if (property is null && !disallowUnknown)
+                {
+                    reader.Read();
+                    reader.Skip();
+                    continue;
+                }
                 if (property is null)
                 {
                     string fields = string.Join(", ", info.Properties.Select(p => p.Name));
                     throw Found(ref reader, field,
                         $"unknown field \"{name}\"; the fields here are {fields}; check its spelling");
                 }
-                if (!seen.Add(name)) throw Found(ref reader, field, "appears twice; each field may appear once");
+                if (!seen.Add(name) && !options.AllowDuplicateProperties)
+                    throw Found(ref reader, field, "appears twice; each field may appear once");
                 reader.Read();
                 JsonTypeInfo type = options.GetTypeInfo(property.PropertyType);
                 Value(ref reader, type, field, NullIsWritten(property), optional: !property.IsRequired);
@@ -236,7 +246,8 @@ public static class StrictJson
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 string key = Member(path, reader.GetString()!);
-                if (!seen.Add(key)) throw Found(ref reader, key, "appears twice; each key may appear once");
+                if (!seen.Add(key) && !options.AllowDuplicateProperties)
+                    throw Found(ref reader, key, "appears twice; each key may appear once");
                 reader.Read();
                 Value(ref reader, element, key, nullIsValue: false);
             }
