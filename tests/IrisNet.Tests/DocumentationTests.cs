@@ -2,22 +2,11 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using IrisNet.Data;
-using IrisNet.Explain;
-using IrisNet.FastPath;
-using IrisNet.Kernels;
-using IrisNet.Reference;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 
-public sealed partial class DocumentationTests : IDisposable
+public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-doc-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static string Derivation => File.ReadAllText(Path.Combine(Repo.Root, "docs", "derivation.md"));
 
     /// <summary>Equations are numbered 1..K in order, and each links to at least one member that exists.</summary>
@@ -137,12 +126,12 @@ public sealed partial class DocumentationTests : IDisposable
         Assert.Equal(2, Cli.Run(_dir, "explain", "--sample", "151").ExitCode);
     }
 
-    /// <summary>The README's library example is compiled against the built libraries and run.</summary>
+    /// <summary>The library example of docs/library.md is compiled against the built libraries and run.</summary>
     [Fact]
-    public void The_readme_library_example_compiles_and_runs()
+    public void The_library_example_compiles_and_runs()
     {
-        string readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
-        string section = readme[readme.IndexOf("## Using the library", StringComparison.Ordinal)..];
+        string section = File.ReadAllText(Path.Combine(Repo.Root, "docs", "library.md"));
+        Assert.Single(CSharpFence().Matches(section));
         int open = section.IndexOf("```csharp", StringComparison.Ordinal) + "```csharp".Length;
         string code = section[open..section.IndexOf("```", open, StringComparison.Ordinal)];
         File.WriteAllText(Path.Combine(_dir, "Program.cs"), code);
@@ -173,6 +162,9 @@ public sealed partial class DocumentationTests : IDisposable
         Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} exited {p.ExitCode}\n{output}\n{stderr.GetAwaiter().GetResult()}");
         return output;
     }
+
+    [GeneratedRegex("^```csharp$", RegexOptions.Multiline)]
+    private static partial Regex CSharpFence();
 
     [GeneratedRegex(@"^\*\*\((\d+)\)\*\*", RegexOptions.Multiline)]
     private static partial Regex EquationTag();

@@ -16,12 +16,12 @@ public static class PlotCommand
     public static Command Build()
     {
         var runs = new Argument<string[]>("RUN_DIR") { Description = "One or more run directories (each with a metrics.csv)", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string?>("--out") { Description = "PNG to write [default: RUN_DIR/curves.png for one run, comparison.png for several; RUN_DIR/regions.png or confusion.png with --regions or --confusion]", HelpName = "FILE.png" };
+        Option<string?> output = SharedOptions.PlotFile();
         var regions = new Option<bool>("--regions") { Description = "Redraw the run's decision regions (from its model.json and the data it was trained on)" };
         var confusion = new Option<bool>("--confusion") { Description = "Redraw the run's confusion matrix (from its summary.json)" };
         var x = new Option<string?>("--x") { Description = "With --regions: the feature across [default: petal_length for Iris, else the feature with the largest first-layer weights]", HelpName = "FEATURE" };
         var y = new Option<string?>("--y") { Description = "With --regions: the feature up [default: petal_width for Iris, else the next largest]", HelpName = "FEATURE" };
-        var data = new Option<string?>("--data") { Description = "With --regions: the run's data file, when the path summary.json records no longer leads to it", HelpName = "FILE" };
+        Option<string?> data = SharedOptions.RunData();
         var command = new Command("plot", "Loss and accuracy curves of one run, or of several runs on one chart, from their metrics.csv; or a run's decision regions or confusion matrix.")
         {
             runs, output, regions, confusion, x, y, data,
@@ -30,14 +30,25 @@ public static class PlotCommand
         {
             string[] dirs = p.GetValue(runs)!;
             bool drawRegions = p.GetValue(regions), drawConfusion = p.GetValue(confusion);
-            if (drawRegions && drawConfusion) throw new OptionException("--confusion", "draw one picture at a time: give --regions or --confusion, not both.");
+            if (drawRegions && drawConfusion)
+            {
+                throw new OptionException(confusion.Name,
+                    $"draw one picture at a time: give {regions.Name} or {confusion.Name}, not both.");
+            }
             if (!drawRegions)
             {
-                foreach (var (option, name) in new[] { (x, "--x"), (y, "--y"), (data, "--data") })
-                    if (p.GetValue(option) is not null) throw new OptionException(name, "applies only to the decision regions; add --regions.");
+                foreach (Option<string?> option in new[] { x, y, data })
+                {
+                    if (p.GetValue(option) is not null)
+                        throw new OptionException(option.Name,
+                            $"applies only to the decision regions; add {regions.Name}.");
+                }
             }
             if ((drawRegions || drawConfusion) && dirs.Length != 1)
-                throw new OptionException(drawRegions ? "--regions" : "--confusion", $"draws one run; {dirs.Length} run directories were given.");
+            {
+                throw new OptionException((drawRegions ? regions : confusion).Name,
+                    $"draws one run; {dirs.Length} run directories were given.");
+            }
             string? requested = p.GetValue(output);
 
             string target;
@@ -61,14 +72,15 @@ public static class PlotCommand
                 target = requested ?? (dirs.Length == 1 && Directory.Exists(dirs[0]) ? Path.Combine(dirs[0], "curves.png") : "comparison.png");
                 draw = tmp => Plots.Compare(curves, tmp);
             }
-            CheckTarget(target);
+            CheckTarget(target, output.Name);
             try
             {
                 AtomicFile.Write(target, draw);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new OptionException("--out", $"cannot write '{target}': {e.Message} Choose a writable folder.");
+                throw new OptionException(output.Name,
+                    $"cannot write '{target}': {e.Message} Choose a writable folder.");
             }
             AnsiConsole.WriteLine($"wrote {target}");
             return ExitCode.Success;
@@ -77,12 +89,19 @@ public static class PlotCommand
     }
 
     /// <summary>Refuses, before drawing, an output that cannot become a PNG file.</summary>
-    private static void CheckTarget(string target)
+    private static void CheckTarget(string target, string flag)
     {
-        if (!target.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new OptionException("--out", $"'{target}' does not end in .png; the plot is a PNG image.");
-        if (Directory.Exists(target)) throw new OptionException("--out", $"'{target}' is a directory; give a file name ending in .png.");
+        if (!target.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            throw new OptionException(flag, $"'{target}' does not end in .png; the plot is a PNG image.");
+        if (Directory.Exists(target))
+            throw new OptionException(flag, $"'{target}' is a directory; give a file name ending in .png.");
         string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        if (!Directory.Exists(folder)) throw new OptionException("--out", $"cannot write '{target}': the folder '{folder}' does not exist; create it first or choose another --out.");
+        if (!Directory.Exists(folder))
+        {
+            throw new OptionException(flag,
+                $"cannot write '{target}': the folder '{folder}' does not exist; create it first or choose "
+                + $"another {flag}.");
+        }
     }
 
     /// <summary>Reloads what train drew regions.png from: the model, the data (checked by its SHA-256) and the same stratified split.</summary>

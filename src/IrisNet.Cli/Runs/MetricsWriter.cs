@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using IrisNet.Cli.Output;
 using IrisNet.Training;
 
 namespace IrisNet.Cli.Runs;
@@ -28,7 +27,7 @@ public sealed class MetricsWriter : IDisposable
     public const string ValidationHeader = Header + ",val_loss,val_accuracy";
 
     /// <summary>Rows per batch handed to the writer thread.</summary>
-    internal const int BatchRows = 2048;
+    public const int BatchRows = 2048;
 
     private const int FlushChars = 64 * 1024;
     private const int LineChars = 7 * 32 + 16;
@@ -232,9 +231,8 @@ public sealed class MetricsWriter : IDisposable
                 n += _lastLength[column];
                 return;
             }
-            // "R": the shortest text that reads back as the same double, as everywhere in the CLI;
-            // ShortestDouble writes the same characters as .NET's "R", faster for losses.
-            int written = ShortestDouble.Write(v, line[n..]);
+            // "R": the shortest text that reads back as the same double, as everywhere in the CLI.
+            v.TryFormat(line[n..], out int written, "R", CultureInfo.InvariantCulture);
             line.Slice(n, written).CopyTo(_lastText[column]);
             _lastBits[column] = bits;
             _lastLength[column] = written;

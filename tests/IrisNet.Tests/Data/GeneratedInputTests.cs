@@ -4,12 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CsCheck;
-using IrisNet.Data;
-using IrisNet.Errors;
-using IrisNet.Models;
-using IrisNet.Tracing;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 

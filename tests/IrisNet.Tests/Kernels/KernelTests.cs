@@ -1,7 +1,4 @@
 using System.Numerics;
-using IrisNet.Kernels;
-using IrisNet.Reference;
-using Xunit;
 
 namespace IrisNet.Tests;
 

@@ -1,10 +1,4 @@
 using System.Numerics;
-using IrisNet.Data;
-using IrisNet.FastPath;
-using IrisNet.Kernels;
-using IrisNet.Reference;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 

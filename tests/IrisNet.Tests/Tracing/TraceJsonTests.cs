@@ -3,11 +3,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using IrisNet.Errors;
-using IrisNet.Reference;
-using IrisNet.Tracing;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 
@@ -16,12 +11,8 @@ namespace IrisNet.Tests;
 /// kept, read strictly (no unknown, repeated, missing or null field), every refusal naming the field as
 /// the file spells it and the place of the value at fault.
 /// </summary>
-public sealed class TraceJsonTests : IDisposable
+public sealed class TraceJsonTests() : TempDirectoryTest("tracejson")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-tracejson-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>Two steps on six rows, H = 3, with momentum and L2: every quantity of the format.</summary>
     internal static readonly Lazy<string> Small = new(() => TraceJson.Serialize(TraceRecorder.Record(
         Repo.Iris().Subset([0, 1, 50, 51, 100, 101]),
@@ -125,7 +116,7 @@ public sealed class TraceJsonTests : IDisposable
     {
         var numbers = new JsonArray([.. Enumerable.Range(0, length).Select(i => (JsonNode)i)]);
         string json = Edit(o => o["initial"]![bias]!["value"] = numbers);
-        string file = Path.Combine(_dir, "mine.json");
+        string file = P("mine.json");
         File.WriteAllText(file, json);
         Cli.Result r = Cli.Run(_dir, "diff", file);
         Assert.Equal(2, r.ExitCode);

@@ -1,23 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using IrisNet.Data;
-using IrisNet.Reference;
-using IrisNet.Tracing;
-using IrisNet.Training;
 using Json.Schema;
-using Xunit;
 
 namespace IrisNet.Tests;
 
 /// <summary>irisnet trace and irisnet diff: the recorded steps follow the trainer, every trace fits the schema, diff finds and names mistakes.</summary>
-public sealed class TraceTests : IDisposable
+public sealed class TraceTests() : TempDirectoryTest("trace")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-trace-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     private static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromText(File.ReadAllText(Path.Combine(Repo.Root, "docs", "trace.schema.json")),
             new BuildOptions { SchemaRegistry = new SchemaRegistry() }, new Uri("https://irisnet.invalid/trace.schema.json")));

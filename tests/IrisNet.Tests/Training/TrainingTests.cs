@@ -1,12 +1,3 @@
-using IrisNet.Data;
-using IrisNet.Errors;
-using IrisNet.FastPath;
-using IrisNet.Kernels;
-using IrisNet.Models;
-using IrisNet.Reference;
-using IrisNet.Training;
-using Xunit;
-
 namespace IrisNet.Tests;
 
 public class TrainingTests

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using IrisNet.Models;
-using Xunit;
 
 namespace IrisNet.Tests;
 
@@ -10,21 +8,8 @@ namespace IrisNet.Tests;
 /// The pictures are right: each is rendered by the built program and decoded here; pixels are
 /// mapped to data coordinates with the data area the program records in the PNG.
 /// </summary>
-public sealed class PictureTests : IDisposable
+public sealed class PictureTests() : TempDirectoryTest("pictures")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-pictures-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(params string[] parts) => Path.Combine([_dir, .. parts]);
-
-    private Cli.Result Ok(params string[] args)
-    {
-        Cli.Result r = Cli.Run(_dir, args);
-        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
-        return r;
-    }
-
     private static double Luminance((byte R, byte G, byte B) c) => 0.2126 * c.R + 0.7152 * c.G + 0.0722 * c.B;
 
     private static int Distance((byte R, byte G, byte B) a, (byte R, byte G, byte B) b) =>

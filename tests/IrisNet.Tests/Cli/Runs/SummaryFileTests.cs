@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Xunit;
 
 namespace IrisNet.Tests;
 
@@ -8,21 +7,8 @@ namespace IrisNet.Tests;
 /// the members written as null on purpose; and plot reads summary.json back as the type that wrote it,
 /// naming the file, the line and column, and the field of a problem.
 /// </summary>
-public sealed class SummaryFileTests : IDisposable
+public sealed class SummaryFileTests() : TempDirectoryTest("summary")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-summary-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(params string[] parts) => Path.Combine([_dir, .. parts]);
-
-    private Cli.Result Ok(params string[] args)
-    {
-        Cli.Result r = Cli.Run(_dir, args);
-        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
-        return r;
-    }
-
     /// <summary>
     /// The paths of every member whose value is null (array elements, such as explain's non-finite entries, aside).
     /// </summary>
