@@ -176,7 +176,10 @@ public static class StrictJson
             if (reader.TokenType == JsonTokenType.Null)
             {
                 if (nullIsValue) return;
-                throw Found(ref reader, path, Null(Expected(info), optional));
+                string? expected = Expected(info);
+                // A type only its converter describes: the converter, shown the null, says what it needs.
+                if (expected is null) Leaf(ref reader, info, path);
+                throw Found(ref reader, path, Null(expected, optional));
             }
             switch (info.Kind)
             {

@@ -42,6 +42,9 @@ internal sealed record TraceValue
     /// </summary>
     internal sealed class Converter : JsonConverter<TraceValue>
     {
+        /// <summary>A null is read here too, so that its refusal says what a value is.</summary>
+        public override bool HandleNull => true;
+
         public override TraceValue Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType == JsonTokenType.Number) return new TraceValue { Number = Number(ref reader, "") };
