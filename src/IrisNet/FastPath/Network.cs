@@ -237,10 +237,8 @@ public sealed class Network<T, TK> : IDisposable
     /// vector of a row straddles two lines, and then to an odd number of lines. The odd count matters
     /// when the chunk is a power of two: rows 16 KiB apart (2,048 float64 columns) all fall into the same
     /// set of the 64-set L1 data cache, so the sweep's stores of h for 16 hidden units at one column evict
-    /// one another; an odd number of lines spreads consecutive rows over every set. Measured on the
-    /// project's machine, the float64 epoch at N = 15,000, H = 16 took 193 µs with one line added against
-    /// 236 µs without, 102 against 118 µs on two threads, and float32 122 against 136 µs (one process,
-    /// interleaved, fastest of 60 rounds). Only the buffers' layout depends on it, never which columns
+    /// one another; an odd number of lines spreads consecutive rows over every set (bench/notes.md has
+    /// the measurement). Only the buffers' layout depends on it, never which columns
     /// a chunk holds, so no result does.
     /// </summary>
     internal static int WorkStride(int chunk)
