@@ -155,8 +155,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
                 z += m.A[i * D + d] * x[d];
                 size += Math.Abs(m.A[i * D + d] * x[d]);
             }
-            h[i] = ReferenceNetwork.Activate(m.Shape.Activation, z);
-            dh[i] = Math.Abs(ReferenceNetwork.Derivative(m.Shape.Activation, z)) * Gamma(D + 2) * size
+            h[i] = Equations.Activate(m.Shape.Activation, z);
+            dh[i] = Math.Abs(Equations.Derivative(m.Shape.Activation, z)) * Gamma(D + 2) * size
                 + (m.Shape.Activation == Activation.Tanh ? 4 * u * Math.Abs(h[i]) : 0);
         }
         var s = new double[C];
