@@ -19,7 +19,7 @@ public static class TrainCommand
         Option<string?> outDir = SharedOptions.RunDirectory();
         var logEvery = new Option<int>("--log-every") { Description = "Write every K-th epoch (and the last) to metrics.csv", DefaultValueFactory = _ => 1, HelpName = "K" };
         Option<bool> quiet = SharedOptions.Quiet(), verbose = SharedOptions.VerboseEpochs();
-        var command = new Command("train", "Train the network and write a run directory: model.json, metrics.csv, summary.json, loss.png, accuracy.png, confusion.png.");
+        var command = new Command("train", "Train the network and write a run directory: model.json, metrics.csv, summary.json, loss.png, accuracy.png, confusion.png, regions.png, units.png.");
         set.AddTo(command, training: true);
         command.Options.Add(outDir);
         command.Options.Add(logEvery);
@@ -156,6 +156,8 @@ public static class TrainCommand
                     run.Write("accuracy.png", tmp => Plots.Accuracy(result.History, tmp));
                     Phases.Mark("accuracy.png");
                 }
+                run.Write("units.png", tmp => Plots.Units(result.Model, train, test, tmp));
+                Phases.Mark("units.png");
                 confusion.Complete();
                 Phases.Mark("confusion.png");
                 regions.Complete();

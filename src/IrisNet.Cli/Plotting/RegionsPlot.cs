@@ -143,17 +143,11 @@ public static partial class Plots
     private static void HiddenUnitLines(Plot plot, Model model, int p, int q, double[] mean,
         double xMin, double xMax, double yMin, double yMax, List<LegendItem> legend)
     {
-        int D = model.Shape.D;
-        Standardization s = model.Standardization;
         Color color = Colors.Black.WithAlpha(0.55);
         for (int i = 0; i < model.Shape.H; i++)
         {
             // z_i as a function of the raw (x_p, x_q): cp x_p + cq x_q + c0.
-            double cp = model.A[i * D + p] / s.Scale[p];
-            double cq = q >= 0 ? model.A[i * D + q] / s.Scale[q] : 0;
-            double c0 = (model.Shape.Bias ? model.HiddenBias[i] : 0) - cp * s.Mean[p] - (q >= 0 ? cq * s.Mean[q] : 0);
-            for (int d = 0; d < D; d++)
-                if (d != p && d != q) c0 += model.A[i * D + d] * s.Apply(mean[d], d);
+            var (cp, cq, c0) = UnitPlane(model, i, p, q, mean);
             Coordinates start, end;
             // Parametrize by the axis along which the line runs flatter in the picture, so both ends are finite.
             if (q >= 0 && cq != 0 && Math.Abs(cq) * (yMax - yMin) >= Math.Abs(cp) * (xMax - xMin))
