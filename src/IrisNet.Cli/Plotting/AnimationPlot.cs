@@ -1,0 +1,100 @@
+using System.Globalization;
+using IrisNet.Data;
+using IrisNet.Models;
+using ScottPlot;
+using SkiaSharp;
+
+namespace IrisNet.Cli.Plotting;
+
+/// <summary>The decision regions while the network learns: regions.apng.</summary>
+public static partial class Plots
+{
+    /// <summary>At most this many frames, the starting weights and the final model included.</summary>
+    public const int MaxFrames = 60;
+
+    /// <summary>The grid of every frame but the last (which is regions.png's, 300 × 180): a quarter of the cells.</summary>
+    public const int FrameColumns = 150, FrameRows = 90;
+
+    /// <summary>The strip under each frame's regions picture that says the epoch and the accuracies.</summary>
+    public const int CaptionHeight = 28;
+
+    /// <summary>The keyword of the text chunk that lists each frame's epoch, in frame order.</summary>
+    public const string FramesKeyword = "irisnet frames";
+
+    /// <summary>k, the epochs between frames: at most <see cref="MaxFrames"/> frames for <paramref name="epochs"/> epochs, epoch 0 and the last included.</summary>
+    public static int FrameEvery(int epochs) => Math.Max(1, (epochs + MaxFrames - 3) / (MaxFrames - 2));
+
+    /// <summary>One frame: the model of the weights after <paramref name="Epoch"/> (0: the starting weights) and their accuracies.</summary>
+    public sealed record Frame(int Epoch, Model Model, double? TrainAccuracy, double? TestAccuracy, string? Note = null);
+
+    /// <summary>
+    /// Writes the animated PNG of <paramref name="frames"/>: each frame is the decision-regions picture of
+    /// its model (<see cref="Regions"/>, on a grid of <see cref="FrameColumns"/> × <see cref="FrameRows"/>
+    /// cells, the last on regions.png's own grid, so its pixels are regions.png's) above a caption strip:
+    /// the epoch, a bar of the epochs done, the training and test accuracy. Frames are drawn two at a time,
+    /// each half on its own surface; the default image (shown where APNG is not understood) is the last
+    /// frame. The data-area chunk is regions.png's; a second chunk lists the frames' epochs.
+    /// </summary>
+    public static void Animation(IReadOnlyList<Frame> frames, int epochs, Dataset train, Dataset? test, string path)
+    {
+        int height = Height + CaptionHeight;
+        var pngs = new byte[frames.Count][];
+        string area = "";
+        Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, half =>
+        {
+            using SKSurface surface = SKSurface.Create(new SKImageInfo(Width, height));
+            for (int f = half; f < frames.Count; f += 2)
+            {
+                bool last = f == frames.Count - 1;
+                Frame frame = frames[f];
+                surface.Canvas.Clear(SKColors.White);
+                var picture = RegionsPicture(frame.Model, train, test, null, null, last ? RegionColumns : FrameColumns, last ? RegionRows : FrameRows);
+                // Each plot clears what it is given: clip it to its own part of the frame.
+                surface.Canvas.Save();
+                surface.Canvas.ClipRect(new SKRect(0, 0, Width, Height));
+                using (picture.Grid) picture.Plot.Render(surface.Canvas, new PixelRect(0, Width, Height, 0));
+                surface.Canvas.Restore();
+                if (last) area = Area(picture.Plot, "regions", 0, picture.Extra);
+                surface.Canvas.Save();
+                surface.Canvas.ClipRect(new SKRect(0, Height, Width, height));
+                Caption(frame, epochs).Render(surface.Canvas, new PixelRect(0, Width, height, Height));
+                surface.Canvas.Restore();
+                using SKImage image = surface.Snapshot();
+                using SKPixmap pixmap = image.PeekPixels()!;
+                using SKData data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, 6))!;
+                pngs[f] = data.ToArray();
+            }
+        });
+        int[] delays = frames.Select((_, f) => f == frames.Count - 1 ? 3000 : 100).ToArray();
+        string list = string.Join(' ', frames.Select(f => f.Epoch.ToString(CultureInfo.InvariantCulture)));
+        File.WriteAllBytes(path, Apng.Write(pngs[^1], pngs, delays, [(AreaKeyword, area), (FramesKeyword, list)]));
+    }
+
+    /// <summary>The caption strip: "epoch e of E", a bar e/E long, the accuracies of the frame's weights.</summary>
+    private static Plot Caption(Frame frame, int epochs)
+    {
+        var plot = new Plot();
+        plot.HideAxesAndGrid();
+        plot.Layout.Frameless();
+        plot.FigureBackground.Color = new Color(245, 245, 245);
+        plot.DataBackground.Color = new Color(245, 245, 245);
+        double done = epochs > 0 ? Math.Clamp(frame.Epoch / (double)epochs, 0, 1) : 1;
+        var track = plot.Add.Rectangle(200, 420, 9, 19);
+        track.FillColor = Colors.White;
+        track.LineColor = Colors.Gray;
+        var bar = plot.Add.Rectangle(200, 200 + 220 * done, 9, 19);
+        bar.FillColor = new Color(31, 119, 180);
+        bar.LineWidth = 0;
+        var epoch = plot.Add.Text($"epoch {frame.Epoch} of {epochs}", 12, 14);
+        epoch.LabelFontSize = 14;
+        epoch.LabelBold = true;
+        epoch.LabelAlignment = Alignment.MiddleLeft;
+        static string Percent(double? a) => a is double v ? (100 * v).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "–";
+        string accuracies = $"train accuracy {Percent(frame.TrainAccuracy)}" + (frame.TestAccuracy is null && frame.TrainAccuracy is not null ? "" : $"   test accuracy {Percent(frame.TestAccuracy)}");
+        var text = plot.Add.Text(accuracies + (frame.Note is null ? "" : "   " + frame.Note), 436, 14);
+        text.LabelFontSize = 13;
+        text.LabelAlignment = Alignment.MiddleLeft;
+        plot.Axes.SetLimits(0, Width, 0, CaptionHeight);
+        return plot;
+    }
+}
