@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using IrisNet.Data;
 using IrisNet.Models;
 using ScottPlot;
@@ -10,7 +11,7 @@ namespace IrisNet.Cli.Plotting;
 public static partial class Plots
 {
     /// <summary>At most this many frames, the starting weights and the final model included.</summary>
-    public const int MaxFrames = 60;
+    public const int MaxFrames = 48;
 
     /// <summary>The grid of every frame but the last (which is regions.png's, 300 × 180): a quarter of the cells.</summary>
     public const int FrameColumns = 150, FrameRows = 90;
@@ -32,42 +33,90 @@ public static partial class Plots
     /// its model (<see cref="Regions"/>, on a grid of <see cref="FrameColumns"/> × <see cref="FrameRows"/>
     /// cells, the last on regions.png's own grid, so its pixels are regions.png's) above a caption strip:
     /// the epoch, a bar of the epochs done, the training and test accuracy. Frames are drawn two at a time,
-    /// each half on its own surface; the default image (shown where APNG is not understood) is the last
-    /// frame. The data-area chunk is regions.png's; a second chunk lists the frames' epochs.
+    /// each half on its own surface; a frame stores the pixels that changed since the one before it,
+    /// drawn over it. The default image (shown where APNG is not understood) is the last frame. The data-area chunk is regions.png's; a second chunk lists the frames' epochs.
     /// </summary>
     public static void Animation(IReadOnlyList<Frame> frames, int epochs, Dataset train, Dataset? test, string path)
     {
         int height = Height + CaptionHeight;
         var pngs = new byte[frames.Count][];
+        var full = new bool[frames.Count];
         string area = "";
+        // Each worker draws a contiguous half, keeping its previous frame: a frame after the first of its
+        // half stores only the pixels that changed (the rest transparent, drawn over the frame before),
+        // which the boundaries' slow movement makes a small part of it. The last frame is stored whole.
+        int split = (frames.Count + 1) / 2;
         Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, half =>
         {
-            using SKSurface surface = SKSurface.Create(new SKImageInfo(Width, height));
-            for (int f = half; f < frames.Count; f += 2)
+            var info = new SKImageInfo(Width, height, SKColorType.Bgra8888, SKAlphaType.Premul);
+            using SKSurface surface = SKSurface.Create(info);
+            var previous = new uint[Width * height];
+            var current = new uint[Width * height];
+            var changed = new uint[Width * height];
+            int start = half == 0 ? 0 : split, end = half == 0 ? split : frames.Count;
+            for (int f = start; f < end; f++)
             {
                 bool last = f == frames.Count - 1;
                 Frame frame = frames[f];
                 surface.Canvas.Clear(SKColors.White);
                 var picture = RegionsPicture(frame.Model, train, test, null, null, last ? RegionColumns : FrameColumns, last ? RegionRows : FrameRows);
                 // Each plot clears what it is given: clip it to its own part of the frame.
-                surface.Canvas.Save();
-                surface.Canvas.ClipRect(new SKRect(0, 0, Width, Height));
-                using (picture.Grid) picture.Plot.Render(surface.Canvas, new PixelRect(0, Width, Height, 0));
-                surface.Canvas.Restore();
-                if (last) area = Area(picture.Plot, "regions", 0, picture.Extra);
+                if (last)
+                {
+                    // regions.png's own rendering and encoding, decoded: the last frame is its pixels exactly.
+                    using (picture.Grid)
+                    {
+                        using SKBitmap regions = SKBitmap.Decode(Png(picture.Plot, Width, Height));
+                        surface.Canvas.DrawBitmap(regions, 0, 0);
+                    }
+                    area = Area(picture.Plot, "regions", 0, picture.Extra);
+                }
+                else
+                {
+                    surface.Canvas.Save();
+                    surface.Canvas.ClipRect(new SKRect(0, 0, Width, Height));
+                    using (picture.Grid) picture.Plot.Render(surface.Canvas, new PixelRect(0, Width, Height, 0));
+                    surface.Canvas.Restore();
+                }
                 surface.Canvas.Save();
                 surface.Canvas.ClipRect(new SKRect(0, Height, Width, height));
                 Caption(frame, epochs).Render(surface.Canvas, new PixelRect(0, Width, height, Height));
                 surface.Canvas.Restore();
-                using SKImage image = surface.Snapshot();
-                using SKPixmap pixmap = image.PeekPixels()!;
-                using SKData data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, 6))!;
-                pngs[f] = data.ToArray();
+                var pinned = GCHandle.Alloc(current, GCHandleType.Pinned);
+                try
+                {
+                    surface.ReadPixels(info, pinned.AddrOfPinnedObject(), info.RowBytes, 0, 0);
+                }
+                finally
+                {
+                    pinned.Free();
+                }
+                full[f] = f == start || last;
+                if (!full[f])
+                    for (int i = 0; i < current.Length; i++) changed[i] = current[i] == previous[i] ? 0 : current[i];
+                pngs[f] = Encode(full[f] ? current : changed, info);
+                (previous, current) = (current, previous);
             }
         });
         int[] delays = frames.Select((_, f) => f == frames.Count - 1 ? 3000 : 100).ToArray();
         string list = string.Join(' ', frames.Select(f => f.Epoch.ToString(CultureInfo.InvariantCulture)));
-        File.WriteAllBytes(path, Apng.Write(pngs[^1], pngs, delays, [(AreaKeyword, area), (FramesKeyword, list)]));
+        File.WriteAllBytes(path, Apng.Write(pngs[^1], pngs, delays, full, [(AreaKeyword, area), (FramesKeyword, list)]));
+    }
+
+    /// <summary>PNG of BGRA pixels (transparent where 0), up filter, zlib level 6.</summary>
+    private static byte[] Encode(uint[] pixels, SKImageInfo info)
+    {
+        var handle = GCHandle.Alloc(pixels, GCHandleType.Pinned);
+        try
+        {
+            using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
+            using SKData data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, 6))!;
+            return data.ToArray();
+        }
+        finally
+        {
+            handle.Free();
+        }
     }
 
     /// <summary>The caption strip: "epoch e of E", a bar e/E long, the accuracies of the frame's weights.</summary>

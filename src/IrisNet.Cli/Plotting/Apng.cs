@@ -6,14 +6,17 @@ namespace IrisNet.Cli.Plotting;
 /// Assembles an animated PNG (APNG) from PNG images of one size, each encoded by the plotting library:
 /// the signature and IHDR, <c>acTL</c> (the frame count, looping forever), the text chunks, the default
 /// image as IDAT (what a viewer without APNG support shows: it is not one of the frames), then per frame
-/// an <c>fcTL</c> (size, offset 0, its delay, dispose and blend "none"/"source") and its image data as
+/// an <c>fcTL</c> (size, offset 0, its delay, dispose "none", blend "source" or "over") and its image data as
 /// <c>fdAT</c> chunks (a sequence number before the IDAT bytes), and IEND. Sequence numbers count the
 /// fcTL and fdAT chunks from 0.
 /// </summary>
 internal static class Apng
 {
-    /// <summary>The APNG of <paramref name="frames"/>, each shown for its delay in milliseconds.</summary>
-    public static byte[] Write(byte[] defaultImage, IReadOnlyList<byte[]> frames, IReadOnlyList<int> delays,
+    /// <summary>
+    /// The APNG of <paramref name="frames"/>, each shown for its delay in milliseconds; a frame that is not
+    /// <paramref name="whole"/> is drawn over the one before (blend "over": its transparent pixels keep it).
+    /// </summary>
+    public static byte[] Write(byte[] defaultImage, IReadOnlyList<byte[]> frames, IReadOnlyList<int> delays, IReadOnlyList<bool> whole,
         IEnumerable<(string Keyword, string Text)> text)
     {
         var first = PngText.Chunks(defaultImage);
@@ -40,7 +43,7 @@ internal static class Apng
             BinaryPrimitives.WriteUInt16BigEndian(control[20..], (ushort)delays[f]);
             BinaryPrimitives.WriteUInt16BigEndian(control[22..], 1000); // the delay in milliseconds
             control[24] = 0; // dispose: none
-            control[25] = 0; // blend: source
+            control[25] = (byte)(whole[f] ? 0 : 1); // blend: source, or over the frame before
             PngText.WriteChunk(output, "fcTL", control);
             foreach (var (_, data) in chunks.Where(c => c.Type == "IDAT"))
             {
