@@ -82,7 +82,7 @@ public static class ExplainCommand
             Explanation e = Explainer.Explain(shape, weights, x, rows.Labels[index - 1], rows.FeatureNames, rows.ClassNames, options);
             if (graphPath is not null)
             {
-                GraphSheet sheet = GraphSheets.FromExplanation(e, weights, index, rows.Source ?? "the data", rows.FeatureNames, rows.ClassNames);
+                GraphSheet sheet = GraphSheets.FromExplanation(e, weights, index, rows.Source is string file ? Path.GetFileName(file) : "the data", rows.FeatureNames, rows.ClassNames);
                 PictureFile.Write(graphPath, graph.Name, tmp => Plots.Graph(sheet, tmp, svg));
             }
             if (p.GetValue(json)) CliJson.Print(ExplainOutput.From(e, index, rows), CliJsonContext.Default.ExplainOutput);

@@ -347,7 +347,7 @@ public static partial class Plots
         {
             NetworkShapeView v = new(_s);
             string L = _s.Loss;
-            const int width = 170, edge = 150;
+            const int width = 170, edge = 200;
             double x = x0;
             var layers = new (string Title, string Value, string Gradient, GraphEntry[] Values, GraphEntry?[] Gradients, string[] Names)[]
             {
@@ -397,7 +397,7 @@ public static partial class Plots
             if (values.Length == 0) return "";
             string largest = GraphPlotText.N(values.Max(e => Math.Abs(e.Value)));
             var g = gradients.OfType<GraphEntry>().ToArray();
-            string gradient = g.Length == 0 ? "" : $", max |∂/∂{name}| {GraphPlotText.N(g.Max(e => Math.Abs(e.Value)))} ({equation})";
+            string gradient = g.Length == 0 ? "" : $"\nmax |∂/∂{name}| {GraphPlotText.N(g.Max(e => Math.Abs(e.Value)))} ({equation})";
             string wrong = g.Any(e => e.Mark == GraphMark.Wrong) ? $"\n∂/∂{name} DIFFERS (first)" : g.Any(e => e.Mark == GraphMark.Later) ? $"\n∂/∂{name} differs" : "";
             return $"{name}: max |{name}| {largest}{gradient}{wrong}";
         }
@@ -414,8 +414,8 @@ public static partial class Plots
                 shown.Remove(shown.Where(s => !wrong.Contains(s)).Max());
                 shown.Add(i);
             }
-            double top = _top, bottom = _top + _rows * _pitch;
-            var frame = Rect(left - 3, right + 3, top - 3, bottom - _pitch + 3);
+            int lines = shown.Count + (n > shown.Count ? 1 : 0);
+            var frame = Rect(left - 3, right + 3, _top - 3, _top + Math.Max(shown.Count, lines - 0.5) * _pitch + 3);
             frame.FillColor = new Color(248, 248, 248);
             frame.LineColor = new Color(120, 120, 120);
             int r = 0;
