@@ -402,12 +402,18 @@ public static partial class Plots
             return $"{name}: max |{name}| {largest}{gradient}{wrong}";
         }
 
-        /// <summary>A vector as one tall box: up to <see cref="GraphFoldedRows"/> entries (the first ones, and any wrong one), then how many more.</summary>
+        /// <summary>
+        /// A vector as one tall box: up to <see cref="GraphFoldedRows"/> entries, the first ones, but those
+        /// the first difference is computed from and its wrong entries before the others, then how many more.
+        /// </summary>
         private void VectorNode(double left, double right, GraphEntry[] values, GraphEntry?[] gradients, string[] names)
         {
             int n = values.Length;
             var shown = new SortedSet<int>(Enumerable.Range(0, Math.Min(n, GraphFoldedRows)));
-            int[] wrong = Enumerable.Range(0, n).Where(i => values[i].Mark == GraphMark.Wrong || gradients.ElementAtOrDefault(i)?.Mark == GraphMark.Wrong).Take(GraphFoldedRows / 2).ToArray();
+            // The entries the first difference is computed from (those of its worst entry) come first, then its other wrong entries.
+            bool Has(int i, GraphMark mark) => values[i].Mark == mark || gradients.ElementAtOrDefault(i)?.Mark == mark;
+            int[] wrong = Enumerable.Range(0, n).Where(i => Has(i, GraphMark.Input))
+                .Concat(Enumerable.Range(0, n).Where(i => Has(i, GraphMark.Wrong))).Distinct().Take(GraphFoldedRows / 2).ToArray();
             foreach (int i in wrong)
             {
                 if (shown.Contains(i)) continue;
