@@ -34,9 +34,28 @@ public static partial class Plots
     /// cells, the last on regions.png's own grid, so its pixels are regions.png's) above a caption strip:
     /// the epoch, a bar of the epochs done, the training and test accuracy. Frames are drawn two at a time,
     /// each half on its own surface; a frame stores the pixels that changed since the one before it,
-    /// drawn over it. The default image (shown where APNG is not understood) is the last frame. The data-area chunk is regions.png's; a second chunk lists the frames' epochs.
+    /// drawn over it. The default image (shown where APNG is not understood) is the last frame. The data-area
+    /// chunk is regions.png's; a second chunk lists the frames' epochs. Over <paramref name="maxBytes"/>, every
+    /// other frame is dropped (the first and last kept) and the rest drawn again, until it fits.
     /// </summary>
-    public static void Animation(IReadOnlyList<Frame> frames, int epochs, Dataset train, Dataset? test, string path)
+    public static void Animation(IReadOnlyList<Frame> frames, int epochs, Dataset train, Dataset? test, string path,
+        int maxBytes = MaxAnimationBytes)
+    {
+        byte[] apng = AnimationBytes(frames, epochs, train, test);
+        // A data set whose boundaries move everywhere at once can outgrow the budget: every other frame
+        // is dropped (the first and the last kept) until the file fits, or only those two are left.
+        while (apng.Length > maxBytes && frames.Count > 2)
+        {
+            frames = frames.Where((_, f) => f % 2 == 0 || f == frames.Count - 1).ToArray();
+            apng = AnimationBytes(frames, epochs, train, test);
+        }
+        File.WriteAllBytes(path, apng);
+    }
+
+    /// <summary>regions.apng stays under this many bytes (5 MB), dropping frames when it must.</summary>
+    public const int MaxAnimationBytes = 5_000_000;
+
+    private static byte[] AnimationBytes(IReadOnlyList<Frame> frames, int epochs, Dataset train, Dataset? test)
     {
         int height = Height + CaptionHeight;
         var pngs = new byte[frames.Count][];
@@ -100,7 +119,7 @@ public static partial class Plots
         });
         int[] delays = frames.Select((_, f) => f == frames.Count - 1 ? 3000 : 100).ToArray();
         string list = string.Join(' ', frames.Select(f => f.Epoch.ToString(CultureInfo.InvariantCulture)));
-        File.WriteAllBytes(path, Apng.Write(pngs[^1], pngs, delays, full, [(AreaKeyword, area), (FramesKeyword, list)]));
+        return Apng.Write(pngs[^1], pngs, delays, full, [(AreaKeyword, area), (FramesKeyword, list)]);
     }
 
     /// <summary>PNG of BGRA pixels (transparent where 0), up filter, zlib level 6.</summary>

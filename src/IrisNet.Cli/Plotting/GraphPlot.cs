@@ -29,6 +29,7 @@ public static partial class Plots
 
     private static readonly Color Positive = new(31, 119, 180), Negative = new(235, 120, 20);
     private static readonly Color Ink = new(20, 20, 20), Gradient = new(110, 40, 150), Faint = new(120, 120, 120);
+    private static readonly Color WrongInk = new(170, 0, 0);
 
     /// <summary>The fill and border of a mark.</summary>
     private static (Color Fill, Color Border, float Width) Style(GraphMark mark) => mark switch
@@ -176,7 +177,10 @@ public static partial class Plots
                 var line = Segment(zR, RowY(i), hL, RowY(i));
                 line.LineColor = Faint;
                 line.LineWidth = 1.5f;
-                Label($"f′ {GraphPlotText.N(_s.FPrime[i])}", (zR + hL) / 2, RowY(i) - 2, 9.5f, Ink, Alignment.LowerCenter);
+                EdgeLabel($"f′ {GraphPlotText.N(_s.FPrime[i])}", (zR + hL) / 2, RowY(i) - 2, Ink, Alignment.LowerCenter);
+                if (_s.FPrimeTheirs.ElementAtOrDefault(i) is double theirs)
+                    EdgeLabel($"yours {GraphSheets.Number(theirs, _s.FPrime[i])}", (zR + hL) / 2, RowY(i) + 2, WrongInk, Alignment.UpperCenter,
+                        bold: true);
             }
             for (int j = 0; j < C; j++)
             {
@@ -187,7 +191,7 @@ public static partial class Plots
                     line.LineWidth = k == j ? 1.5f : 1;
                     // The label near the source, where the three edges of s_j are apart.
                     double t = 0.2, lx = sR + t * (yL - sR), ly = sY[j] + t * (sY[k] - sY[j]);
-                    Label($"∂ŷ{k + 1}/∂s{j + 1} {GraphPlotText.N(_s.Jacobian[k * C + j])}", lx + 4, ly - 1, 9.5f, Ink, Alignment.LowerLeft);
+                    EdgeLabel($"∂ŷ{k + 1}/∂s{j + 1} {GraphPlotText.N(_s.Jacobian[k * C + j])}", lx + 4, ly - 1, Ink, Alignment.LowerLeft);
                 }
             }
             for (int k = 0; k < C; k++)
@@ -198,7 +202,9 @@ public static partial class Plots
                 line.LineWidth = zero ? 1 : 1.5f;
                 if (zero) line.LinePattern = LinePattern.Dashed;
                 double t = 0.55, lx = yR + t * (lL - yR), ly = sY[k] + t * (lY - sY[k]);
-                Label($"−y{k + 1}/ŷ{k + 1} {GraphPlotText.N(_s.LossFactor[k])}", lx, ly - 2, 9.5f, Ink, Alignment.LowerCenter);
+                // Above the edge on the side it leaves free: right of a falling edge, left of a rising one.
+                var (dx, side) = sY[k] < lY ? (6, Alignment.LowerLeft) : sY[k] > lY ? (-6, Alignment.LowerRight) : (0, Alignment.LowerCenter);
+                EdgeLabel($"−y{k + 1}/ŷ{k + 1} {GraphPlotText.N(_s.LossFactor[k])}", lx + dx, ly - 2, Ink, side);
             }
 
             // Column headers: value (equation) above the gradient's equation.
@@ -262,10 +268,13 @@ public static partial class Plots
 
         private static string Short(string name) => name.Length <= 13 ? name : name[..12] + "…";
 
-        private void Column(double left, double right, string first, string second)
+        private void Column(double left, double right, string first, string second) => Column(left, right, first, second, _top);
+
+        /// <summary>A column's title and, under it, its gradient's, just above <paramref name="top"/>.</summary>
+        private void Column(double left, double right, string first, string second, double top)
         {
-            Label(first, (left + right) / 2, _top - 30, 10.5f, Ink, Alignment.LowerCenter, bold: true);
-            if (second.Length > 0) Label(second, (left + right) / 2, _top - 16, 9.5f, Gradient, Alignment.LowerCenter);
+            Label(first, (left + right) / 2, top - 30, 10.5f, Ink, Alignment.LowerCenter, bold: true);
+            if (second.Length > 0) Label(second, (left + right) / 2, top - 16, 9.5f, Gradient, Alignment.LowerCenter);
         }
 
         /// <summary>A node: title, value, gradient (∂ℓ/∂·), and under a wrong entry the reference's value.</summary>
@@ -306,7 +315,7 @@ public static partial class Plots
         private void Reference(double left, double right, double top, GraphEntry e)
         {
             string text = e.Note is not null ? "ref: " + GraphPlotText.N(e.Reference ?? double.NaN) : "ref " + GraphSheets.Number(e.Reference!.Value, e.Value);
-            Label(text, right - 4, top + 6.5, 10.5f, new Color(170, 0, 0), Alignment.MiddleRight, bold: true);
+            Label(text, right - 4, top + 6.5, 10.5f, WrongInk, Alignment.MiddleRight, bold: true);
         }
 
         /// <summary>A weight: its value (coloured by sign), its gradient below, and the reference's when wrong.</summary>
@@ -324,7 +333,7 @@ public static partial class Plots
             WeightLine(left, right, line, weight, ink);
             if (gradient is not null) WeightLine(left, right, line + 12.5, gradient, Gradient);
             if (gradient?.Mark == GraphMark.Wrong)
-                Label(gradient.Note is not null ? "shape!" : GraphSheets.Number(gradient.Reference!.Value, gradient.Value), right - 3, line + 31, 9.5f, new Color(170, 0, 0), Alignment.MiddleRight, bold: true);
+                Label(gradient.Note is not null ? "shape!" : GraphSheets.Number(gradient.Reference!.Value, gradient.Value), right - 3, line + 31, 9.5f, WrongInk, Alignment.MiddleRight, bold: true);
         }
 
         private void WeightLine(double left, double right, double top, GraphEntry e, Color color)
@@ -369,8 +378,8 @@ public static partial class Plots
             for (int l = 0; l < layers.Length; l++)
             {
                 var layer = layers[l];
-                Column(x, x + width, layer.Value, layer.Gradient);
-                VectorNode(x, x + width, layer.Values, layer.Gradients, layer.Names);
+                double top = VectorNode(x, x + width, layer.Values, layer.Gradients, layer.Names);
+                Column(x, x + width, layer.Value, layer.Gradient, top);
                 double from = x + width, to = x + width + edge;
                 var arrow = Plot.Add.Arrow(new Coordinates(from + 4, Height - _top - height / 2), new Coordinates(to - 4, Height - _top - height / 2));
                 arrow.ArrowFillColor = Faint;
@@ -386,7 +395,7 @@ public static partial class Plots
                 if (parameter.Length > 0) Label(parameter, (from + to) / 2, _top + height / 2 + 10, 9f, Gradient, Alignment.UpperCenter);
                 x = to;
             }
-            Column(x, x + 110, L == "ℓ" ? "ℓ = −Σ y ln ŷ (5)" : "L: batch mean (5)", "");
+            Column(x, x + 110, L == "ℓ" ? "ℓ = −Σ y ln ŷ (5)" : "L: batch mean (5)", "", _top + (height - _box) / 2 + 12);
             Node(x, x + 110, _top + height / 2, L, _s.LossValue, null);
             // The parameters' entries are not drawn one by one here; their marks still count for the legend.
             return x + 110;
@@ -403,10 +412,11 @@ public static partial class Plots
         }
 
         /// <summary>
-        /// A vector as one tall box: up to <see cref="GraphFoldedRows"/> entries, the first ones, but those
-        /// the first difference is computed from and its wrong entries before the others, then how many more.
+        /// A vector as one tall box, centred on the row of arrows: up to <see cref="GraphFoldedRows"/> entries,
+        /// the first ones, but those the first difference is computed from and its wrong entries before the
+        /// others, then how many more. Returns the box's top.
         /// </summary>
-        private void VectorNode(double left, double right, GraphEntry[] values, GraphEntry?[] gradients, string[] names)
+        private double VectorNode(double left, double right, GraphEntry[] values, GraphEntry?[] gradients, string[] names)
         {
             int n = values.Length;
             var shown = new SortedSet<int>(Enumerable.Range(0, Math.Min(n, GraphFoldedRows)));
@@ -421,16 +431,23 @@ public static partial class Plots
                 shown.Add(i);
             }
             int lines = shown.Count + (n > shown.Count ? 1 : 0);
-            var frame = Rect(left - 3, right + 3, _top - 3, _top + Math.Max(shown.Count, lines - 0.5) * _pitch + 3);
+            int offset = (_rows - lines) / 2;
+            double top = _top + offset * _pitch;
+            var frame = Rect(left - 3, right + 3, top - 3, top + Math.Max(shown.Count, lines - 0.5) * _pitch + 3);
             frame.FillColor = new Color(248, 248, 248);
             frame.LineColor = new Color(120, 120, 120);
             int r = 0;
             foreach (int i in shown)
             {
-                Node(left, right, RowY(r), Short(names[i]), values[i], gradients.ElementAtOrDefault(i));
+                Node(left, right, RowY(offset + r), Short(names[i]), values[i], gradients.ElementAtOrDefault(i));
                 r++;
             }
-            if (n > shown.Count) Label($"… and {n - shown.Count} more (vector of {n})", (left + right) / 2, RowY(r) - _box / 2.0 + 4, 9.5f, Faint, Alignment.UpperCenter);
+            if (n > shown.Count)
+            {
+                Label($"… and {n - shown.Count} more (vector of {n})", (left + right) / 2, RowY(offset + r) - _box / 2.0 + 4, 9.5f, Faint,
+                    Alignment.UpperCenter);
+            }
+            return top;
         }
 
         // ---- header and footer ----
@@ -501,7 +518,7 @@ public static partial class Plots
             }
             foreach (string line in _s.Footer)
             {
-                Label(line, Margin, y, 11, line.StartsWith("FIRST", StringComparison.Ordinal) ? new Color(170, 0, 0) : Ink, Alignment.UpperLeft, bold: line.StartsWith("FIRST", StringComparison.Ordinal));
+                Label(line, Margin, y, 11, line.StartsWith("FIRST", StringComparison.Ordinal) ? WrongInk : Ink, Alignment.UpperLeft, bold: line.StartsWith("FIRST", StringComparison.Ordinal));
                 y += 16;
             }
         }
@@ -515,6 +532,14 @@ public static partial class Plots
             Plot.Add.Line(x1, Height - y1, x2, Height - y2);
 
         private void Label(string text, double x, double y, float size, Color color, Alignment alignment, bool bold = false)
+            => AddLabel(text, x, y, size, color, alignment, bold);
+
+        /// <summary>An edge's label: on a white ground, so the edges it crosses do not strike through it.</summary>
+        private void EdgeLabel(string text, double x, double y, Color color, Alignment alignment, bool bold = false)
+            => AddLabel(text, x, y, 9.5f, color, alignment, bold).LabelBackgroundColor = Colors.White.WithAlpha(0.85);
+
+        private ScottPlot.Plottables.Text AddLabel(string text, double x, double y, float size, Color color, Alignment alignment,
+            bool bold)
         {
             var t = Plot.Add.Text(text, x, Height - y);
             t.LabelFontSize = size;
@@ -522,6 +547,7 @@ public static partial class Plots
             t.LabelAlignment = alignment;
             t.LabelBold = bold;
             t.LabelFontName = GraphFont.Value;
+            return t;
         }
     }
 

@@ -119,6 +119,12 @@ public sealed class GraphSheet
     /// <summary>f′(z_i) (Eq. 13), the local derivative on z_i → h_i.</summary>
     public required double[] FPrime { get; init; }
 
+    /// <summary>
+    /// diff: the factor the learner's own numbers put on z_i → h_i, their ∂L/∂z_i over their ∂L/∂h_i, where
+    /// their ∂L/∂z_i is the first difference (null elsewhere, or empty): what their code used for f′(z_i).
+    /// </summary>
+    public double?[] FPrimeTheirs { get; init; } = [];
+
     /// <summary>∂ŷ_k/∂s_j = ŷ_k(δ_kj − ŷ_j) (Eq. 6), row-major C×C: row k, column j.</summary>
     public required double[] Jacobian { get; init; }
 

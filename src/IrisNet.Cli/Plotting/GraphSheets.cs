@@ -1,5 +1,6 @@
 using System.Globalization;
 using IrisNet.Explain;
+using IrisNet.Models;
 using IrisNet.Reference;
 using IrisNet.Tracing;
 using IrisNet.Training;
@@ -151,7 +152,13 @@ public static class GraphSheets
         GraphEntry[] Weights(string name, double[] values) =>
             values.Select((v, i) => new GraphEntry(name, i, v, inputs.Contains((name, i)) ? GraphMark.Input : GraphMark.Plain)).ToArray();
 
-        GraphEntry[] z = Sample("Z", H), yhat = Sample("Yhat", C), y = Sample("Y", C);
+        GraphEntry[] z = Sample("Z", H), yhat = Sample("Yhat", C), y = Sample("Y", C), dZ = Sample("dZ", H);
+        // Where their dZ is the first difference, the factor their own numbers put on z_i → h_i: their dZ over their dH.
+        TraceTensor? dH = theirs?.Find("dH") ?? refStep.Find("dH");
+        double?[] fPrimeTheirs = first?.Name == "dZ" && firstComparable && dH is not null
+            ? dZ.Select((e, i) => e.Mark == GraphMark.Wrong && dH.Values[row * H + i] != 0 ? e.Value / dH.Values[row * H + i] : (double?)null)
+                .ToArray()
+            : [];
         double[] yhatValues = yhat.Select(e => e.Value).ToArray(), yValues = y.Select(e => e.Value).ToArray();
         var jacobian = new double[C * C];
         for (int k = 0; k < C; k++)
@@ -189,7 +196,7 @@ public static class GraphSheets
             H = Sample("H", H),
             S = Sample("S", C),
             Yhat = yhat,
-            DZ = Sample("dZ", H),
+            DZ = dZ,
             DH = Sample("dH", H),
             DS = Sample("dS", C),
             DYhat = new GraphEntry?[C],
@@ -204,10 +211,11 @@ public static class GraphSheets
             DOutputBias = shape.Bias ? Tensor("db", C) : [],
             Y = y,
             FPrime = z.Select(e => ReferenceNetwork.Derivative(shape.Activation, e.Value)).ToArray(),
+            FPrimeTheirs = fPrimeTheirs,
             Jacobian = jacobian,
             LossFactor = yhatValues.Select((p, k) => -yValues[k] / p).ToArray(),
             Chips = chips,
-            Footer = Footer(first, report, refStep, theirs, worst, row, N),
+            Footer = Footer(first, report, refStep, theirs, worst, row, N, fPrimeTheirs, shape),
         };
     }
 
@@ -326,7 +334,8 @@ public static class GraphSheets
         _ => ($"{name[0]} ← {name[0]} − η v{name[0]} (16)", $"{name[0]} and v{name[0]}"),
     };
 
-    private static IReadOnlyList<string> Footer(DiffRow? first, DiffReport report, TraceStep refStep, TraceStep? theirs, int worst, int row, int N)
+    private static IReadOnlyList<string> Footer(DiffRow? first, DiffReport report, TraceStep refStep, TraceStep? theirs, int worst, int row,
+        int N, double?[] fPrimeTheirs, NetworkShape shape)
     {
         if (first is null) return [$"All {report.Rows.Count} quantities agree (relative tolerance {report.Tolerance.ToString("0.0E+0", CultureInfo.InvariantCulture)})."];
         var (formula, from) = Recipe(first.Name);
@@ -342,11 +351,60 @@ public static class GraphSheets
                 + $"the reference's {Number(r.Values[worst], t.Values[worst])} (red, the reference's value under yours).");
         }
         lines.Add($"It is computed as {formula}, from {from} (yellow): those agree, so the mistake is in how your code computes {first.Name}.");
+        if (t.Shape.SequenceEqual(r.Shape) && Ratio(t.Values, r.Values) is double ratio)
+            lines.Add($"Every entry of your {first.Name} is the reference's times {Number(ratio, 1)}{RatioName(ratio, N)}.");
+        // The unit of the worst entry, the one the first line names.
+        int unit = fPrimeTheirs.ElementAtOrDefault(worst % shape.H) is null ? -1 : worst % shape.H;
+        if (unit >= 0)
+        {
+            double z = refStep.Find("Z")!.Values[row * shape.H + unit];
+            double reference = ReferenceNetwork.Derivative(shape.Activation, z);
+            lines.Add($"Your dZ / dH is the f′ your code used: {Number(fPrimeTheirs[unit]!.Value, reference)} on z{unit + 1} → h{unit + 1} "
+                + $"(red, under the edge); f′(z) of {Names.Of(shape.Activation)} (13) is {Number(reference, fPrimeTheirs[unit]!.Value)} there.");
+        }
         int differing = report.Rows.Count(d => !d.Agrees);
         lines.Add($"{differing} of {report.Rows.Count} quantities differ; everything before {first.Name} agrees (green). Orange: differs too, after it.");
         if (report.Diagnoses.Count > 0)
             lines.Add("A known mistake reproduces it: " + string.Join("; ", report.Diagnoses.Select(d => $"{MistakeCatalogue.Key(d.Mistake)}: {MistakeCatalogue.Describe(d.Mistake)}")));
         return lines;
+    }
+
+    /// <summary>
+    /// The one factor that takes <paramref name="reference"/> to <paramref name="theirs"/> in every entry whose
+    /// reference is not 0 (within 1e-9 relative, those at 0 staying at 0), when it is not 1; else null.
+    /// </summary>
+    private static double? Ratio(double[] theirs, double[] reference)
+    {
+        double scale = reference.Select(Math.Abs).DefaultIfEmpty(0).Max();
+        double? ratio = null;
+        for (int i = 0; i < reference.Length; i++)
+        {
+            if (Math.Abs(reference[i]) <= 1e-12 * scale)
+            {
+                if (Math.Abs(theirs[i]) > 1e-9 * scale) return null;
+                continue;
+            }
+            double q = theirs[i] / reference[i];
+            if (!double.IsFinite(q)) return null;
+            ratio ??= q;
+            if (Math.Abs(q - ratio.Value) > 1e-9 * Math.Abs(ratio.Value)) return null;
+        }
+        return ratio is double v && Math.Abs(v - 1) > 1e-9 ? v : null;
+    }
+
+    /// <summary>What a ratio of a whole quantity to the reference's most likely is: 1/N, N, a sign, a factor 2.</summary>
+    private static string RatioName(double ratio, int N)
+    {
+        static bool Is(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Abs(b);
+        string n = N.ToString(CultureInfo.InvariantCulture);
+        return ratio switch
+        {
+            _ when Is(ratio, 1.0 / N) => $" = 1/N (N = {n}): an extra division by N",
+            _ when Is(ratio, N) => $" = N (N = {n}): a division by N missing",
+            _ when Is(ratio, -1) => ": the sign is flipped",
+            _ when Is(ratio, 2) || Is(ratio, 0.5) => ": a factor 2",
+            _ => "",
+        };
     }
 
     /// <summary>

@@ -84,7 +84,6 @@ public static partial class Plots
         plot.DataBackground.Color = Colors.White;
         var areas = new List<(string, string)>();
         var images = new List<IDisposable>();
-        Color[] classColors = ClassColors(C);
         void Text(string text, double x, double y, float size, Color color, Alignment alignment, bool bold = false)
         {
             var t = plot.Add.Text(text, x, height - y);
@@ -123,10 +122,8 @@ public static partial class Plots
             for (int j = 0; j < C; j++)
             {
                 double w = model.B[j * H + i], y = barsTop + 14 * j;
-                var swatch = plot.Add.Rectangle(left, left + 10, height - y - 11, height - y - 1);
-                swatch.FillColor = classColors[j];
-                swatch.LineWidth = 0;
-                Text(Short(model.ClassNames[j], 10), left + 13, y + 6, 9.5f, Colors.Black, Alignment.MiddleLeft);
+                // The class by name only: a swatch in regions.png's class colour would read as the bar's sign colour.
+                Text(Short(model.ClassNames[j], 12), left, y + 6, 9.5f, Colors.Black, Alignment.MiddleLeft);
                 double length = half * Math.Abs(w) / maxB;
                 var bar = plot.Add.Rectangle(w >= 0 ? mid : mid - length, w >= 0 ? mid + length : mid, height - y - 10, height - y - 2);
                 bar.FillColor = w >= 0 ? Positive : Negative;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using IrisNet.Cli.Plotting;
 
 namespace IrisNet.Tests;
 
@@ -24,6 +25,21 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
         return new Entry(Uri.UnescapeDataString(f["quantity"]), int.Parse(f["index"], CultureInfo.InvariantCulture), f["mark"],
             D("left"), D("top"), D("right"), D("bottom"));
     }).ToList();
+
+    /// <summary>The text elements of an SVG: content and where it is drawn (the translate, the glyph offsets, the baseline).</summary>
+    private static (string Text, double X, double Y)[] SvgTexts(string svg) =>
+        XDocument.Parse(Regex.Replace(svg, "<!--.*?-->", "", RegexOptions.Singleline)).Descendants()
+            .Where(e => e.Name.LocalName == "text").Select(e =>
+            {
+                var t = Regex.Match(e.Attribute("transform")!.Value, @"translate\(([-\d.]+) ([-\d.]+)\)");
+                double[] xs = e.Attribute("x")!.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                double y0 = double.Parse(e.Attribute("y")!.Value.Split(',')[0], CultureInfo.InvariantCulture);
+                double size = double.Parse(e.Attribute("font-size")!.Value, CultureInfo.InvariantCulture);
+                double tx = double.Parse(t.Groups[1].Value, CultureInfo.InvariantCulture);
+                double ty = double.Parse(t.Groups[2].Value, CultureInfo.InvariantCulture);
+                return (Text: e.Value.Trim(), X: tx + (xs[0] + xs[^1]) / 2, Y: ty + y0 - size * 0.35);
+            }).ToArray();
 
     private static string Six(double v) => (v == 0 ? 0.0 : v).ToString("0.000000", CultureInfo.InvariantCulture);
 
@@ -47,18 +63,7 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
         Assert.Equal(list, png.Text.Single(t => t.Keyword == "irisnet graph entries").Text);
         List<Entry> entries = Entries(list);
 
-        // The text elements: content and where it is drawn (the translate, the glyph offsets, the baseline).
-        var texts = XDocument.Parse(Regex.Replace(svg, "<!--.*?-->", "", RegexOptions.Singleline)).Descendants()
-            .Where(e => e.Name.LocalName == "text").Select(e =>
-            {
-                var t = Regex.Match(e.Attribute("transform")!.Value, @"translate\(([-\d.]+) ([-\d.]+)\)");
-                double[] xs = e.Attribute("x")!.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-                double y0 = double.Parse(e.Attribute("y")!.Value.Split(',')[0], CultureInfo.InvariantCulture);
-                double size = double.Parse(e.Attribute("font-size")!.Value, CultureInfo.InvariantCulture);
-                double tx = double.Parse(t.Groups[1].Value, CultureInfo.InvariantCulture), ty = double.Parse(t.Groups[2].Value, CultureInfo.InvariantCulture);
-                return (Text: e.Value.Trim(), X: tx + (xs[0] + xs[^1]) / 2, Y: ty + y0 - size * 0.35);
-            }).ToArray();
+        var texts = SvgTexts(svg);
 
         var blocks = json.RootElement.GetProperty("forward").EnumerateArray().Concat(json.RootElement.GetProperty("backward").EnumerateArray())
             .ToDictionary(b => b.GetProperty("symbol").GetString()!);
@@ -131,6 +136,84 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
         // Nothing computed before the first difference is marked as differing.
         var order = TraceComputation.Order.Select(q => q.Name).ToList();
         Assert.All(entries.Where(e => e.Mark == "later"), e => Assert.True(order.IndexOf(e.Quantity) > order.IndexOf(expected), $"{e.Quantity} is marked as differing after {expected}"));
+    }
+
+    /// <summary>
+    /// A mistake outside the catalogue, tanh′ written as 1 − h instead of 1 − h²: on the diff graph each
+    /// z_i → h_i edge whose ∂L/∂z_i is wrong carries, beside f′(z_i), the factor the learner's own numbers
+    /// used, their dZ over their dH (read from the file here), and nowhere else; the footer names the
+    /// constant ratio of a quantity that is the reference's times 1/N.
+    /// </summary>
+    [Fact]
+    public void The_diff_graph_shows_the_learners_own_f_prime_and_a_constant_ratio()
+    {
+        var trace = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixture, "numpy-iris.json")))!;
+        JsonNode step = trace["steps"]![0]!;
+        JsonArray dH = step["dH"]!["value"]!.AsArray(), H = step["H"]!["value"]!.AsArray(), dZ = step["dZ"]!["value"]!.AsArray();
+        for (int n = 0; n < dZ.Count; n++)
+            for (int i = 0; i < dZ[n]!.AsArray().Count; i++) dZ[n]![i] = dH[n]![i]!.GetValue<double>() * (1 - H[n]![i]!.GetValue<double>());
+        File.WriteAllText(P("fprime.json"), trace.ToJsonString());
+        Assert.Equal(1, Cli.Run(_dir, "diff", P("fprime.json"), "--graph", P("fprime.svg")).ExitCode);
+        string svg = File.ReadAllText(P("fprime.svg"));
+        List<Entry> entries = Entries(Regex.Match(svg, "<!-- irisnet graph entries\n(.*?)\n-->", RegexOptions.Singleline).Groups[1].Value);
+        var texts = SvgTexts(svg);
+        Entry[] wrong = entries.Where(e => e.Quantity == "dZ" && e.Mark == "wrong").ToArray();
+        Assert.NotEmpty(wrong);
+        int hidden = dZ[0]!.AsArray().Count;
+        var yours = texts.Where(t => t.Text.StartsWith("yours ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(wrong.Length, yours.Count);
+        foreach (Entry e in wrong)
+        {
+            int n = e.Index / hidden, i = e.Index % hidden;
+            double implied = dZ[n]![i]!.GetValue<double>() / dH[n]![i]!.GetValue<double>();
+            Entry h = entries.Single(x => x.Quantity == "H" && x.Index == e.Index);
+            // Between z_i's box and h_i's, at their height.
+            Assert.Contains(yours, t => t.Text == "yours " + Six(implied) && t.X > e.Right && t.X < h.Left && t.Y > e.Top - 30 && t.Y < e.Bottom + 30);
+        }
+
+        var over = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixture, "numpy-iris.json")))!;
+        int N = over["data"]!["X"]!.AsArray().Count;
+        foreach (JsonNode? row in over["steps"]![0]!["dA"]!["value"]!.AsArray())
+            for (int i = 0; i < row!.AsArray().Count; i++) row[i] = row[i]!.GetValue<double>() / N;
+        File.WriteAllText(P("over.json"), over.ToJsonString());
+        Assert.Equal(1, Cli.Run(_dir, "diff", P("over.json"), "--graph", P("over.svg")).ExitCode);
+        var lines = SvgTexts(File.ReadAllText(P("over.svg"))).Select(t => t.Text).ToArray();
+        string expected = $"Every entry of your dA is the reference's times {(1.0 / N).ToString("0.000000", CultureInfo.InvariantCulture)} = 1/N (N = {N})";
+        Assert.Contains(lines, t => t.StartsWith(expected, StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, t => t.StartsWith("yours ", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Over its byte budget, regions.apng drops every other frame (the first and last kept) until it fits,
+    /// and each frame left still shows the model of the epoch it is listed at.
+    /// </summary>
+    [Fact]
+    public void An_animation_over_its_budget_keeps_fewer_frames_each_still_at_its_epoch()
+    {
+        var (train, test) = Repo.Iris().SplitStratified(0.2, 42);
+        TrainingOptions options = new() { Epochs = 1, Seed = 42 };
+        int[] epochs = [0, 20, 40, 60, 80, 100, 120];
+        var frames = epochs.Select(e =>
+        {
+            Model trained = Trainer.Train(train, test, options with { Epochs = Math.Max(1, e) }).Model;
+            Model model = e == 0 ? FromWeights(trained, Trainer.Initialize(trained.Shape, options.Seed)) : trained;
+            return new Plots.Frame(e, model, null, null);
+        }).ToArray();
+        Plots.Animation(frames, 120, train, test, P("whole.apng"));
+        long whole = new FileInfo(P("whole.apng")).Length;
+        Plots.Animation(frames, 120, train, test, P("small.apng"), maxBytes: (int)(whole * 0.6));
+        Assert.True(new FileInfo(P("small.apng")).Length <= whole * 0.6, "the animation is over its budget");
+        PngImage still = PngImage.Load(P("small.apng"));
+        int[] kept = still.Text.Single(t => t.Keyword == "irisnet frames").Text.Split(' ').Select(int.Parse).ToArray();
+        Assert.InRange(kept.Length, 2, epochs.Length - 1);
+        Assert.Equal(0, kept[0]);
+        Assert.Equal(120, kept[^1]);
+        Assert.Subset(epochs.ToHashSet(), kept.ToHashSet());
+        IReadOnlyList<PngImage> images = PngImage.Frames(P("small.apng"));
+        Assert.Equal(kept.Length, images.Count);
+        DataArea area = still.Area("regions");
+        for (int f = 0; f < kept.Length; f++)
+            AssertRegionsFollow(images[f], area, frames[Array.IndexOf(epochs, kept[f])].Model, train, test!, $"frame {f} (epoch {kept[f]})");
     }
 
     /// <summary>
