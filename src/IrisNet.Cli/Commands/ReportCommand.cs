@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using IrisNet.Cli.Options;
 using IrisNet.Cli.Reports;
 using IrisNet.Cli.Runs;
 using IrisNet.Errors;
@@ -22,12 +23,7 @@ public static class ReportCommand
             Description = "A train run directory, several to compare, a cv directory or a sweep directory",
             Arity = ArgumentArity.OneOrMore,
         };
-        var output = new Option<string?>("--out")
-        {
-            Description = "HTML file to write [default: RUN_DIR/report.html for one directory, report.html for " +
-                "several]",
-            HelpName = "FILE.html",
-        };
+        var output = SharedOptions.ReportFile();
         var command = new Command("report", "An interactive HTML report (one file, works offline) of a run, several " +
             "runs, a cv or a sweep: curves with hover readout, zoom, log axes, toggles and smoothing; the summary's " +
             "tables and pictures.")

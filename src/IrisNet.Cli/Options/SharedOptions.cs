@@ -70,10 +70,15 @@ public static class SharedOptions
         + "comparison.png for several; RUN_DIR/regions.png or confusion.png with --regions or --confusion]",
         "FILE.png");
 
+    /// <summary>--out of report.</summary>
+    public static Option<string?> ReportFile() => Out("HTML file to write [default: RUN_DIR/report.html for one "
+        + "directory, report.html for several]", "FILE.html");
+
     /// <summary>--graph of explain and diff: the computation graph picture.</summary>
     public static Option<string?> GraphFile() => new("--graph")
     {
-        Description = "Also draw the sample's computation graph (values, gradients, local derivatives) to FILE: PNG, or SVG when it ends in .svg",
+        Description = "Also draw the sample's computation graph (values, gradients, local derivatives) to FILE: PNG, "
+            + "or SVG when it ends in .svg",
         HelpName = "FILE",
     };
 
@@ -126,6 +131,7 @@ public static class SharedOptions
     public static IReadOnlyList<Func<Option>> All { get; } =
     [
         TrainingData, ScoredData, FeatureRows, RunData, Label, ModelLabel, Model, ModelToExplain, Json,
-        RunDirectory, TraceFile, PlotFile, GraphFile, Quiet, VerboseEpochs, Verbose, GradientTolerance, TraceTolerance,
+        RunDirectory, TraceFile, PlotFile, ReportFile, GraphFile, Quiet, VerboseEpochs, Verbose, GradientTolerance,
+        TraceTolerance,
     ];
 }

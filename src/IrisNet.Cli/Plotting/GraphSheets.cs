@@ -59,7 +59,7 @@ public static class GraphSheets
             OutputBias = s.Bias ? Flat("b", weights.OutputBias!) : [],
             DOutputBias = Entries(Backward("∂ℓ/∂b")),
             Y = Flat("y", y),
-            FPrime = z.Value.Select(v => ReferenceNetwork.Derivative(s.Activation, v)).ToArray(),
+            FPrime = z.Value.Select(v => Equations.Derivative(s.Activation, v)).ToArray(),
             Jacobian = Backward("∂ŷ/∂s")!.Value,
             LossFactor = Backward("∂ℓ/∂ŷ")!.Value,
         };
@@ -160,9 +160,7 @@ public static class GraphSheets
                 .ToArray()
             : [];
         double[] yhatValues = yhat.Select(e => e.Value).ToArray(), yValues = y.Select(e => e.Value).ToArray();
-        var jacobian = new double[C * C];
-        for (int k = 0; k < C; k++)
-            for (int j = 0; j < C; j++) jacobian[k * C + j] = yhatValues[k] * ((k == j ? 1 : 0) - yhatValues[j]);
+        double[] jacobian = Equations.SoftmaxJacobian(yhatValues);
 
         var chips = new List<(string, GraphMark)>();
         foreach (var (name, _) in TraceComputation.Order.Where(q => q.Equation is 15 or 16))
@@ -210,10 +208,10 @@ public static class GraphSheets
             OutputBias = Weights("b", b),
             DOutputBias = shape.Bias ? Tensor("db", C) : [],
             Y = y,
-            FPrime = z.Select(e => ReferenceNetwork.Derivative(shape.Activation, e.Value)).ToArray(),
+            FPrime = z.Select(e => Equations.Derivative(shape.Activation, e.Value)).ToArray(),
             FPrimeTheirs = fPrimeTheirs,
             Jacobian = jacobian,
-            LossFactor = yhatValues.Select((p, k) => -yValues[k] / p).ToArray(),
+            LossFactor = Equations.dYhat(yhatValues, yValues),
             Chips = chips,
             Footer = Footer(first, report, refStep, theirs, worst, row, N, fPrimeTheirs, shape),
         };
@@ -358,7 +356,7 @@ public static class GraphSheets
         if (unit >= 0)
         {
             double z = refStep.Find("Z")!.Values[row * shape.H + unit];
-            double reference = ReferenceNetwork.Derivative(shape.Activation, z);
+            double reference = Equations.Derivative(shape.Activation, z);
             lines.Add($"Your dZ / dH is the f′ your code used: {Number(fPrimeTheirs[unit]!.Value, reference)} on z{unit + 1} → h{unit + 1} "
                 + $"(red, under the edge); f′(z) of {Names.Of(shape.Activation)} (13) is {Number(reference, fPrimeTheirs[unit]!.Value)} there.");
         }

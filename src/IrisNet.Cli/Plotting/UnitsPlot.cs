@@ -60,7 +60,7 @@ public static partial class Plots
                 double y = yMax - (r + 0.5) * dy;
                 for (int c = 0; c < UnitColumns; c++)
                 {
-                    double v = ReferenceNetwork.Activate(model.Shape.Activation, cp * (xMin + (c + 0.5) * dx) + cq * y + c0);
+                    double v = Equations.Activate(model.Shape.Activation, cp * (xMin + (c + 0.5) * dx) + cq * y + c0);
                     h[u][r * UnitColumns + c] = v;
                     scale = Math.Max(scale, Math.Abs(v));
                 }
