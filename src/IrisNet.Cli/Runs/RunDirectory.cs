@@ -229,11 +229,14 @@ public sealed class RunDirectory
         {
             using var reader = new StreamReader(path, Encoding.UTF8);
             string? header = reader.ReadLine();
-            int fields = header?.Trim() switch
+            // Files from before the lr column have 5 or 7 fields; this version's 6 or 8, lr last.
+            (int fields, bool validation) = header?.Trim() switch
             {
-                MetricsWriter.Header => 5,
-                MetricsWriter.ValidationHeader => 7,
-                _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be {MetricsWriter.Header}, optionally followed by ,val_loss,val_accuracy)."),
+                MetricsWriter.BaseHeader => (5, false),
+                MetricsWriter.BaseHeader + MetricsWriter.ValidationColumns => (7, true),
+                MetricsWriter.Header => (6, false),
+                MetricsWriter.ValidationHeader => (8, true),
+                _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be {MetricsWriter.BaseHeader}, optionally followed by {MetricsWriter.ValidationColumns} and then by {MetricsWriter.RateColumn})."),
             };
             bool complete = EndsWithNewline(path);
             int lineNumber = 1;
@@ -243,7 +246,7 @@ public sealed class RunDirectory
                 lineNumber++;
                 string? next = reader.ReadLine();
                 if (next is null && !complete) break;
-                if (line.Length > 0) series.Add(ParseRow(path, lineNumber, line, fields, series.EpochCount));
+                if (line.Length > 0) series.Add(ParseRow(path, lineNumber, line, fields, validation, series.EpochCount));
                 line = next;
             }
         }
@@ -262,7 +265,7 @@ public sealed class RunDirectory
         return stream.ReadByte() == '\n';
     }
 
-    private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, int previous)
+    private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, bool validation, int previous)
     {
         string[] f = line.Split(',');
         if (f.Length != fields) throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {fields}.");
@@ -271,7 +274,8 @@ public sealed class RunDirectory
             double? Optional(int i) => f[i].Length > 0 ? double.Parse(f[i], CultureInfo.InvariantCulture) : null;
             var m = new EpochMetrics(int.Parse(f[0], CultureInfo.InvariantCulture),
                 double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture),
-                Optional(3), Optional(4), fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null);
+                Optional(3), Optional(4), validation ? Optional(5) : null, validation ? Optional(6) : null,
+                fields % 2 == 0 ? Optional(fields - 1) : null);
             if (m.Epoch <= previous) throw new DataException(path, lineNumber, 1, $"epoch {m.Epoch} follows epoch {previous}; epochs must increase.");
             return m;
         }

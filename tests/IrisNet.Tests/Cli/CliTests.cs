@@ -35,9 +35,9 @@ public sealed partial class CliTests : IDisposable
         Model model = ModelJson.Load(P("run1", "model.json"));
         Assert.Equal(["setosa", "versicolor", "virginica"], model.ClassNames);
         string[] metrics = File.ReadAllLines(P("run1", "metrics.csv"));
-        Assert.Equal("epoch,train_loss,train_accuracy,test_loss,test_accuracy", metrics[0]);
+        Assert.Equal("epoch,train_loss,train_accuracy,test_loss,test_accuracy,lr", metrics[0]);
         Assert.Equal(26, metrics.Length);
-        Assert.EndsWith(",,", metrics[1], StringComparison.Ordinal);
+        Assert.EndsWith(",,0.1", metrics[1], StringComparison.Ordinal); // no test split; lr last
         foreach (string png in new[] { "loss.png", "accuracy.png", "confusion.png" })
             Assert.Equal((900, 540), Png.Size(P("run1", png)));
 
