@@ -50,20 +50,23 @@ public record TrainingBlock
     /// <summary>The smallest validation-loss decrease that counts as better. Absent before format version 3.</summary>
     public double MinDelta { get; init; }
 
+    // The fields below with a default other than 0 have setters, not init: System.Text.Json fills init-only
+    // properties through the constructor and gives an absent one default(T), not its initializer's value.
+
     /// <summary>The update rule. Absent before format version 4, which means SGD.</summary>
     public Optimizer Optimizer { get; init; }
 
     /// <summary>Adam's β1. Absent before format version 4.</summary>
-    public double Beta1 { get; init; } = 0.9;
+    public double Beta1 { get; set; } = 0.9;
 
     /// <summary>Adam's β2. Absent before format version 4.</summary>
-    public double Beta2 { get; init; } = 0.999;
+    public double Beta2 { get; set; } = 0.999;
 
     /// <summary>Adam's ε. Absent before format version 4.</summary>
-    public double Epsilon { get; init; } = 1e-8;
+    public double Epsilon { get; set; } = 1e-8;
 
     /// <summary>AdamW's decoupled weight decay λ_w. Absent before format version 4.</summary>
-    public double WeightDecay { get; init; } = 0.01;
+    public double WeightDecay { get; set; } = 0.01;
 
     /// <summary>The learning-rate schedule. Absent before format version 4, which means constant.</summary>
     public LearningRateSchedule LrSchedule { get; init; }
@@ -85,16 +88,16 @@ public record TrainingBlock
     public int WarmupEpochs { get; init; }
 
     /// <summary>The warm-up's first factor f₀. Absent before format version 4.</summary>
-    public double WarmupStartFactor { get; init; } = 1.0 / 3;
+    public double WarmupStartFactor { get; set; } = 1.0 / 3;
 
     /// <summary>The plateau schedule's factor. Absent before format version 4.</summary>
-    public double PlateauFactor { get; init; } = 0.1;
+    public double PlateauFactor { get; set; } = 0.1;
 
     /// <summary>The plateau schedule's patience. Absent before format version 4.</summary>
-    public int PlateauPatience { get; init; } = 10;
+    public int PlateauPatience { get; set; } = 10;
 
     /// <summary>The plateau schedule's relative threshold. Absent before format version 4.</summary>
-    public double PlateauThreshold { get; init; } = 1e-4;
+    public double PlateauThreshold { get; set; } = 1e-4;
 
     /// <summary>The plateau schedule's cooldown. Absent before format version 4.</summary>
     public int PlateauCooldown { get; init; }
