@@ -8,6 +8,7 @@ using IrisNet.Cli.Plotting;
 using IrisNet.Cli.Runs;
 using IrisNet.Data;
 using IrisNet.Errors;
+using IrisNet.Models;
 using IrisNet.Scoring;
 using IrisNet.Training;
 using Spectre.Console;
@@ -57,6 +58,8 @@ public static class CvCommand
     {
         if (p.GetResult(set.TestFraction) is { Implicit: false })
             throw new OptionException("--test-fraction", "does not apply to cv: every row is held out exactly once per repeat, by the fold it falls in. Drop it and choose --folds (5 holds out a fifth).");
+        if (p.GetValue(set.Optimizer.Schedule) == Names.Of(LearningRateSchedule.Plateau))
+            throw new OptionException("--lr-schedule", "plateau watches a validation loss, and cv sets none aside (each fold's held-out rows are its test set); choose constant, step, exponential or cosine.");
         var (options, init) = set.Read(p);
         // Each fold trains single-threaded (parallelism is across folds); no train/test split applies.
         options = options with { TestFraction = 0, Threads = 1 };

@@ -32,6 +32,9 @@ public sealed class ModelOptionSet
     public Option<string?> Init { get; } = new("--init") { Description = "Start from these weights: a saved model.json, or JSON with \"A\", \"B\" (and \"a\", \"b\" with biases)", HelpName = "WEIGHTS.json" };
     public Option<int> Threads { get; } = new("--threads") { Description = "Threads for the forward and backward passes", DefaultValueFactory = _ => Defaults.Threads, HelpName = "N" };
 
+    /// <summary>The optimizer and learning-rate schedule options (train and cv).</summary>
+    public OptimizerOptionSet Optimizer { get; } = new();
+
     public ModelOptionSet()
     {
         OneOf<IrisNet.Reference.Activation>(Activation);
@@ -79,7 +82,8 @@ public sealed class ModelOptionSet
     };
 
     /// <summary>The command-line option of a <see cref="TrainingOptions"/> property (errors from the library name properties); other names pass through.</summary>
-    public static string FlagFor(string name) => Flags.Value.TryGetValue(name, out string? flag) ? flag : name;
+    public static string FlagFor(string name) =>
+        Flags.Value.TryGetValue(name, out string? flag) || OptimizerOptionSet.Flags.TryGetValue(name, out flag) ? flag : name;
 
     /// <summary>Restricts a string option to the <see cref="Names"/> of <typeparamref name="T"/>, with an error that names the option.</summary>
     public static void OneOf<T>(Option<string> option) where T : struct, Enum
@@ -123,6 +127,7 @@ public sealed class ModelOptionSet
         command.Options.Add(Standardize);
         command.Options.Add(Init);
         if (training) command.Options.Add(Threads);
+        if (training) Optimizer.AddTo(command);
     }
 
     /// <summary>The options as given, validated; with --init, the shape comes from the weights file.</summary>
@@ -149,6 +154,7 @@ public sealed class ModelOptionSet
             Standardize = Parse<StandardizationKind>(Get(Standardize, DefaultStandardize)) == StandardizationKind.ZScore,
             Threads = Get(Threads, Defaults.Threads),
         };
+        o = Optimizer.Apply(o, p);
         o.Validate();
         string? initPath = p.GetValue(Init);
         if (initPath is null) return (o, null);
