@@ -69,6 +69,13 @@ public sealed class OptimizerOptionSet
             command.Options.Add(o);
     }
 
+    /// <summary>Removes the schedule's options from <paramref name="command"/> (lr-find chooses every step's rate itself).</summary>
+    public void RemoveSchedule(Command command)
+    {
+        foreach (Option o in new Option[] { Schedule, StepSize, Gamma, LrMin, TMax, WarmupEpochs, WarmupStartFactor, PlateauFactor, PlateauPatience, PlateauThreshold, PlateauCooldown })
+            command.Options.Remove(o);
+    }
+
     /// <summary>
     /// <paramref name="o"/> with the optimizer and schedule options as given (an option the command does not
     /// offer keeps the library default). Refuses an option given for an optimizer or schedule that ignores it.

@@ -206,7 +206,7 @@ public static class Trainer
     }
 
     /// <summary>Copies the columns <paramref name="columns"/> of X (D×N) and Y (C×N) into Xb (D×nb) and Yb (C×nb).</summary>
-    private static void Gather<T>(T[] X, T[] Y, int N, ReadOnlySpan<int> columns, T[] Xb, T[] Yb, int D, int C, int nb)
+    internal static void Gather<T>(T[] X, T[] Y, int N, ReadOnlySpan<int> columns, T[] Xb, T[] Yb, int D, int C, int nb)
     {
         for (int d = 0; d < D; d++)
             for (int i = 0; i < nb; i++) Xb[d * nb + i] = X[d * N + columns[i]];

@@ -147,10 +147,11 @@ public sealed class OptimizerTests
             LrMin = 0.3,
         };
         var s = new LearningRateScheduler(o);
-        // Epoch 1's loss is that of the initial weights: not observed. Then 1.0 (best), 0.95 (not 10 % better:
+        // Epoch 1's loss is that of the initial weights: not observed (were it, 0.5 would be the best and the
+        // first reduction would come an epoch early). Then 1.0 (best), 0.95 (not 10 % better:
         // bad 1), 0.95 (bad 2), 0.95 (bad 3 > 2: halve, cooldown 1), 0.95 (cooldown: not counted), 0.95 (bad 1),
         // 0.95 (2), 0.95 (3: 0.25 would be below the floor 0.3: 0.3), then the floor holds.
-        double[] losses = [9, 1.0, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95];
+        double[] losses = [0.5, 1.0, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95];
         double[] expected = [1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.3, 0.3, 0.3, 0.3, 0.3];
         Assert.Equal(expected, losses.Select(l => s.BeginEpoch(l)));
         Assert.Equal(13, s.Epoch);

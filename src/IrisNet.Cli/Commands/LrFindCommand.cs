@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using IrisNet.Cli.Options;
+using IrisNet.Cli.Output;
+using IrisNet.Cli.Plotting;
+using IrisNet.Cli.Runs;
+using IrisNet.Data;
+using IrisNet.Errors;
+using IrisNet.Models;
+using IrisNet.Training;
+
+namespace IrisNet.Cli.Commands;
+
+/// <summary>
+/// irisnet lr-find: the learning-rate range test (fastai's lr_find) on the training rows of the split train
+/// would use, with the options' network, optimizer and batch size. Writes lr_find.csv and lr_find.png to a
+/// run directory and prints one line: the suggested rate and how it was chosen.
+/// </summary>
+public static class LrFindCommand
+{
+    public const string Header = "step,lr,loss,smoothed_loss";
+
+    public static Command Build()
+    {
+        var set = new ModelOptionSet();
+        var start = new Option<double>("--start-lr") { Description = "The first learning rate", DefaultValueFactory = _ => 1e-7 };
+        var end = new Option<double>("--end-lr") { Description = "The last learning rate (the rate grows exponentially to it)", DefaultValueFactory = _ => 10 };
+        var steps = new Option<int>("--steps") { Description = "Steps (batches); the test stops earlier once the smoothed loss exceeds 4× its minimum", DefaultValueFactory = _ => 100, HelpName = "N" };
+        var outDir = new Option<string?>("--out") { Description = "Run directory to create [default: runs/<UTC timestamp>]", HelpName = "DIR" };
+        var command = new Command("lr-find", "Learning-rate range test: train briefly with the rate growing exponentially, write lr_find.csv and lr_find.png (loss against rate, suggestion marked), print the suggested rate.");
+        set.AddTo(command, training: true);
+        // The test chooses every step's rate itself, runs a fixed number of steps and watches the training loss.
+        foreach (Option o in new Option[] { set.LearningRate, set.Epochs, set.ValidationFraction, set.Patience, set.MinDelta })
+            command.Options.Remove(o);
+        set.Optimizer.RemoveSchedule(command);
+        command.Options.Add(start);
+        command.Options.Add(end);
+        command.Options.Add(steps);
+        command.Options.Add(outDir);
+        command.SetAction(p => Run(set, p, p.GetValue(start), p.GetValue(end), p.GetValue(steps), p.GetValue(outDir)));
+        return command;
+    }
+
+    private static int Run(ModelOptionSet set, ParseResult p, double startLr, double endLr, int steps, string? outDir)
+    {
+        LearningRateFinder.Validate(startLr, endLr, steps);
+        var (options, init) = set.Read(p);
+        DataSource source = set.LoadData(p);
+        Dataset data = source.Data;
+        if (data.ClassCount < 2)
+            throw new DataException(source.Name, 0, 0, $"every row has the class '{data.ClassNames[0]}'; a classifier needs at least two classes (is --label the right column?).");
+        init = init?.MatchNames(data.FeatureNames, data.ClassNames, p.GetValue(set.Init));
+        init?.Validate(data.FeatureCount, data.ClassCount, options.Bias, p.GetValue(set.Init));
+        var (train, test) = data.SplitStratified(options.TestFraction, options.Seed);
+        options.ValidateFor(train.Count, train.FeatureCount, train.ClassCount);
+        Standardization.CheckTrainable(train, test, options, init?.Standardization);
+
+        using var cancel = new CancellationTokenSource();
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+        {
+            ctx.Cancel = true; // stop the test; nothing is written
+            cancel.Cancel();
+        });
+        RangeTestResult result = LearningRateFinder.Run(train, options, init, startLr, endLr, steps, cancel.Token);
+        if (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"irisnet: interrupted after {result.Points.Count} of {steps} steps; nothing was written.");
+            return ExitCode.Interrupted;
+        }
+        RunDirectory run = RunDirectory.Create(outDir);
+        try
+        {
+            run.Write("lr_find.csv", tmp => WriteCsv(result, tmp));
+            run.Write("lr_find.png", tmp => Plots.RangeTest(result, tmp));
+        }
+        finally
+        {
+            run.Release();
+        }
+        string stop = result.Diverged
+            ? $"stopped at step {result.Points.Count} of {steps}, the smoothed loss above {LearningRateFinder.DivergenceFactor.ToString(CultureInfo.InvariantCulture)}× its minimum"
+            : $"{steps} steps from {Format.R(startLr)} to {Format.R(endLr)}";
+        Console.WriteLine($"lr-find: suggested --lr {Format.G(result.Suggested)}, the steepest descent of the smoothed loss (step {result.Steepest.Step}; " +
+            $"minimum/10 is {Format.G(result.MinimumOverTen.Rate)}); {Names.Of(options.Optimizer)}, {stop}; wrote {run.File("lr_find.csv")} and lr_find.png");
+        return ExitCode.Success;
+    }
+
+    private static void WriteCsv(RangeTestResult result, string path)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
+        writer.WriteLine(Header);
+        foreach (RangeTestPoint q in result.Points)
+            writer.WriteLine($"{q.Step.ToString(CultureInfo.InvariantCulture)},{Format.R(q.LearningRate)},{Format.R(q.Loss)},{Format.R(q.SmoothedLoss)}");
+    }
+}
