@@ -81,9 +81,9 @@ public static class LrFindCommand
         }
         string stop = result.Diverged
             ? $"stopped at step {result.Points.Count} of {steps}, the smoothed loss above {LearningRateFinder.DivergenceFactor.ToString(CultureInfo.InvariantCulture)}× its minimum"
-            : $"{steps} steps from {Format.R(startLr)} to {Format.R(endLr)}";
-        Console.WriteLine($"lr-find: suggested --lr {Format.G(result.Suggested)}, the steepest descent of the smoothed loss (step {result.Steepest.Step}; " +
-            $"minimum/10 is {Format.G(result.MinimumOverTen.Rate)}); {Names.Of(options.Optimizer)}, {stop}; wrote {run.File("lr_find.csv")} and lr_find.png");
+            : $"{steps} steps from {Format.G(startLr)} to {Format.G(endLr)}";
+        Console.WriteLine($"lr-find: suggested --lr {Format.G(result.Suggested)}, a tenth of the rate at the smoothed loss's minimum (step {result.SuggestedStep}; " +
+            $"the steepest descent is at {Format.G(result.Steepest.Rate)}); {Names.Of(options.Optimizer)}, {stop}; wrote {run.File("lr_find.csv")} and lr_find.png");
         return ExitCode.Success;
     }
 

@@ -24,13 +24,21 @@ public static partial class Plots
         smooth.LineWidth = 2;
         smooth.MarkerSize = points.Length == 1 ? 7 : 0;
 
-        Mark(plot, points, result.Steepest, $"suggested {G(result.Suggested)}: steepest descent (step {result.Steepest.Step})", category.GetColor(3), LinePattern.Dashed);
+        // The suggestion: a vertical line at minimum/10 with a dot on the curve there; the minimum itself and the
+        // steepest descent, the alternative, as dots.
         var (rate, step) = result.MinimumOverTen;
-        var minimum = plot.Add.VerticalLine(Math.Log10(rate));
-        minimum.Color = category.GetColor(2);
-        minimum.LinePattern = LinePattern.Dotted;
-        minimum.LineWidth = 1.5f;
-        minimum.LegendText = $"minimum / 10: {G(rate)} (minimum at step {step})";
+        var suggestion = plot.Add.VerticalLine(Math.Log10(rate));
+        suggestion.Color = category.GetColor(3);
+        suggestion.LinePattern = LinePattern.Dashed;
+        suggestion.LineWidth = 2;
+        suggestion.LegendText = $"suggested {G(rate)}: minimum / 10 (minimum at step {step})";
+        Dot(plot, At(points, rate), category.GetColor(3), 10);
+        Dot(plot, points[step - 1], category.GetColor(3), 7);
+        var steep = plot.Add.Marker(Math.Log10(result.Steepest.Rate), points[result.Steepest.Step - 1].SmoothedLoss);
+        steep.Color = category.GetColor(2);
+        steep.Size = 9;
+        steep.Shape = MarkerShape.OpenCircle;
+        steep.LegendText = $"steepest descent: {G(result.Steepest.Rate)} (step {result.Steepest.Step})";
 
         plot.Title(result.Diverged
             ? $"Learning-rate range test: {points.Length} of {result.Requested} steps, stopped when the loss diverged"
@@ -49,17 +57,14 @@ public static partial class Plots
 
     private static string G(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
 
-    /// <summary>A vertical line at the rate and a dot on the smoothed loss at its step.</summary>
-    private static void Mark(Plot plot, RangeTestPoint[] points, (double Rate, int Step) at, string label, Color color, LinePattern pattern)
+    /// <summary>The point whose rate is nearest <paramref name="rate"/> on the log axis.</summary>
+    private static RangeTestPoint At(RangeTestPoint[] points, double rate) =>
+        points.MinBy(p => Math.Abs(Math.Log(p.LearningRate / rate)));
+
+    private static void Dot(Plot plot, RangeTestPoint p, Color color, float size)
     {
-        var line = plot.Add.VerticalLine(Math.Log10(at.Rate));
-        line.Color = color;
-        line.LinePattern = pattern;
-        line.LineWidth = 1.5f;
-        line.LegendText = label;
-        RangeTestPoint p = points[at.Step - 1];
         var dot = plot.Add.Marker(Math.Log10(p.LearningRate), p.SmoothedLoss);
         dot.Color = color;
-        dot.Size = 10;
+        dot.Size = size;
     }
 }

@@ -33,11 +33,19 @@ public enum RangeTestRule
 public sealed record RangeTestResult(IReadOnlyList<RangeTestPoint> Points, int Requested, bool Diverged,
     (double Rate, int Step) Steepest, (double Rate, int Step) MinimumOverTen)
 {
-    /// <summary>The rule the suggestion follows: the steepest descent.</summary>
-    public RangeTestRule Rule => RangeTestRule.SteepestDescent;
+    /// <summary>
+    /// The rule the suggestion follows: a tenth of the rate at the smoothed loss's minimum. Not the steepest
+    /// descent: over a short test the smoothed loss lags the rate (β = 0.98 averages about 50 steps), so its
+    /// steepest point comes late; on Iris with full-batch SGD it lay at 2.29, where training diverges in every
+    /// fold, while minimum/10 (0.331) reached a held-out accuracy of 0.962 (5 folds × 4 repeats).
+    /// </summary>
+    public RangeTestRule Rule => RangeTestRule.MinimumOverTen;
 
     /// <summary>The suggested learning rate (<see cref="Rule"/>).</summary>
-    public double Suggested => Steepest.Rate;
+    public double Suggested => MinimumOverTen.Rate;
+
+    /// <summary>The step the suggestion was read at (for minimum/10, the minimum's step).</summary>
+    public int SuggestedStep => MinimumOverTen.Step;
 }
 
 /// <summary>
@@ -47,8 +55,9 @@ public sealed record RangeTestResult(IReadOnlyList<RangeTestPoint> Points, int R
 /// seeded shuffle). Each batch's loss, taken before its step, is smoothed as fastai does: a ← β a + (1 − β) ℓ_i
 /// with β = 0.98 from a = 0, debiased as a / (1 − β^(i+1)). The test stops when the smoothed loss exceeds four
 /// times its lowest value (or a loss is not finite), or after n steps. As fastai, the suggestions look at
-/// the points from step ⌊n/10⌋ on, leaving out the last five: the steepest descent of the smoothed loss
-/// against log η (the rate at the start of the steepest segment), and a tenth of the rate at its minimum.
+/// the points from step ⌊n/10⌋ on, leaving out the last five: a tenth of the rate at the smoothed loss's
+/// minimum (the suggestion, see <see cref="RangeTestResult.Rule"/>), and the steepest descent of the smoothed
+/// loss against log η (the rate at the start of the steepest segment), reported beside it.
 /// </summary>
 public static class LearningRateFinder
 {
