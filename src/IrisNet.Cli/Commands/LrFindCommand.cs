@@ -57,17 +57,32 @@ public static class LrFindCommand
         options.ValidateFor(train.Count, train.FeatureCount, train.ClassCount);
         Standardization.CheckTrainable(train, test, options, init?.Standardization);
 
+        // SIGINT, SIGTERM or SIGHUP stops the test after the current step; nothing is written.
         using var cancel = new CancellationTokenSource();
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+        (string Name, int Number)? received = null;
+        var registrations = new List<PosixSignalRegistration>();
+        foreach (var (signal, name, number) in new[] { (PosixSignal.SIGINT, "SIGINT", 2), (PosixSignal.SIGTERM, "SIGTERM", 15), (PosixSignal.SIGHUP, "SIGHUP", 1) })
         {
-            ctx.Cancel = true; // stop the test; nothing is written
-            cancel.Cancel();
-        });
-        RangeTestResult result = LearningRateFinder.Run(train, options, init, startLr, endLr, steps, cancel.Token);
-        if (cancel.IsCancellationRequested)
+            registrations.Add(PosixSignalRegistration.Create(signal, ctx =>
+            {
+                ctx.Cancel = true;
+                received ??= (name, number);
+                cancel.Cancel();
+            }));
+        }
+        RangeTestResult result;
+        try
         {
-            Console.Error.WriteLine($"irisnet: interrupted after {result.Points.Count} of {steps} steps; nothing was written.");
-            return ExitCode.Interrupted;
+            result = LearningRateFinder.Run(train, options, init, startLr, endLr, steps, cancel.Token);
+        }
+        finally
+        {
+            foreach (PosixSignalRegistration r in registrations) r.Dispose();
+        }
+        if (received is var (signalName, signalNumber))
+        {
+            Console.Error.WriteLine($"irisnet: interrupted by {signalName} after {result.Points.Count} of {steps} steps; nothing was written.");
+            return 128 + signalNumber;
         }
         RunDirectory run = RunDirectory.Create(outDir);
         try

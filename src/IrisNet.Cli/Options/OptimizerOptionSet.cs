@@ -58,6 +58,10 @@ public sealed class OptimizerOptionSet
         [nameof(TrainingOptions.PlateauPatience)] = s.PlateauPatience.Name,
         [nameof(TrainingOptions.PlateauThreshold)] = s.PlateauThreshold.Name,
         [nameof(TrainingOptions.PlateauCooldown)] = s.PlateauCooldown.Name,
+        // The parameters of LearningRateFinder.Run, for irisnet lr-find.
+        ["StartLearningRate"] = "--start-lr",
+        ["EndLearningRate"] = "--end-lr",
+        ["Steps"] = "--steps",
     };
 
     /// <summary>Adds the optimizer options and, with <paramref name="schedule"/>, the schedule's.</summary>

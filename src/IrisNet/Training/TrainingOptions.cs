@@ -168,7 +168,7 @@ public sealed record TrainingOptions
         if (Optimizer == Optimizer.AdamW && LearningRate * WeightDecay >= 1)
             throw new OptionException(nameof(WeightDecay), $"{WeightDecay} times the learning rate {LearningRate} is at least 1, so θ(1 − ηλ_w) would flip or zero every weight; use for example 0.01.");
         if (Momentum != 0 && Optimizer is Optimizer.Adam or Optimizer.AdamW)
-            throw new OptionException(nameof(Momentum), $"{Momentum} does not apply to {Names.Of(Optimizer)}: its running average of gradients decays by β1 (--beta1); drop the momentum.");
+            throw new OptionException(nameof(Momentum), $"{Momentum} does not apply to {Names.Of(Optimizer)}: its running average of gradients decays by β1 instead; drop the momentum.");
         if (Optimizer == Optimizer.Nesterov && Momentum == 0)
             throw new OptionException(nameof(Momentum), "nesterov looks ahead along the velocity, which needs a momentum μ > 0; for example 0.9.");
     }
