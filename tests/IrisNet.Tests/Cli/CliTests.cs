@@ -225,7 +225,7 @@ public sealed partial class CliTests : IDisposable
     public void Version_and_help_work_on_every_command()
     {
         Assert.Matches(@"^\d+\.\d+\.\d+", Ok("--version").Stdout.Trim());
-        foreach (string command in new[] { "train", "evaluate", "predict", "gradcheck", "plot", "explain", "cv", "trace", "diff" })
+        foreach (string command in new[] { "train", "evaluate", "predict", "gradcheck", "plot", "explain", "cv", "trace", "diff", "lr-find" })
             Assert.Contains("Usage:", Ok(command, "--help").Stdout, StringComparison.Ordinal);
     }
 
@@ -247,7 +247,7 @@ public sealed partial class CliTests : IDisposable
             documented.TryAdd(current, []);
             foreach (Match o in OptionName().Matches(line)) documented[current].Add(o.Value);
         }
-        Assert.Equal(["cv", "diff", "evaluate", "explain", "gradcheck", "plot", "predict", "trace", "train"], documented.Keys.Order());
+        Assert.Equal(["cv", "diff", "evaluate", "explain", "gradcheck", "lr-find", "plot", "predict", "trace", "train"], documented.Keys.Order());
         foreach (var (command, options) in documented)
         {
             string help = Ok(command, "--help").Stdout;
@@ -259,7 +259,7 @@ public sealed partial class CliTests : IDisposable
     [GeneratedRegex(@"training diverged at epoch (\d+)")]
     private static partial Regex DivergedAt();
 
-    [GeneratedRegex(@"^irisnet (\w+)")]
+    [GeneratedRegex(@"^irisnet ([\w-]+)")]
     private static partial Regex CommandLine();
 
     [GeneratedRegex(@"--[a-z][a-z0-9-]*")]
