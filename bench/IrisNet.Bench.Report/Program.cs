@@ -220,8 +220,9 @@ public static class Program
         sb.AppendLine();
         sb.AppendLine($"Machine: {cpu}; {runtime}. Written by `bench/IrisNet.Bench.Report` from the BenchmarkDotNet results in one folder");
         sb.AppendLine("(`--job short`: 3 warm-up and 3 measured iterations, each the average of many calls); every time is the fastest iteration,");
-        sb.AppendLine("since on this shared machine a mean also takes in the seconds when the host gives the processor to other work. Reproduce with the commands in the README's");
-        sb.AppendLine("performance section.");
+        sb.AppendLine("since on this shared machine a mean also takes in the seconds when the host gives the "
+            + "processor to other work.");
+        sb.AppendLine("Reproduce with the commands of [docs/performance.md](../docs/performance.md#reproducing-them).");
         sb.AppendLine();
         double p64 = Peak(cases, "float64"), p32 = Peak(cases, "float32");
         sb.AppendLine("## Roofline");

@@ -27,7 +27,6 @@ public static class Program
     {
         ConsoleSetup.Configure();
         Command root = BuildRoot();
-        bool verbose = args.Contains("--verbose");
         ParseResult parsed = root.Parse(args);
         if (args.Length == 0)
         {
@@ -43,17 +42,18 @@ public static class Program
             return ExitCode.Usage;
         }
         Phases.Mark("parse");
+        bool verbose = SharedOptions.IsVerbose(parsed);
         try
         {
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (TrainingDivergedException e)
         {
-            return Fail(e, verbose, ExitCode.Failure);
+            return Fail(e, parsed.CommandResult.Command, verbose, ExitCode.Failure);
         }
         catch (IrisNetException e)
         {
-            return Fail(e, verbose, ExitCode.Usage);
+            return Fail(e, parsed.CommandResult.Command, verbose, ExitCode.Usage);
         }
         catch (Exception e)
         {
@@ -63,10 +63,10 @@ public static class Program
         }
     }
 
-    private static int Fail(Exception e, bool verbose, int code)
+    private static int Fail(Exception e, Command command, bool verbose, int code)
     {
-        // The library names TrainingOptions properties; the user knows them by their options.
-        string message = ModelOptionSet.Describe(e);
+        // The library names TrainingOptions properties; the user knows them by the command's options.
+        string message = ModelOptionSet.Describe(e, command);
         Console.Error.WriteLine($"irisnet: error: {Terminal.Escape(message)}");
         if (verbose) Console.Error.WriteLine(e);
         return code;
@@ -89,6 +89,7 @@ public static class Program
             DiffCommand.Build(),
             CvCommand.Build(),
             LrFindCommand.Build(),
+            ReportCommand.Build(),
         };
         return root;
     }

@@ -2,22 +2,11 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using IrisNet.Data;
-using IrisNet.Explain;
-using IrisNet.FastPath;
-using IrisNet.Kernels;
-using IrisNet.Reference;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 
-public sealed partial class DocumentationTests : IDisposable
+public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-doc-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static string Derivation => File.ReadAllText(Path.Combine(Repo.Root, "docs", "derivation.md"));
 
     /// <summary>Equations are numbered 1..K in order, and each links to at least one member that exists.</summary>
@@ -53,7 +42,10 @@ public sealed partial class DocumentationTests : IDisposable
         }
     }
 
-    /// <summary>Each equation names the reference implementation first and then, except (6), a fast-path member.</summary>
+    /// <summary>
+    /// Each equation names its member in the one home of the math first (<see cref="Equations"/>, or
+    /// <see cref="GradientDescent"/> for the update) and then, except (6), a fast-path member.
+    /// </summary>
     [Fact]
     public void Every_equation_links_the_reference_first_and_the_fast_path_second()
     {
@@ -65,19 +57,16 @@ public sealed partial class DocumentationTests : IDisposable
             string block = doc[tags[i].Index..end];
             Match[] links = MemberLink().Matches(block).ToArray();
             string first = links[0].Groups[1].Value;
-            // (17)–(22), the optimizers: until the reference network states them, their readable statement is the
-            // scalar kernel; (23)–(28), the schedules, are scalar functions of the epoch with no fast path.
-            if (i + 1 >= 23)
-            {
-                Assert.True(first == "LearningRateScheduler", $"({i + 1}) links {first} before the schedule's function");
-                continue;
-            }
-            Assert.True(first is "ReferenceNetwork" or "Explainer" || (i + 1 >= 17 && first == "ScalarKernels"),
-                $"({i + 1}) links {first} before the reference implementation");
-            if (first == "Explainer") continue; // (6): the full Jacobian exists only for one sample
+            Assert.True(first is "Equations" or "GradientDescent",
+                $"({i + 1}) links {first} before its member in Equations or GradientDescent");
+            Assert.StartsWith("../src/IrisNet/Reference/", links[0].Groups[3].Value, StringComparison.Ordinal);
+            int reference = block.IndexOf("Reference:", StringComparison.Ordinal);
+            Assert.True(reference >= 0 && reference < links[0].Index,
+                $"({i + 1}) needs 'Reference:' before its first link");
+            if (i + 1 == 6) continue; // (6): the full Jacobian exists only for one sample, in the reference
             Assert.True(links.Any(l => l.Groups[1].Value is "VectorKernels" or "Network" or "FusedSweep"), $"({i + 1}) has no fast-path link");
-            int reference = block.IndexOf("Reference:", StringComparison.Ordinal), fast = block.IndexOf("Fast path:", StringComparison.Ordinal);
-            Assert.True(reference >= 0 && fast > reference, $"({i + 1}) needs 'Reference:' and then 'Fast path:'");
+            int fast = block.IndexOf("Fast path:", StringComparison.Ordinal);
+            Assert.True(fast > reference, $"({i + 1}) needs 'Reference:' and then 'Fast path:'");
         }
         Assert.Contains("## References", doc, StringComparison.Ordinal);
         Assert.Matches(@"\*\*\[R1\]\*\*[^\n]*\n[^\n]*<https://", doc);
@@ -145,12 +134,12 @@ public sealed partial class DocumentationTests : IDisposable
         Assert.Equal(2, Cli.Run(_dir, "explain", "--sample", "151").ExitCode);
     }
 
-    /// <summary>The README's library example is compiled against the built libraries and run.</summary>
+    /// <summary>The library example of docs/library.md is compiled against the built libraries and run.</summary>
     [Fact]
-    public void The_readme_library_example_compiles_and_runs()
+    public void The_library_example_compiles_and_runs()
     {
-        string readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
-        string section = readme[readme.IndexOf("## Using the library", StringComparison.Ordinal)..];
+        string section = File.ReadAllText(Path.Combine(Repo.Root, "docs", "library.md"));
+        Assert.Single(CSharpFence().Matches(section));
         int open = section.IndexOf("```csharp", StringComparison.Ordinal) + "```csharp".Length;
         string code = section[open..section.IndexOf("```", open, StringComparison.Ordinal)];
         File.WriteAllText(Path.Combine(_dir, "Program.cs"), code);
@@ -181,6 +170,9 @@ public sealed partial class DocumentationTests : IDisposable
         Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} exited {p.ExitCode}\n{output}\n{stderr.GetAwaiter().GetResult()}");
         return output;
     }
+
+    [GeneratedRegex("^```csharp$", RegexOptions.Multiline)]
+    private static partial Regex CSharpFence();
 
     [GeneratedRegex(@"^\*\*\((\d+)\)\*\*", RegexOptions.Multiline)]
     private static partial Regex EquationTag();

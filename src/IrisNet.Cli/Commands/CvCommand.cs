@@ -27,12 +27,22 @@ public static class CvCommand
     public static Command Build()
     {
         var set = new ModelOptionSet();
-        var folds = new Option<int>("--folds") { Description = "K, folds per repeat (2 to the rows of the smallest class)", DefaultValueFactory = _ => 5, HelpName = "K" };
-        var repeats = new Option<int>("--repeats") { Description = "R, repeats, each a new stratified partition drawn from the seed", DefaultValueFactory = _ => 1, HelpName = "R" };
-        var threads = new Option<int?>("--threads") { Description = "Folds trained at once, each on one thread [default: the number of cores]", HelpName = "N" };
-        var outDir = new Option<string?>("--out") { Description = "Run directory to create [default: runs/<UTC timestamp>]", HelpName = "DIR" };
-        var quiet = new Option<bool>("--quiet") { Description = "Print only the run directory (and errors)" };
-        var verbose = new Option<bool>("--verbose") { Description = "Print stack traces with errors" };
+        // Bound to CrossValidation.Run's parameters, whose errors name them.
+        var folds = new BoundOption<int>("--folds", "folds")
+        {
+            Description = "K, folds per repeat (2 to the rows of the smallest class)",
+            DefaultValueFactory = _ => 5,
+            HelpName = "K",
+        };
+        var repeats = new BoundOption<int>("--repeats", "repeats")
+        {
+            Description = "R, repeats, each a new stratified partition drawn from the seed",
+            DefaultValueFactory = _ => 1,
+            HelpName = "R",
+        };
+        Option<int?> threads = set.FoldsAtOnce;
+        Option<string?> outDir = SharedOptions.RunDirectory();
+        Option<bool> quiet = SharedOptions.Quiet(), verbose = SharedOptions.Verbose();
         var command = new Command("cv", "Cross-validate: train on K − 1 folds and evaluate on the held-out fold, for every fold and repeat; write folds.csv, summary.json, cv.png.");
         set.AddTo(command, training: true);
         // Every row is held out once per repeat, so there is no separate test split: --test-fraction is
@@ -43,36 +53,48 @@ public static class CvCommand
         command.Options.Remove(set.ValidationFraction);
         command.Options.Remove(set.Patience);
         command.Options.Remove(set.MinDelta);
+        set.Optimizer.RemovePlateau(command);
         command.Options.Add(folds);
         command.Options.Add(repeats);
         command.Options.Add(threads);
         command.Options.Add(outDir);
         command.Options.Add(quiet);
         command.Options.Add(verbose);
-        command.SetAction(p => Run(set, p, p.GetValue(folds), p.GetValue(repeats), p.GetValue(threads) ?? Environment.ProcessorCount,
-            p.GetValue(outDir), p.GetValue(quiet)));
+        command.SetAction(p =>
+            Run(set, p, folds, p.GetValue(repeats), p.GetValue(threads) ?? Environment.ProcessorCount, outDir,
+                p.GetValue(quiet)));
         return command;
     }
 
-    private static int Run(ModelOptionSet set, ParseResult p, int folds, int repeats, int threads, string? outDir, bool quiet)
+    private static int Run(ModelOptionSet set, ParseResult p, Option<int> foldsOption, int repeats, int threads,
+        Option<string?> outOption, bool quiet)
     {
+        int folds = p.GetValue(foldsOption);
         if (p.GetResult(set.TestFraction) is { Implicit: false })
-            throw new OptionException("--test-fraction", "does not apply to cv: every row is held out exactly once per repeat, by the fold it falls in. Drop it and choose --folds (5 holds out a fifth).");
+        {
+            throw new OptionException(set.TestFraction.Name, "does not apply to cv: every row is held out exactly once "
+                + $"per repeat, by the fold it falls in. Drop it and choose {foldsOption.Name} (5 holds out a fifth).");
+        }
         if (p.GetValue(set.Optimizer.Schedule) == Names.Of(LearningRateSchedule.Plateau))
-            throw new OptionException("--lr-schedule", "plateau watches a validation loss, and cv sets none aside (each fold's held-out rows are its test set); choose constant, step, exponential or cosine.");
+        {
+            throw new OptionException(set.Optimizer.Schedule.Name, "plateau watches a validation loss, and cv sets "
+                + "none aside (each fold's held-out rows are its test set); choose constant, step, exponential or "
+                + "cosine.");
+        }
         var (options, init) = set.Read(p);
         // Each fold trains single-threaded (parallelism is across folds); no train/test split applies.
         options = options with { TestFraction = 0, Threads = 1 };
-        if (threads < 1) throw new OptionException("--threads", $"{threads} is not a positive number of folds at once; use 1 or more.");
-        if (threads > 256) throw new OptionException("--threads", $"{threads} threads is beyond the supported 256.");
-        DataSource source = set.LoadData(p);
+        string threadsFlag = set.FoldsAtOnce.Name;
+        if (threads < 1)
+            throw new OptionException(threadsFlag,
+                $"{threads} is not a positive number of folds at once; use 1 or more.");
+        if (threads > 256) throw new OptionException(threadsFlag, $"{threads} threads is beyond the supported 256.");
+        DataSource source = set.LoadTrainingData(p);
         Dataset data = source.Data;
-        if (data.ClassCount < 2)
-            throw new DataException(source.Name, 0, 0, $"every row has the class '{data.ClassNames[0]}'; cross-validating a classifier needs at least two classes (is --label the right column?).");
         if (init is not null) init.Validate(data.FeatureCount, data.ClassCount, options.Bias, p.GetValue(set.Init));
         CrossValidation.Validate(data, folds, repeats);
         options.ValidateFor(data.Count - (data.Count + folds - 1) / folds, data.FeatureCount, data.ClassCount);
-        RunDirectory run = RunDirectory.Create(outDir);
+        RunDirectory run = RunDirectory.Create(p.GetValue(outOption), outOption.Name);
         try
         {
             using var cancel = new CancellationTokenSource();
@@ -111,7 +133,8 @@ public static class CvCommand
             if (diverged is not null)
             {
                 int failed = completed.Count;
-                string message = $"repeat {failed / folds + 1}, fold {failed % folds + 1}: {ModelOptionSet.Describe(diverged)}";
+                string message = $"repeat {failed / folds + 1}, fold {failed % folds + 1}: "
+                    + ModelOptionSet.Describe(diverged, p.CommandResult.Command);
                 run.WriteText("summary.json", CvSummary.Json("failed", message, options, p.GetValue(set.Init), source, folds, repeats, threads, completed, null));
                 Console.Error.WriteLine($"irisnet: error: {message}");
                 Console.Error.WriteLine($"irisnet: wrote {run.File("folds.csv")} ({completed.Count} completed folds) and {run.File("summary.json")}.");

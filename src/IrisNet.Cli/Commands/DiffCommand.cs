@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using IrisNet.Cli.Options;
 using IrisNet.Cli.Output;
 using IrisNet.Errors;
 using IrisNet.Models;
@@ -20,12 +21,7 @@ public static class DiffCommand
     public static Command Build()
     {
         var theirs = new Argument<string>("THEIRS.json") { Description = "Your trace, in the format of docs/trace-format.md (every quantity optional but the data and starting weights)" };
-        var tolerance = new Option<double>("--tolerance")
-        {
-            Description = "Largest accepted relative difference max_i|theirs_i − ref_i| / max_i|ref_i| of a quantity",
-            DefaultValueFactory = _ => TraceDiff.DefaultTolerance,
-            HelpName = "T",
-        };
+        Option<double> tolerance = SharedOptions.TraceTolerance();
         var command = new Command("diff", "Compare your own implementation's trace with the reference, recomputed from your starting weights and data: a table per quantity, the first that disagrees, and the known mistakes that reproduce it.")
         {
             theirs, tolerance,
@@ -33,7 +29,9 @@ public static class DiffCommand
         command.SetAction(p =>
         {
             double tol = p.GetValue(tolerance);
-            if (!(tol >= 0 && tol < 1)) throw new OptionException("--tolerance", $"{tol} is outside [0, 1); use for example --tolerance 1e-6.");
+            if (!(tol >= 0 && tol < 1))
+                throw new OptionException(tolerance.Name,
+                    $"{tol} is outside [0, 1); use for example {tolerance.Name} 1e-6.");
             string path = p.GetValue(theirs)!;
             TraceFile trace = TraceJson.Load(path);
             DiffReport report = TraceDiff.Compare(trace, tol);

@@ -21,16 +21,15 @@ public static class EvaluateCommand
 
     public static Command Build()
     {
-        var model = new Option<string>("--model") { Description = "A saved model.json", Required = true, HelpName = "MODEL" };
-        var data = new Option<string?>("--data") { Description = "Labelled CSV with the model's feature columns [default: the file the model was trained on, if it exists; else the bundled Iris data]", HelpName = "FILE" };
-        var label = new Option<string?>("--label") { Description = "Label column [default: the model's]", HelpName = "COLUMN" };
+        Option<string> model = SharedOptions.Model();
+        Option<string?> data = SharedOptions.ScoredData(), label = SharedOptions.ModelLabel();
         var split = new Option<string?>("--split")
         {
             Description = "Rows to score: test (the rows the model never saw; needs the model's own data file), train (the rows the weights were fitted on), validation (the rows early stopping watched), or all [default: test on the model's own data, all on other data]",
             HelpName = "test|train|validation|all",
         };
         split.AcceptOnlyFromAmong(Test, Train, Validation, All);
-        var json = new Option<bool>("--json") { Description = "Machine-readable output" };
+        Option<bool> json = SharedOptions.Json();
         var command = new Command("evaluate", "Loss, accuracy, confusion matrix and per-class precision, recall and F1 of a saved model on labelled data.")
         {
             model, data, label, split, json,
@@ -40,7 +39,7 @@ public static class EvaluateCommand
             string modelPath = p.GetValue(model)!;
             Model m = ModelJson.Load(modelPath);
             DataSource source = DataSource.LoadForModelWithHash(p.GetValue(data) ?? OwnDataFile(m), m, p.GetValue(label));
-            var (rows, which) = Select(m, source, p.GetValue(split));
+            var (rows, which) = Select(m, source, p.GetValue(split), split.Name, data.Name);
             Evaluation e = m.Evaluate(rows);
             if (p.GetValue(json))
             {
@@ -66,18 +65,29 @@ public static class EvaluateCommand
         _ => "every row of the file",
     };
 
-    /// <summary>The rows to score and the name of that choice.</summary>
+    /// <summary>
+    /// The rows to score and the name of that choice; errors name the flags <paramref name="splitFlag"/>
+    /// and <paramref name="dataFlag"/>.
+    /// </summary>
     /// <exception cref="OptionException">test, train or validation was asked for on data that is not the model's, or a model that records
     /// no split; test or validation on a model that had no such rows.</exception>
-    public static (Dataset Rows, string Split) Select(Model m, DataSource source, string? requested)
+    public static (Dataset Rows, string Split) Select(Model m, DataSource source, string? requested, string splitFlag,
+        string dataFlag)
     {
         bool own = m.Data is TrainingData d && m.Split is not null && d.Sha256 == source.Sha256;
         string split = requested ?? (own && m.Split!.TestFraction > 0 ? Test : All);
         if (split == All) return (source.Data, All);
         if (m.Data is null || m.Split is null)
-            throw new OptionException("--split", $"{split} needs the split the model was trained with, and the model does not record its data or split (written by an older IrisNet); use --split all.");
+        {
+            throw new OptionException(splitFlag, $"{split} needs the split the model was trained with, and the model "
+                + $"does not record its data or split (written by an older IrisNet); use {splitFlag} {All}.");
+        }
         if (!own)
-            throw new OptionException("--split", $"{split} needs the model's own data file ({m.Data.File}, SHA-256 {m.Data.Sha256[..12]}…); {source.Name} is different data. Give --data {m.Data.File}, or use --split all.");
+        {
+            throw new OptionException(splitFlag, $"{split} needs the model's own data file ({m.Data.File}, SHA-256 "
+                + $"{m.Data.Sha256[..12]}…); {source.Name} is different data. Give {dataFlag} {m.Data.File}, "
+                + $"or use {splitFlag} {All}.");
+        }
         var (train, test) = m.Split.Apply(source.Data);
         if (split is Train or Validation)
         {
@@ -86,11 +96,15 @@ public static class EvaluateCommand
             var (fit, validation) = m.Options is { ValidationFraction: > 0 } o ? Trainer.SplitValidation(train, o) : (train, null);
             if (split == Train) return (fit, Train);
             return validation is null
-                ? throw new OptionException("--split", "validation: the model was trained without a validation set (validation fraction 0), so there are no validation rows; use --split train or --split test.")
+                ? throw new OptionException(splitFlag, $"{Validation}: the model was trained without a validation set "
+                    + $"(validation fraction 0), so there are no validation rows; use {splitFlag} {Train} or "
+                    + $"{splitFlag} {Test}.")
                 : (validation, Validation);
         }
         return test is null
-            ? throw new OptionException("--split", "test: the model was trained on every row (test fraction 0), so there are no test rows; use --split all.")
+            ? throw new OptionException(splitFlag,
+                $"{Test}: the model was trained on every row (test fraction 0), so there are no test rows; "
+                + $"use {splitFlag} {All}.")
             : (test, Test);
     }
 }

@@ -21,8 +21,8 @@ public static class ExplainCommand
     public static Command Build()
     {
         var sample = new Option<int>("--sample") { Description = "1-based row of the data to explain", DefaultValueFactory = _ => 1, HelpName = "I" };
-        var model = new Option<string?>("--model") { Description = "Explain a saved model.json (its shape, weights, standardization, label column and step options) [default: a fresh network initialized from --seed]", HelpName = "M" };
-        var json = new Option<bool>("--json") { Description = "Machine-readable output with the same content" };
+        Option<string?> model = SharedOptions.ModelToExplain();
+        Option<bool> json = SharedOptions.Json();
         var shared = new ModelOptionSet();
         var command = new Command("explain", "Walk through one observation and one training step: forward values, every chain-rule factor beside its finite-difference estimate, the diagonal-only softmax shortcut for contrast, and the update of every parameter with the sample's loss before and after.")
         {
@@ -45,7 +45,8 @@ public static class ExplainCommand
                 foreach (Option o in new Option[] { shared.Hidden, shared.Activation, shared.Bias, shared.Seed, shared.Standardize })
                 {
                     if (p.GetResult(o) is { Implicit: false })
-                        throw new OptionException(o.Name, $"the network comes from --model {modelPath}; drop {o.Name}.");
+                        throw new OptionException(o.Name,
+                            $"the network comes from {model.Name} {modelPath}; drop {o.Name}.");
                 }
                 Model m = ModelJson.Load(modelPath);
                 rows = DataSource.LoadForModel(p.GetValue(shared.Data), m, p.GetValue(shared.Label));
@@ -70,7 +71,8 @@ public static class ExplainCommand
             }
             int index = p.GetValue(sample);
             if (index < 1 || index > rows.Count)
-                throw new OptionException("--sample", $"{index} is outside 1..{rows.Count}, the rows of {rows.Source}.");
+                throw new OptionException(sample.Name,
+                    $"{index} is outside 1..{rows.Count}, the rows of {rows.Source}.");
             double[] x = rows.Features[index - 1].Select((v, d) => st.Apply(v, d)).ToArray();
             Explanation e = Explainer.Explain(shape, weights, x, rows.Labels[index - 1], rows.FeatureNames, rows.ClassNames, options);
             if (p.GetValue(json)) CliJson.Print(ExplainOutput.From(e, index, rows), CliJsonContext.Default.ExplainOutput);

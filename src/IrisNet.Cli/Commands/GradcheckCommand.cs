@@ -13,8 +13,8 @@ public static class GradcheckCommand
     public static Command Build()
     {
         var set = new ModelOptionSet();
-        var tolerance = new Option<double>("--tolerance") { Description = "Largest accepted relative error", DefaultValueFactory = _ => 1e-6 };
-        var epsilon = new Option<double>("--epsilon") { Description = "Finite-difference step ε", DefaultValueFactory = _ => GradientCheck.DefaultEpsilon };
+        Option<double> tolerance = SharedOptions.GradientTolerance();
+        Option<double> epsilon = SharedOptions.FiniteDifferenceStep();
         var command = new Command("gradcheck", "Compare the backward pass with central finite differences (float64) over every parameter; exit 1 above tolerance.");
         set.AddTo(command, training: false);
         command.Options.Add(tolerance);
@@ -25,8 +25,9 @@ public static class GradcheckCommand
             DataSource source = set.LoadData(p);
             init = init?.MatchNames(source.Data.FeatureNames, source.Data.ClassNames, p.GetValue(set.Init));
             double eps = p.GetValue(epsilon), tol = p.GetValue(tolerance);
-            if (!(eps > 0 && eps < 1)) throw new OptionException("--epsilon", $"{eps} is outside (0, 1); use for example 1e-6.");
-            if (!(tol > 0)) throw new OptionException("--tolerance", $"{tol} is not positive; use for example 1e-6.");
+            if (!(eps > 0 && eps < 1))
+                throw new OptionException(epsilon.Name, $"{eps} is outside (0, 1); use for example 1e-6.");
+            if (!(tol > 0)) throw new OptionException(tolerance.Name, $"{tol} is not positive; use for example 1e-6.");
             IReadOnlyList<TensorCheck> report = GradientCheck.Run(source.Data, options, init, eps);
             var table = new Table().Title($"Gradient check on {Terminal.Markup(source.Name)} ({source.Data.Count} rows, ε = {Format.R(eps)})");
             table.AddColumns("tensor", "max relative error", "at index", "analytic", "numeric", "verdict");

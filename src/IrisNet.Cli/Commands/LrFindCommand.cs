@@ -25,10 +25,19 @@ public static class LrFindCommand
     public static Command Build()
     {
         var set = new ModelOptionSet();
-        var start = new Option<double>("--start-lr") { Description = "The first learning rate", DefaultValueFactory = _ => 1e-7 };
-        var end = new Option<double>("--end-lr") { Description = "The last learning rate (the rate grows exponentially to it)", DefaultValueFactory = _ => 10 };
-        var steps = new Option<int>("--steps") { Description = "Steps (batches); the test stops earlier once the smoothed loss exceeds 4× its minimum", DefaultValueFactory = _ => 100, HelpName = "N" };
-        var outDir = new Option<string?>("--out") { Description = "Run directory to create [default: runs/<UTC timestamp>]", HelpName = "DIR" };
+        // Bound to LearningRateFinder.Run's parameters, whose names its errors give.
+        var start = new BoundOption<double>("--start-lr", "startLr")
+        {
+            Description = "The first learning rate",
+            DefaultValueFactory = _ => 1e-7,
+        };
+        var end = new BoundOption<double>("--end-lr", "endLr")
+        {
+            Description = "The last learning rate (the rate grows exponentially to it)",
+            DefaultValueFactory = _ => 10,
+        };
+        Option<int> steps = SharedOptions.RangeTestSteps();
+        Option<string?> outDir = SharedOptions.RunDirectory();
         var command = new Command("lr-find", "Learning-rate range test: train briefly with the rate growing exponentially, write lr_find.csv and lr_find.png (loss against rate, suggestion marked), print the suggested rate.");
         set.AddTo(command, training: true);
         // The test chooses every step's rate itself, runs a fixed number of steps and watches the training loss.
@@ -39,18 +48,17 @@ public static class LrFindCommand
         command.Options.Add(end);
         command.Options.Add(steps);
         command.Options.Add(outDir);
-        command.SetAction(p => Run(set, p, p.GetValue(start), p.GetValue(end), p.GetValue(steps), p.GetValue(outDir)));
+        command.SetAction(p => Run(set, p, p.GetValue(start), p.GetValue(end), p.GetValue(steps), outDir));
         return command;
     }
 
-    private static int Run(ModelOptionSet set, ParseResult p, double startLr, double endLr, int steps, string? outDir)
+    private static int Run(ModelOptionSet set, ParseResult p, double startLr, double endLr, int steps,
+        Option<string?> outOption)
     {
         LearningRateFinder.Validate(startLr, endLr, steps);
         var (options, init) = set.Read(p);
-        DataSource source = set.LoadData(p);
+        DataSource source = set.LoadTrainingData(p);
         Dataset data = source.Data;
-        if (data.ClassCount < 2)
-            throw new DataException(source.Name, 0, 0, $"every row has the class '{data.ClassNames[0]}'; a classifier needs at least two classes (is --label the right column?).");
         init = init?.MatchNames(data.FeatureNames, data.ClassNames, p.GetValue(set.Init));
         init?.Validate(data.FeatureCount, data.ClassCount, options.Bias, p.GetValue(set.Init));
         var (train, test) = data.SplitStratified(options.TestFraction, options.Seed);
@@ -84,7 +92,7 @@ public static class LrFindCommand
             Console.Error.WriteLine($"irisnet: interrupted by {signalName} after {result.Points.Count} of {steps} steps; nothing was written.");
             return 128 + signalNumber;
         }
-        RunDirectory run = RunDirectory.Create(outDir);
+        RunDirectory run = RunDirectory.Create(p.GetValue(outOption), outOption.Name);
         try
         {
             run.Write("lr_find.csv", tmp => WriteCsv(result, tmp));
@@ -97,7 +105,7 @@ public static class LrFindCommand
         string stop = result.Diverged
             ? $"stopped at step {result.Points.Count} of {steps}, the smoothed loss above {LearningRateFinder.DivergenceFactor.ToString(CultureInfo.InvariantCulture)}× its minimum"
             : $"{steps} steps from {Format.G(startLr)} to {Format.G(endLr)}";
-        Console.WriteLine($"lr-find: suggested --lr {Format.G(result.Suggested)}, a tenth of the rate at the smoothed loss's minimum (step {result.SuggestedStep}; " +
+        Console.WriteLine($"lr-find: suggested learning rate {Format.G(result.Suggested)}, a tenth of the rate at the smoothed loss's minimum (step {result.SuggestedStep}; " +
             $"the steepest descent is at {Format.G(result.Steepest.Rate)}); {Names.Of(options.Optimizer)}, {stop}; wrote {run.File("lr_find.csv")} and lr_find.png");
         return ExitCode.Success;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using IrisNet.Cli.Options;
 using IrisNet.Cli.Output;
 using IrisNet.Data;
 using IrisNet.Errors;
@@ -12,10 +13,10 @@ public static class PredictCommand
 {
     public static Command Build()
     {
-        var model = new Option<string>("--model") { Description = "A saved model.json", Required = true, HelpName = "MODEL" };
+        Option<string> model = SharedOptions.Model();
         var features = new Option<string?>("--features") { Description = "One row of raw feature values, comma-separated, in the model's feature order", HelpName = "5.1,3.5,1.4,0.2" };
-        var data = new Option<string?>("--data") { Description = "CSV whose header names the model's feature columns (a label column is not needed)", HelpName = "FILE" };
-        var json = new Option<bool>("--json") { Description = "Machine-readable output" };
+        Option<string?> data = SharedOptions.FeatureRows();
+        Option<bool> json = SharedOptions.Json();
         var command = new Command("predict", "The predicted class and every class probability for each row.")
         {
             model, features, data, json,
@@ -23,14 +24,14 @@ public static class PredictCommand
         command.Validators.Add(r =>
         {
             bool f = r.GetResult(features) is not null, d = r.GetResult(data) is not null;
-            if (f == d) r.AddError("give exactly one of --features or --data.");
+            if (f == d) r.AddError($"give exactly one of {features.Name} or {data.Name}.");
         });
         command.SetAction(p =>
         {
             string modelPath = p.GetValue(model)!;
             Model m = ModelJson.Load(modelPath);
             double[][] rows = p.GetValue(features) is string text
-                ? [ParseFeatures(text, m)]
+                ? [ParseFeatures(text, m, features.Name)]
                 : CsvLoader.LoadFeatures(p.GetValue(data)!, m.FeatureNames);
             double[][] probabilities = m.PredictProbabilities(rows);
             // A row whose probabilities are not finite (its features overflow the network) has no prediction.
@@ -44,16 +45,23 @@ public static class PredictCommand
         return command;
     }
 
-    private static double[] ParseFeatures(string text, Model m)
+    private static double[] ParseFeatures(string text, Model m, string flag)
     {
         string[] parts = text.Split(',');
         if (parts.Length != m.FeatureNames.Count)
-            throw new OptionException("--features", $"{parts.Length} value(s) given; the model expects {m.FeatureNames.Count}: {string.Join(", ", m.FeatureNames)}.");
+        {
+            throw new OptionException(flag,
+                $"{parts.Length} value(s) given; the model expects {m.FeatureNames.Count}: "
+                + $"{string.Join(", ", m.FeatureNames)}.");
+        }
         var values = new double[parts.Length];
         for (int d = 0; d < parts.Length; d++)
         {
             if (!double.TryParse(parts[d].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out values[d]) || !double.IsFinite(values[d]))
-                throw new OptionException("--features", $"value {d + 1} ('{parts[d].Trim()}', {m.FeatureNames[d]}) is not a finite number such as 5.1.");
+            {
+                throw new OptionException(flag,
+                    $"value {d + 1} ('{parts[d].Trim()}', {m.FeatureNames[d]}) is not a finite number such as 5.1.");
+            }
         }
         return values;
     }

@@ -19,8 +19,8 @@ public static class TraceCommand
     {
         var set = new ModelOptionSet();
         var samples = new Option<string?>("--samples") { Description = "0-based data rows to train on, comma-separated (the first row after the header is 0) [default: every row]", HelpName = "0,5,17" };
-        var steps = new Option<int>("--steps") { Description = "Training steps K to record (updates; with --batch-size, one per mini-batch)", DefaultValueFactory = _ => 1, HelpName = "K" };
-        var outFile = new Option<string>("--out") { Description = "The trace file to write (never overwritten)", DefaultValueFactory = _ => "trace.json", HelpName = "FILE" };
+        Option<int> steps = SharedOptions.TraceSteps();
+        Option<string?> outFile = SharedOptions.TraceFile();
         var command = new Command("trace", "Record every quantity of K training steps (X, Z, H, S, Ŷ, L, dS, dB, db, dH, dZ, dA, da, the update and the weights after it) in one JSON file, sample-major, with equation numbers.");
         foreach (Option o in new Option[] { set.Data, set.Label, samples, set.Init, set.Hidden, set.Activation, set.Bias, set.LearningRate, set.BatchSize, set.Momentum, set.L2, set.Seed, set.Standardize, steps, outFile })
             command.Options.Add(o);
@@ -28,26 +28,30 @@ public static class TraceCommand
         {
             var (options, init) = set.Read(p);
             int k = p.GetValue(steps);
-            if (k <= 0 || k > 100_000) throw new OptionException("--steps", $"{k} is outside 1..100000; use for example --steps 1.");
+            if (k <= 0 || k > 100_000)
+                throw new OptionException(steps.Name, $"{k} is outside 1..100000; use for example {steps.Name} 1.");
             string output = p.GetValue(outFile)!;
             if (File.Exists(output) || Directory.Exists(output))
-                throw new OptionException("--out", $"{output} already exists and is never overwritten; remove it or choose another file.");
-            DataSource source = set.LoadData(p);
+            {
+                throw new OptionException(outFile.Name,
+                    $"{output} already exists and is never overwritten; remove it or choose another file.");
+            }
+            DataSource source = set.LoadTrainingData(p);
             Dataset data = source.Data;
-            int[] rows = ParseSamples(p.GetValue(samples), data.Count, source.Name);
+            int[] rows = ParseSamples(p.GetValue(samples), data.Count, source.Name, samples.Name);
             Dataset train = data.Subset(rows);
-            if (data.ClassCount < 2)
-                throw new DataException(source.Name, 0, 0, $"every row has the class '{data.ClassNames[0]}'; a classifier needs at least two classes (is --label the right column?).");
             TraceFile trace = TraceRecorder.Record(train, options, init, k, rows, source.Name, source.Sha256, p.GetValue(set.Init));
             TraceStep? bad = trace.Steps.FirstOrDefault(s => s.Quantities.Any(q => q.Values.Any(v => !double.IsFinite(v))));
             if (bad is not null)
             {
-                Console.Error.WriteLine($"irisnet: error: step {bad.Number} produced a value that is not finite (the steps diverged); nothing was written. Try a smaller --lr than {Format.R(options.LearningRate)}.");
+                Console.Error.WriteLine($"irisnet: error: step {bad.Number} produced a value that is not finite "
+                    + $"(the steps diverged); nothing was written. Try a smaller {set.LearningRate.Name} than "
+                    + $"{Format.R(options.LearningRate)}.");
                 return ExitCode.Failure;
             }
             string? dir = Path.GetDirectoryName(Path.GetFullPath(output));
             if (dir is null || !Directory.Exists(dir))
-                throw new OptionException("--out", $"the directory of {output} does not exist; create it first.");
+                throw new OptionException(outFile.Name, $"the directory of {output} does not exist; create it first.");
             AtomicFile.Write(output, tmp => File.WriteAllText(tmp, TraceJson.Serialize(trace)));
             TraceStep last = trace.Steps[^1];
             Console.WriteLine($"wrote {output}: {trace.Steps.Count} step(s) on {rows.Length} row(s) of {source.Name}, " +
@@ -58,17 +62,21 @@ public static class TraceCommand
         return command;
     }
 
-    private static int[] ParseSamples(string? text, int count, string source)
+    private static int[] ParseSamples(string? text, int count, string source, string flag)
     {
         if (text is null) return Enumerable.Range(0, count).ToArray();
         var rows = new List<int>();
         foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
         {
             if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int row))
-                throw new OptionException("--samples", $"'{part}' is not a row number; give 0-based rows separated by commas, for example --samples 0,5,17.");
+            {
+                throw new OptionException(flag,
+                    $"'{part}' is not a row number; give 0-based rows separated by commas, for example {flag} 0,5,17.");
+            }
             if (row >= count)
-                throw new OptionException("--samples", $"row {row} is beyond the {count} data rows of {source} (0..{count - 1}).");
-            if (rows.Contains(row)) throw new OptionException("--samples", $"row {row} is listed twice; list each row once.");
+                throw new OptionException(flag,
+                    $"row {row} is beyond the {count} data rows of {source} (0..{count - 1}).");
+            if (rows.Contains(row)) throw new OptionException(flag, $"row {row} is listed twice; list each row once.");
             rows.Add(row);
         }
         return [.. rows];

@@ -16,30 +16,33 @@ public static class TrainCommand
     public static Command Build()
     {
         var set = new ModelOptionSet();
-        var outDir = new Option<string?>("--out") { Description = "Run directory to create [default: runs/<UTC timestamp>]", HelpName = "DIR" };
+        Option<string?> outDir = SharedOptions.RunDirectory();
         var logEvery = new Option<int>("--log-every") { Description = "Write every K-th epoch (and the last) to metrics.csv", DefaultValueFactory = _ => 1, HelpName = "K" };
-        var quiet = new Option<bool>("--quiet") { Description = "Print only the run directory (and errors)" };
-        var verbose = new Option<bool>("--verbose") { Description = "Print every epoch, and stack traces with errors" };
+        Option<bool> quiet = SharedOptions.Quiet(), verbose = SharedOptions.VerboseEpochs();
         var command = new Command("train", "Train the network and write a run directory: model.json, metrics.csv, summary.json, loss.png, accuracy.png, confusion.png.");
         set.AddTo(command, training: true);
         command.Options.Add(outDir);
         command.Options.Add(logEvery);
         command.Options.Add(quiet);
         command.Options.Add(verbose);
-        command.SetAction(p => Run(set, p, p.GetValue(outDir), p.GetValue(logEvery), p.GetValue(quiet), p.GetValue(verbose)));
+        command.SetAction(p => Run(set, p, outDir, logEvery, p.GetValue(quiet), p.GetValue(verbose)));
         return command;
     }
 
-    private static int Run(ModelOptionSet set, ParseResult p, string? outDir, int logEvery, bool quiet, bool verbose)
+    private static int Run(ModelOptionSet set, ParseResult p, Option<string?> outOption, Option<int> logEveryOption,
+        bool quiet, bool verbose)
     {
         using var signals = new RunSignals();
         Task warmUp = Plots.WarmUp();
-        if (logEvery < 1) throw new OptionException("--log-every", $"{logEvery} is not a positive number of epochs; use 1 to write every epoch, or for example 100.");
+        int logEvery = p.GetValue(logEveryOption);
+        if (logEvery < 1)
+        {
+            throw new OptionException(logEveryOption.Name,
+                $"{logEvery} is not a positive number of epochs; use 1 to write every epoch, or for example 100.");
+        }
         var (options, init) = set.Read(p);
-        DataSource source = set.LoadData(p);
+        DataSource source = set.LoadTrainingData(p);
         Dataset data = source.Data;
-        if (data.ClassCount < 2)
-            throw new DataException(source.Name, 0, 0, $"every row has the class '{data.ClassNames[0]}'; training a classifier needs at least two classes (is --label the right column?).");
         init = init?.MatchNames(data.FeatureNames, data.ClassNames, p.GetValue(set.Init));
         init?.Validate(data.FeatureCount, data.ClassCount, options.Bias, p.GetValue(set.Init));
         var (train, test) = data.SplitStratified(options.TestFraction, options.Seed);
@@ -50,7 +53,7 @@ public static class TrainCommand
             Console.WriteLine($"--init: only the weights are saved, not {lost}; this run's {Names.Of(options.Optimizer)} state starts at zero.");
         Phases.Mark("data");
 
-        RunDirectory run = RunDirectory.Create(outDir);
+        RunDirectory run = RunDirectory.Create(p.GetValue(outOption), outOption.Name);
         try
         {
             return Train(run, signals, warmUp, set, p, options, init, source, train, test, fit, validation, logEvery, quiet, verbose);
@@ -90,7 +93,7 @@ public static class TrainCommand
                 signals.Writing = true;
                 int last = e.History.Count > 0 ? e.History[^1].Epoch : 0;
                 Finish(run, metrics, e.History.Count > 0 ? e.History[^1] : null, summary);
-                string message = ModelOptionSet.Describe(e);
+                string message = ModelOptionSet.Describe(e, p.CommandResult.Command);
                 Final(run, summary with { Status = "failed", Error = message, Epochs = last }, "diverged", last);
                 Console.Error.WriteLine($"irisnet: error: {message}");
                 Console.Error.WriteLine($"irisnet: wrote {run.File("metrics.csv")} ({(last > 0 ? $"epochs 1-{last}" : "no epochs")}) and {run.File("summary.json")}; no model was saved.");

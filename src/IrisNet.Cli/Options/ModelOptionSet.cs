@@ -3,89 +3,213 @@ using IrisNet.Data;
 using IrisNet.Errors;
 using IrisNet.Models;
 using IrisNet.Training;
+using ActivationKind = IrisNet.Reference.Activation;
+using PrecisionKind = IrisNet.FastPath.Precision;
 
 namespace IrisNet.Cli.Options;
 
-/// <summary>The options that define a network and its training, shared by train, gradcheck and explain.</summary>
+/// <summary>
+/// The options that define a network and its training, declared once for every command that takes
+/// them (train, cv, gradcheck, explain, trace; each command adds the ones it offers).
+/// </summary>
 public sealed class ModelOptionSet
 {
     private static readonly TrainingOptions Defaults = new();
-    private static readonly string DefaultStandardize = Names.Of(Defaults.Standardize ? StandardizationKind.ZScore : StandardizationKind.None);
+    private static readonly string DefaultStandardize =
+        Names.Of(Defaults.Standardize ? StandardizationKind.ZScore : StandardizationKind.None);
 
-    public Option<string?> Data { get; } = new("--data") { Description = "CSV file with a header row, numeric features and a label column [default: the bundled Iris data]", HelpName = "FILE" };
-    public Option<string?> Label { get; } = new("--label") { Description = "Name of the label column [default: the last column]", HelpName = "COLUMN" };
-    public Option<int> Hidden { get; } = new("--hidden") { Description = "Hidden units H", DefaultValueFactory = _ => Defaults.Hidden, HelpName = "H" };
-    public Option<string> Activation { get; } = new("--activation") { Description = "Hidden activation f", DefaultValueFactory = _ => Names.Of(Defaults.Activation) };
-    public Option<bool> Bias { get; } = new("--bias") { Description = "Biases a and b; false gives the bias-free network h = A x, s = B h of the sources in docs/derivation.md#references [default: true]", DefaultValueFactory = _ => Defaults.Bias, HelpName = "true|false" };
-    public Option<double> LearningRate { get; } = new("--lr") { Description = "Learning rate η", DefaultValueFactory = _ => Defaults.LearningRate };
-    public Option<int> Epochs { get; } = new("--epochs") { Description = "Epochs", DefaultValueFactory = _ => Defaults.Epochs };
-    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Mini-batch size; 0 = full batch", DefaultValueFactory = _ => Defaults.BatchSize, HelpName = "N" };
-    public Option<double> Momentum { get; } = new("--momentum") { Description = "Momentum μ in [0, 1)", DefaultValueFactory = _ => Defaults.Momentum };
-    public Option<double> L2 { get; } = new("--l2") { Description = "L2 weight decay λ on A and B", DefaultValueFactory = _ => Defaults.L2 };
-    public Option<double> TestFraction { get; } = new("--test-fraction") { Description = "Fraction of each class held out for testing, in [0, 1)", DefaultValueFactory = _ => Defaults.TestFraction };
-    public Option<double> ValidationFraction { get; } = new("--validation-fraction") { Description = "Fraction of each class of the training rows held out for validation (early stopping), in [0, 1)", DefaultValueFactory = _ => Defaults.ValidationFraction };
-    public Option<int> Patience { get; } = new("--patience") { Description = "Stop when the validation loss has not improved for this many epochs and keep the best epoch's weights; 0 = off", DefaultValueFactory = _ => Defaults.Patience, HelpName = "EPOCHS" };
-    public Option<double> MinDelta { get; } = new("--min-delta") { Description = "Smallest decrease of the validation loss that counts as an improvement", DefaultValueFactory = _ => Defaults.MinDelta };
-    public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the split, the initial weights and the shuffle", DefaultValueFactory = _ => Defaults.Seed };
-    public Option<string> Precision { get; } = new("--precision") { Description = "Arithmetic precision", DefaultValueFactory = _ => Names.Of(Defaults.Precision) };
-    public Option<string> Standardize { get; } = new("--standardize") { Description = "Input standardization fitted on the training rows", DefaultValueFactory = _ => DefaultStandardize };
-    public Option<string?> Init { get; } = new("--init") { Description = "Start from these weights: a saved model.json, or JSON with \"A\", \"B\" (and \"a\", \"b\" with biases)", HelpName = "WEIGHTS.json" };
-    public Option<int> Threads { get; } = new("--threads") { Description = "Threads for the forward and backward passes", DefaultValueFactory = _ => Defaults.Threads, HelpName = "N" };
+    public Option<string?> Data { get; } = SharedOptions.TrainingData();
+    public Option<string?> Label { get; } = SharedOptions.Label();
+
+    // Each option below names the TrainingOptions property it sets and sets it: Read applies them
+    // all, and Describe finds a property's flag among the options of the command that ran.
+    public TrainingOption<int> Hidden { get; } =
+        new("--hidden", nameof(TrainingOptions.Hidden), (o, v) => o with { Hidden = v })
+        {
+            Description = "Hidden units H",
+            DefaultValueFactory = _ => Defaults.Hidden,
+            HelpName = "H",
+        };
+
+    public TrainingOption<string> Activation { get; } =
+        new("--activation", nameof(TrainingOptions.Activation),
+            (o, v) => o with { Activation = Parse<ActivationKind>(v) })
+        {
+            Description = "Hidden activation f",
+            DefaultValueFactory = _ => Names.Of(Defaults.Activation),
+        };
+
+    public TrainingOption<bool> Bias { get; } =
+        new("--bias", nameof(TrainingOptions.Bias), (o, v) => o with { Bias = v })
+        {
+            Description = "Biases a and b; false gives the bias-free network h = A x, s = B h of the sources in "
+                + "docs/derivation.md#references [default: true]",
+            DefaultValueFactory = _ => Defaults.Bias,
+            HelpName = "true|false",
+        };
+
+    public TrainingOption<double> LearningRate { get; } =
+        new("--lr", nameof(TrainingOptions.LearningRate), (o, v) => o with { LearningRate = v })
+        {
+            Description = "Learning rate η",
+            DefaultValueFactory = _ => Defaults.LearningRate,
+        };
+
+    public TrainingOption<int> Epochs { get; } =
+        new("--epochs", nameof(TrainingOptions.Epochs), (o, v) => o with { Epochs = v })
+        {
+            Description = "Epochs",
+            DefaultValueFactory = _ => Defaults.Epochs,
+        };
+
+    public TrainingOption<int> BatchSize { get; } =
+        new("--batch-size", nameof(TrainingOptions.BatchSize), (o, v) => o with { BatchSize = v })
+        {
+            Description = "Mini-batch size; 0 = full batch",
+            DefaultValueFactory = _ => Defaults.BatchSize,
+            HelpName = "N",
+        };
+
+    public TrainingOption<double> Momentum { get; } =
+        new("--momentum", nameof(TrainingOptions.Momentum), (o, v) => o with { Momentum = v })
+        {
+            Description = "Momentum μ in [0, 1)",
+            DefaultValueFactory = _ => Defaults.Momentum,
+        };
+
+    public TrainingOption<double> L2 { get; } =
+        new("--l2", nameof(TrainingOptions.L2), (o, v) => o with { L2 = v })
+        {
+            Description = "L2 weight decay λ on A and B",
+            DefaultValueFactory = _ => Defaults.L2,
+        };
+
+    public TrainingOption<double> TestFraction { get; } =
+        new("--test-fraction", nameof(TrainingOptions.TestFraction), (o, v) => o with { TestFraction = v })
+        {
+            Description = "Fraction of each class held out for testing, in [0, 1)",
+            DefaultValueFactory = _ => Defaults.TestFraction,
+        };
+
+    public TrainingOption<double> ValidationFraction { get; } =
+        new("--validation-fraction", nameof(TrainingOptions.ValidationFraction),
+            (o, v) => o with { ValidationFraction = v })
+        {
+            Description = "Fraction of each class of the training rows held out for validation (early stopping), "
+                + "in [0, 1)",
+            DefaultValueFactory = _ => Defaults.ValidationFraction,
+        };
+
+    public TrainingOption<int> Patience { get; } =
+        new("--patience", nameof(TrainingOptions.Patience), (o, v) => o with { Patience = v })
+        {
+            Description = "Stop when the validation loss has not improved for this many epochs and keep the best "
+                + "epoch's weights; 0 = off",
+            DefaultValueFactory = _ => Defaults.Patience,
+            HelpName = "EPOCHS",
+        };
+
+    public TrainingOption<double> MinDelta { get; } =
+        new("--min-delta", nameof(TrainingOptions.MinDelta), (o, v) => o with { MinDelta = v })
+        {
+            Description = "Smallest decrease of the validation loss that counts as an improvement",
+            DefaultValueFactory = _ => Defaults.MinDelta,
+        };
+
+    public TrainingOption<ulong> Seed { get; } =
+        new("--seed", nameof(TrainingOptions.Seed), (o, v) => o with { Seed = v })
+        {
+            Description = "Seed of the split, the initial weights and the shuffle",
+            DefaultValueFactory = _ => Defaults.Seed,
+        };
+
+    public TrainingOption<string> Precision { get; } =
+        new("--precision", nameof(TrainingOptions.Precision), (o, v) => o with { Precision = Parse<PrecisionKind>(v) })
+        {
+            Description = "Arithmetic precision",
+            DefaultValueFactory = _ => Names.Of(Defaults.Precision),
+        };
+
+    public TrainingOption<string> Standardize { get; } =
+        new("--standardize", nameof(TrainingOptions.Standardize),
+            (o, v) => o with { Standardize = Parse<StandardizationKind>(v) == StandardizationKind.ZScore })
+        {
+            Description = "Input standardization fitted on the training rows",
+            DefaultValueFactory = _ => DefaultStandardize,
+        };
+
+    public TrainingOption<int> Threads { get; } =
+        new("--threads", nameof(TrainingOptions.Threads), (o, v) => o with { Threads = v })
+        {
+            Description = "Threads for the forward and backward passes",
+            DefaultValueFactory = _ => Defaults.Threads,
+            HelpName = "N",
+        };
+
+    /// <summary>
+    /// --threads of cv: folds at once (CrossValidation.Run's <c>threads</c>) instead of <see cref="Threads"/>.
+    /// </summary>
+    public BoundOption<int?> FoldsAtOnce { get; } = new("--threads", "threads")
+    {
+        Description = "Folds trained at once, each on one thread [default: the number of cores]",
+        HelpName = "N",
+    };
+
+    public Option<string?> Init { get; } = new("--init")
+    {
+        Description = "Start from these weights: a saved model.json, or JSON with \"A\", \"B\" "
+            + "(and \"a\", \"b\" with biases)",
+        HelpName = "WEIGHTS.json",
+    };
 
     /// <summary>The optimizer and learning-rate schedule options (train and cv).</summary>
     public OptimizerOptionSet Optimizer { get; } = new();
 
     public ModelOptionSet()
     {
-        OneOf<IrisNet.Reference.Activation>(Activation);
-        OneOf<IrisNet.FastPath.Precision>(Precision);
+        OneOf<ActivationKind>(Activation);
+        OneOf<PrecisionKind>(Precision);
         OneOf<StandardizationKind>(Standardize);
+        Option<double>[] numbers = [LearningRate, Momentum, L2, TestFraction, ValidationFraction, MinDelta];
+        foreach (Option<double> number in numbers) UsageErrors.DecimalPointsOnly(number);
+        Training =
+        [
+            Hidden, Activation, Bias, LearningRate, Epochs, BatchSize, Momentum, L2, TestFraction,
+            ValidationFraction, Patience, MinDelta, Seed, Precision, Standardize, Threads, .. Optimizer.All,
+        ];
     }
 
-    private static readonly Lazy<Dictionary<string, string>> Flags = new(() =>
-    {
-        var s = new ModelOptionSet();
-        return new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [nameof(TrainingOptions.Hidden)] = s.Hidden.Name,
-            [nameof(TrainingOptions.Activation)] = s.Activation.Name,
-            [nameof(TrainingOptions.Bias)] = s.Bias.Name,
-            [nameof(TrainingOptions.LearningRate)] = s.LearningRate.Name,
-            [nameof(TrainingOptions.Epochs)] = s.Epochs.Name,
-            [nameof(TrainingOptions.BatchSize)] = s.BatchSize.Name,
-            [nameof(TrainingOptions.Momentum)] = s.Momentum.Name,
-            [nameof(TrainingOptions.L2)] = s.L2.Name,
-            [nameof(TrainingOptions.TestFraction)] = s.TestFraction.Name,
-            [nameof(TrainingOptions.Seed)] = s.Seed.Name,
-            [nameof(TrainingOptions.Precision)] = s.Precision.Name,
-            [nameof(TrainingOptions.Standardize)] = s.Standardize.Name,
-            [nameof(TrainingOptions.Threads)] = s.Threads.Name,
-            [nameof(TrainingOptions.ValidationFraction)] = s.ValidationFraction.Name,
-            [nameof(TrainingOptions.Patience)] = s.Patience.Name,
-            [nameof(TrainingOptions.MinDelta)] = s.MinDelta.Name,
-            // The parameters of CrossValidation.Run, for irisnet cv.
-            ["folds"] = "--folds",
-            ["repeats"] = "--repeats",
-            ["threads"] = s.Threads.Name,
-        };
-    });
+    /// <summary>The options that set a <see cref="TrainingOptions"/> property, one per property.</summary>
+    public IReadOnlyList<ITrainingOption> Training { get; }
+
+    /// <summary>Every option of the set, for the test that no command declares one of them again.</summary>
+    public IEnumerable<Option> All => [Data, Label, .. Training.Cast<Option>(), FoldsAtOnce, Init];
 
     /// <summary>
-    /// The message of a library error as the command line says it: an option error under its flag
-    /// (the library names the property), a diverged run with the --lr to lower.
+    /// The message of a library error as <paramref name="command"/> says it: an option error under the
+    /// command's flag for the property or parameter the library names, a diverged run with the flag of
+    /// the learning rate to lower.
     /// </summary>
-    public static string Describe(Exception e) => e switch
+    public static string Describe(Exception e, Command command) => e switch
     {
-        OptionException o => $"{FlagFor(o.Option)}: {o.Detail}",
-        TrainingDivergedException d => $"{d.Message.TrimEnd('.')} ({Flags.Value[nameof(TrainingOptions.LearningRate)]}).",
+        OptionException o => $"{FlagFor(o.Option, command)}: {o.Detail}",
+        TrainingDivergedException d =>
+            $"{d.Message.TrimEnd('.')} ({FlagFor(nameof(TrainingOptions.LearningRate), command)}).",
         _ => e.Message,
     };
 
-    /// <summary>The command-line option of a <see cref="TrainingOptions"/> property (errors from the library name properties); other names pass through.</summary>
-    public static string FlagFor(string name) =>
-        Flags.Value.TryGetValue(name, out string? flag) || OptimizerOptionSet.Flags.TryGetValue(name, out flag) ? flag : name;
+    /// <summary>
+    /// The flag of <paramref name="command"/> bound to the library name <paramref name="name"/> (a
+    /// <see cref="TrainingOptions"/> property or a parameter); a name no option of the command is
+    /// bound to (a flag already) passes through.
+    /// </summary>
+    public static string FlagFor(string name, Command command) =>
+        command.Options.OfType<IBoundOption>().FirstOrDefault(o => o.BoundTo == name)?.Name ?? name;
 
-    /// <summary>Restricts a string option to the <see cref="Names"/> of <typeparamref name="T"/>, with an error that names the option.</summary>
+    /// <summary>
+    /// Restricts a string option to the <see cref="Names"/> of <typeparamref name="T"/>, with an error
+    /// that names the option.
+    /// </summary>
     public static void OneOf<T>(Option<string> option) where T : struct, Enum
     {
         option.Validators.Add(r =>
@@ -97,8 +221,9 @@ public sealed class ModelOptionSet
         option.HelpName = string.Join('|', Names.All<T>());
     }
 
-    private static T Parse<T>(string name) where T : struct, Enum =>
-        Names.TryParse(name, out T value) ? value : throw new OptionException(typeof(T).Name, $"'{name}' is not one of {Names.Choices<T>()}.");
+    internal static T Parse<T>(string name) where T : struct, Enum => Names.TryParse(name, out T value)
+        ? value
+        : throw new OptionException(typeof(T).Name, $"'{name}' is not one of {Names.Choices<T>()}.");
 
     public void AddTo(Command command, bool training)
     {
@@ -134,40 +259,34 @@ public sealed class ModelOptionSet
     public (TrainingOptions Options, InitialWeights? Init) Read(ParseResult p)
     {
         // An option the command does not offer keeps the library default.
-        T Get<T>(Option<T> option, T fallback) => p.GetResult(option) is null ? fallback : p.GetValue(option)!;
-        var o = new TrainingOptions
-        {
-            Hidden = Get(Hidden, Defaults.Hidden),
-            Activation = Parse<IrisNet.Reference.Activation>(Get(Activation, Names.Of(Defaults.Activation))),
-            Bias = Get(Bias, Defaults.Bias),
-            LearningRate = Get(LearningRate, Defaults.LearningRate),
-            Epochs = Get(Epochs, Defaults.Epochs),
-            BatchSize = Get(BatchSize, Defaults.BatchSize),
-            Momentum = Get(Momentum, Defaults.Momentum),
-            L2 = Get(L2, Defaults.L2),
-            TestFraction = Get(TestFraction, Defaults.TestFraction),
-            ValidationFraction = Get(ValidationFraction, Defaults.ValidationFraction),
-            Patience = Get(Patience, Defaults.Patience),
-            MinDelta = Get(MinDelta, Defaults.MinDelta),
-            Seed = Get(Seed, Defaults.Seed),
-            Precision = Parse<IrisNet.FastPath.Precision>(Get(Precision, Names.Of(Defaults.Precision))),
-            Standardize = Parse<StandardizationKind>(Get(Standardize, DefaultStandardize)) == StandardizationKind.ZScore,
-            Threads = Get(Threads, Defaults.Threads),
-        };
-        o = Optimizer.Apply(o, p);
+        var o = new TrainingOptions();
+        foreach (ITrainingOption option in Training) o = option.Apply(o, p);
+        Optimizer.CheckApplies(o, p);
         o.Validate();
         string? initPath = p.GetValue(Init);
         if (initPath is null) return (o, null);
         InitialWeights init = ModelJson.LoadWeights(initPath);
         bool bias = init.HiddenBias is not null;
         if (Explicit(p, Hidden) && o.Hidden != init.Hidden)
-            throw new OptionException("--hidden", $"{o.Hidden} disagrees with the {init.Hidden} rows of \"A\" in {initPath}; drop --hidden or use --hidden {init.Hidden}.");
+        {
+            throw new OptionException(Hidden.Name, $"{o.Hidden} disagrees with the {init.Hidden} rows of \"A\" in "
+                + $"{initPath}; drop {Hidden.Name} or use {Hidden.Name} {init.Hidden}.");
+        }
         if (Explicit(p, Bias) && o.Bias != bias)
-            throw new OptionException("--bias", $"{o.Bias.ToString().ToLowerInvariant()} disagrees with {initPath}, which {(bias ? "has" : "has no")} biases; drop --bias or use --bias {bias.ToString().ToLowerInvariant()}.");
-        if (init.Activation is IrisNet.Reference.Activation f && Explicit(p, Activation) && f != o.Activation)
-            throw new OptionException("--activation", $"{Names.Of(o.Activation)} disagrees with the model's {Names.Of(f)} in {initPath}.");
-        if (init.Standardization is not null && Explicit(p, Standardize) && init.Standardization.Enabled != o.Standardize)
-            throw new OptionException("--standardize", $"disagrees with the standardization stored in {initPath}; drop --standardize.");
+        {
+            throw new OptionException(Bias.Name, $"{Lower(o.Bias)} disagrees with {initPath}, which "
+                + $"{(bias ? "has" : "has no")} biases; drop {Bias.Name} or use {Bias.Name} {Lower(bias)}.");
+        }
+        if (init.Activation is ActivationKind f && Explicit(p, Activation) && f != o.Activation)
+        {
+            throw new OptionException(Activation.Name,
+                $"{Names.Of(o.Activation)} disagrees with the model's {Names.Of(f)} in {initPath}.");
+        }
+        if (init.Standardization is { } stored && Explicit(p, Standardize) && stored.Enabled != o.Standardize)
+        {
+            throw new OptionException(Standardize.Name,
+                $"disagrees with the standardization stored in {initPath}; drop {Standardize.Name}.");
+        }
         o = o with
         {
             Hidden = init.Hidden,
@@ -180,6 +299,25 @@ public sealed class ModelOptionSet
 
     private static bool Explicit(ParseResult p, Option option) => p.GetResult(option) is { Implicit: false };
 
+    private static string Lower(bool value) => value ? "true" : "false";
+
     /// <summary>Loads the labelled data named by --data, or the bundled Iris data, with its SHA-256.</summary>
     public DataSource LoadData(ParseResult p) => DataSource.Load(p.GetValue(Data), p.GetValue(Label));
+
+    /// <summary>
+    /// As <see cref="LoadData"/>, for the commands that train a classifier on the data (train, cv,
+    /// trace): the one check that it has at least two classes.
+    /// </summary>
+    /// <exception cref="DataException">Every row has the same class.</exception>
+    public DataSource LoadTrainingData(ParseResult p)
+    {
+        DataSource source = LoadData(p);
+        Dataset data = source.Data;
+        if (data.ClassCount < 2)
+        {
+            throw new DataException(source.Name, 0, 0, $"every row has the class '{data.ClassNames[0]}'; "
+                + $"training a classifier needs at least two classes (is {Label.Name} the right column?).");
+        }
+        return source;
+    }
 }

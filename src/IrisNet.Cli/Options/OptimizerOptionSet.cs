@@ -2,131 +2,219 @@ using System.CommandLine;
 using IrisNet.Errors;
 using IrisNet.Models;
 using IrisNet.Training;
+using OptimizerKind = IrisNet.Training.Optimizer;
 
 namespace IrisNet.Cli.Options;
 
 /// <summary>
 /// The optimizer and learning-rate schedule options of train and cv (and the optimizer's of lr-find):
-/// each maps to one <see cref="TrainingOptions"/> property. An option given for an optimizer or schedule
+/// each sets one <see cref="TrainingOptions"/> property. An option given for an optimizer or schedule
 /// that does not read it is refused, so a mistyped combination never trains silently without it.
 /// </summary>
 public sealed class OptimizerOptionSet
 {
     private static readonly TrainingOptions Defaults = new();
 
-    public Option<string> Optimizer { get; } = new("--optimizer") { Description = "Update rule: sgd (with --momentum), nesterov, adam or adamw (torch.optim's semantics)", DefaultValueFactory = _ => Names.Of(Defaults.Optimizer) };
-    public Option<double> Beta1 { get; } = new("--beta1") { Description = "Adam/AdamW: decay β1 of the first moment, in [0, 1)", DefaultValueFactory = _ => Defaults.Beta1 };
-    public Option<double> Beta2 { get; } = new("--beta2") { Description = "Adam/AdamW: decay β2 of the second moment, in [0, 1)", DefaultValueFactory = _ => Defaults.Beta2 };
-    public Option<double> Epsilon { get; } = new("--epsilon") { Description = "Adam/AdamW: ε added to √r̂ in the denominator, > 0", DefaultValueFactory = _ => Defaults.Epsilon };
-    public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "AdamW: decoupled weight decay λ_w on A and B, θ ← θ(1 − ηλ_w) (--l2 adds λθ to the gradient instead)", DefaultValueFactory = _ => Defaults.WeightDecay };
-    public Option<string> Schedule { get; } = new("--lr-schedule") { Description = "Learning rate per epoch: constant, step (--lr-step-size, --lr-gamma), exponential (--lr-gamma), cosine (--lr-min, --lr-t-max) or plateau (reduce on the validation loss; needs --validation-fraction)", DefaultValueFactory = _ => Names.Of(Defaults.LrSchedule) };
-    public Option<int> StepSize { get; } = new("--lr-step-size") { Description = "step: epochs k between two multiplications by γ", HelpName = "EPOCHS" };
-    public Option<double?> Gamma { get; } = new("--lr-gamma") { Description = "step and exponential: factor γ in (0, 1] [default for step: 0.1]" };
-    public Option<double> LrMin { get; } = new("--lr-min") { Description = "cosine and plateau: the lowest learning rate η_min", DefaultValueFactory = _ => Defaults.LrMin };
-    public Option<int> TMax { get; } = new("--lr-t-max") { Description = "cosine: epochs T from η down to η_min [default: every epoch after the warm-up]", HelpName = "EPOCHS" };
-    public Option<int> WarmupEpochs { get; } = new("--warmup-epochs") { Description = "Linear warm-up: W epochs rising from f₀·η to η before the schedule, which then counts from 0; 0 = none", DefaultValueFactory = _ => Defaults.WarmupEpochs, HelpName = "W" };
-    public Option<double> WarmupStartFactor { get; } = new("--warmup-start-factor") { Description = "The warm-up's first factor f₀ of η, in (0, 1] [default: 1/3, as torch's LinearLR]" };
-    public Option<double> PlateauFactor { get; } = new("--plateau-factor") { Description = "plateau: factor applied to the rate, in (0, 1)", DefaultValueFactory = _ => Defaults.PlateauFactor };
-    public Option<int> PlateauPatience { get; } = new("--plateau-patience") { Description = "plateau: epochs without improvement before a reduction", DefaultValueFactory = _ => Defaults.PlateauPatience, HelpName = "EPOCHS" };
-    public Option<double> PlateauThreshold { get; } = new("--plateau-threshold") { Description = "plateau: relative improvement that counts (better means below best·(1 − threshold))", DefaultValueFactory = _ => Defaults.PlateauThreshold };
-    public Option<int> PlateauCooldown { get; } = new("--plateau-cooldown") { Description = "plateau: epochs after a reduction before bad epochs count again", DefaultValueFactory = _ => Defaults.PlateauCooldown, HelpName = "EPOCHS" };
+    public TrainingOption<string> Optimizer { get; } =
+        new("--optimizer", nameof(TrainingOptions.Optimizer),
+            (o, v) => o with { Optimizer = ModelOptionSet.Parse<OptimizerKind>(v) })
+        {
+            Description = "Update rule: sgd (with --momentum), nesterov, adam or adamw (torch.optim's semantics)",
+            DefaultValueFactory = _ => Names.Of(Defaults.Optimizer),
+        };
+
+    public TrainingOption<double> Beta1 { get; } =
+        new("--beta1", nameof(TrainingOptions.Beta1), (o, v) => o with { Beta1 = v })
+        {
+            Description = "Adam/AdamW: decay β1 of the first moment, in [0, 1)",
+            DefaultValueFactory = _ => Defaults.Beta1,
+        };
+
+    public TrainingOption<double> Beta2 { get; } =
+        new("--beta2", nameof(TrainingOptions.Beta2), (o, v) => o with { Beta2 = v })
+        {
+            Description = "Adam/AdamW: decay β2 of the second moment, in [0, 1)",
+            DefaultValueFactory = _ => Defaults.Beta2,
+        };
+
+    public TrainingOption<double> Epsilon { get; } =
+        new("--epsilon", nameof(TrainingOptions.Epsilon), (o, v) => o with { Epsilon = v })
+        {
+            Description = "Adam/AdamW: ε added to √r̂ in the denominator, > 0",
+            DefaultValueFactory = _ => Defaults.Epsilon,
+        };
+
+    public TrainingOption<double> WeightDecay { get; } =
+        new("--weight-decay", nameof(TrainingOptions.WeightDecay), (o, v) => o with { WeightDecay = v })
+        {
+            Description = "AdamW: decoupled weight decay λ_w on A and B, θ ← θ(1 − ηλ_w) (--l2 adds λθ to the "
+                + "gradient instead)",
+            DefaultValueFactory = _ => Defaults.WeightDecay,
+        };
+
+    public TrainingOption<string> Schedule { get; } =
+        new("--lr-schedule", nameof(TrainingOptions.LrSchedule),
+            (o, v) => o with { LrSchedule = ModelOptionSet.Parse<LearningRateSchedule>(v) })
+        {
+            Description = "Learning rate per epoch: constant, step (--lr-step-size, --lr-gamma), exponential "
+                + "(--lr-gamma), cosine (--lr-min, --lr-t-max) or plateau (train only: reduce on the loss of the validation rows "
+                + "the validation fraction sets aside)",
+            DefaultValueFactory = _ => Names.Of(Defaults.LrSchedule),
+        };
+
+    public TrainingOption<int> StepSize { get; } =
+        new("--lr-step-size", nameof(TrainingOptions.LrStepSize), (o, v) => o with { LrStepSize = v })
+        {
+            Description = "step: epochs k between two multiplications by γ (required with step)",
+            DefaultValueFactory = _ => Defaults.LrStepSize,
+            HelpName = "EPOCHS",
+        };
+
+    public TrainingOption<double?> Gamma { get; } =
+        new("--lr-gamma", nameof(TrainingOptions.LrGamma), (o, v) => o with { LrGamma = v })
+        {
+            Description = "step and exponential: factor γ in (0, 1] [default for step: 0.1]",
+        };
+
+    public TrainingOption<double> LrMin { get; } =
+        new("--lr-min", nameof(TrainingOptions.LrMin), (o, v) => o with { LrMin = v })
+        {
+            Description = "cosine and plateau: the lowest learning rate η_min",
+            DefaultValueFactory = _ => Defaults.LrMin,
+        };
+
+    public TrainingOption<int> TMax { get; } =
+        new("--lr-t-max", nameof(TrainingOptions.LrTMax), (o, v) => o with { LrTMax = v })
+        {
+            Description = "cosine: epochs T from η down to η_min; 0 = every epoch after the warm-up",
+            DefaultValueFactory = _ => Defaults.LrTMax,
+            HelpName = "EPOCHS",
+        };
+
+    public TrainingOption<int> WarmupEpochs { get; } =
+        new("--warmup-epochs", nameof(TrainingOptions.WarmupEpochs), (o, v) => o with { WarmupEpochs = v })
+        {
+            Description = "Linear warm-up: W epochs rising from f₀·η to η before the schedule, which then counts "
+                + "from 0; 0 = none",
+            DefaultValueFactory = _ => Defaults.WarmupEpochs,
+            HelpName = "W",
+        };
+
+    public TrainingOption<double> WarmupStartFactor { get; } =
+        new("--warmup-start-factor", nameof(TrainingOptions.WarmupStartFactor),
+            (o, v) => o with { WarmupStartFactor = v })
+        {
+            Description = "The warm-up's first factor f₀ of η, in (0, 1] (1/3 by default, as torch's LinearLR)",
+            DefaultValueFactory = _ => Defaults.WarmupStartFactor,
+        };
+
+    public TrainingOption<double> PlateauFactor { get; } =
+        new("--plateau-factor", nameof(TrainingOptions.PlateauFactor), (o, v) => o with { PlateauFactor = v })
+        {
+            Description = "plateau: factor applied to the rate, in (0, 1)",
+            DefaultValueFactory = _ => Defaults.PlateauFactor,
+        };
+
+    public TrainingOption<int> PlateauPatience { get; } =
+        new("--plateau-patience", nameof(TrainingOptions.PlateauPatience), (o, v) => o with { PlateauPatience = v })
+        {
+            Description = "plateau: epochs without improvement before a reduction",
+            DefaultValueFactory = _ => Defaults.PlateauPatience,
+            HelpName = "EPOCHS",
+        };
+
+    public TrainingOption<double> PlateauThreshold { get; } =
+        new("--plateau-threshold", nameof(TrainingOptions.PlateauThreshold),
+            (o, v) => o with { PlateauThreshold = v })
+        {
+            Description = "plateau: relative improvement that counts (better means below best·(1 − threshold))",
+            DefaultValueFactory = _ => Defaults.PlateauThreshold,
+        };
+
+    public TrainingOption<int> PlateauCooldown { get; } =
+        new("--plateau-cooldown", nameof(TrainingOptions.PlateauCooldown), (o, v) => o with { PlateauCooldown = v })
+        {
+            Description = "plateau: epochs after a reduction before bad epochs count again",
+            DefaultValueFactory = _ => Defaults.PlateauCooldown,
+            HelpName = "EPOCHS",
+        };
 
     public OptimizerOptionSet()
     {
-        ModelOptionSet.OneOf<IrisNet.Training.Optimizer>(Optimizer);
+        ModelOptionSet.OneOf<OptimizerKind>(Optimizer);
         ModelOptionSet.OneOf<LearningRateSchedule>(Schedule);
+        Option<double>[] numbers = [Beta1, Beta2, Epsilon, WeightDecay, LrMin, WarmupStartFactor, PlateauFactor,
+            PlateauThreshold];
+        foreach (Option<double> number in numbers) UsageErrors.DecimalPointsOnly(number);
     }
 
-    /// <summary>The flag of each <see cref="TrainingOptions"/> property these options set.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Flags = Map(new OptimizerOptionSet());
+    private IEnumerable<ITrainingOption> OptimizerOptions => [Optimizer, Beta1, Beta2, Epsilon, WeightDecay];
 
-    private static Dictionary<string, string> Map(OptimizerOptionSet s) => new(StringComparer.Ordinal)
-    {
-        [nameof(TrainingOptions.Optimizer)] = s.Optimizer.Name,
-        [nameof(TrainingOptions.Beta1)] = s.Beta1.Name,
-        [nameof(TrainingOptions.Beta2)] = s.Beta2.Name,
-        [nameof(TrainingOptions.Epsilon)] = s.Epsilon.Name,
-        [nameof(TrainingOptions.WeightDecay)] = s.WeightDecay.Name,
-        [nameof(TrainingOptions.LrSchedule)] = s.Schedule.Name,
-        [nameof(TrainingOptions.LrStepSize)] = s.StepSize.Name,
-        [nameof(TrainingOptions.LrGamma)] = s.Gamma.Name,
-        [nameof(TrainingOptions.LrMin)] = s.LrMin.Name,
-        [nameof(TrainingOptions.LrTMax)] = s.TMax.Name,
-        [nameof(TrainingOptions.WarmupEpochs)] = s.WarmupEpochs.Name,
-        [nameof(TrainingOptions.WarmupStartFactor)] = s.WarmupStartFactor.Name,
-        [nameof(TrainingOptions.PlateauFactor)] = s.PlateauFactor.Name,
-        [nameof(TrainingOptions.PlateauPatience)] = s.PlateauPatience.Name,
-        [nameof(TrainingOptions.PlateauThreshold)] = s.PlateauThreshold.Name,
-        [nameof(TrainingOptions.PlateauCooldown)] = s.PlateauCooldown.Name,
-        // The parameters of LearningRateFinder.Run, for irisnet lr-find.
-        ["StartLearningRate"] = "--start-lr",
-        ["EndLearningRate"] = "--end-lr",
-        ["Steps"] = "--steps",
-    };
+    private IEnumerable<ITrainingOption> ScheduleOptions =>
+    [
+        Schedule, StepSize, Gamma, LrMin, TMax, WarmupEpochs, WarmupStartFactor, PlateauFactor, PlateauPatience,
+        PlateauThreshold, PlateauCooldown,
+    ];
+
+    /// <summary>Every option of the set, each bound to its <see cref="TrainingOptions"/> property.</summary>
+    public IEnumerable<ITrainingOption> All => [.. OptimizerOptions, .. ScheduleOptions];
 
     /// <summary>Adds the optimizer options and, with <paramref name="schedule"/>, the schedule's.</summary>
     public void AddTo(Command command, bool schedule = true)
     {
-        foreach (Option o in new Option[] { Optimizer, Beta1, Beta2, Epsilon, WeightDecay }) command.Options.Add(o);
+        foreach (Option o in OptimizerOptions.Cast<Option>()) command.Options.Add(o);
         if (!schedule) return;
-        foreach (Option o in new Option[] { Schedule, StepSize, Gamma, LrMin, TMax, WarmupEpochs, WarmupStartFactor, PlateauFactor, PlateauPatience, PlateauThreshold, PlateauCooldown })
-            command.Options.Add(o);
+        foreach (Option o in ScheduleOptions.Cast<Option>()) command.Options.Add(o);
     }
 
-    /// <summary>Removes the schedule's options from <paramref name="command"/> (lr-find chooses every step's rate itself).</summary>
+    /// <summary>
+    /// Removes the schedule's options from <paramref name="command"/> (lr-find chooses every step's rate
+    /// itself).
+    /// </summary>
     public void RemoveSchedule(Command command)
     {
-        foreach (Option o in new Option[] { Schedule, StepSize, Gamma, LrMin, TMax, WarmupEpochs, WarmupStartFactor, PlateauFactor, PlateauPatience, PlateauThreshold, PlateauCooldown })
+        foreach (Option o in ScheduleOptions.Cast<Option>()) command.Options.Remove(o);
+    }
+
+    /// <summary>Removes the plateau schedule's options from <paramref name="command"/> (cv sets no validation rows aside).</summary>
+    public void RemovePlateau(Command command)
+    {
+        foreach (Option o in new Option[] { PlateauFactor, PlateauPatience, PlateauThreshold, PlateauCooldown })
             command.Options.Remove(o);
     }
 
     /// <summary>
-    /// <paramref name="o"/> with the optimizer and schedule options as given (an option the command does not
-    /// offer keeps the library default). Refuses an option given for an optimizer or schedule that ignores it.
+    /// Refuses an option given on the command line for an optimizer or schedule of <paramref name="o"/>
+    /// that ignores it.
     /// </summary>
     /// <exception cref="OptionException">An option does not apply to the chosen optimizer or schedule.</exception>
-    public TrainingOptions Apply(TrainingOptions o, ParseResult p)
+    public void CheckApplies(TrainingOptions o, ParseResult p)
     {
-        T Get<T>(Option<T> option, T fallback) => p.GetResult(option) is null ? fallback : p.GetValue(option)!;
-        var optimizer = Names.TryParse(Get(Optimizer, Names.Of(Defaults.Optimizer)), out IrisNet.Training.Optimizer op) ? op : Defaults.Optimizer;
-        var schedule = Names.TryParse(Get(Schedule, Names.Of(Defaults.LrSchedule)), out LearningRateSchedule sc) ? sc : Defaults.LrSchedule;
-        bool adam = optimizer is IrisNet.Training.Optimizer.Adam or IrisNet.Training.Optimizer.AdamW;
-        string opName = Names.Of(optimizer), scName = Names.Of(schedule);
+        bool adam = o.Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW;
+        string opName = Names.Of(o.Optimizer), scName = Names.Of(o.LrSchedule);
         void Only(Option option, bool applies, string readers, string instead)
         {
             if (applies || p.GetResult(option) is not { Implicit: false }) return;
-            throw new OptionException(option.Name, $"applies to {readers} only, not to {instead}; drop it or choose an optimizer or schedule that reads it.");
+            throw new OptionException(option.Name, $"applies to {readers} only, not to {instead}; drop it or "
+                + "choose an optimizer or schedule that reads it.");
         }
-        Only(Beta1, adam, "adam and adamw", $"--optimizer {opName}");
-        Only(Beta2, adam, "adam and adamw", $"--optimizer {opName}");
-        Only(Epsilon, adam, "adam and adamw", $"--optimizer {opName}");
-        if (p.GetResult(WeightDecay) is { Implicit: false } && optimizer != IrisNet.Training.Optimizer.AdamW)
-            throw new OptionException(WeightDecay.Name, $"is AdamW's decoupled decay and does not apply to --optimizer {opName}; use --optimizer adamw, or --l2 to add λθ to the gradient.");
-        Only(StepSize, schedule == LearningRateSchedule.Step, "--lr-schedule step", $"--lr-schedule {scName}");
-        Only(Gamma, schedule is LearningRateSchedule.Step or LearningRateSchedule.Exponential, "--lr-schedule step and exponential", $"--lr-schedule {scName}");
-        Only(LrMin, schedule is LearningRateSchedule.Cosine or LearningRateSchedule.Plateau, "--lr-schedule cosine and plateau", $"--lr-schedule {scName}");
-        Only(TMax, schedule == LearningRateSchedule.Cosine, "--lr-schedule cosine", $"--lr-schedule {scName}");
-        Only(WarmupStartFactor, Get(WarmupEpochs, 0) > 0, "a warm-up (--warmup-epochs)", "a run without one");
-        foreach (Option option in new Option[] { PlateauFactor, PlateauPatience, PlateauThreshold, PlateauCooldown })
-            Only(option, schedule == LearningRateSchedule.Plateau, "--lr-schedule plateau", $"--lr-schedule {scName}");
-        return o with
+        string optimizerFlag = $"{Optimizer.Name} {opName}", scheduleFlag = $"{Schedule.Name} {scName}";
+        Only(Beta1, adam, "adam and adamw", optimizerFlag);
+        Only(Beta2, adam, "adam and adamw", optimizerFlag);
+        Only(Epsilon, adam, "adam and adamw", optimizerFlag);
+        if (p.GetResult(WeightDecay) is { Implicit: false } && o.Optimizer != OptimizerKind.AdamW)
         {
-            Optimizer = optimizer,
-            Beta1 = Get(Beta1, Defaults.Beta1),
-            Beta2 = Get(Beta2, Defaults.Beta2),
-            Epsilon = Get(Epsilon, Defaults.Epsilon),
-            WeightDecay = Get(WeightDecay, Defaults.WeightDecay),
-            LrSchedule = schedule,
-            LrStepSize = Get(StepSize, Defaults.LrStepSize),
-            LrGamma = Get(Gamma, Defaults.LrGamma),
-            LrMin = Get(LrMin, Defaults.LrMin),
-            LrTMax = Get(TMax, Defaults.LrTMax),
-            WarmupEpochs = Get(WarmupEpochs, Defaults.WarmupEpochs),
-            WarmupStartFactor = p.GetResult(WarmupStartFactor) is { Implicit: false } ? p.GetValue(WarmupStartFactor) : Defaults.WarmupStartFactor,
-            PlateauFactor = Get(PlateauFactor, Defaults.PlateauFactor),
-            PlateauPatience = Get(PlateauPatience, Defaults.PlateauPatience),
-            PlateauThreshold = Get(PlateauThreshold, Defaults.PlateauThreshold),
-            PlateauCooldown = Get(PlateauCooldown, Defaults.PlateauCooldown),
-        };
+            throw new OptionException(WeightDecay.Name, $"is AdamW's decoupled decay and does not apply to "
+                + $"{optimizerFlag}; use {Optimizer.Name} adamw, or --l2 to add λθ to the gradient.");
+        }
+        Only(StepSize, o.LrSchedule == LearningRateSchedule.Step, $"{Schedule.Name} step", scheduleFlag);
+        Only(Gamma, o.LrSchedule is LearningRateSchedule.Step or LearningRateSchedule.Exponential,
+            $"{Schedule.Name} step and exponential", scheduleFlag);
+        Only(LrMin, o.LrSchedule is LearningRateSchedule.Cosine or LearningRateSchedule.Plateau,
+            $"{Schedule.Name} cosine and plateau", scheduleFlag);
+        Only(TMax, o.LrSchedule == LearningRateSchedule.Cosine, $"{Schedule.Name} cosine", scheduleFlag);
+        Only(WarmupStartFactor, o.WarmupEpochs > 0, $"a warm-up ({WarmupEpochs.Name})", "a run without one");
+        foreach (Option option in new Option[] { PlateauFactor, PlateauPatience, PlateauThreshold, PlateauCooldown })
+            Only(option, o.LrSchedule == LearningRateSchedule.Plateau, $"{Schedule.Name} plateau", scheduleFlag);
     }
 }

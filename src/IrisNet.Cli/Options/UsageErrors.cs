@@ -26,6 +26,19 @@ public static class UsageErrors
         return string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));
     }
 
+    /// <summary>
+    /// Reads <paramref name="option"/>'s value with decimal points only. The default parser takes a comma
+    /// as a thousands separator, so "--lr 0,5" would train with 5; here it is an error, which
+    /// <see cref="Describe"/> words (write decimal points, not commas).
+    /// </summary>
+    public static void DecimalPointsOnly(Option<double> option) => option.CustomParser = r =>
+    {
+        string token = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+        if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)) return value;
+        r.AddError($"{option.Name}: '{token}' is not a number.");
+        return default;
+    };
+
     /// <summary>What is wrong with <paramref name="token"/> as a value of <paramref name="type"/>, or null when it parses.</summary>
     private static string? Expected(Type type, string token)
     {

@@ -8,9 +8,12 @@ namespace IrisNet.Cli.Output;
 /// <summary>
 /// <c>irisnet explain --json</c>, written through <see cref="CliJsonContext"/>: the same content as the
 /// tables. A matrix entry that is not finite (∂ℓ/∂ŷ of a probability that rounded to 0) is null,
-/// since JSON has no infinity.
+/// since JSON has no infinity. A null member is not written, except "data", which is null for rows
+/// not read from a file.
 /// </summary>
-public sealed record ExplainOutput(int Sample, string? Data, string Class, ExplainOutput.ShapeBlock Shape, double Loss,
+public sealed record ExplainOutput(int Sample,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Data, string Class,
+    ExplainOutput.ShapeBlock Shape, double Loss,
     IReadOnlyList<ExplainOutput.QuantityBlock> Forward, IReadOnlyList<ExplainOutput.QuantityBlock> Backward,
     IReadOnlyList<ExplainOutput.QuantityBlock> DiagonalOnlyShortcut, ExplainOutput.StepBlock TrainingStep)
 {
@@ -41,19 +44,14 @@ public sealed record ExplainOutput(int Sample, string? Data, string Class, Expla
     public sealed record QuantityBlock(int Equation, string Symbol, int Rows, int Cols, IReadOnlyList<string> RowLabels,
         IReadOnlyList<string> ColLabels, double?[][] Value)
     {
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public double?[][]? FiniteDifference { get; init; }
 
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public double?[][]? Correct { get; init; }
 
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public double? MaxAbsDifference { get; init; }
 
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? Method { get; init; }
 
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public IReadOnlyList<EntryNote>? Notes { get; init; }
 
         /// <summary><paramref name="q"/>, its estimate (if any) under the field <paramref name="estimate"/>.</summary>

@@ -10,10 +10,10 @@ namespace IrisNet.Cli.Runs;
 /// but <c>timing</c> depends only on the data, the options and the seed, never on --threads.
 /// </summary>
 public sealed record CvSummaryFile(string IrisnetVersion, string Command, string Status,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
+    string? Error,
     CvSummaryFile.CvOptions Options, ulong Seed, CvSummaryFile.CrossValidationBlock CrossValidation, CvSummaryFile.CvDataBlock Data,
     IReadOnlyList<string> Features, IReadOnlyList<string> Classes, IReadOnlyList<CvSummaryFile.FoldBlock> Folds,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CvSummaryFile.HeldOutBlock? Heldout,
+    CvSummaryFile.HeldOutBlock? Heldout,
     CvSummaryFile.CvTimingBlock Timing)
 {
     /// <summary>Each fold's training options (test_fraction 0: the held-out fold is the test set; threads 1: folds run one thread each) and the --init file.</summary>
@@ -22,7 +22,9 @@ public sealed record CvSummaryFile(string IrisnetVersion, string Command, string
         [SetsRequiredMembers]
         public CvOptions(TrainingBlock options, string? init) : base(options) => Init = init;
 
+        /// <summary>The --init file, written as null without one.</summary>
         [JsonPropertyOrder(2)]
+        [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
         public string? Init { get; init; }
     }
 
@@ -48,8 +50,8 @@ public sealed record CvSummaryFile(string IrisnetVersion, string Command, string
     /// <see cref="EvaluationJson"/>: whole up to <see cref="ConfusionDigest.DenseLimit"/> classes, else its nonzero cells.
     /// </summary>
     public sealed record PooledBlock(int Predictions, double Loss, double Accuracy,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[][]? Confusion,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[][]? ConfusionCells,
+        int[][]? Confusion,
+        int[][]? ConfusionCells,
         Dictionary<string, EvaluationJson.ClassScores> PerClass);
 
     /// <summary>Threads, the whole run's seconds and the folds' training seconds.</summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using IrisNet.Cli.Output;
 using IrisNet.Training;
 
 namespace IrisNet.Cli.Runs;
@@ -19,8 +18,8 @@ namespace IrisNet.Cli.Runs;
 /// <remarks>
 /// Two batches take turns: the training thread fills one while the writer writes the other. The
 /// training thread waits only if it fills a batch before the writer has finished the previous one
-/// (an Iris run fills a batch in about 4 ms; the writer thread's share of a 2,000,000-epoch run's
-/// profile puts formatting and writing one at about half a millisecond).
+/// (on Iris the writer needs a small fraction of the time the trainer takes to fill a batch;
+/// bench/notes.md has the figures).
 /// </remarks>
 public sealed class MetricsWriter : IDisposable
 {
@@ -35,7 +34,7 @@ public sealed class MetricsWriter : IDisposable
     /// file's columns depend only on whether there is a validation set, and a reader never has to guess;
     /// a plateau schedule's rate cannot be known when the header is written anyway.
     /// </summary>
-    public const string RateColumn = ",lr";
+    public const string RateColumn = "," + RunDirectory.LearningRateColumn;
 
     /// <summary>The header this writer writes without a validation set.</summary>
     public const string Header = BaseHeader + RateColumn;
@@ -44,7 +43,7 @@ public sealed class MetricsWriter : IDisposable
     public const string ValidationHeader = BaseHeader + ValidationColumns + RateColumn;
 
     /// <summary>Rows per batch handed to the writer thread.</summary>
-    internal const int BatchRows = 2048;
+    public const int BatchRows = 2048;
 
     private const int FlushChars = 64 * 1024;
     private const int LineChars = 8 * 32 + 16;
@@ -249,9 +248,8 @@ public sealed class MetricsWriter : IDisposable
                 n += _lastLength[column];
                 return;
             }
-            // "R": the shortest text that reads back as the same double, as everywhere in the CLI;
-            // ShortestDouble writes the same characters as .NET's "R", faster for losses.
-            int written = ShortestDouble.Write(v, line[n..]);
+            // "R": the shortest text that reads back as the same double, as everywhere in the CLI.
+            v.TryFormat(line[n..], out int written, "R", CultureInfo.InvariantCulture);
             line.Slice(n, written).CopyTo(_lastText[column]);
             _lastBits[column] = bits;
             _lastLength[column] = written;

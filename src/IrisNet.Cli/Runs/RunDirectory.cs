@@ -38,8 +38,10 @@ public sealed class RunDirectory
     public IReadOnlyList<string> Written => _written;
 
     /// <summary>Claims the folder: --out as given, or runs/&lt;UTC timestamp&gt; (with -2, -3 … when taken).</summary>
+    /// <param name="requested">The folder given, or null for a new one under runs/.</param>
+    /// <param name="option">The flag that gave it (--out), which errors name.</param>
     /// <exception cref="OptionException">The folder holds files, is another run's, is a file or a dangling link, or cannot be written.</exception>
-    public static RunDirectory Create(string? requested)
+    public static RunDirectory Create(string? requested, string option)
     {
         DateTimeOffset started = DateTimeOffset.UtcNow;
         if (requested is null)
@@ -49,15 +51,18 @@ public sealed class RunDirectory
             {
                 string path = System.IO.Path.Combine("runs", i == 1 ? stamp : $"{stamp}-{i}");
                 if (System.IO.File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())) continue;
-                if (TryClaim(path, started) == Claim.Taken) return new RunDirectory(path, started);
+                if (TryClaim(path, started, option) == Claim.Taken) return new RunDirectory(path, started);
             }
         }
-        CheckUsable(requested);
-        return TryClaim(requested, started) switch
+        CheckUsable(requested, option);
+        return TryClaim(requested, started, option) switch
         {
             Claim.Taken => new RunDirectory(requested, started),
-            Claim.InUse => throw new OptionException("--out", $"'{requested}' is being written by another irisnet run (its marker {ClaimFile} is there); choose a new directory, or delete the marker if no irisnet run is writing it."),
-            _ => throw new OptionException("--out", $"'{requested}' already holds files and is never overwritten; choose a new directory or delete it."),
+            Claim.InUse => throw new OptionException(option, $"'{requested}' is being written by another irisnet run "
+                + $"(its marker {ClaimFile} is there); choose a new directory, or delete the marker if no irisnet run "
+                + "is writing it."),
+            _ => throw new OptionException(option,
+                $"'{requested}' already holds files and is never overwritten; choose a new directory or delete it."),
         };
     }
 
@@ -76,7 +81,7 @@ public sealed class RunDirectory
 
     private enum Claim { Taken, InUse, NotEmpty }
 
-    private static void CheckUsable(string path)
+    private static void CheckUsable(string path, string option)
     {
         var info = new FileInfo(path);
         if (info.LinkTarget is string target && !Directory.Exists(path))
@@ -90,23 +95,27 @@ public sealed class RunDirectory
             {
                 // A link cycle: reported as a link that leads nowhere.
             }
-            throw new OptionException("--out", final is { Exists: true }
+            throw new OptionException(option, final is { Exists: true }
                 ? $"'{path}' is a link to the file '{target}'; give a directory for the run."
-                : $"'{path}' is a symbolic link to '{target}', which does not exist; create that directory, or give another --out.");
+                : $"'{path}' is a symbolic link to '{target}', which does not exist; create that directory, "
+                    + $"or give another {option}.");
         }
-        if (System.IO.File.Exists(path)) throw new OptionException("--out", $"'{path}' is a file; give a directory for the run.");
+        if (System.IO.File.Exists(path))
+            throw new OptionException(option, $"'{path}' is a file; give a directory for the run.");
         // Another run's claim marker alone is left to TryClaim, whose create-new open decides.
         if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e) != ClaimFile))
-            throw new OptionException("--out", $"'{path}' already holds files and is never overwritten; choose a new directory or delete it.");
+        {
+            throw new OptionException(option,
+                $"'{path}' already holds files and is never overwritten; choose a new directory or delete it.");
+        }
     }
 
     /// <summary>
     /// Creates the folder if needed and the claim marker in it (create-new: one process wins), then
     /// checks that the marker is the folder's only entry, releasing it otherwise.
     /// </summary>
-    private static Claim TryClaim(string path, DateTimeOffset started)
+    private static Claim TryClaim(string path, DateTimeOffset started, string option)
     {
-        const string option = "--out";
         string marker = System.IO.Path.Combine(path, ClaimFile);
         try
         {
@@ -216,11 +225,15 @@ public sealed class RunDirectory
 
     public void WriteText(string name, string text) => Write(name, tmp => System.IO.File.WriteAllText(tmp, text, new UTF8Encoding(false)));
 
+    /// <summary>The optional last column of a metrics.csv: the learning rate η of each epoch.</summary>
+    public const string LearningRateColumn = "lr";
+
     /// <summary>
-    /// Reads a metrics.csv back (for plot) into a bounded <see cref="MetricsSeries"/>, one line at a
-    /// time, so a file of any length fits in memory. Files with or without the validation columns are
-    /// read; a last line without its newline is an incomplete row of a run that was killed while
-    /// writing it, and is dropped.
+    /// Reads a metrics.csv back (for plot and report) into a bounded <see cref="MetricsSeries"/>, one
+    /// line at a time, so a file of any length fits in memory. Files with or without the validation
+    /// columns are read, each with or without a last <see cref="LearningRateColumn"/> column; a last
+    /// line without its newline is an incomplete row of a run that was killed while writing it, and is
+    /// dropped.
     /// </summary>
     public static IReadOnlyList<EpochMetrics> ReadMetrics(string path)
     {
@@ -228,15 +241,16 @@ public sealed class RunDirectory
         try
         {
             using var reader = new StreamReader(path, Encoding.UTF8);
-            string? header = reader.ReadLine();
-            // Files from before the lr column have 5 or 7 fields; this version's 6 or 8, lr last.
-            (int fields, bool validation) = header?.Trim() switch
+            string? header = reader.ReadLine()?.Trim();
+            bool learningRate = header?.EndsWith("," + LearningRateColumn, StringComparison.Ordinal) == true;
+            if (learningRate) header = header![..^(LearningRateColumn.Length + 1)];
+            int fields = header switch
             {
-                MetricsWriter.BaseHeader => (5, false),
-                MetricsWriter.BaseHeader + MetricsWriter.ValidationColumns => (7, true),
-                MetricsWriter.Header => (6, false),
-                MetricsWriter.ValidationHeader => (8, true),
-                _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be {MetricsWriter.BaseHeader}, optionally followed by {MetricsWriter.ValidationColumns} and then by {MetricsWriter.RateColumn})."),
+                MetricsWriter.BaseHeader => 5,
+                MetricsWriter.BaseHeader + MetricsWriter.ValidationColumns => 7,
+                _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be " +
+                    $"{MetricsWriter.BaseHeader}, optionally followed by {MetricsWriter.ValidationColumns} and then " +
+                    $",{LearningRateColumn})."),
             };
             bool complete = EndsWithNewline(path);
             int lineNumber = 1;
@@ -246,7 +260,8 @@ public sealed class RunDirectory
                 lineNumber++;
                 string? next = reader.ReadLine();
                 if (next is null && !complete) break;
-                if (line.Length > 0) series.Add(ParseRow(path, lineNumber, line, fields, validation, series.EpochCount));
+                if (line.Length > 0)
+                    series.Add(ParseRow(path, lineNumber, line, fields, learningRate, series.EpochCount));
                 line = next;
             }
         }
@@ -257,7 +272,7 @@ public sealed class RunDirectory
         return series.ToList();
     }
 
-    private static bool EndsWithNewline(string path)
+    internal static bool EndsWithNewline(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         if (!stream.CanSeek || stream.Length == 0) return true;
@@ -265,17 +280,20 @@ public sealed class RunDirectory
         return stream.ReadByte() == '\n';
     }
 
-    private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, bool validation, int previous)
+    private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, bool learningRate,
+        int previous)
     {
         string[] f = line.Split(',');
-        if (f.Length != fields) throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {fields}.");
+        int expected = fields + (learningRate ? 1 : 0);
+        if (f.Length != expected)
+            throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {expected}.");
         try
         {
             double? Optional(int i) => f[i].Length > 0 ? double.Parse(f[i], CultureInfo.InvariantCulture) : null;
             var m = new EpochMetrics(int.Parse(f[0], CultureInfo.InvariantCulture),
                 double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture),
-                Optional(3), Optional(4), validation ? Optional(5) : null, validation ? Optional(6) : null,
-                fields % 2 == 0 ? Optional(fields - 1) : null);
+                Optional(3), Optional(4), fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null,
+                learningRate ? Optional(fields) : null);
             if (m.Epoch <= previous) throw new DataException(path, lineNumber, 1, $"epoch {m.Epoch} follows epoch {previous}; epochs must increase.");
             return m;
         }

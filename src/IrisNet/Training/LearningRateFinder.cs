@@ -73,17 +73,17 @@ public static class LearningRateFinder
     /// <summary>The most steps a test takes.</summary>
     public const int MaxSteps = 1_000_000;
 
-    /// <summary>Checks the range and the step count; errors name the parameters (StartLearningRate, EndLearningRate, Steps).</summary>
+    /// <summary>Checks the range and the step count; errors name the parameters (startLr, endLr, steps).</summary>
     /// <exception cref="OptionException">A value is out of range.</exception>
     public static void Validate(double startLr, double endLr, int steps)
     {
         if (!double.IsFinite(startLr) || startLr <= 0)
-            throw new OptionException("StartLearningRate", $"{startLr} is not a positive finite learning rate; for example 1e-7.");
+            throw new OptionException(nameof(startLr), $"{startLr} is not a positive finite learning rate; for example 1e-7.");
         if (!double.IsFinite(endLr) || endLr <= startLr)
-            throw new OptionException("EndLearningRate", $"{endLr} is not above the start rate {startLr}; the rate grows from start to end, for example to 10.");
-        if (endLr > 1e6) throw new OptionException("EndLearningRate", $"{endLr} is beyond the supported 1e6; for example 10.");
+            throw new OptionException(nameof(endLr), $"{endLr} is not above the start rate {startLr}; the rate grows from start to end, for example to 10.");
+        if (endLr > 1e6) throw new OptionException(nameof(endLr), $"{endLr} is beyond the supported 1e6; for example 10.");
         if (steps < MinSteps || steps > MaxSteps)
-            throw new OptionException("Steps", $"{steps} is outside {MinSteps} to {MaxSteps:N0}; for example 100.");
+            throw new OptionException(nameof(steps), $"{steps} is outside {MinSteps} to {MaxSteps:N0}; for example 100.");
     }
 
     /// <summary>Runs the test on <paramref name="train"/> with the options' network, optimizer, batch size, precision and seed.</summary>
@@ -194,7 +194,7 @@ public static class LearningRateFinder
             to = points.Count;
         }
         if (to - from < 2)
-            throw new OptionException("StartLearningRate", $"the test ran {points.Count} step(s) before the loss diverged, too few to read a slope; lower the start rate or take more steps.");
+            throw new OptionException("startLr", $"the test ran {points.Count} step(s) before the loss diverged, too few to read a slope; lower the start rate or take more steps.");
         int steepest = from, lowest = from;
         double slope = double.PositiveInfinity;
         for (int j = from; j < to; j++)

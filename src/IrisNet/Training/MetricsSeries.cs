@@ -31,9 +31,9 @@ public sealed class MetricsSeries
     private readonly Bucket[] _buckets;
     private int _count;
     private long _width = 1;
-    // The last epoch added (Epoch 0 before the first): a plain field, so Add copies no nullable 96-byte value.
+    // The last epoch added (Epoch 0 before the first): a plain field, so Add copies no nullable 104-byte value.
     private EpochMetrics _last;
-    private bool _hasTest, _hasValidation, _hasRate;
+    private bool _hasTest, _hasValidation, _hasLearningRate;
 
     /// <summary>Creates an empty series of at most <paramref name="capacity"/> buckets (an even number ≥ 2).</summary>
     public MetricsSeries(int capacity = DefaultCapacity)
@@ -62,7 +62,7 @@ public sealed class MetricsSeries
         {
             _hasTest = m.TestLoss.HasValue;
             _hasValidation = m.ValidationLoss.HasValue;
-            _hasRate = m.LearningRate.HasValue;
+            _hasLearningRate = m.LearningRate.HasValue;
         }
         _last = m;
     }
@@ -112,7 +112,7 @@ public sealed class MetricsSeries
             index = (m.Epoch - 1) / _width;
         }
         for (int i = _count; i < index; i++) _buckets[i].Clear();
-        _buckets[index].Start(m, _hasTest, _hasValidation, _hasRate);
+        _buckets[index].Start(m, _hasTest, _hasValidation, _hasLearningRate);
         _count = (int)index + 1;
     }
 
@@ -159,17 +159,17 @@ public sealed class MetricsSeries
     private sealed class Bucket
     {
         private ColumnExtremes _columns;
-        private bool _test, _validation, _rate;
+        private bool _test, _validation, _learningRate;
 
         public int First { get; private set; }
 
         public int LastEpoch { get; private set; }
 
-        public void Start(in EpochMetrics m, bool test, bool validation, bool rate)
+        public void Start(in EpochMetrics m, bool test, bool validation, bool learningRate)
         {
             _test = test;
             _validation = validation;
-            _rate = rate;
+            _learningRate = learningRate;
             int e = m.Epoch;
             First = LastEpoch = e;
             _columns[0] = new Extremes(m.TrainLoss, e);
@@ -213,7 +213,7 @@ public sealed class MetricsSeries
             for (int c = 0; c < Columns; c++) _columns[c] = left._columns[c].With(right._columns[c]);
             _test = left._test;
             _validation = left._validation;
-            _rate = left._rate;
+            _learningRate = left._learningRate;
             First = left.First;
             LastEpoch = right.LastEpoch;
         }
@@ -225,7 +225,7 @@ public sealed class MetricsSeries
             _columns = other._columns;
             _test = other._test;
             _validation = other._validation;
-            _rate = other._rate;
+            _learningRate = other._learningRate;
             First = other.First;
             LastEpoch = other.LastEpoch;
         }
@@ -234,6 +234,6 @@ public sealed class MetricsSeries
         public EpochMetrics Row(int epoch, bool early) => new(epoch, _columns[0].Pick(early), _columns[1].Pick(early),
             _test ? _columns[2].Pick(early) : null, _test ? _columns[3].Pick(early) : null,
             _validation ? _columns[4].Pick(early) : null, _validation ? _columns[5].Pick(early) : null,
-            _rate ? _columns[6].Pick(early) : null);
+            _learningRate ? _columns[6].Pick(early) : null);
     }
 }

@@ -2,28 +2,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using IrisNet.Models;
-using Xunit;
 
 namespace IrisNet.Tests;
 
 /// <summary>End-to-end: the built program, run as a process with redirected output.</summary>
-public sealed partial class CliTests : IDisposable
+public sealed partial class CliTests() : TempDirectoryTest("cli")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(params string[] parts) => Path.Combine([_dir, .. parts]);
-
-    private Cli.Result Ok(params string[] args)
-    {
-        Cli.Result r = Cli.Run(_dir, args);
-        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
-        Assert.DoesNotContain('\u001b', r.Stdout);
-        return r;
-    }
-
     [Fact]
     public void Train_writes_every_artifact_and_a_saved_model_continues_exactly()
     {
@@ -225,16 +209,16 @@ public sealed partial class CliTests : IDisposable
     public void Version_and_help_work_on_every_command()
     {
         Assert.Matches(@"^\d+\.\d+\.\d+", Ok("--version").Stdout.Trim());
-        foreach (string command in new[] { "train", "evaluate", "predict", "gradcheck", "plot", "explain", "cv", "trace", "diff", "lr-find" })
+        foreach (string command in new[] { "train", "evaluate", "predict", "gradcheck", "plot", "explain", "cv", "trace", "diff", "report", "lr-find" })
             Assert.Contains("Usage:", Ok(command, "--help").Stdout, StringComparison.Ordinal);
     }
 
-    /// <summary>The README's command reference lists exactly the options each command's --help shows.</summary>
+    /// <summary>The synopsis of docs/commands.md lists exactly the options each command's --help shows.</summary>
     [Fact]
-    public void The_readme_command_reference_matches_help()
+    public void The_command_synopsis_matches_help()
     {
-        string readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
-        string reference = readme[readme.IndexOf("## Command reference", StringComparison.Ordinal)..];
+        string commands = File.ReadAllText(Path.Combine(Repo.Root, "docs", "commands.md"));
+        string reference = commands[commands.IndexOf("## Synopsis", StringComparison.Ordinal)..];
         reference = reference[(reference.IndexOf("```text", StringComparison.Ordinal) + 7)..];
         reference = reference[..reference.IndexOf("```", StringComparison.Ordinal)];
         var documented = new Dictionary<string, HashSet<string>>();
@@ -247,12 +231,14 @@ public sealed partial class CliTests : IDisposable
             documented.TryAdd(current, []);
             foreach (Match o in OptionName().Matches(line)) documented[current].Add(o.Value);
         }
-        Assert.Equal(["cv", "diff", "evaluate", "explain", "gradcheck", "lr-find", "plot", "predict", "trace", "train"], documented.Keys.Order());
+        Assert.Equal(["cv", "diff", "evaluate", "explain", "gradcheck", "lr-find", "plot", "predict", "report", "trace", "train"], documented.Keys.Order());
         foreach (var (command, options) in documented)
         {
             string help = Ok(command, "--help").Stdout;
             var shown = OptionName().Matches(help).Select(m => m.Value).Where(o => o is not "--help" and not "--version").ToHashSet();
-            Assert.True(shown.SetEquals(options), $"{command}: README {string.Join(' ', options.Order())} vs --help {string.Join(' ', shown.Order())}");
+            Assert.True(shown.SetEquals(options),
+                $"{command}: docs/commands.md {string.Join(' ', options.Order())} "
+                + $"vs --help {string.Join(' ', shown.Order())}");
         }
     }
 

@@ -3,11 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using IrisNet.Data;
-using IrisNet.Errors;
-using IrisNet.FastPath;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 
@@ -16,14 +11,8 @@ namespace IrisNet.Tests;
 /// identifier-like labels, wide headers, terminal control characters in names, broken quoting, and
 /// option values of the wrong kind. Each either works correctly or is refused with one clear line.
 /// </summary>
-public sealed class HostileInputTests : IDisposable
+public sealed class HostileInputTests() : TempDirectoryTest("hostile")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-hostile-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     private string Write(string name, string text)
     {
         File.WriteAllText(P(name), text, new UTF8Encoding(false));

@@ -110,7 +110,7 @@ public sealed class OptimizerCliTests : IDisposable
         // The suggestion: a tenth of the rate at the smoothed loss's minimum over steps 10 to the fifth-last.
         RangeTestPoint lowest = points.Skip(10).Take(points.Length - 15).MinBy(p => p.SmoothedLoss);
         string suggested = (lowest.LearningRate / 10).ToString("G3", CultureInfo.InvariantCulture);
-        Assert.StartsWith($"lr-find: suggested --lr {suggested}, a tenth of the rate at the smoothed loss's minimum (step {lowest.Step};", stdout[0], StringComparison.Ordinal);
+        Assert.StartsWith($"lr-find: suggested learning rate {suggested}, a tenth of the rate at the smoothed loss's minimum (step {lowest.Step};", stdout[0], StringComparison.Ordinal);
         Assert.Equal((900, 540), Png.Size(P("lf", "lr_find.png")));
     }
 }

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
-using Xunit;
 
 namespace IrisNet.Tests;
 
@@ -9,13 +8,9 @@ namespace IrisNet.Tests;
 /// run.ps1 cannot be run by a PowerShell installation here (none can be installed), so it is parsed
 /// by the PowerShell parser and executed in a runspace hosted by System.Management.Automation.
 /// </summary>
-public sealed class ScriptTests : IDisposable
+public sealed class ScriptTests() : TempDirectoryTest("ps")
 {
     private static readonly string Script = Path.Combine(Repo.Root, "run.ps1");
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-ps-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Run_ps1_parses_without_errors_and_offers_every_task()
     {

@@ -1,16 +1,9 @@
 using System.Text;
-using IrisNet.Data;
-using IrisNet.Errors;
-using Xunit;
 
 namespace IrisNet.Tests;
 
-public sealed class DataTests : IDisposable
+public sealed class DataTests() : TempDirectoryTest("data")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-data-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private string Write(string text, string name = "d.csv")
     {
         string path = Path.Combine(_dir, name);

@@ -1,10 +1,4 @@
 using System.Text.Json;
-using IrisNet.Data;
-using IrisNet.Explain;
-using IrisNet.Models;
-using IrisNet.Reference;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 
@@ -12,12 +6,8 @@ namespace IrisNet.Tests;
 /// irisnet explain on a trained model: every Iris row explains without NaN, every finite difference
 /// either agrees with its analytic value or carries a note, and the training step is shown.
 /// </summary>
-public sealed class ExplainTests : IDisposable
+public sealed class ExplainTests() : TempDirectoryTest("explain")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-explain-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>
     /// The model of `train --epochs 1000 --test-fraction 0`, whose probabilities fall below 10⁻⁵ on
     /// most rows: an absolute step ε = 10⁻⁵ in ∂ℓ/∂ŷ took ln of a negative number there.

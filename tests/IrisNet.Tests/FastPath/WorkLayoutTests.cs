@@ -1,9 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using IrisNet.FastPath;
-using IrisNet.Kernels;
-using Xunit;
 
 namespace IrisNet.Tests;
 

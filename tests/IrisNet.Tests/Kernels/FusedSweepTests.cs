@@ -1,8 +1,4 @@
 using System.Numerics;
-using IrisNet.FastPath;
-using IrisNet.Kernels;
-using IrisNet.Reference;
-using Xunit;
 
 namespace IrisNet.Tests;
 

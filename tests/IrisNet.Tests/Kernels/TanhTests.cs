@@ -1,7 +1,5 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
-using IrisNet.Kernels;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace IrisNet.Tests;

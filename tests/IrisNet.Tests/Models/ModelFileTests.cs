@@ -1,10 +1,4 @@
 using System.Text.Json.Nodes;
-using IrisNet.Errors;
-using IrisNet.FastPath;
-using IrisNet.Models;
-using IrisNet.Reference;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 

@@ -1,22 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using IrisNet.Data;
-using IrisNet.Scoring;
-using IrisNet.Training;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace IrisNet.Tests;
 
 /// <summary>Repeated stratified k-fold cross-validation: the library and the cv command.</summary>
-public sealed class CrossValidationTests(ITestOutputHelper output) : IDisposable
+public sealed class CrossValidationTests(ITestOutputHelper output) : TempDirectoryTest("cv")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-cv-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(params string[] parts) => Path.Combine([_dir, .. parts]);
-
     private static string Fish => Path.Combine(Repo.Root, "tests", "IrisNet.Tests", "Fixtures", "fish.csv");
 
     /// <summary>The cross-validation counterpart of the ten-seed accuracy bar in TrainingTests.</summary>

@@ -1,27 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
-using IrisNet.Errors;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 
 /// <summary>evaluate and predict, end to end: which rows are scored, everything in --json, no prediction from non-finite numbers, --init by name.</summary>
-public sealed class EvaluationTests : IDisposable
+public sealed class EvaluationTests() : TempDirectoryTest("eval")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-eval-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(params string[] parts) => Path.Combine([_dir, .. parts]);
-
-    private Cli.Result Ok(params string[] args)
-    {
-        Cli.Result r = Cli.Run(_dir, args);
-        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
-        return r;
-    }
-
     private static JsonElement Json(Cli.Result r) => JsonDocument.Parse(r.Stdout).RootElement;
 
     [Fact]
@@ -188,10 +172,10 @@ public sealed class EvaluationTests : IDisposable
         Assert.False(Directory.Exists(P("no")) && Directory.EnumerateFileSystemEntries(P("no")).Any());
     }
 
-    [Fact]
+    [SkippableFact]
     public void Evaluate_of_an_endless_file_stops_with_one_error()
     {
-        if (!OperatingSystem.IsLinux()) return;
+        Skip.IfNot(OperatingSystem.IsLinux(), "/dev/zero, an endless file, is a Linux device");
         Cli.Result r = Cli.Run(_dir, "evaluate", "--model", "/dev/zero");
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("irisnet: error: /dev/zero: is larger than 128 MiB, more than any model or weights file holds; is it the right file?", r.Stderr.TrimEnd());

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 
-using Xunit;
-
 namespace IrisNet.Tests;
 
 /// <summary>Runs the built irisnet program as a separate process, with redirected output and CI set.</summary>
@@ -41,20 +39,5 @@ internal static class Cli
             Assert.Fail($"irisnet {string.Join(' ', args)} did not finish in 3 minutes");
         }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
-    }
-}
-
-/// <summary>The width and height stored in a PNG's IHDR chunk, after checking the signature.</summary>
-internal static class Png
-{
-    public static (int Width, int Height) Size(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        byte[] signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-        Assert.True(bytes.Length > 33 && bytes.AsSpan(0, 8).SequenceEqual(signature), $"{path} is not a PNG");
-        Assert.Equal("IHDR", Encoding.ASCII.GetString(bytes, 12, 4));
-        int Read(int offset) => (bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3];
-        Assert.Equal("IEND", Encoding.ASCII.GetString(bytes, bytes.Length - 8, 4));
-        return (Read(16), Read(20));
     }
 }

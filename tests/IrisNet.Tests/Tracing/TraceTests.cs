@@ -1,23 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using IrisNet.Data;
-using IrisNet.Reference;
-using IrisNet.Tracing;
-using IrisNet.Training;
 using Json.Schema;
-using Xunit;
 
 namespace IrisNet.Tests;
 
 /// <summary>irisnet trace and irisnet diff: the recorded steps follow the trainer, every trace fits the schema, diff finds and names mistakes.</summary>
-public sealed class TraceTests : IDisposable
+public sealed class TraceTests() : TempDirectoryTest("trace")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-trace-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     private static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromText(File.ReadAllText(Path.Combine(Repo.Root, "docs", "trace.schema.json")),
             new BuildOptions { SchemaRegistry = new SchemaRegistry() }, new Uri("https://irisnet.invalid/trace.schema.json")));
@@ -332,6 +321,8 @@ public sealed class TraceTests : IDisposable
         var quantities = step.Where(p => p.Key is not "step" and not "epoch" and not "batch")
             .Select(p => (p.Key, p.Value!["allOf"]![1]!["properties"]!["equation"]!["const"]!.GetValue<int>())).ToArray();
         Assert.Equal(TraceComputation.Order, quantities);
+        // The step fields of the generated mapping, in the same order.
+        Assert.Equal(TraceComputation.Order.Select(q => q.Name), TraceJson.QuantityFields);
         string format = File.ReadAllText(Path.Combine(Repo.Root, "docs", "trace-format.md"));
         foreach (var (name, equation) in TraceComputation.Order) Assert.Contains($"| `{name}` | ({equation}) |", format, StringComparison.Ordinal);
         foreach (Mistake m in MistakeCatalogue.All) Assert.Contains($"`{MistakeCatalogue.Key(m)}`", format, StringComparison.Ordinal);

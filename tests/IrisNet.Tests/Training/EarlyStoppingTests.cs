@@ -1,9 +1,4 @@
 using System.Text.Json;
-using IrisNet.Data;
-using IrisNet.Errors;
-using IrisNet.Reference;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 
@@ -12,12 +7,8 @@ namespace IrisNet.Tests;
 /// Fixtures/make_wine_like.py): a tanh network's test loss is lowest early and climbs while the
 /// train loss keeps falling.
 /// </summary>
-public sealed class EarlyStoppingTests : IDisposable
+public sealed class EarlyStoppingTests() : TempDirectoryTest("early")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-early-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static string Fixture => Path.Combine(Repo.Root, "tests", "IrisNet.Tests", "Fixtures", "wine_like.csv");
 
     private static readonly TrainingOptions Options = new() { Activation = Activation.Tanh, Epochs = 1000, ValidationFraction = 0.2, Seed = 42 };

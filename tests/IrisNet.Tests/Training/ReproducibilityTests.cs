@@ -1,10 +1,3 @@
-using IrisNet.Data;
-using IrisNet.FastPath;
-using IrisNet.Kernels;
-using IrisNet.Reference;
-using IrisNet.Training;
-using Xunit;
-
 namespace IrisNet.Tests;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using IrisNet.Models;
-using Xunit;
+using System.Text.Json.Nodes;
 
 namespace IrisNet.Tests;
 
@@ -9,21 +8,8 @@ namespace IrisNet.Tests;
 /// The pictures are right: each is rendered by the built program and decoded here; pixels are
 /// mapped to data coordinates with the data area the program records in the PNG.
 /// </summary>
-public sealed class PictureTests : IDisposable
+public sealed class PictureTests() : TempDirectoryTest("pictures")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-pictures-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(params string[] parts) => Path.Combine([_dir, .. parts]);
-
-    private Cli.Result Ok(params string[] args)
-    {
-        Cli.Result r = Cli.Run(_dir, args);
-        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
-        return r;
-    }
-
     private static double Luminance((byte R, byte G, byte B) c) => 0.2126 * c.R + 0.7152 * c.G + 0.0722 * c.B;
 
     private static int Distance((byte R, byte G, byte B) a, (byte R, byte G, byte B) b) =>
@@ -38,9 +24,12 @@ public sealed class PictureTests : IDisposable
     {
         int[][] counts = [[9, 1, 2], [3, 8, 0], [4, 5, 7]];
         int C = counts.Length;
-        Directory.CreateDirectory(P("run"));
-        File.WriteAllText(P("run", "summary.json"),
-            "{\"classes\": [\"a\", \"b\", \"c\"], \"final\": {\"test\": {\"confusion\": [[9,1,2],[3,8,0],[4,5,7]]}}}");
+        // A run's summary.json (plot reads it as the type that wrote it), with these counts for its test rows.
+        Ok("train", "--epochs", "1", "--out", P("run"), "--quiet");
+        JsonNode summary = JsonNode.Parse(File.ReadAllText(P("run", "summary.json")))!;
+        summary["classes"] = new JsonArray("a", "b", "c");
+        summary["final"]!["test"]!["confusion"] = JsonNode.Parse("[[9,1,2],[3,8,0],[4,5,7]]");
+        File.WriteAllText(P("run", "summary.json"), summary.ToJsonString());
         Ok("plot", "--confusion", P("run"), "--out", P("confusion.png"));
         PngImage image = PngImage.Load(P("confusion.png"));
         DataArea area = image.Area("confusion");

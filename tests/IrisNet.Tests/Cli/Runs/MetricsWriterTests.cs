@@ -1,21 +1,15 @@
 using System.Globalization;
 using IrisNet.Cli.Runs;
-using IrisNet.Training;
-using Xunit;
 
 namespace IrisNet.Tests;
 
 /// <summary>
-/// metrics.csv's writer (linked into this project from src/IrisNet.Cli/Runs/MetricsWriter.cs): the training
+/// metrics.csv's writer (src/IrisNet.Cli/Runs/MetricsWriter.cs): the training
 /// thread hands batches of rows to a writer thread, which must write every row once, in order, and
 /// not hold rows back while training is slow.
 /// </summary>
-public sealed class MetricsWriterTests : IDisposable
+public sealed class MetricsWriterTests() : TempDirectoryTest("metrics")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-metrics-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static EpochMetrics Row(int epoch, bool validation) => new(epoch, 1.0 / (epoch + 2), epoch % 7 / 7.0, Math.Sqrt(epoch) / 1000, 0.5,
         validation ? 2.0 / (epoch + 3) : null, validation ? 0.25 : null, 0.1 * Math.Pow(0.5, epoch / 1000));
 

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace IrisNet.Tests;
 
 /// <summary>
@@ -8,13 +6,9 @@ namespace IrisNet.Tests;
 /// reliably, but its second half can: a folder that holds only another run's marker is exactly
 /// what the later run finds, and it must give way without touching the marker.
 /// </summary>
-public sealed class RunClaimTests : IDisposable
+public sealed class RunClaimTests() : TempDirectoryTest("claim")
 {
     private const string Marker = ".irisnet-run";
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-claim-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void A_folder_claimed_by_another_run_is_refused_and_its_marker_kept()
     {

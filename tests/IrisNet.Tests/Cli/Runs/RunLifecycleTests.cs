@@ -1,25 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using IrisNet.Models;
-using Xunit;
 
 namespace IrisNet.Tests;
 
 /// <summary>Every way a run can end leaves a readable run directory; two runs never share one.</summary>
-public sealed class RunLifecycleTests : IDisposable
+public sealed class RunLifecycleTests() : TempDirectoryTest("life")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-life-").FullName;
-
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        foreach (string mount in _mounts) Umount(mount);
-        Directory.Delete(_dir, recursive: true);
+        if (disposing) foreach (string mount in _mounts) Umount(mount);
+        base.Dispose(disposing);
     }
 
     private readonly List<string> _mounts = [];
-
-    private string P(params string[] parts) => Path.Combine([_dir, .. parts]);
 
     private static void Signal(Process p, string signal)
     {

@@ -1,11 +1,3 @@
-using IrisNet.Data;
-using IrisNet.FastPath;
-using IrisNet.Models;
-using IrisNet.Reference;
-using IrisNet.Scoring;
-using IrisNet.Training;
-using Xunit;
-
 namespace IrisNet.Tests;
 
 /// <summary>
@@ -236,7 +228,3 @@ public class RunMemoryTests
         Assert.Equal(seconds.SteadyMedianSeconds, ticks.SteadyMedianSeconds);
     }
 }
-
-/// <summary>Runs <see cref="RunMemoryTests"/> with no other test in parallel: other tests' allocations would count as its retained memory.</summary>
-[CollectionDefinition(nameof(RunMemoryTests), DisableParallelization = true)]
-public sealed class RunMemoryCollection;
