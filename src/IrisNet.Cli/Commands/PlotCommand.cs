@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using IrisNet.Cli.Options;
+using IrisNet.Cli.Output;
 using IrisNet.Cli.Plotting;
 using IrisNet.Cli.Runs;
 using IrisNet.Errors;
@@ -15,7 +16,8 @@ public static class PlotCommand
 {
     public static Command Build()
     {
-        var runs = new Argument<string[]>("RUN_DIR") { Description = "One or more run directories (each with a metrics.csv)", Arity = ArgumentArity.OneOrMore };
+        var runs = UsageErrors.NonEmptyPaths(new Argument<string[]>("RUN_DIR") { Description = "One or more run directories (each with a metrics.csv)", Arity = ArgumentArity.OneOrMore },
+            "irisnet plot runs/a");
         Option<string?> output = SharedOptions.PlotFile();
         var regions = new Option<bool>("--regions") { Description = "Redraw the run's decision regions (from its model.json and the data it was trained on)" };
         var confusion = new Option<bool>("--confusion") { Description = "Redraw the run's confusion matrix (from its summary.json)" };
@@ -73,16 +75,8 @@ public static class PlotCommand
                 draw = tmp => Plots.Compare(curves, tmp);
             }
             CheckTarget(target, output.Name);
-            try
-            {
-                AtomicFile.Write(target, draw);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new OptionException(output.Name,
-                    $"cannot write '{target}': {e.Message} Choose a writable folder.");
-            }
-            AnsiConsole.WriteLine($"wrote {target}");
+            OutputFile.Write(target, output.Name, draw);
+            AnsiConsole.WriteLine($"wrote {Terminal.Escape(target)}");
             return ExitCode.Success;
         });
         return command;
@@ -93,15 +87,8 @@ public static class PlotCommand
     {
         if (!target.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new OptionException(flag, $"'{target}' does not end in .png; the plot is a PNG image.");
-        if (Directory.Exists(target))
-            throw new OptionException(flag, $"'{target}' is a directory; give a file name ending in .png.");
-        string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        if (!Directory.Exists(folder))
-        {
-            throw new OptionException(flag,
-                $"cannot write '{target}': the folder '{folder}' does not exist; create it first or choose "
-                + $"another {flag}.");
-        }
+        // Redrawing replaces the picture: plot writes what the run directory's files say.
+        OutputFile.Check(target, flag, overwrite: true);
     }
 
     /// <summary>Reloads what train drew regions.png from: the model, the data (checked by its SHA-256) and the same stratified split.</summary>

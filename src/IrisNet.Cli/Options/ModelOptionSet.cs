@@ -155,12 +155,12 @@ public sealed class ModelOptionSet
         HelpName = "N",
     };
 
-    public Option<string?> Init { get; } = new("--init")
+    public Option<string?> Init { get; } = UsageErrors.NonEmptyPath(new Option<string?>("--init")
     {
         Description = "Start from these weights: a saved model.json, or JSON with \"A\", \"B\" "
             + "(and \"a\", \"b\" with biases)",
         HelpName = "WEIGHTS.json",
-    };
+    }, "runs/a/model.json");
 
     public ModelOptionSet()
     {

@@ -29,8 +29,8 @@ public static class SharedOptions
     public static Option<string?> RunData() =>
         Data("With --regions: the run's data file, when the path summary.json records no longer leads to it");
 
-    private static Option<string?> Data(string description) =>
-        new("--data") { Description = description, HelpName = "FILE" };
+    private static Option<string?> Data(string description) => UsageErrors.NonEmptyPath(
+        new Option<string?>("--data") { Description = description, HelpName = "FILE" }, "data/iris.csv");
 
     /// <summary>--label where the data defines the classes.</summary>
     public static Option<string?> Label() => Label("Name of the label column [default: the last column]");
@@ -42,16 +42,17 @@ public static class SharedOptions
         new("--label") { Description = description, HelpName = "COLUMN" };
 
     /// <summary>--model of the commands that need a saved model: evaluate, predict.</summary>
-    public static Option<string> Model() =>
-        new("--model") { Description = "A saved model.json", Required = true, HelpName = "MODEL" };
+    public static Option<string> Model() => UsageErrors.NonEmptyPath(
+        new Option<string>("--model") { Description = "A saved model.json", Required = true, HelpName = "MODEL" },
+        "runs/a/model.json");
 
     /// <summary>--model of explain, which can also explain a fresh network.</summary>
-    public static Option<string?> ModelToExplain() => new("--model")
+    public static Option<string?> ModelToExplain() => UsageErrors.NonEmptyPath(new Option<string?>("--model")
     {
         Description = "Explain a saved model.json (its shape, weights, standardization, label column and step options) "
             + "[default: a fresh network initialized from --seed]",
         HelpName = "MODEL",
-    };
+    }, "runs/a/model.json");
 
     /// <summary>--json of evaluate, predict and explain.</summary>
     public static Option<bool> Json() =>
@@ -59,22 +60,22 @@ public static class SharedOptions
 
     /// <summary>--out of the commands that write a run directory: train, cv.</summary>
     public static Option<string?> RunDirectory() =>
-        Out("Run directory to create [default: runs/<UTC timestamp>]", "DIR");
+        Out("Run directory to create [default: runs/<UTC timestamp>]", "DIR", "runs/a");
 
     /// <summary>--out of trace.</summary>
     public static Option<string?> TraceFile() =>
-        Out("The trace file to write (never overwritten)", "FILE", defaultValue: "trace.json");
+        Out("The trace file to write (never overwritten)", "FILE", "trace.json", defaultValue: "trace.json");
 
     /// <summary>--out of plot.</summary>
     public static Option<string?> PlotFile() => Out("PNG to write [default: RUN_DIR/curves.png for one run, "
         + "comparison.png for several; RUN_DIR/regions.png or confusion.png with --regions or --confusion]",
-        "FILE.png");
+        "FILE.png", "curves.png");
 
-    private static Option<string?> Out(string description, string helpName, string? defaultValue = null)
+    private static Option<string?> Out(string description, string helpName, string example, string? defaultValue = null)
     {
         var option = new Option<string?>("--out") { Description = description, HelpName = helpName };
         if (defaultValue is not null) option.DefaultValueFactory = _ => defaultValue;
-        return option;
+        return UsageErrors.NonEmptyPath(option, example);
     }
 
     /// <summary>--quiet of train and cv.</summary>

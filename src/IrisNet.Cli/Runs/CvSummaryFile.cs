@@ -1,7 +1,10 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using IrisNet.Cli.Output;
+using IrisNet.Data;
+using IrisNet.FastPath;
 using IrisNet.Models;
+using IrisNet.Reference;
+using IrisNet.Training;
 
 namespace IrisNet.Cli.Runs;
 
@@ -11,19 +14,30 @@ namespace IrisNet.Cli.Runs;
 /// </summary>
 public sealed record CvSummaryFile(string IrisnetVersion, string Command, string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Signal,
     CvSummaryFile.CvOptions Options, ulong Seed, CvSummaryFile.CrossValidationBlock CrossValidation, CvSummaryFile.CvDataBlock Data,
     IReadOnlyList<string> Features, IReadOnlyList<string> Classes, IReadOnlyList<CvSummaryFile.FoldBlock> Folds,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CvSummaryFile.HeldOutBlock? Heldout,
-    CvSummaryFile.CvTimingBlock Timing)
+    CvSummaryFile.CvTimingBlock Timing,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Files)
 {
-    /// <summary>Each fold's training options (test_fraction 0: the held-out fold is the test set; threads 1: folds run one thread each) and the --init file.</summary>
-    public sealed record CvOptions : TrainingBlock
+    /// <summary>
+    /// Each fold's training options under model.json's names, and the --init file. A fold has no test
+    /// fraction (the held-out fold is its test set) and trains on one thread (--threads is the folds at
+    /// once, in <c>timing</c>), so test_fraction and threads are left out.
+    /// </summary>
+    public sealed record CvOptions(int Hidden, Activation Activation, bool Bias,
+        [property: JsonPropertyName("lr")] double LearningRate, int Epochs, int BatchSize, double Momentum, double L2,
+        double ValidationFraction, int Patience, double MinDelta, ulong Seed, Precision Precision,
+        StandardizationKind Standardize, string? Init)
     {
-        [SetsRequiredMembers]
-        public CvOptions(TrainingBlock options, string? init) : base(options) => Init = init;
-
-        [JsonPropertyOrder(2)]
-        public string? Init { get; init; }
+        /// <summary>The block for <paramref name="o"/> and the weights file <paramref name="init"/>.</summary>
+        public static CvOptions From(TrainingOptions o, string? init)
+        {
+            TrainingBlock b = TrainingBlock.From(o);
+            return new(b.Hidden, b.Activation, b.Bias, b.LearningRate, b.Epochs, b.BatchSize, b.Momentum, b.L2,
+                b.ValidationFraction, b.Patience, b.MinDelta, b.Seed, b.Precision, b.Standardize, init);
+        }
     }
 
     /// <summary>K, the repeats, how the folds were drawn and how many completed.</summary>

@@ -58,12 +58,68 @@ public sealed class RunDirectory
         return TryClaim(requested, started, option) switch
         {
             Claim.Taken => new RunDirectory(requested, started),
-            Claim.InUse => throw new OptionException(option, $"'{requested}' is being written by another irisnet run "
-                + $"(its marker {ClaimFile} is there); choose a new directory, or delete the marker if no irisnet run "
-                + "is writing it."),
-            _ => throw new OptionException(option,
-                $"'{requested}' already holds files and is never overwritten; choose a new directory or delete it."),
+            Claim.InUse => throw new OptionException(option, Claimed(requested, holdsFiles: false)),
+            _ => throw new OptionException(option, HoldsFiles(requested)),
         };
+    }
+
+    /// <summary>Why a folder with another run's marker is refused: a run still writing it, or one that was killed.</summary>
+    private static string Claimed(string path, bool holdsFiles)
+    {
+        var (pid, started) = ReadClaim(System.IO.Path.Combine(path, ClaimFile));
+        string process = pid is int id ? $"process {id}{(started is null ? "" : $", started {started}")}" : "process unknown";
+        if (pid is int p && !IsRunning(p, started))
+        {
+            return $"'{path}' holds an unfinished run: its marker {ClaimFile} names irisnet {process}, which no longer "
+                + "runs (it was killed, or the machine stopped); its files are kept and never overwritten. Choose a new "
+                + "directory, or delete this one.";
+        }
+        return $"'{path}' is being written by another irisnet run ({process}){(holdsFiles ? " and already holds files" : "")}; "
+            + $"choose a new directory, or delete the marker {ClaimFile} if no irisnet run is writing it.";
+    }
+
+    /// <summary>Why a folder that holds files is refused, naming a few of them (hidden ones too, which ls does not show).</summary>
+    private static string HoldsFiles(string path)
+    {
+        string[] names = Directory.EnumerateFileSystemEntries(path).Select(System.IO.Path.GetFileName).OfType<string>()
+            .Where(n => n != ClaimFile).Order(StringComparer.Ordinal).Take(4).ToArray();
+        string listed = names.Length == 0 ? "" : $" ({string.Join(", ", names.Take(3))}{(names.Length > 3 ? ", …" : "")})";
+        return $"'{path}' already holds files{listed} and is never overwritten; choose a new directory or delete it.";
+    }
+
+    /// <summary>The process id and start time a claim marker records, or nulls when it cannot be read.</summary>
+    private static (int? Pid, string? Started) ReadClaim(string marker)
+    {
+        try
+        {
+            string[] lines = System.IO.File.ReadAllText(marker).Split('\n');
+            int? pid = int.TryParse(lines[0], NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : null;
+            string? started = lines.Length > 1 && DateTimeOffset.TryParse(lines[1], CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? lines[1] : null;
+            return (pid, started);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, null);
+        }
+    }
+
+    /// <summary>
+    /// Whether process <paramref name="pid"/> runs and could be the run that claimed the folder at
+    /// <paramref name="started"/> (a process started after the claim has only reused the id).
+    /// </summary>
+    private static bool IsRunning(int pid, string? started)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            if (process.HasExited) return false;
+            return started is null || !DateTimeOffset.TryParse(started, CultureInfo.InvariantCulture, DateTimeStyles.None, out var claimed)
+                || process.StartTime.ToUniversalTime() <= claimed.UtcDateTime.AddSeconds(1);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false; // no such process
+        }
     }
 
     /// <summary>Removes the claim marker: the run is over (its files now keep the folder from being reused).</summary>
@@ -105,8 +161,8 @@ public sealed class RunDirectory
         // Another run's claim marker alone is left to TryClaim, whose create-new open decides.
         if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e) != ClaimFile))
         {
-            throw new OptionException(option,
-                $"'{path}' already holds files and is never overwritten; choose a new directory or delete it.");
+            // With a marker, the files are another run's: one still writing them, or one that was killed.
+            throw new OptionException(option, System.IO.File.Exists(System.IO.Path.Combine(path, ClaimFile)) ? Claimed(path, holdsFiles: true) : HoldsFiles(path));
         }
     }
 
@@ -223,7 +279,7 @@ public sealed class RunDirectory
         if (!_written.Contains(path)) _written.Add(path);
     }
 
-    public void WriteText(string name, string text) => Write(name, tmp => System.IO.File.WriteAllText(tmp, text, new UTF8Encoding(false)));
+    public void WriteText(string name, string text) => Write(name, tmp => AtomicFile.WriteText(tmp, text));
 
     /// <summary>
     /// Reads a metrics.csv back (for plot) into a bounded <see cref="MetricsSeries"/>, one line at a
