@@ -327,27 +327,41 @@ public sealed class RunDirectory
         return stream.ReadByte() == '\n';
     }
 
+    /// <summary>
+    /// One metrics row, every field strict: the epoch an integer, every other value a finite number in
+    /// invariant notation (no NUL, which the platform's parser would skip, and no 1e999, which it reads as
+    /// infinity), so a value the run could not have written is an error naming its line and column.
+    /// </summary>
     private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, int previous)
     {
         string[] f = line.Split(',');
         if (f.Length != fields) throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {fields}.");
-        try
+        if (!int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out int epoch) || epoch < 1)
+            throw new DataException(path, lineNumber, 1, $"the epoch '{Shorten(f[0])}' is not a positive whole number.");
+        double Value(int i)
         {
-            double? Optional(int i) => f[i].Length > 0 ? double.Parse(f[i], CultureInfo.InvariantCulture) : null;
-            var m = new EpochMetrics(int.Parse(f[0], CultureInfo.InvariantCulture),
-                double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture),
-                Optional(3), Optional(4), fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null);
-            if (m.Epoch <= previous) throw new DataException(path, lineNumber, 1, $"epoch {m.Epoch} follows epoch {previous}; epochs must increase.");
-            return m;
+            string text = f[i];
+            if (text.Contains('\0', StringComparison.Ordinal)
+                || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+            {
+                throw new DataException(path, lineNumber, i + 1,
+                    $"{MetricsWriter.ValidationHeader.Split(',')[i]} is '{Shorten(text)}', "
+                    + "not a finite number; an IrisNet run writes only finite values. Fix or remove the line.");
+            }
+            return v;
         }
-        catch (FormatException e)
-        {
-            throw new DataException(path, lineNumber, 0, "holds a value that is not a number.", e);
-        }
-        catch (OverflowException e)
-        {
-            throw new DataException(path, lineNumber, 0, "holds a number out of range.", e);
-        }
+        double? Optional(int i) => f[i].Length > 0 ? Value(i) : null;
+        var m = new EpochMetrics(epoch, Value(1), Value(2), Optional(3), Optional(4),
+            fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null);
+        if (m.Epoch <= previous) throw new DataException(path, lineNumber, 1, $"epoch {m.Epoch} follows epoch {previous}; epochs must increase.");
+        return m;
+    }
+
+    /// <summary>At most 40 characters of <paramref name="text"/>, control characters shown as \uXXXX, for an error message.</summary>
+    private static string Shorten(string text)
+    {
+        string cut = text.Length > 40 ? text[..40] + string.Create(CultureInfo.InvariantCulture, $"… ({text.Length:N0} characters)") : text;
+        return string.Concat(cut.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
     }
 
     /// <summary>summary.json: status, options, data and its hash, final metrics and timing.</summary>
