@@ -203,6 +203,16 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         Assert.True(peak < 300 * 1024, $"peak RSS {peak:N0} KiB");
     }
 
+    /// <summary>gradcheck's cost grows with the square of the parameters: H = 1,000,000 ran for hours.</summary>
+    [Fact]
+    public void Gradcheck_with_a_million_hidden_units_is_refused_before_it_starts()
+    {
+        Cli.Result r = Cli.Run(_dir, "gradcheck", "--hidden", "1000000"); // Cli.Run fails a run of more than 3 minutes
+        OneErrorLine(r, "--hidden: a gradient check of H = 1,000,000");
+        Assert.Contains("multiply-adds", r.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, Cli.Run(_dir, "gradcheck", "--hidden", "32").ExitCode);
+    }
+
     // ---- numbers of any size ----
 
     [Fact]

@@ -152,6 +152,21 @@ public sealed class CvLifecycleTests() : TempDirectoryTest("cv-life")
         Assert.All(rows.Values, n => Assert.Equal(4200, n));
     }
 
+    /// <summary>
+    /// cv kept every epoch of every fold for its mean curve: 29 MB at 20,000 epochs, 200 MB at 600,000
+    /// (about 309 bytes per epoch). Now its peak is the same at 30 times the epochs.
+    /// </summary>
+    [SkippableFact]
+    public void Memory_does_not_grow_with_epochs()
+    {
+        Skip.If(Cli.TimeProgram is null, "needs GNU time (/usr/bin/time) for the peak RSS");
+        var (shortRun, shortPeak) = Cli.RunMeasured(_dir, "cv", "--epochs", "20000", "--folds", "2", "--out", P("short"), "--quiet");
+        Assert.True(shortRun.ExitCode == 0, shortRun.Stderr);
+        var (longRun, longPeak) = Cli.RunMeasured(_dir, "cv", "--epochs", "600000", "--folds", "2", "--out", P("long"), "--quiet");
+        Assert.True(longRun.ExitCode == 0, longRun.Stderr);
+        Assert.True(longPeak - shortPeak < 30 * 1024, $"peak RSS {shortPeak / 1024:N0} MiB at 20,000 epochs, {longPeak / 1024:N0} MiB at 600,000");
+    }
+
     [Fact]
     public void The_summary_is_running_while_folds_train_and_leaves_out_test_fraction_and_threads()
     {
