@@ -134,6 +134,12 @@ public static class CvCommand
                     Console.Error.WriteLine($"irisnet: wrote {run.File("folds.csv")} ({_completed.Count} completed folds) and {run.File("summary.json")}.");
                     return ExitCode.Failure;
                 }
+                catch (StandardOutputException e)
+                {
+                    // A fold's line could not be written (stdout on a full disk): the folds stopped there.
+                    TryFinal(Summary("failed", e.Message, null, null));
+                    throw;
+                }
                 catch (IOException e)
                 {
                     // folds.csv or a fold's spool could not be written (a full disk): the folds stopped there.

@@ -59,7 +59,7 @@ public static class PredictCommand
     /// </summary>
     private static int Predict(Model m, IEnumerable<double[][]> blocks, bool json)
     {
-        using Stream stdout = Console.OpenStandardOutput();
+        using Stream stdout = StandardOutput.Open();
         using var text = new StreamWriter(stdout, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
         using Utf8JsonWriter? writer = json ? new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }) : null;
         var failed = new List<int>();
@@ -86,7 +86,7 @@ public static class PredictCommand
                 writer?.Flush();
             }
         }
-        catch (IrisNetException e)
+        catch (IrisNetException e) when (e is not StandardOutputException)
         {
             error = e; // the rows before it are written; the output is closed properly below
         }

@@ -213,6 +213,49 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         Assert.Equal(0, Cli.Run(_dir, "gradcheck", "--hidden", "32").ExitCode);
     }
 
+    /// <summary>Runs irisnet through sh with its standard output on /dev/full (every write fails with ENOSPC).</summary>
+    private async Task<Cli.Result> RunToDevFull(params string[] args)
+    {
+        var info = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
+        foreach (string a in new[] { "-c", "exec \"$@\" > /dev/full", "sh" }.Concat(Cli.Launcher("dotnet")).Concat([Repo.CliPath, .. args]))
+            info.ArgumentList.Add(a);
+        info.Environment["CI"] = "true";
+        using Process p = Process.Start(info)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await p.WaitForExitAsync(timeout.Token);
+        return new Cli.Result(p.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// Standard output on a full disk was an internal error for evaluate, predict, explain and gradcheck,
+    /// and train and cv blamed their own metrics.csv or folds.csv ("cannot write 'run/folds.csv': no space
+    /// left") while both had room.
+    /// </summary>
+    [Theory]
+    [InlineData("evaluate")]
+    [InlineData("predict")]
+    [InlineData("predict --json")]
+    [InlineData("explain --json")]
+    [InlineData("gradcheck")]
+    [InlineData("train")]
+    [InlineData("cv")]
+    public async Task A_full_standard_output_is_one_error_that_says_so(string command)
+    {
+        string[] args = command.Split(' ');
+        if (args[0] is "evaluate" or "predict") args = [.. args, "--model", TrainedModel()];
+        if (args[0] == "predict") args = [.. args, "--data", Repo.IrisCsv];
+        if (args[0] is "train" or "cv") args = [.. args, "--epochs", "10", "--out", P("run")];
+        Cli.Result r = await RunToDevFull(args);
+        OneErrorLine(r, "cannot write the standard output: no space left on the device");
+        if (args[0] is "train" or "cv")
+        {
+            using JsonDocument s = JsonDocument.Parse(File.ReadAllText(P("run", "summary.json")));
+            Assert.Equal("failed", s.RootElement.GetProperty("status").GetString());
+            Assert.Contains("standard output", s.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+    }
+
     // ---- numbers of any size ----
 
     [Fact]
