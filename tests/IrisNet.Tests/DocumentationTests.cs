@@ -42,7 +42,10 @@ public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
         }
     }
 
-    /// <summary>Each equation names the reference implementation first and then, except (6), a fast-path member.</summary>
+    /// <summary>
+    /// Each equation names its member in the one home of the math first (<see cref="Equations"/>, or
+    /// <see cref="GradientDescent"/> for the update) and then, except (6), a fast-path member.
+    /// </summary>
     [Fact]
     public void Every_equation_links_the_reference_first_and_the_fast_path_second()
     {
@@ -54,11 +57,16 @@ public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
             string block = doc[tags[i].Index..end];
             Match[] links = MemberLink().Matches(block).ToArray();
             string first = links[0].Groups[1].Value;
-            Assert.True(first is "ReferenceNetwork" or "Explainer", $"({i + 1}) links {first} before the reference implementation");
-            if (first == "Explainer") continue; // (6): the full Jacobian exists only for one sample
+            Assert.True(first is "Equations" or "GradientDescent",
+                $"({i + 1}) links {first} before its member in Equations or GradientDescent");
+            Assert.StartsWith("../src/IrisNet/Reference/", links[0].Groups[3].Value, StringComparison.Ordinal);
+            int reference = block.IndexOf("Reference:", StringComparison.Ordinal);
+            Assert.True(reference >= 0 && reference < links[0].Index,
+                $"({i + 1}) needs 'Reference:' before its first link");
+            if (i + 1 == 6) continue; // (6): the full Jacobian exists only for one sample, in the reference
             Assert.True(links.Any(l => l.Groups[1].Value is "VectorKernels" or "Network" or "FusedSweep"), $"({i + 1}) has no fast-path link");
-            int reference = block.IndexOf("Reference:", StringComparison.Ordinal), fast = block.IndexOf("Fast path:", StringComparison.Ordinal);
-            Assert.True(reference >= 0 && fast > reference, $"({i + 1}) needs 'Reference:' and then 'Fast path:'");
+            int fast = block.IndexOf("Fast path:", StringComparison.Ordinal);
+            Assert.True(fast > reference, $"({i + 1}) needs 'Reference:' and then 'Fast path:'");
         }
         Assert.Contains("## References", doc, StringComparison.Ordinal);
         Assert.Matches(@"\*\*\[R1\]\*\*[^\n]*\n[^\n]*<https://", doc);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using IrisNet.Cli.Options;
 using IrisNet.Cli.Output;
 using IrisNet.Cli.Plotting;
@@ -97,21 +96,16 @@ public static class PlotCommand
         string modelPath = Path.Combine(dir, "model.json");
         if (!File.Exists(modelPath)) throw new DataException(modelPath, 0, 0, "not found; the decision regions need the run's model (a run that failed saves none).");
         Model model = ModelJson.Load(modelPath);
-        using JsonDocument summary = ReadSummary(dir);
         string summaryPath = Path.Combine(dir, "summary.json");
-        JsonElement root = summary.RootElement;
-        string? file = Find(root, "data", "file")?.GetString();
-        string? sha = Find(root, "data", "sha256")?.GetString();
-        string? label = Find(root, "data", "label")?.GetString();
-        double testFraction = model.Options?.TestFraction ?? Find(root, "options", "test_fraction")?.GetDouble()
-            ?? throw new DataException(summaryPath, 0, 0, "records no test_fraction; the run's split cannot be rebuilt.");
-        ulong seed = model.Options?.Seed ?? Find(root, "options", "seed")?.GetUInt64()
-            ?? throw new DataException(summaryPath, 0, 0, "records no seed; the run's split cannot be rebuilt.");
-        string? path = dataFile ?? (file is null || file == DataSource.BundledName ? null : file);
+        SummaryFile summary = ReadSummary(summaryPath);
+        double testFraction = model.Options?.TestFraction ?? summary.Options.TestFraction;
+        ulong seed = model.Options?.Seed ?? summary.Options.Seed;
+        string file = summary.Data.File;
+        string? path = dataFile ?? (file == DataSource.BundledName ? null : file);
         if (path is not null && !File.Exists(path))
             throw new DataException(path, 0, 0, $"the run's data file is not found (recorded in {summaryPath}); give it with --data FILE.");
-        DataSource source = DataSource.Load(path, label ?? model.LabelName);
-        if (sha is not null && dataFile is null && source.Sha256 != sha)
+        DataSource source = DataSource.Load(path, summary.Data.Label);
+        if (dataFile is null && source.Sha256 != summary.Data.Sha256)
             throw new DataException(source.Name, 0, 0, $"has changed since the run (its SHA-256 differs from {summaryPath}); the training and test rows cannot be rebuilt. Give the original with --data FILE.");
         if (!source.Data.FeatureNames.SequenceEqual(model.FeatureNames) || !source.Data.ClassNames.SequenceEqual(model.ClassNames))
             throw new DataException(source.Name, 0, 0, $"its features or classes are not the model's ({string.Join(", ", model.FeatureNames)}; {string.Join(", ", model.ClassNames)}).");
@@ -124,62 +118,62 @@ public static class PlotCommand
     private static Action<string> Confusion(string dir)
     {
         string summaryPath = Path.Combine(dir, "summary.json");
-        using JsonDocument summary = ReadSummary(dir);
-        JsonElement root = summary.RootElement;
-        try
+        SummaryFile summary = ReadSummary(summaryPath);
+        DataException Error(string field, string what) => new(summaryPath, 0, 0, $"{field}: {what}");
+        SummaryFile.FinalBlock final = summary.Final
+            ?? throw Error("final",
+                "is absent, so there is no final confusion matrix; the run did not finish (or saved no model).");
+        string[] classes = [.. summary.Classes];
+        int C = classes.Length;
+        bool hasTest = final.Test is not null;
+        EvaluationJson set = final.Test ?? final.Train;
+        string field = hasTest ? "final.test" : "final.train";
+        int[][] matrix;
+        if (set.ConfusionCells is int[][] cells)
         {
-            string[] classes = root.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray();
-            JsonElement final = root.GetProperty("final");
-            bool hasTest = final.TryGetProperty("test", out JsonElement set);
-            if (!hasTest) set = final.GetProperty("train");
-            int C = classes.Length;
-            int[][] matrix;
-            if (set.TryGetProperty("confusion_cells", out JsonElement cells))
+            // Above ConfusionDigest.DenseLimit classes summary.json keeps only the nonzero cells.
+            matrix = Enumerable.Range(0, C).Select(_ => new int[C]).ToArray();
+            for (int i = 0; i < cells.Length; i++)
             {
-                // Above ConfusionDigest.DenseLimit classes summary.json keeps only the nonzero cells.
-                matrix = Enumerable.Range(0, C).Select(_ => new int[C]).ToArray();
-                foreach (JsonElement cell in cells.EnumerateArray())
+                int[] c = cells[i];
+                if (c.Length != 3 || (uint)c[0] >= (uint)C || (uint)c[1] >= (uint)C || c[2] < 0)
                 {
-                    int[] c = cell.EnumerateArray().Select(v => v.GetInt32()).ToArray();
-                    if (c.Length != 3 || (uint)c[0] >= (uint)C || (uint)c[1] >= (uint)C || c[2] < 0)
-                        throw new DataException(summaryPath, 0, 0, $"its confusion_cells are not [actual, predicted, count] triples with class indices below {C} and non-negative counts.");
-                    matrix[c[0]][c[1]] = c[2];
+                    throw Error($"{field}.confusion_cells[{i}]",
+                        $"is not an [actual, predicted, count] triple with class indices below {C} and a count ≥ 0.");
                 }
+                matrix[c[0]][c[1]] = c[2];
             }
-            else
-            {
-                matrix = set.GetProperty("confusion").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
-                if (matrix.Length != C || matrix.Any(r => r.Length != C) || matrix.Any(r => r.Any(v => v < 0)))
-                    throw new DataException(summaryPath, 0, 0, $"its confusion matrix is not {C}×{C} non-negative counts.");
-            }
-            var evaluation = new Evaluation(classes, matrix, double.NaN);
-            string what = hasTest ? "test rows" : "training rows";
-            return tmp => Plots.Confusion(evaluation, what, tmp);
         }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        else
         {
-            throw new DataException(summaryPath, 0, 0, "holds no final confusion matrix (classes, final.test or final.train); it is from a run that did not finish.", e);
+            matrix = set.Confusion ?? throw Error(field, "has neither \"confusion\" nor \"confusion_cells\".");
+            if (matrix.Length != C)
+                throw Error($"{field}.confusion", $"has {matrix.Length} rows; it needs one per class, {C}.");
+            for (int k = 0; k < C; k++)
+            {
+                if (matrix[k].Length != C || matrix[k].Any(v => v < 0))
+                    throw Error($"{field}.confusion[{k}]", $"is not {C} counts ≥ 0, one per class.");
+            }
         }
+        var evaluation = new Evaluation(classes, matrix, double.NaN);
+        string what = hasTest ? "test rows" : "training rows";
+        return tmp => Plots.Confusion(evaluation, what, tmp);
     }
 
-    private static JsonDocument ReadSummary(string dir)
+    /// <summary>summary.json as the type that wrote it; a problem names the file, line, column and field.</summary>
+    private static SummaryFile ReadSummary(string path)
     {
-        string path = Path.Combine(dir, "summary.json");
+        byte[] utf8;
         try
         {
-            return JsonDocument.Parse(File.ReadAllText(path));
+            utf8 = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataException(path, 0, 0, $"cannot be read: {e.Message} Give a run directory written by 'irisnet train'.", e);
         }
-        catch (JsonException e)
-        {
-            throw new DataException(path, (int)(e.LineNumber ?? -1) + 1, (int)(e.BytePositionInLine ?? 0) + 1, $"is not valid JSON: {e.Message}", e);
-        }
+        return StrictJson.Read(utf8, CliJsonContext.Default.SummaryFile, p =>
+            new DataException(path, p.Line, (int)p.Column,
+                p.Syntax ? $"not valid JSON: {p.What}." : $"{p.Field}: {p.What}."));
     }
-
-    private static JsonElement? Find(JsonElement root, string obj, string name) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(obj, out JsonElement o) && o.ValueKind == JsonValueKind.Object
-            && o.TryGetProperty(name, out JsonElement v) && v.ValueKind is not JsonValueKind.Null ? v : null;
 }

@@ -71,6 +71,10 @@ public static class SharedOptions
         + "comparison.png for several; RUN_DIR/regions.png or confusion.png with --regions or --confusion]",
         "FILE.png", "curves.png");
 
+    /// <summary>--out of report.</summary>
+    public static Option<string?> ReportFile() => Out("HTML file to write [default: RUN_DIR/report.html for one "
+        + "directory, report.html for several]", "FILE.html", "report.html");
+
     private static Option<string?> Out(string description, string helpName, string example, string? defaultValue = null)
     {
         var option = new Option<string?>("--out") { Description = description, HelpName = helpName };
@@ -120,6 +124,6 @@ public static class SharedOptions
     public static IReadOnlyList<Func<Option>> All { get; } =
     [
         TrainingData, ScoredData, FeatureRows, RunData, Label, ModelLabel, Model, ModelToExplain, Json,
-        RunDirectory, TraceFile, PlotFile, Quiet, VerboseEpochs, Verbose, GradientTolerance, TraceTolerance,
+        RunDirectory, TraceFile, PlotFile, ReportFile, Quiet, VerboseEpochs, Verbose, GradientTolerance, TraceTolerance,
     ];
 }

@@ -10,11 +10,17 @@ namespace IrisNet.Cli.Output;
 /// (<c>confusion_cells</c>, [actual, predicted, count] by class index), so the file grows with the
 /// rows and classes, not with C².
 /// </summary>
-public record EvaluationJson(int Rows, double Loss, double Accuracy,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[][]? Confusion,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[][]? ConfusionCells,
+public record EvaluationJson(int Rows, double Loss, double Accuracy, int[][]? Confusion, int[][]? ConfusionCells,
     Dictionary<string, EvaluationJson.ClassScores> PerClass)
 {
+    /// <summary>The constructor summary.json is read with: one of confusion and confusion_cells is absent.</summary>
+    [JsonConstructor]
+    public EvaluationJson(int rows, double loss, double accuracy, Dictionary<string, ClassScores> perClass,
+        int[][]? confusion = null, int[][]? confusionCells = null)
+        : this(rows, loss, accuracy, confusion, confusionCells, perClass)
+    {
+    }
+
     public static EvaluationJson From(Evaluation e)
     {
         var perClass = new Dictionary<string, ClassScores>(StringComparer.Ordinal);

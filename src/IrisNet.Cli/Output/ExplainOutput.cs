@@ -9,12 +9,15 @@ namespace IrisNet.Cli.Output;
 /// <c>irisnet explain --json</c>, written through <see cref="CliJsonContext"/>: the same content as the
 /// tables. A number that is not finite (∂ℓ/∂ŷ of a probability that rounded to 0, or any value of a
 /// model whose finite weights overflow, such as 1e300) is null, since JSON has no infinity, and
-/// <c>not_finite</c> then names every value that holds one.
+/// <c>not_finite</c> then names every value that holds one. A null member is not written, except
+/// "data", which is null for rows not read from a file.
 /// </summary>
-public sealed record ExplainOutput(int Sample, string? Data, string Class, ExplainOutput.ShapeBlock Shape, double? Loss,
+public sealed record ExplainOutput(int Sample,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Data, string Class,
+    ExplainOutput.ShapeBlock Shape, double? Loss,
     IReadOnlyList<ExplainOutput.QuantityBlock> Forward, IReadOnlyList<ExplainOutput.QuantityBlock> Backward,
     IReadOnlyList<ExplainOutput.QuantityBlock> DiagonalOnlyShortcut, ExplainOutput.StepBlock TrainingStep,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? NotFinite)
+    IReadOnlyList<string>? NotFinite)
 {
     /// <summary>The output for sample <paramref name="sample"/> (1-based) of <paramref name="rows"/>.</summary>
     public static ExplainOutput From(Explanation e, int sample, Dataset rows)
@@ -57,19 +60,14 @@ public sealed record ExplainOutput(int Sample, string? Data, string Class, Expla
     public sealed record QuantityBlock(int Equation, string Symbol, int Rows, int Cols, IReadOnlyList<string> RowLabels,
         IReadOnlyList<string> ColLabels, double?[][] Value)
     {
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public double?[][]? FiniteDifference { get; init; }
 
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public double?[][]? Correct { get; init; }
 
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public double? MaxAbsDifference { get; init; }
 
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? Method { get; init; }
 
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public IReadOnlyList<EntryNote>? Notes { get; init; }
 
         /// <summary>

@@ -9,9 +9,9 @@ public sealed record PredictOutput(IReadOnlyList<string> Classes, IReadOnlyList<
     public sealed record Row(
         int Number,
         double[] Features,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Class,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, double>? Probabilities,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error)
+        string? Class,
+        Dictionary<string, double>? Probabilities,
+        string? Error)
     {
         [JsonPropertyName("row")]
         public int Number { get; init; } = Number;

@@ -32,8 +32,8 @@ public static partial class Plots
 
     /// <summary>
     /// Draws a small throw-away chart on a pool thread. A process's first picture also pays for
-    /// loading Skia's and HarfBuzz's native libraries, the font and ScottPlot's set-up (about 15 ms
-    /// here); train starts this before reading its data, so that cost overlaps the data and the
+    /// loading Skia's and HarfBuzz's native libraries, the font and ScottPlot's set-up (bench/notes.md
+    /// has the figure); train starts this before reading its data, so that cost overlaps the data and the
     /// training instead of adding to them. Wait for the task before drawing anything else: the two
     /// never draw at the same time. A failure here is ignored (the real pictures report their own).
     /// </summary>
@@ -56,8 +56,8 @@ public static partial class Plots
 
     /// <summary>
     /// Renders <paramref name="plot"/> and encodes it as PNG with the "up" filter and zlib level 1: the
-    /// same pixels as ScottPlot's own encoding (every filter tried per row, level 6), about 4× faster
-    /// to encode (about 4 ms instead of 17 ms a picture) for files about 15 % larger.
+    /// same pixels as ScottPlot's own encoding (every filter tried per row, level 6), several times faster
+    /// to encode for files about 15 % larger (bench/notes.md has the figures).
     /// </summary>
     internal static byte[] Png(Plot plot, int width, int height)
     {

@@ -13,13 +13,13 @@ namespace IrisNet.Cli.Runs;
 /// but <c>timing</c> depends only on the data, the options and the seed, never on --threads.
 /// </summary>
 public sealed record CvSummaryFile(string IrisnetVersion, string Command, string Status,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Signal,
+    string? Error,
+    string? Signal,
     CvSummaryFile.CvOptions Options, ulong Seed, CvSummaryFile.CrossValidationBlock CrossValidation, CvSummaryFile.CvDataBlock Data,
     IReadOnlyList<string> Features, IReadOnlyList<string> Classes, IReadOnlyList<CvSummaryFile.FoldBlock> Folds,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CvSummaryFile.HeldOutBlock? Heldout,
+    CvSummaryFile.HeldOutBlock? Heldout,
     CvSummaryFile.CvTimingBlock Timing,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Files)
+    IReadOnlyList<string>? Files)
 {
     /// <summary>
     /// Each fold's training options under model.json's names, and the --init file. A fold has no test
@@ -29,7 +29,7 @@ public sealed record CvSummaryFile(string IrisnetVersion, string Command, string
     public sealed record CvOptions(int Hidden, Activation Activation, bool Bias,
         [property: JsonPropertyName("lr")] double LearningRate, int Epochs, int BatchSize, double Momentum, double L2,
         double ValidationFraction, int Patience, double MinDelta, ulong Seed, Precision Precision,
-        StandardizationKind Standardize, string? Init)
+        StandardizationKind Standardize, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Init)
     {
         /// <summary>The block for <paramref name="o"/> and the weights file <paramref name="init"/>.</summary>
         public static CvOptions From(TrainingOptions o, string? init)
@@ -62,8 +62,8 @@ public sealed record CvSummaryFile(string IrisnetVersion, string Command, string
     /// <see cref="EvaluationJson"/>: whole up to <see cref="ConfusionDigest.DenseLimit"/> classes, else its nonzero cells.
     /// </summary>
     public sealed record PooledBlock(int Predictions, double Loss, double Accuracy,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[][]? Confusion,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[][]? ConfusionCells,
+        int[][]? Confusion,
+        int[][]? ConfusionCells,
         Dictionary<string, EvaluationJson.ClassScores> PerClass);
 
     /// <summary>Threads, the whole run's seconds and the folds' training seconds.</summary>

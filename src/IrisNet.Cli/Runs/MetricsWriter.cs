@@ -18,8 +18,8 @@ namespace IrisNet.Cli.Runs;
 /// <remarks>
 /// Two batches take turns: the training thread fills one while the writer writes the other. The
 /// training thread waits only if it fills a batch before the writer has finished the previous one
-/// (an Iris run fills a batch in about 4 ms; the writer thread's share of a 2,000,000-epoch run's
-/// profile puts formatting and writing one at about half a millisecond).
+/// (on Iris the writer needs a small fraction of the time the trainer takes to fill a batch;
+/// bench/notes.md has the figures).
 /// </remarks>
 public sealed class MetricsWriter : IDisposable
 {

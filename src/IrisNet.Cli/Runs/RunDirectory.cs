@@ -281,11 +281,15 @@ public sealed class RunDirectory
 
     public void WriteText(string name, string text) => Write(name, tmp => AtomicFile.WriteText(tmp, text));
 
+    /// <summary>The optional last column of a metrics.csv: the learning rate η of each epoch.</summary>
+    public const string LearningRateColumn = "lr";
+
     /// <summary>
-    /// Reads a metrics.csv back (for plot) into a bounded <see cref="MetricsSeries"/>, one line at a
-    /// time, so a file of any length fits in memory. Files with or without the validation columns are
-    /// read; a last line without its newline is an incomplete row of a run that was killed while
-    /// writing it, and is dropped.
+    /// Reads a metrics.csv back (for plot and report) into a bounded <see cref="MetricsSeries"/>, one
+    /// line at a time, so a file of any length fits in memory. Files with or without the validation
+    /// columns are read, each with or without a last <see cref="LearningRateColumn"/> column; a last
+    /// line without its newline is an incomplete row of a run that was killed while writing it, and is
+    /// dropped.
     /// </summary>
     public static IReadOnlyList<EpochMetrics> ReadMetrics(string path)
     {
@@ -293,12 +297,16 @@ public sealed class RunDirectory
         try
         {
             using var reader = new StreamReader(path, Encoding.UTF8);
-            string? header = reader.ReadLine();
-            int fields = header?.Trim() switch
+            string? header = reader.ReadLine()?.Trim();
+            bool learningRate = header?.EndsWith("," + LearningRateColumn, StringComparison.Ordinal) == true;
+            if (learningRate) header = header![..^(LearningRateColumn.Length + 1)];
+            int fields = header switch
             {
                 MetricsWriter.Header => 5,
                 MetricsWriter.ValidationHeader => 7,
-                _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be {MetricsWriter.Header}, optionally followed by ,val_loss,val_accuracy)."),
+                _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be " +
+                    $"{MetricsWriter.Header}, optionally followed by ,val_loss,val_accuracy and then " +
+                    $",{LearningRateColumn})."),
             };
             bool complete = EndsWithNewline(path);
             int lineNumber = 1;
@@ -308,7 +316,8 @@ public sealed class RunDirectory
                 lineNumber++;
                 string? next = reader.ReadLine();
                 if (next is null && !complete) break;
-                if (line.Length > 0) series.Add(ParseRow(path, lineNumber, line, fields, series.EpochCount));
+                if (line.Length > 0)
+                    series.Add(ParseRow(path, lineNumber, line, fields, learningRate, series.EpochCount));
                 line = next;
             }
         }
@@ -319,7 +328,7 @@ public sealed class RunDirectory
         return series.ToList();
     }
 
-    private static bool EndsWithNewline(string path)
+    internal static bool EndsWithNewline(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         if (!stream.CanSeek || stream.Length == 0) return true;
@@ -332,10 +341,13 @@ public sealed class RunDirectory
     /// invariant notation (no NUL, which the platform's parser would skip, and no 1e999, which it reads as
     /// infinity), so a value the run could not have written is an error naming its line and column.
     /// </summary>
-    private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, int previous)
+    private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, bool learningRate,
+        int previous)
     {
         string[] f = line.Split(',');
-        if (f.Length != fields) throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {fields}.");
+        int expected = fields + (learningRate ? 1 : 0);
+        if (f.Length != expected)
+            throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {expected}.");
         if (!int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out int epoch) || epoch < 1)
             throw new DataException(path, lineNumber, 1, $"the epoch '{Shorten(f[0])}' is not a positive whole number.");
         double Value(int i)
@@ -345,14 +357,14 @@ public sealed class RunDirectory
                 || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
             {
                 throw new DataException(path, lineNumber, i + 1,
-                    $"{MetricsWriter.ValidationHeader.Split(',')[i]} is '{Shorten(text)}', "
+                    $"{(i < fields ? MetricsWriter.ValidationHeader.Split(',')[i] : LearningRateColumn)} is '{Shorten(text)}', "
                     + "not a finite number; an IrisNet run writes only finite values. Fix or remove the line.");
             }
             return v;
         }
         double? Optional(int i) => f[i].Length > 0 ? Value(i) : null;
         var m = new EpochMetrics(epoch, Value(1), Value(2), Optional(3), Optional(4),
-            fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null);
+            fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null, learningRate ? Optional(fields) : null);
         if (m.Epoch <= previous) throw new DataException(path, lineNumber, 1, $"epoch {m.Epoch} follows epoch {previous}; epochs must increase.");
         return m;
     }

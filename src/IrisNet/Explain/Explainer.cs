@@ -1,14 +1,15 @@
 using IrisNet.Reference;
+using IrisNet.Tracing;
 using IrisNet.Training;
 
 namespace IrisNet.Explain;
 
 /// <summary>
-/// Computes, for one standardized sample x with label c, every quantity of docs/derivation.md
-/// with plain loops in float64 — deliberately not the batch kernels, so it can be read line by
-/// line — and a central finite difference for each derivative, taken on the function that
-/// derivative belongs to (for example ∂L/∂ŷ perturbs ŷ in ℓ(ŷ) = −Σ y ln ŷ); then one training
-/// step on the sample with <see cref="ReferenceNetwork.Step"/>.
+/// Computes, for one standardized sample x with label c, every quantity of docs/derivation.md with the
+/// reference's own members (<see cref="Equations"/>, through <see cref="ReferenceNetwork"/> on a batch of one)
+/// and a central finite difference for each derivative, taken on the function that derivative belongs to
+/// (for example ∂ℓ/∂ŷ perturbs ŷ in ℓ(ŷ) = −Σ y ln ŷ, <see cref="Equations.CrossEntropy"/>); then one
+/// training step on the sample with <see cref="ReferenceNetwork.Step"/>.
 /// </summary>
 /// <remarks>
 /// Each finite difference is taken twice, with steps ε and 2ε. Its truncation error grows as the
@@ -35,42 +36,32 @@ public static class Explainer
     {
         training ??= new TrainingOptions();
         int D = shape.D, H = shape.H, C = shape.C;
+        Activation f = shape.Activation;
         weights.Validate(D, C, shape.Bias, null);
         if (x.Length != D) throw new ArgumentException($"x has {x.Length} entries; D = {D}.", nameof(x));
         if ((uint)label >= (uint)C) throw new ArgumentOutOfRangeException(nameof(label));
-        double[] A = weights.A.SelectMany(r => r).ToArray(), B = weights.B.SelectMany(r => r).ToArray();
-        double[] a = weights.HiddenBias ?? new double[H], b = weights.OutputBias ?? new double[C];
-        double[] y = new double[C];
-        y[label] = 1;
+        Equations e = Equations.Derived;
+        Parameters w = weights.ToParameters();
+        if (!shape.Bias) w = w with { HiddenBias = null, OutputBias = null };
+        double[][] X = [x], Y = e.Y([label], C);
+        double[] y = Y[0];
         string[] hidden = Enumerable.Range(1, H).Select(i => $"h{i}").ToArray();
         string[] features = featureNames.ToArray(), classes = classNames.ToArray();
         string[] one = [""];
 
-        double[] z = Affine(A, a, x, H, D);                                             // (1)
-        double[] h = z.Select(v => F(shape.Activation, v)).ToArray();                  // (2)
-        double[] s = Affine(B, b, h, C, H);                                             // (3)
-        double[] yhat = Softmax(s);                                                     // (4)
-        double loss = CrossEntropy(s, y);                                               // (5)
-
-        // Analytic chain-rule factors.
-        double[] dYhat = yhat.Select((p, k) => -y[k] / p).ToArray();                    // (5) ∂ℓ/∂ŷ
-        var jacobian = new double[C * C];                                               // (6) Diag(ŷ) − ŷŷᵀ
-        for (int k = 0; k < C; k++)
-            for (int j = 0; j < C; j++) jacobian[k * C + j] = yhat[k] * ((k == j ? 1 : 0) - yhat[j]);
-        double[] dS = yhat.Select((p, k) => p - y[k]).ToArray();                        // (7) ŷ − y
-        double[] dB = Outer(dS, h);                                                     // (8)
-        double[] dH = new double[H];                                                    // (9) Bᵀ(ŷ − y)
-        for (int i = 0; i < H; i++)
-            for (int j = 0; j < C; j++) dH[i] += B[j * H + i] * dS[j];
-        double[] dZ = dH.Select((g, i) => g * FPrime(shape.Activation, z[i])).ToArray(); // (10)
-        double[] dA = Outer(dZ, x);                                                     // (11)
+        // (1)–(5) and (7)–(12) on a batch of one sample, where L = ℓ and dS = ŷ − y.
+        ForwardPass fw = ReferenceNetwork.Forward(w, f, X, Y);
+        Gradients g = ReferenceNetwork.Backward(w, f, X, Y, fw);
+        double[] z = fw.Z[0], h = fw.H[0], s = fw.S[0], yhat = fw.Yhat[0], dS = g.dS[0];
+        double loss = fw.Losses[0];
+        double[] dYhat = Equations.dYhat(yhat, y);                                     // (5) ∂ℓ/∂ŷ = −y/ŷ
+        double[] jacobian = Equations.SoftmaxJacobian(yhat);                           // (6) Diag(ŷ) − ŷŷᵀ
 
         // Finite differences, each on the function its derivative belongs to.
-        double Whole(double[] A2, double[] a2, double[] B2, double[] b2) =>
-            CrossEntropy(Affine(B2, b2, Affine(A2, a2, x, H, D).Select(v => F(shape.Activation, v)).ToArray(), C, H), y);
-        // ℓ(ŷ) = −Σ_{k: y_k ≠ 0} y_k ln ŷ_k (the terms with y_k = 0 are 0 whatever ŷ_k is), differenced
-        // with the relative step ε·ŷ_k, which keeps ŷ_k ± step inside (0, ∞).
-        var (nYhat, yhatNotes) = Numeric(yhat, p => -Enumerable.Range(0, C).Where(k => y[k] != 0).Sum(k => y[k] * Math.Log(p[k])),
+        double Whole(Parameters p) => ReferenceNetwork.Forward(p, f, X, Y).L;
+        double LossOfH(double[] hv) => Equations.Loss(e.S([hv], w)[0], y);
+        // ℓ(ŷ), differenced with the relative step ε·ŷ_k, which keeps ŷ_k ± step inside (0, ∞).
+        var (nYhat, yhatNotes) = Numeric(yhat, p => Equations.CrossEntropy(p, y),
             k => yhat[k] > 0 ? epsilon * yhat[k] : epsilon);
         for (int k = 0; k < C; k++)
         {
@@ -90,7 +81,7 @@ public static class Explainer
             {
                 double[] moved = (double[])s.Clone();
                 moved[column] = v[0];
-                return Softmax(moved);
+                return Equations.Softmax(moved);
             }, C, _ => epsilon);
             for (int k = 0; k < C; k++)
             {
@@ -98,11 +89,11 @@ public static class Explainer
                 jacobianNotes[k * C + j] = notes[k];
             }
         }
-        var (nS, sNotes) = Numeric(s, v => CrossEntropy(v, y), _ => epsilon);
-        var (nB, bNotes) = Numeric(B, v => Whole(A, a, v, b), _ => epsilon);
-        var (nH, hNotes) = Numeric(h, v => CrossEntropy(Affine(B, b, v, C, H), y), _ => epsilon);
-        var (nZ, zNotes) = Numeric(z, v => CrossEntropy(Affine(B, b, v.Select(t => F(shape.Activation, t)).ToArray(), C, H), y), _ => epsilon);
-        var (nA, aNotes) = Numeric(A, v => Whole(v, a, B, b), _ => epsilon);
+        var (nS, sNotes) = Numeric(s, v => Equations.Loss(v, y), _ => epsilon);
+        var (nB, bNotes) = Numeric(Flat(w.B), v => Whole(w with { B = Rows(v, C, H) }), _ => epsilon);
+        var (nH, hNotes) = Numeric(h, LossOfH, _ => epsilon);
+        var (nZ, zNotes) = Numeric(z, v => LossOfH(e.H(f, [v])[0]), _ => epsilon);
+        var (nA, aNotes) = Numeric(Flat(w.A), v => Whole(w with { A = Rows(v, H, D) }), _ => epsilon);
         string central = $"central difference, step ε = {epsilon:0.#E+0}";
         string relative = $"central difference, step ε·ŷ_k with ε = {epsilon:0.#E+0} (relative to ŷ_k, so it stays inside the domain of ln)";
 
@@ -120,50 +111,47 @@ public static class Explainer
             new(5, "∂ℓ/∂ŷ = −y/ŷ", C, 1, classes, one, dYhat, nYhat, yhatNotes, relative),
             new(6, "∂ŷ/∂s = Diag(ŷ) − ŷŷᵀ", C, C, classes, classes, jacobian, nJacobian, jacobianNotes, central),
             new(7, "∂ℓ/∂s = ŷ − y", C, 1, classes, one, dS, nS, sNotes, central),
-            new(8, "∂ℓ/∂B = (ŷ − y) hᵀ", C, H, classes, hidden, dB, nB, bNotes, central),
+            new(8, "∂ℓ/∂B = (ŷ − y) hᵀ", C, H, classes, hidden, Flat(g.dB), nB, bNotes, central),
         };
         if (shape.Bias)
         {
-            var (nb, nbNotes) = Numeric(b, v => Whole(A, a, B, v), _ => epsilon);
-            backward.Add(new(12, "∂ℓ/∂b = ŷ − y", C, 1, classes, one, dS, nb, nbNotes, central));
+            var (nb, nbNotes) = Numeric(w.OutputBias!, v => Whole(w with { OutputBias = v }), _ => epsilon);
+            backward.Add(new(12, "∂ℓ/∂b = ŷ − y", C, 1, classes, one, g.dOutputBias!, nb, nbNotes, central));
         }
-        backward.Add(new(9, "∂ℓ/∂h = Bᵀ(ŷ − y)", H, 1, hidden, one, dH, nH, hNotes, central));
-        backward.Add(new(10, "∂ℓ/∂z = ∂ℓ/∂h ⊙ f′(z)", H, 1, hidden, one, dZ, nZ, zNotes, central));
-        backward.Add(new(11, "∂ℓ/∂A = (∂ℓ/∂z) xᵀ", H, D, hidden, features, dA, nA, aNotes, central));
+        backward.Add(new(9, "∂ℓ/∂h = Bᵀ(ŷ − y)", H, 1, hidden, one, g.dH[0], nH, hNotes, central));
+        backward.Add(new(10, "∂ℓ/∂z = ∂ℓ/∂h ⊙ f′(z)", H, 1, hidden, one, g.dZ[0], nZ, zNotes, central));
+        backward.Add(new(11, "∂ℓ/∂A = (∂ℓ/∂z) xᵀ", H, D, hidden, features, Flat(g.dA), nA, aNotes, central));
         if (shape.Bias)
         {
-            var (na, naNotes) = Numeric(a, v => Whole(A, v, B, b), _ => epsilon);
-            backward.Add(new(12, "∂ℓ/∂a = ∂ℓ/∂z", H, 1, hidden, one, dZ, na, naNotes, central));
+            var (na, naNotes) = Numeric(w.HiddenBias!, v => Whole(w with { HiddenBias = v }), _ => epsilon);
+            backward.Add(new(12, "∂ℓ/∂a = ∂ℓ/∂z", H, 1, hidden, one, g.dHiddenBias!, na, naNotes, central));
         }
 
-        // The diagonal-only shortcut: ∂ℓ/∂s_r ≈ −y_r(1 − ŷ_r), carried through (8)–(11).
-        double[] shortS = yhat.Select((p, k) => -y[k] * (1 - p)).ToArray();
-        double[] shortH = new double[H];
-        for (int i = 0; i < H; i++)
-            for (int j = 0; j < C; j++) shortH[i] += B[j * H + i] * shortS[j];
-        double[] shortZ = shortH.Select((g, i) => g * FPrime(shape.Activation, z[i])).ToArray();
-        var shortcut = new List<Quantity>
+        // The diagonal-only shortcut, ∂ℓ/∂s_r ≈ −y_r(1 − ŷ_r), carried through (8)–(11): the backward pass with the
+        // one equation that diff's diagonal-softmax mistake swaps.
+        Equations diagonalOnly = MistakeCatalogue.EquationsOf(Mistake.DiagonalSoftmax);
+        Gradients shortcut = ReferenceNetwork.Backward(w, f, X, Y, fw, diagonalOnly);
+        var shortcuts = new List<Quantity>
         {
-            new(7, "∂ℓ/∂s (diagonal only) = −y(1 − ŷ)", C, 1, classes, one, shortS, dS),
-            new(8, "∂ℓ/∂B (diagonal only)", C, H, classes, hidden, Outer(shortS, h), dB),
-            new(11, "∂ℓ/∂A (diagonal only)", H, D, hidden, features, Outer(shortZ, x), dA),
+            new(7, "∂ℓ/∂s (diagonal only) = −y(1 − ŷ)", C, 1, classes, one, shortcut.dS[0], dS),
+            new(8, "∂ℓ/∂B (diagonal only)", C, H, classes, hidden, Flat(shortcut.dB), Flat(g.dB)),
+            new(11, "∂ℓ/∂A (diagonal only)", H, D, hidden, features, Flat(shortcut.dA), Flat(g.dA)),
         };
-        return new Explanation(shape, label, loss, forward, backward, shortcut, Step(shape, weights, x, y, training, hidden, features, classes));
+        TrainingStep step = Step(shape, w, X, Y, training, hidden, features, classes);
+        return new Explanation(shape, label, loss, forward, backward, shortcuts, step);
     }
 
     // One step of Eqs. 15–16 on this sample alone (N = 1) from zero velocity, with the reference implementation.
-    private static TrainingStep Step(NetworkShape shape, InitialWeights weights, double[] x, double[] y, TrainingOptions o,
+    private static TrainingStep Step(NetworkShape shape, Parameters w, double[][] X, double[][] Y, TrainingOptions o,
         string[] hidden, string[] features, string[] classes)
     {
-        var w = ReferenceNetwork.Parameters.From(weights);
-        if (!shape.Bias) w = w with { HiddenBias = null, OutputBias = null };
-        double[][] X = [x], Y = [y];
         var (before, g) = ReferenceNetwork.ForwardBackward(w, shape.Activation, X, Y);
-        ReferenceNetwork.StepResult r = ReferenceNetwork.Step(w, g, null, o.LearningRate, o.Momentum, o.L2);
+        StepResult r = ReferenceNetwork.Step(w, g, null, o.LearningRate, o.Momentum, o.L2);
         double after = ReferenceNetwork.Forward(r.Weights, shape.Activation, X, Y).L;
         string[] one = [""];
         var list = new List<Quantity>();
-        void Tensor(string name, string gradient, Func<ReferenceNetwork.Parameters, double[]?> pick, int rows, int cols, string[] rowLabels, string[] colLabels)
+        void Tensor(string name, string gradient, Func<Parameters, double[]?> pick, int rows, int cols,
+            string[] rowLabels, string[] colLabels)
         {
             if (pick(w) is null) return;
             list.Add(new(15, $"g_{name} = {gradient}", rows, cols, rowLabels, colLabels, pick(r.Gradient)!, null));
@@ -171,7 +159,6 @@ public static class Explainer
             list.Add(new(16, $"Δ{name} = −η v_{name}", rows, cols, rowLabels, colLabels, pick(r.Update)!, null));
             list.Add(new(16, $"{name} + Δ{name}", rows, cols, rowLabels, colLabels, pick(r.Weights)!, null));
         }
-        static double[] Flat(double[][] m) => m.SelectMany(row => row).ToArray();
         Tensor("A", "∂ℓ/∂A + λA", p => Flat(p.A), shape.H, shape.D, hidden, features);
         Tensor("a", "∂ℓ/∂a", p => p.HiddenBias, shape.H, 1, hidden, one);
         Tensor("B", "∂ℓ/∂B + λB", p => Flat(p.B), shape.C, shape.H, classes, hidden);
@@ -179,49 +166,10 @@ public static class Explainer
         return new TrainingStep(o.LearningRate, o.Momentum, o.L2, list, before.L, after);
     }
 
-    private static double F(Activation f, double z) => f switch { Activation.Tanh => Math.Tanh(z), Activation.Relu => Math.Max(0, z), _ => z };
+    private static double[] Flat(double[][] m) => m.SelectMany(row => row).ToArray();
 
-    private static double FPrime(Activation f, double z) => f switch
-    {
-        Activation.Tanh => 1 - Math.Tanh(z) * Math.Tanh(z),
-        Activation.Relu => z > 0 ? 1 : 0,
-        _ => 1,
-    };
-
-    private static double[] Affine(double[] W, double[] bias, double[] v, int rows, int cols)
-    {
-        var result = new double[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            double sum = bias[r];
-            for (int c = 0; c < cols; c++) sum += W[r * cols + c] * v[c];
-            result[r] = sum;
-        }
-        return result;
-    }
-
-    private static double[] Softmax(double[] s)
-    {
-        double m = s.Max();
-        double[] e = s.Select(v => Math.Exp(v - m)).ToArray();
-        double sum = e.Sum();
-        return e.Select(v => v / sum).ToArray();
-    }
-
-    private static double CrossEntropy(double[] s, double[] y)
-    {
-        double m = s.Max();
-        double logSum = Math.Log(s.Sum(v => Math.Exp(v - m)));
-        return Enumerable.Range(0, s.Length).Sum(k => y[k] * (m + logSum - s[k]));
-    }
-
-    private static double[] Outer(double[] u, double[] v)
-    {
-        var result = new double[u.Length * v.Length];
-        for (int i = 0; i < u.Length; i++)
-            for (int j = 0; j < v.Length; j++) result[i * v.Length + j] = u[i] * v[j];
-        return result;
-    }
+    private static double[][] Rows(double[] flat, int rows, int cols) =>
+        Enumerable.Range(0, rows).Select(r => flat.AsSpan(r * cols, cols).ToArray()).ToArray();
 
     private static (double[] Estimate, string?[] Notes) Numeric(double[] at, Func<double[], double> f, Func<int, double> step)
     {

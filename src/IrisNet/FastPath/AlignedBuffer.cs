@@ -7,9 +7,8 @@ namespace IrisNet.FastPath;
 /// A work buffer whose first element lies on a 64-byte boundary, the start of a cache line. The
 /// runtime puts an array's first element 16 bytes after wherever the object starts, so from one run
 /// to the next a buffer may begin on a line or 8 to 56 bytes past one, and then every other 256-bit
-/// vector of its rows straddles two lines and costs two accesses. On the project's machine (float64,
-/// N = 15,000, H = 16, two partitions, each sweeping its own 256 KiB h buffer chunk by chunk) the one
-/// partition whose buffer happened to begin on a line took 97–101 µs per epoch and the other 118–131 µs.
+/// vector of its rows straddles two lines and costs two accesses: a partition whose buffer began on a
+/// line was measurably faster than one whose buffer did not (bench/notes.md has the figures).
 /// The array lives on the pinned object heap, whose objects never move, with one line of slack; the
 /// span starts at its first element on a line. Network.WorkStride keeps every row on a line as well.
 /// </summary>

@@ -53,7 +53,9 @@ public sealed class Network<T, TK> : IDisposable
     private T[] _X = [], _Y = [];
     private int _offset, _ld, _N, _partitionCount;
     private T _scale;
-    private bool _backward;
+    private bool _backward, _predict; // _predict: no labels (Y = 0, scale 1), for Predict and PredictClasses
+    private T[]? _probabilities; // Predict's output, C×N with leading dimension N: each chunk's ŷ is copied there
+    private int[]? _classes;     // PredictClasses' output
 
     /// <summary>Creates the network with zero weights and buffers for batches of up to <paramref name="maxBatch"/> samples.</summary>
     /// <param name="shape">D, H, C, bias and activation.</param>
@@ -137,63 +139,40 @@ public sealed class Network<T, TK> : IDisposable
     public (double LossSum, int Correct) Forward(T[] X, T[] Y, int offset, int ld, int N) =>
         Run(X, Y, offset, ld, N, backward: false);
 
-    /// <summary>Columns per block of <see cref="Predict"/> and <see cref="PredictClasses"/>: their buffers are H×, C× this, never H×N.</summary>
-    internal const int PredictBlock = 4096;
-
     /// <summary>
-    /// Class probabilities ŷ (C×N, leading dimension N) for the N columns of X. The softmax kernel's
-    /// gradient output with Y = 0 and scale 1 is exactly ŷ, so prediction reuses it. Runs in blocks
-    /// of <see cref="PredictBlock"/> columns (a multiple of every vector width, so each column meets
-    /// the same kernel code as in one pass), so its work buffers do not grow with N.
+    /// Class probabilities ŷ (C×N, leading dimension N) for the N columns of X: the network's own forward
+    /// pass (the one <see cref="Forward"/> runs, fused or separate) with labels 0 and scale 1, whose dS output
+    /// is then exactly ŷ, copied out chunk by chunk; its buffers are chunk-sized, never C×N or H×N.
     /// </summary>
     public void Predict(T[] X, int ld, int N, T[] probabilities)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(probabilities.Length, Shape.C * N);
-        Blocks(X, ld, N, (start, n, P, ldp) =>
+        _probabilities = probabilities;
+        try
         {
-            for (int k = 0; k < Shape.C; k++) P.Slice(k * ldp, n).CopyTo(probabilities.AsSpan(k * N + start, n));
-        });
+            Run(X, [], 0, ld, N, backward: false, predict: true);
+        }
+        finally
+        {
+            _probabilities = null;
+        }
     }
 
     /// <summary>
-    /// The predicted class of each of the N columns of X: the first maximal ŷ_k, as
-    /// <see cref="Predict"/> computes ŷ, without a C×N matrix.
+    /// The predicted class of each of the N columns of X: the first maximal ŷ_k, as <see cref="Predict"/>
+    /// computes ŷ, without a C×N probability matrix.
     /// </summary>
     public void PredictClasses(T[] X, int ld, int N, int[] classes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classes.Length, N);
-        Blocks(X, ld, N, (start, n, P, ldp) =>
+        _classes = classes;
+        try
         {
-            for (int i = 0; i < n; i++)
-            {
-                int best = 0;
-                for (int k = 1; k < Shape.C; k++)
-                    if (P[k * ldp + i] > P[best * ldp + i]) best = k;
-                classes[start + i] = best;
-            }
-        });
-    }
-
-    private delegate void BlockAction(int start, int n, ReadOnlySpan<T> probabilities, int ldp);
-
-    /// <summary>Eqs. 1–4 over blocks of columns of X; hands each block's ŷ (C×n, leading dimension n) to <paramref name="use"/>.</summary>
-    private void Blocks(T[] X, int ld, int N, BlockAction use)
-    {
-        int D = Shape.D, H = Shape.H, C = Shape.C;
-        int block = Math.Min(N, PredictBlock);
-        var zeros = new T[C * block];
-        var Z = new T[H * block];
-        var Hh = Shape.Activation == Activation.Identity ? Z : new T[H * block];
-        var S = new T[C * block];
-        var P = new T[C * block];
-        for (int start = 0; start < N; start += block)
+            Run(X, [], 0, ld, N, backward: false, predict: true);
+        }
+        finally
         {
-            int n = Math.Min(block, N - start);
-            TK.MatMul(A, HiddenBias, X.AsSpan(start), ld, H, D, n, Z, n);
-            if (!ReferenceEquals(Hh, Z)) TK.ActivationForward(Shape.Activation, Z, Hh, n, H, n);
-            TK.MatMul(B, OutputBias, Hh, n, C, H, n, S, n);
-            TK.SoftmaxCrossEntropy(S, n, zeros, n, C, n, T.One, P, n);
-            use(start, n, P, n);
+            _classes = null;
         }
     }
 
@@ -258,10 +237,8 @@ public sealed class Network<T, TK> : IDisposable
     /// vector of a row straddles two lines, and then to an odd number of lines. The odd count matters
     /// when the chunk is a power of two: rows 16 KiB apart (2,048 float64 columns) all fall into the same
     /// set of the 64-set L1 data cache, so the sweep's stores of h for 16 hidden units at one column evict
-    /// one another; an odd number of lines spreads consecutive rows over every set. Measured on the
-    /// project's machine, the float64 epoch at N = 15,000, H = 16 took 193 µs with one line added against
-    /// 236 µs without, 102 against 118 µs on two threads, and float32 122 against 136 µs (one process,
-    /// interleaved, fastest of 60 rounds). Only the buffers' layout depends on it, never which columns
+    /// one another; an odd number of lines spreads consecutive rows over every set (bench/notes.md has
+    /// the measurement). Only the buffers' layout depends on it, never which columns
     /// a chunk holds, so no result does.
     /// </summary>
     internal static int WorkStride(int chunk)
@@ -284,14 +261,15 @@ public sealed class Network<T, TK> : IDisposable
         return p;
     }
 
-    private (double LossSum, int Correct) Run(T[] X, T[] Y, int offset, int ld, int N, bool backward)
+    private (double LossSum, int Correct) Run(T[] X, T[] Y, int offset, int ld, int N, bool backward,
+        bool predict = false)
     {
         int D = Shape.D, C = Shape.C, H = Shape.H;
         ArgumentOutOfRangeException.ThrowIfNegative(N);
         if (N > 0)
         {
             KernelArgs.Matrix(X.Length - offset, D, N, ld, nameof(X));
-            KernelArgs.Matrix(Y.Length - offset, C, N, ld, nameof(Y));
+            if (!predict) KernelArgs.Matrix(Y.Length - offset, C, N, ld, nameof(Y));
         }
         ArgumentOutOfRangeException.ThrowIfGreaterThan(PartitionCount(N), _partitions.Length, nameof(N));
         if (backward && !_fused)
@@ -300,8 +278,8 @@ public sealed class Network<T, TK> : IDisposable
             for (int j = 0; j < C; j++)
                 for (int i = 0; i < H; i++) _Bt[i * C + j] = B[j * H + i];
         }
-        _X = X; _Y = Y; _offset = offset; _ld = ld; _N = N; _backward = backward;
-        _scale = N > 0 ? T.One / T.CreateChecked(N) : T.Zero;
+        _X = X; _Y = Y; _offset = offset; _ld = ld; _N = N; _backward = backward; _predict = predict;
+        _scale = predict ? T.One : N > 0 ? T.One / T.CreateChecked(N) : T.Zero;
         _partitionCount = PartitionCount(N);
         _pool.Run(_partitionCount, _runPartition);
 
@@ -344,10 +322,23 @@ public sealed class Network<T, TK> : IDisposable
             for (long c0 = start; c0 < end; c0 += nc)
             {
                 int n = (int)Math.Min(nc, end - c0);
-                var (l, k) = FusedSweep<T>.Chunk(Shape, A, a0, B, b0, _X.AsSpan(_offset + (int)c0), _Y.AsSpan(_offset + (int)c0), _ld, n, _scale,
+                ReadOnlySpan<T> X = _X.AsSpan(_offset + (int)c0), Y;
+                int ld = _ld;
+                if (_predict)
+                {
+                    // No labels: zeros with the work buffers' leading dimension, which X then shares (a padded copy).
+                    int nv = (n + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count;
+                    VectorKernels<T>.PadColumns(X, _ld, D, n, nv, part.Xpad, ldw);
+                    X = part.Xpad;
+                    Y = part.NoLabels;
+                    ld = ldw;
+                }
+                else Y = _Y.AsSpan(_offset + (int)c0);
+                var (l, k) = FusedSweep<T>.Chunk(Shape, A, a0, B, b0, X, Y, ld, n, _scale,
                     part.Hh, part.S, part.dS, part.Xpad, ldw, part.Lanes, first: c0 == start, part.dOutputBias, _backward);
                 loss += l;
                 correct += k;
+                Predicted(part.dS, ldw, (int)c0, n);
             }
             if (_backward && end > start) FusedSweep<T>.ReduceLanes(Shape, part.Lanes, part.dA, part.dHiddenBias, part.dB);
             part.Loss = loss;
@@ -360,7 +351,8 @@ public sealed class Network<T, TK> : IDisposable
         {
             int n = (int)Math.Min(nc, end - c0);
             ReadOnlySpan<T> X = _X.AsSpan(_offset + (int)c0);
-            ReadOnlySpan<T> Y = _Y.AsSpan(_offset + (int)c0);
+            ReadOnlySpan<T> Y = _predict ? part.NoLabels : _Y.AsSpan(_offset + (int)c0);
+            int ldy = _predict ? ldw : _ld;
             // (1)–(3) over whole vectors: columns that do not fill the last one are swept from a zero-padded
             // copy of X, so the kernels never fall back to scalar code (each column's z and s are the same
             // bits either way). The padded columns' z, h and s are computed and then ignored: the softmax and
@@ -377,9 +369,10 @@ public sealed class Network<T, TK> : IDisposable
             TK.MatMul(A, HiddenBias, Xs, ldx, H, D, nv, Z, ldw);                                         // (1) Z = A X + a
             if (!identity) TK.ActivationForward(Shape.Activation, Z, Hh, ldw, H, nv);           // (2) Hh = f(Z)
             TK.MatMul(B, OutputBias, Hh, ldw, C, H, nv, part.S, ldw);                                     // (3) S = B Hh + b
-            var (l, k) = TK.SoftmaxCrossEntropy(part.S, ldw, Y, _ld, C, n, _scale, part.dS, ldw); // (4, 5, 7) Ŷ, ℓ, dS
+            var (l, k) = TK.SoftmaxCrossEntropy(part.S, ldw, Y, ldy, C, n, _scale, part.dS, ldw); // (4, 5, 7) Ŷ, ℓ, dS
             loss += l;
             correct += k;
+            Predicted(part.dS, ldw, (int)c0, n);
             if (!_backward) continue;
             TK.MatMulTransposedAdd(part.dS, ldw, Hh, ldw, C, H, n, part.dB);                   // (8) dB += dS Hhᵀ
             if (Shape.Bias) TK.RowSumsAdd(part.dS, ldw, C, n, part.dOutputBias);                         // (12) db += Σ_n dS
@@ -392,12 +385,36 @@ public sealed class Network<T, TK> : IDisposable
         part.Correct = correct;
     }
 
+    // For Predict and PredictClasses: the chunk's ŷ (dS with Y = 0 and scale 1), C×n, for columns c0..c0+n−1.
+    private void Predicted(ReadOnlySpan<T> yhat, int ldw, int c0, int n)
+    {
+        int C = Shape.C;
+        if (_probabilities is T[] P)
+        {
+            for (int k = 0; k < C; k++) yhat.Slice(k * ldw, n).CopyTo(P.AsSpan(k * _N + c0, n));
+        }
+        if (_classes is int[] classes)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int best = 0;
+                for (int k = 1; k < C; k++)
+                    if (yhat[k * ldw + i] > yhat[best * ldw + i]) best = k;
+                classes[c0 + i] = best;
+            }
+        }
+    }
+
     private sealed class Partition
     {
         private readonly AlignedBuffer<T> _hh, _z, _dHZ, _s, _dS, _xpad, _lanes;
+        private readonly int _C, _ldw;
+        private T[]? _noLabels;
 
         public Partition(NetworkShape s, int chunk, bool fused, Network<T, TK>? owner)
         {
+            _C = s.C;
+            _ldw = chunk;
             _xpad = new AlignedBuffer<T>(TK.Vectorized ? s.D * chunk : 0);
             _lanes = new AlignedBuffer<T>(fused ? FusedSweep<T>.LaneLength(s) : 0);
             // The fused sweep stores h only (z, dh and dz stay in its registers), forward-only passes
@@ -426,6 +443,9 @@ public sealed class Network<T, TK> : IDisposable
         public Span<T> dS => _dS.Span;
         public Span<T> Xpad => _xpad.Span;
         public Span<T> Lanes => _lanes.Span;
+
+        /// <summary>Labels 0 for a chunk (C rows of the work stride), made at the first prediction.</summary>
+        public ReadOnlySpan<T> NoLabels => _noLabels ??= new T[_C * _ldw];
         public T[] dA { get; }
         public T[] dHiddenBias { get; }
         public T[] dB { get; }

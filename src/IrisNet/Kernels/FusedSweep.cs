@@ -301,8 +301,7 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         // tanh without 512-bit vectors: h_j = tanh z_j in place over the block's z (a loop whose iterations do not
         // depend on each other, so the processor overlaps the long tanh chains of several), then s as above from h.
         // With 16 vector registers (AVX2), the software-pipelined loop that kept two tanh in flight beside the 2C
-        // sums of s ran out of registers: the float64 tanh run took 6.8-7.4 us per epoch that way and 5.5-5.6
-        // this way (the default Iris run with DOTNET_EnableAVX512=0; 4.0-4.1 with the 512-bit loop).
+        // sums of s ran out of registers and was slower than this loop (bench/notes.md has the figures).
         if (TF.Tanh)
         {
             hj = ref Unsafe.Add(ref sw.Hh, n);
@@ -509,12 +508,12 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         Store(pa, ref LaP, 0); Store(qa, ref LaQ, 0);
     }
 
-    // (10, 13) dz = dh ⊙ f′(z), from h = f(z): for ReLU f′(z) = 1 exactly where h = max(0, z) > 0; for
-    // tanh f′(z) = 1 − h², so dz = dh − (dh·h)·h (two instructions: a multiply and a negated multiply-add);
-    // identity: dz = dh.
+    // (10, 13) dz = dh ⊙ f′(z), from h = f(z): for ReLU f′(z) = 1 exactly where h = max(0, z) > 0, else 0, and
+    // dh·f′ is a product (as in the separate kernels), so a NaN dh stays NaN where f′ = 0; for tanh f′(z) = 1 − h²,
+    // so dz = dh − (dh·h)·h (two instructions: a multiply and a negated multiply-add); identity: dz = dh.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Dz<TF>(Vector<T> dh, Vector<T> h) where TF : struct, IActivationKind =>
-        TF.Relu ? Vector.ConditionalSelect(Vector.GreaterThan(h, Vector<T>.Zero), dh, Vector<T>.Zero)
+        TF.Relu ? dh * Vector.ConditionalSelect(Vector.GreaterThan(h, Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero)
         : TF.Tanh ? VectorKernels<T>.FmaNegated(dh * h, h, dh) : dh;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

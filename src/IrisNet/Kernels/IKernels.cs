@@ -47,9 +47,12 @@ public interface IKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// Softmax with cross-entropy over the C rows of each column, with its gradient.
-    /// For each sample n (column): m = max_k S[k, n]; ŷ_k = exp(S[k, n] − m) / Σ_j exp(S[j, n] − m);
-    /// ℓ_n = m + ln Σ_j exp(S[j, n] − m) − Σ_k Y[k, n] S[k, n] (log-sum-exp, never the log of ŷ), which is
-    /// −Σ_k Y[k, n] ln ŷ_k for one-hot columns (Σ_k Y[k, n] = 1, as the derivation assumes);
+    /// For each sample n (column): m = S[a, n] = max_k S[k, n] (a the first class attaining it);
+    /// ŷ_k = exp(S[k, n] − m) / Σ_j exp(S[j, n] − m);
+    /// ℓ_n = Σ_k Y[k, n] (m − S[k, n]) + ln(1 + t) with t = Σ_{j≠a} exp(S[j, n] − m) (Eq. 5 of docs/derivation.md,
+    /// never the log of ŷ), which is −Σ_k Y[k, n] ln ŷ_k for one-hot columns (Σ_k Y[k, n] = 1, as the derivation
+    /// assumes): both terms are ≥ 0, so ℓ_n keeps its last digits however small it is (ln(1 + t) and each
+    /// S[j, n] − m are taken with their rounding undone);
     /// dS[k, n] = (ŷ_k − Y[k, n]) · scale (overwritten).
     /// Shapes: S, Y, dS are C×N with leading dimensions <paramref name="lds"/>, <paramref name="ldy"/>,
     /// <paramref name="ldd"/>. Returns Σ_n ℓ_n and the number of columns whose first maximal logit

@@ -84,18 +84,59 @@ public readonly struct ScalarKernels<T> : IKernels<T> where T : unmanaged, IFloa
             }
             T sum = T.Zero;
             for (int k = 0; k < C; k++) sum += T.Exp(S[k * lds + n] - m);
-            loss += T.Log(sum);
             for (int k = 0; k < C; k++)
             {
-                T s = S[k * lds + n];
-                T y = Y[k * ldy + n];
-                T yhat = T.Exp(s - m) / sum;
-                dS[k * ldd + n] = (yhat - y) * scale;
-                loss += y * (m - s);
+                T yhat = T.Exp(S[k * lds + n] - m) / sum;
+                dS[k * ldd + n] = (yhat - Y[k * ldy + n]) * scale;
             }
+            loss += Loss(S, lds, Y, ldy, C, n, argmax);
             if (Y[argmax * ldy + n] == T.One) correct++;
         }
         return (loss, correct);
+    }
+
+    /// <summary>
+    /// ℓ of column n, Σ_k y_k (m − s_k) + ln(1 + t) with m = s_a, a the first largest logit, and
+    /// t = Σ_{j≠a} exp(s_j − m): the reference's <see cref="Equations.Loss"/> for one-hot y, step for step in T (for
+    /// double, the same bits).
+    /// </summary>
+    internal static T Loss(ReadOnlySpan<T> S, int lds, ReadOnlySpan<T> Y, int ldy, int C, int n, int argmax)
+    {
+        T m = S[argmax * lds + n], t = T.Zero, error = T.Zero, ys = T.Zero;
+        for (int j = 0; j < C; j++)
+        {
+            if (j == argmax) continue;
+            (t, T e) = TwoSum(t, ExpOfDifference(S[j * lds + n], m));
+            error += e;
+        }
+        for (int k = 0; k < C; k++) ys += Y[k * ldy + n] * (m - S[k * lds + n]);
+        return ys + LogOnePlus(t + error);
+    }
+
+    /// <summary>a + b = Sum + Error exactly (Knuth's TwoSum), as the reference's Accurate.TwoSum.</summary>
+    internal static (T Sum, T Error) TwoSum(T a, T b)
+    {
+        T sum = a + b;
+        T bv = sum - a, av = sum - bv;
+        return (sum, (a - av) + (b - bv));
+    }
+
+    /// <summary>
+    /// exp(x − m) with the rounding error δ of the difference undone, e^d (1 + δ), as the reference's
+    /// Accurate.ExpOfDifference.
+    /// </summary>
+    internal static T ExpOfDifference(T x, T m)
+    {
+        var (d, delta) = TwoSum(x, -m);
+        T e = T.Exp(d);
+        return T.FusedMultiplyAdd(e, delta, e);
+    }
+
+    /// <summary>ln(1 + t) = ln w + c/w with 1 + t = w + c exactly, as the reference's Accurate.LogOnePlus.</summary>
+    internal static T LogOnePlus(T t)
+    {
+        var (w, c) = TwoSum(T.One, t);
+        return T.Log(w) + c / w;
     }
 
     /// <inheritdoc />

@@ -18,6 +18,9 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
     /// <inheritdoc/>
     public static bool Vectorized => true;
 
+    [ThreadStatic]
+    private static T[]? t_rounding; // SoftmaxColumns' δ_k of one block, per thread
+
     /// <inheritdoc />
     public static void MatMul(ReadOnlySpan<T> W, ReadOnlySpan<T> bias, ReadOnlySpan<T> X, int ldx,
         int R, int K, int N, Span<T> Z, int ldz)
@@ -267,10 +270,11 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         ref T y = ref MemoryMarshal.GetReference(Y);
         ref T d = ref MemoryMarshal.GetReference(dS);
         Vector<T> lossV = default, hitsV = default, scaleV = new(scale);
-        // Σ_n ln σ_n (σ_n = Σ_k exp(s_kn − m_n), each in [1, C]) is taken as ln Π_n σ_n: one vector log per
-        // block of columns instead of one per column. The product is folded into the loss before it can
-        // overflow: C^block stays below 2^60.
-        Vector<T> product = Vector<T>.One;
+        // ℓ_n = Σ_k y_kn (m_n − s_kn) + ln(1 + t_n), t_n = Σ_{j≠a} exp(s_jn − m_n) (see IKernels): the sum over a block
+        // of columns of ln(1 + t_n) is ln(1 + u) with u = Π_n (1 + t_n) − 1, carried as u ← u(1 + t) + t (terms ≥ 0, so
+        // each step rounds by about 2 units of the last place and nothing cancels), then one ln(1 + u) per block
+        // instead of one logarithm per column. The block ends before u can overflow: C^block stays below 2^60.
+        Vector<T> u = default;
         // ⌊60 / log₂ C⌋, the largest block with C^block ≤ 2^60; written out for the usual class counts, whose
         // softmax runs every epoch (the logarithm was a libm call per pass).
         int block = C switch { <= 2 => 60, 3 => 37, 4 => 30, _ => Math.Max(1, (int)(60 / Math.Log2(C))) }, inBlock = 0;
@@ -287,25 +291,30 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         {
             Vector<T> m = Load(ref s, n);
             for (int k = 1; k < C; k++) m = Vector.MaxNative(m, Load(ref s, k * lds + n));
-            // e_k = exp(s_k − m) is parked in dS until the sum is known.
-            Vector<T> sum = default, found = default, hit = default;
+            // e_k = exp(s_k − m) is parked in dS until the sum is known. t sums e_k(1 + δ_k) over every class but the
+            // first maximum, with δ_k the rounding error of s_k − m, and with compensation (C − 1 terms).
+            Vector<T> sum = default, found = default, hit = default, t = default, tError = default;
             for (int k = 0; k < C; k++)
             {
-                Vector<T> sk = Load(ref s, k * lds + n);
-                Vector<T> e = VectorMath.ExpNonPositive(sk - m);
+                Vector<T> sk = Load(ref s, k * lds + n), dk = sk - m;
+                Vector<T> e = VectorMath.ExpNonPositive(dk);
                 Store(e, ref d, k * ldd + n);
                 sum += e;
                 Vector<T> isMax = Vector.AndNot(Vector.Equals(sk, m), found);
                 hit |= isMax & Vector.Equals(Load(ref y, k * ldy + n), Vector<T>.One);
                 found |= isMax;
+                var (sumK, errorK) = TwoSum(t, Vector.AndNot(Fma(e, Rounding(sk, m, dk), e), isMax));
+                t = sumK;
+                tError += errorK;
             }
             hitsV += Vector.ConditionalSelect(hit, Vector<T>.One, Vector<T>.Zero);
             Vector<T> inv = Vector<T>.One / sum;
-            product *= sum;
+            t += tError;
+            u = Fma(u, Vector<T>.One + t, t);
             if (++inBlock == block)
             {
-                lossV += Log(product);
-                product = Vector<T>.One;
+                lossV += LogOnePlus(u);
+                u = Vector<T>.Zero;
                 inBlock = 0;
             }
             for (int k = 0; k < C; k++)
@@ -313,55 +322,53 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
                 Vector<T> yk = Load(ref y, k * ldy + n);
                 Vector<T> yhat = Load(ref d, k * ldd + n) * inv;
                 Store((yhat - yk) * scaleV, ref d, k * ldd + n);
-                // ℓ_n = m + ln σ_n − Σ_k y_k s_k, with Σ_k y_k = 1: the m − y·s part here, ln σ_n above.
+                // the Σ_k y_k (m − s_k) part of ℓ here, ln(1 + t) through u above.
                 lossV = Fma(yk, m - Load(ref s, k * lds + n), lossV);
             }
         }
-        if (inBlock > 0) lossV += Log(product);
+        if (inBlock > 0) lossV += LogOnePlus(u);
         T loss = Vector.Sum(lossV);
         int correct = int.CreateTruncating(Vector.Sum(hitsV));
         for (; n < N; n++)
         {
-            T m = s.At(n);
             int argmax = 0;
             for (int k = 1; k < C; k++)
-            {
-                T sk = s.At(k * lds + n);
-                if (sk > m) { m = sk; argmax = k; }
-            }
-            T sum = T.Zero;
+                if (s.At(k * lds + n) > s.At(argmax * lds + n)) argmax = k;
+            T m = s.At(argmax * lds + n), sum = T.Zero;
             for (int k = 0; k < C; k++)
             {
                 T e = T.Exp(s.At(k * lds + n) - m);
                 d.At(k * ldd + n) = e;
                 sum += e;
             }
-            loss += T.Log(sum);
-            for (int k = 0; k < C; k++)
-            {
-                T yk = y.At(k * ldy + n);
-                d.At(k * ldd + n) = (d.At(k * ldd + n) / sum - yk) * scale;
-                loss = T.FusedMultiplyAdd(yk, m - s.At(k * lds + n), loss);
-            }
+            for (int k = 0; k < C; k++) d.At(k * ldd + n) = (d.At(k * ldd + n) / sum - y.At(k * ldy + n)) * scale;
+            loss += ScalarKernels<T>.Loss(S, lds, Y, ldy, C, n, argmax);
             if (y.At(argmax * ldy + n) == T.One) correct++;
         }
         return (loss, correct);
     }
 
     // The vector part of SoftmaxCrossEntropy for C = TC.Count ≤ 4 classes, the same steps as its general
-    // loop: m, e_k = exp(s_k − m), σ = Σ e_k, dS_k = (e_k/σ − y_k)·scale, ℓ = m − Σ y_k s_k + ln σ (with
-    // ln σ taken from a running product, logged every `block` columns), and the first-maximum hit test.
+    // loop: m, e_k = exp(s_k − m), σ = Σ e_k, dS_k = (e_k/σ − y_k)·scale, ℓ = Σ y_k (m − s_k) + ln(1 + t) (with
+    // ln(1 + t) taken from u, logged every `block` columns), and the first-maximum hit test.
     // Handles every column (the last partial vector on zero-padded copies); returns N and the loss and hit accumulators.
     private static (int N, Vector<T> Loss, Vector<T> Hits) SoftmaxColumns<TC>(ref T s, int lds, ref T y, int ldy, int N, Vector<T> scale,
         ref T d, int ldd, int block) where TC : struct, IBlock
     {
         int V = Vector<T>.Count, n = 0;
         Vector<T> lossV = default, hitsV = default;
+        // The rounding errors δ_k of s_k − m for one block's columns, from SoftmaxBlock's first pass to its third: a
+        // buffer of the thread's, made at its first call (a stackalloc would be cleared on every call, which cost as
+        // much as the work on a hundred columns).
+        int ldr = block * V;
+        t_rounding ??= new T[120 * V]; // the largest C·block for C ≤ 4 (2·60 and 4·30) vectors
+        ref T r = ref MemoryMarshal.GetArrayDataReference(t_rounding);
         while (n + V <= N)
         {
             int end = n + Math.Min(block, (N - n) / V) * V;
-            (Vector<T> product, lossV, hitsV) = SoftmaxBlock<TC>(ref s, lds, ref y, ldy, n, end, scale, ref d, ldd, lossV, hitsV);
-            lossV += Log(product);
+            (Vector<T> u, lossV, hitsV) = SoftmaxBlock<TC>(ref s, lds, ref y, ldy, n, end, scale, ref d, ldd,
+                ref r, ldr, lossV, hitsV);
+            lossV += LogOnePlus(u);
             n = end;
         }
         if (n < N)
@@ -370,25 +377,31 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
             // vectors on the stack (nothing past column N − 1 of S, Y or dS is read or written), and only
             // the r real lanes kept. A padded lane has s = y = 0: finite, no hit, and its loss is masked off.
             // So a column gets the same bits wherever it falls.
-            int r = N - n;
+            int rest = N - n;
             Span<T> tail = stackalloc T[3 * TC.Count * V];
             tail.Clear();
-            ref T ts = ref MemoryMarshal.GetReference(tail), ty = ref Unsafe.Add(ref ts, TC.Count * V), td = ref Unsafe.Add(ref ty, TC.Count * V);
+            ref T ts = ref MemoryMarshal.GetReference(tail), ty = ref Unsafe.Add(ref ts, TC.Count * V);
+            ref T td = ref Unsafe.Add(ref ty, TC.Count * V);
             for (int k = 0; k < TC.Count; k++)
             {
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref s, k * lds + n), r).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref ts, k * V), r));
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref y, k * ldy + n), r).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref ty, k * V), r));
+                Copy(ref Unsafe.Add(ref s, k * lds + n), ref Unsafe.Add(ref ts, k * V), rest);
+                Copy(ref Unsafe.Add(ref y, k * ldy + n), ref Unsafe.Add(ref ty, k * V), rest);
             }
-            var (product, tailLoss, tailHits) = SoftmaxBlock<TC>(ref ts, V, ref ty, V, 0, V, scale, ref td, V, default, default);
-            Vector<T> real = Vector.LessThan(Vector<T>.Indices, new Vector<T>(T.CreateTruncating(r)));
-            lossV += (tailLoss + Log(product)) & real;
+            var (u, tailLoss, tailHits) = SoftmaxBlock<TC>(ref ts, V, ref ty, V, 0, V, scale, ref td, V, ref r, ldr,
+                default, default);
+            Vector<T> real = Vector.LessThan(Vector<T>.Indices, new Vector<T>(T.CreateTruncating(rest)));
+            lossV += (tailLoss + LogOnePlus(u)) & real;
             hitsV += tailHits & real;
             for (int k = 0; k < TC.Count; k++)
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref td, k * V), r).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref d, k * ldd + n), r));
+                Copy(ref Unsafe.Add(ref td, k * V), ref Unsafe.Add(ref d, k * ldd + n), rest);
             n = N;
         }
         return (n, lossV, hitsV);
     }
+
+    // destination[0..count) = source[0..count).
+    private static void Copy(ref T source, ref T destination, int count) =>
+        MemoryMarshal.CreateReadOnlySpan(ref source, count).CopyTo(MemoryMarshal.CreateSpan(ref destination, count));
 
     /// <summary>
     /// Copies the n columns of X (<paramref name="rows"/> rows, leading dimension <paramref name="ld"/>) into Xpad
@@ -404,18 +417,21 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         }
     }
 
-    // Columns n .. end−1 (whole vectors) of SoftmaxColumns, returning Π σ and the updated accumulators,
-    // in three passes over the block: (1) m, the hit test, Σ_k y_k (m − s_k), and s_k − m parked in dS;
-    // (2) exp of each dS row in place, one exponential per loop iteration; (3) σ, Π σ and dS. With three
-    // or four exponentials in one loop body the JIT runs out of the sixteen vector registers and spills
+    // Columns n .. end−1 (whole vectors) of SoftmaxColumns, returning u = Π(1 + t) − 1 over them and the updated
+    // accumulators, in three passes over the block: (1) m, the hit test, Σ_k y_k (m − s_k), s_k − m parked in dS and
+    // its rounding error δ_k in r; (2) exp of each dS row in place, one exponential per loop iteration; (3) σ, dS and
+    // u. With three or four exponentials in one loop body the JIT runs out of the sixteen vector registers and spills
     // and re-broadcasts the polynomial's constants every column; one per loop keeps them in registers.
     // No call inside (the log is the caller's); every per-class vector is a plain local.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (Vector<T> Product, Vector<T> Loss, Vector<T> Hits) SoftmaxBlock<TC>(ref T s, int lds, ref T y, int ldy, int n, int end,
-        Vector<T> scale, ref T d, int ldd, Vector<T> lossV, Vector<T> hitsV) where TC : struct, IBlock
+    private static (Vector<T> U, Vector<T> Loss, Vector<T> Hits) SoftmaxBlock<TC>(ref T s, int lds, ref T y, int ldy,
+        int n, int end, Vector<T> scale, ref T d, int ldd, ref T r, int ldr, Vector<T> lossV, Vector<T> hitsV)
+        where TC : struct, IBlock
     {
         int V = Vector<T>.Count;
-        Vector<T> product = Vector<T>.One, one = Vector<T>.One;
+        Vector<T> u = Vector<T>.Zero, one = Vector<T>.One, minusOne = -one;
+        ref T r1 = ref Unsafe.Add(ref r, TC.Count > 1 ? ldr : 0);
+        ref T r2 = ref Unsafe.Add(ref r, TC.Count > 2 ? 2 * ldr : 0), r3 = ref Unsafe.Add(ref r, TC.Count > 3 ? 3 * ldr : 0);
         for (int i = n; i < end; i += V)
         {
             Vector<T> s0 = Load(ref s, i);
@@ -430,25 +446,35 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
             Vector<T> y1 = TC.Count > 1 ? Load(ref y, ldy + i) : default;
             Vector<T> y2 = TC.Count > 2 ? Load(ref y, 2 * ldy + i) : default;
             Vector<T> y3 = TC.Count > 3 ? Load(ref y, 3 * ldy + i) : default;
-            Store(s0 - m, ref d, i);
-            if (TC.Count > 1) Store(s1 - m, ref d, ldd + i);
-            if (TC.Count > 2) Store(s2 - m, ref d, 2 * ldd + i);
-            if (TC.Count > 3) Store(s3 - m, ref d, 3 * ldd + i);
-            // ℓ contribution without ln σ: Σ_k y_k (m − s_k), summed apart and then added to the running sum, so the
-            // loop carries one addition from column vector to column vector instead of C dependent multiply-adds.
-            // For one-hot y (every label the library builds), the class sum is m − s_c exactly (the other terms are
-            // 0·(m − s_k) = +0 exactly, m ≥ s_k), so the running sum gets the same single rounding as before.
-            Vector<T> ys = y0 * (m - s0);
-            if (TC.Count > 1) ys = Fma(y1, m - s1, ys);
-            if (TC.Count > 2) ys = Fma(y2, m - s2, ys);
-            if (TC.Count > 3) ys = Fma(y3, m - s3, ys);
-            lossV += ys;
-            // The predicted class is the first k with s_k = m; a hit when its y_k is 1.
-            Vector<T> found = Vector.Equals(s0, m), hit = found & y0;
-            if (TC.Count > 1) { Vector<T> isMax = Vector.AndNot(Vector.Equals(s1, m), found); hit |= isMax & y1; found |= isMax; }
-            if (TC.Count > 2) { Vector<T> isMax = Vector.AndNot(Vector.Equals(s2, m), found); hit |= isMax & y2; found |= isMax; }
-            if (TC.Count > 3) { Vector<T> isMax = Vector.AndNot(Vector.Equals(s3, m), found); hit |= isMax & y3; }
+            Vector<T> d0 = s0 - m, d1 = s1 - m, d2 = s2 - m, d3 = s3 - m;
+            Store(d0, ref d, i);
+            if (TC.Count > 1) Store(d1, ref d, ldd + i);
+            if (TC.Count > 2) Store(d2, ref d, 2 * ldd + i);
+            if (TC.Count > 3) Store(d3, ref d, 3 * ldd + i);
+            // ℓ contribution without ln(1 + t): Σ_k y_k (m − s_k) = −Σ_k y_k d_k (m − s_k rounds to exactly −d_k),
+            // summed apart and then subtracted from the running sum, so the loop carries one addition from column
+            // vector to column vector instead of C dependent multiply-adds. For one-hot y (every label the library
+            // builds), the class sum is −(m − s_c) exactly (the other terms are 0·d_k = ±0 exactly, d_k ≤ 0), so the
+            // running sum gets the same single rounding as from + (m − s_c).
+            Vector<T> ys = y0 * d0;
+            if (TC.Count > 1) ys = Fma(y1, d1, ys);
+            if (TC.Count > 2) ys = Fma(y2, d2, ys);
+            if (TC.Count > 3) ys = Fma(y3, d3, ys);
+            lossV -= ys;
+            // The predicted class a is the first k with s_k = m; a hit when its y_k is 1.
+            Vector<T> max0 = Vector.Equals(s0, m), found = max0, hit = max0 & y0;
+            Vector<T> max1 = default, max2 = default, max3 = default;
+            if (TC.Count > 1) { max1 = Vector.AndNot(Vector.Equals(s1, m), found); hit |= max1 & y1; found |= max1; }
+            if (TC.Count > 2) { max2 = Vector.AndNot(Vector.Equals(s2, m), found); hit |= max2 & y2; found |= max2; }
+            if (TC.Count > 3) { max3 = Vector.AndNot(Vector.Equals(s3, m), found); hit |= max3 & y3; }
             hitsV += Vector.ConditionalSelect(Vector.Equals(hit, one), one, Vector<T>.Zero);
+            // For t: δ_k, with s_k − m = d_k + δ_k exactly, so that exp(s_k − m) = e_k(1 + δ_k); −1 for a (whose δ_a is
+            // +0, so OR-ing in the bits of −1 gives −1), whose e_a(1 + δ_a) = 1 − 1 = 0 then leaves it out of t.
+            int at = i - n;
+            Store(Rounding(s0, m, d0) | (max0 & minusOne), ref r, at);
+            if (TC.Count > 1) Store(Rounding(s1, m, d1) | (max1 & minusOne), ref r1, at);
+            if (TC.Count > 2) Store(Rounding(s2, m, d2) | (max2 & minusOne), ref r2, at);
+            if (TC.Count > 3) Store(Rounding(s3, m, d3) | (max3 & minusOne), ref r3, at);
         }
         for (int k = 0; k < TC.Count; k++) ExpInPlace(ref Unsafe.Add(ref d, k * ldd + n), end - n);
         for (int i = n; i < end; i += V)
@@ -463,9 +489,41 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
             if (TC.Count > 1) Store((e1 * inv - Load(ref y, ldy + i)) * scale, ref d, ldd + i);
             if (TC.Count > 2) Store((e2 * inv - Load(ref y, 2 * ldy + i)) * scale, ref d, 2 * ldd + i);
             if (TC.Count > 3) Store((e3 * inv - Load(ref y, 3 * ldy + i)) * scale, ref d, 3 * ldd + i);
-            product *= sum;
+            // t = Σ_{k≠a} exp(s_k − m), then u ← u(1 + t) + t.
+            int at = i - n;
+            Vector<T> t = Fma(e0, Load(ref r, at), e0);
+            if (TC.Count > 1) t += Fma(e1, Load(ref r1, at), e1);
+            if (TC.Count > 2) t += Fma(e2, Load(ref r2, at), e2);
+            if (TC.Count > 3) t += Fma(e3, Load(ref r3, at), e3);
+            u = Fma(u, one + t, t);
         }
-        return (product, lossV, hitsV);
+        return (u, lossV, hitsV);
+    }
+
+    // The rounding error of d = s − m: s − m = d + δ exactly (Knuth's TwoSum of s and −m, any magnitudes).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Rounding(Vector<T> s, Vector<T> m, Vector<T> d)
+    {
+        Vector<T> bv = d - s, av = d - bv;
+        return (s - av) - (m + bv);
+    }
+
+    // a + b as the rounded sum and its rounding error (Knuth's TwoSum).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector<T> Sum, Vector<T> Error) TwoSum(Vector<T> a, Vector<T> b)
+    {
+        Vector<T> sum = a + b, bv = sum - a, av = sum - bv;
+        return (sum, (a - av) + (b - bv));
+    }
+
+    // ln(1 + u) for u ≥ 0, lane by lane (the vector form of ScalarKernels.LogOnePlus): w = 1 + u rounds away the digits
+    // of u below one unit of the last place of 1, so with 1 + u = w + c exactly (TwoSum), ln(1 + u) = ln w + c/w to
+    // within (c/w)²/2. For a tiny u, w = 1 and the result is c = u.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> LogOnePlus(Vector<T> u)
+    {
+        var (w, c) = TwoSum(Vector<T>.One, u);
+        return Log(w) + c / w;
     }
 
     // p[i] = exp(p[i]) for i < count (a multiple of the vector width), arguments never positive.

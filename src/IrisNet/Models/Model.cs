@@ -97,71 +97,44 @@ public sealed class Model
 
     /// <summary>
     /// The predicted class over a plane through input space: x_d = at_d for d ≠ p, q, and
-    /// (x_p, x_q) = (xs[c], ys[r]) for the cell [r, c] of the result. The class is argmax_k s_k with
-    /// s = B f(z) + b (softmax is monotone, so this is the class of the largest ŷ_k; the first one on
-    /// a tie). With x′ the standardized input, z_i = A_i·x′ + a_i splits into a part that is the
-    /// same over the whole plane, c_i = a_i + Σ_{d≠p,q} A_id x′_d(at_d), computed once in O(HD),
-    /// and A_ip x′_p + A_iq x′_q, so each cell costs O(HC) whatever D is. Computed in double from the
-    /// stored weights, without building C×N matrices (a float32 model may differ from its own
-    /// evaluation where two logits agree to float32 rounding). <paramref name="q"/> = −1: one feature.
-    /// Vector&lt;double&gt;.Count columns of a row at a time (a decision-regions grid is 54,000 cells).
+    /// (x_p, x_q) = (xs[c], ys[r]) for the cell [r, c] of the result. The class is the first maximal ŷ_k (that
+    /// of the largest logit s_k, softmax being monotone), from the network's own forward pass in double on the
+    /// stored weights, as <see cref="Network{T, TK}.PredictClasses"/> computes it (a float32 model may differ
+    /// from its own evaluation where two logits agree to float32 rounding). <paramref name="q"/> = −1: one feature.
     /// </summary>
+    /// <remarks>
+    /// With x′ the standardized input, z_i = A_i·x′ + a_i splits into a part that is the same over the whole
+    /// plane, c_i = a_i + Σ_{d≠p,q} A_id x′_d(at_d), computed once in O(HD), and A_ip x′_p + A_iq x′_q: on the
+    /// plane the model is a network with the inputs (x′_p, x′_q), first-layer weights [A_p A_q] and bias c, so
+    /// each cell costs O(HC) whatever D is, and no cell needs a row of D features.
+    /// </remarks>
     public int[,] PlaneClasses(double[] at, int p, int q, double[] xs, double[] ys)
     {
-        int D = Shape.D, H = Shape.H, C = Shape.C, V = Vector<double>.Count;
-        Activation f = Shape.Activation;
-        // Per row r: zRow_i = c_i + A_iq x′_q(ys[r]); per cell: z_i = zRow_i + A_ip x′_p(xs[col]).
-        var zRow = new double[H];
-        var Ap = new double[H];
+        int D = Shape.D, H = Shape.H, C = Shape.C, inputs = q >= 0 ? 2 : 1, columns = xs.Length;
+        var result = new int[ys.Length, columns];
+        if (columns == 0) return result;
+        var shape = new NetworkShape(inputs, H, C, true, Shape.Activation);
+        using var plane = new Network<double, VectorKernels<double>>(shape, columns);
         for (int i = 0; i < H; i++)
         {
             double c = Shape.Bias ? HiddenBias[i] : 0;
             for (int d = 0; d < D; d++)
                 if (d != p && d != q) c += A[i * D + d] * Standardization.Apply(at[d], d);
-            zRow[i] = c;
-            Ap[i] = A[i * D + p];
+            plane.HiddenBias[i] = c;
+            plane.A[i * inputs] = A[i * D + p];
+            if (q >= 0) plane.A[i * inputs + 1] = A[i * D + q];
         }
-        double[] zFixed = (double[])zRow.Clone();
-        // x′_p of every column, padded to whole vectors (the padding columns are computed and dropped).
-        int columns = xs.Length, padded = (columns + V - 1) / V * V;
-        var xp = new double[padded];
-        for (int col = 0; col < columns; col++) xp[col] = Standardization.Apply(xs[col], p);
-        double[] b = Shape.Bias ? OutputBias : new double[C];
-        // The scores of V columns at once: s_k = b_k + Σ_i B_ki f(z_i), i in order for each k.
-        var s = new Vector<double>[C];
-        Span<double> lane = stackalloc double[V];
-        var result = new int[ys.Length, columns];
+        B.CopyTo(plane.B, 0);
+        if (Shape.Bias) OutputBias.CopyTo(plane.OutputBias, 0);
+        // X′ of one row of cells, feature-major: x′_p across, x′_q(ys[r]) in every column.
+        var X = new double[inputs * columns];
+        for (int col = 0; col < columns; col++) X[col] = Standardization.Apply(xs[col], p);
+        var classes = new int[columns];
         for (int r = 0; r < ys.Length; r++)
         {
-            double yq = q >= 0 ? Standardization.Apply(ys[r], q) : 0;
-            for (int i = 0; i < H; i++) zRow[i] = q >= 0 ? zFixed[i] + A[i * D + q] * yq : zFixed[i];
-            for (int col = 0; col < padded; col += V)
-            {
-                var x = new Vector<double>(xp, col);
-                for (int k = 0; k < C; k++) s[k] = new Vector<double>(b[k]);
-                for (int i = 0; i < H; i++)
-                {
-                    Vector<double> z = new Vector<double>(zRow[i]) + new Vector<double>(Ap[i]) * x;
-                    Vector<double> h;
-                    if (f == Activation.Relu) h = Vector.Max(z, Vector<double>.Zero);
-                    else if (f == Activation.Tanh)
-                    {
-                        for (int l = 0; l < V; l++) lane[l] = Math.Tanh(z[l]);
-                        h = new Vector<double>(lane);
-                    }
-                    else h = z;
-                    for (int k = 0; k < C; k++) s[k] += new Vector<double>(B[k * H + i]) * h;
-                }
-                // argmax_k, the first one on a tie, lane by lane.
-                for (int l = 0; l < V && col + l < columns; l++)
-                {
-                    int best = 0;
-                    double bestScore = double.NegativeInfinity;
-                    for (int k = 0; k < C; k++)
-                        if (s[k][l] > bestScore) { best = k; bestScore = s[k][l]; }
-                    result[r, col + l] = best;
-                }
-            }
+            if (q >= 0) Array.Fill(X, Standardization.Apply(ys[r], q), columns, columns);
+            plane.PredictClasses(X, columns, columns, classes);
+            for (int col = 0; col < columns; col++) result[r, col] = classes[col];
         }
         return result;
     }

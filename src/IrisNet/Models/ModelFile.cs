@@ -9,6 +9,7 @@ namespace IrisNet.Models;
 /// model.json exactly as written and read: <see cref="ModelJsonContext"/> maps it, strictly (every
 /// required field present, no unknown or repeated field, names and numbers of the right kind).
 /// What JSON cannot say (lengths that follow from D, H and C; finite numbers) <see cref="ModelJson"/> checks.
+/// A null member (a, b without biases; data, split and training of older files) is not written.
 /// </summary>
 internal sealed record ModelFile
 {
@@ -45,7 +46,6 @@ internal sealed record ModelFile
 
     /// <summary>a, H numbers, present only with biases.</summary>
     [JsonPropertyName("a")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double[]? HiddenBias { get; init; }
 
     /// <summary>B, C rows of H numbers.</summary>
@@ -54,15 +54,11 @@ internal sealed record ModelFile
 
     /// <summary>b, C numbers, present only with biases.</summary>
     [JsonPropertyName("b")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double[]? OutputBias { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TrainingData? Data { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DataSplit? Split { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TrainingBlock? Training { get; init; }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using System.Text.RegularExpressions;
 using IrisNet.Data;
 using IrisNet.Errors;
 using IrisNet.Reference;
@@ -12,9 +11,9 @@ namespace IrisNet.Models;
 /// <summary>
 /// Reads and writes model files (and plain weights files) through the generated
 /// <see cref="ModelJsonContext"/>: the mapping of names, kinds, required and unknown fields is
-/// System.Text.Json's; this class adds only what JSON cannot say (lengths that follow from D, H and C,
-/// finite numbers, options in range) and turns every problem into one
-/// <c>file: field: what is wrong</c> <see cref="ModelFileException"/>.
+/// System.Text.Json's (with <see cref="StrictJson"/> saying what it refused, by the field's path); this
+/// class adds only what JSON cannot say (lengths that follow from D, H and C, finite numbers, options
+/// in range) and turns every problem into one <c>file: field: what is wrong</c> <see cref="ModelFileException"/>.
 /// </summary>
 /// <remarks>
 /// Numbers are written in shortest round-trip form, so reading a file gives back the same bits.
@@ -23,7 +22,7 @@ namespace IrisNet.Models;
 /// A file larger than <see cref="MaxFileBytes"/> is refused before it is parsed, so pointing the
 /// reader at /dev/zero or an endless pipe stops at that bound.
 /// </remarks>
-public static partial class ModelJson
+public static class ModelJson
 {
     /// <summary>The value of the "format" field.</summary>
     public const string FormatName = "irisnet-model";
@@ -62,7 +61,7 @@ public static partial class ModelJson
 
     private static InitialWeights ParseWeights(byte[] utf8, string? file)
     {
-        if (HasFormatField(utf8)) return ParseModel(utf8, file).ToInitialWeights();
+        if (StrictJson.Header(utf8, "format", "version").HasName) return ParseModel(utf8, file).ToInitialWeights();
         WeightsFile w = Deserialize(utf8, ModelJsonContext.Default.WeightsFile, file);
         var check = new Checker(file);
         if (w.Hidden.Length == 0) throw check.Error("A", "has no rows; it must have H rows of D numbers.");
@@ -81,7 +80,7 @@ public static partial class ModelJson
     {
         var check = new Checker(file);
         // Format and version first, so a newer file is refused by its version, not by its new fields.
-        var (format, version) = PeekHeader(utf8);
+        var (_, format, version) = StrictJson.Header(utf8, "format", "version");
         if (format is not null && format != FormatName) throw check.Error("format", $"is \"{format}\", not \"{FormatName}\"; this is not an IrisNet model file.");
         if (version is int v && (v < OldestVersion || v > Version))
             throw check.Error("version", $"format version {v} is not supported; this IrisNet reads versions {OldestVersion} to {Version}. Retrain, or use the IrisNet that wrote it.");
@@ -106,7 +105,8 @@ public static partial class ModelJson
         if (f.Data is TrainingData data)
         {
             if (data.Rows <= 0) throw check.Error("data.rows", $"is {data.Rows}; it must be positive.");
-            if (!Sha256Hex().IsMatch(data.Sha256)) throw check.Error("data.sha256", "must be 64 lower-case hexadecimal digits.");
+            if (!IsSha256Hex(data.Sha256))
+                throw check.Error("data.sha256", "must be 64 lower-case hexadecimal digits.");
             if (data.Label != f.Label) throw check.Error("data.label", $"is \"{data.Label}\" but \"label\" is \"{f.Label}\"; they must agree.");
         }
         if (f.Split is DataSplit split)
@@ -168,6 +168,8 @@ public static partial class ModelJson
     }
 
     private static string Lower(bool b) => b ? "true" : "false";
+
+    private static bool IsSha256Hex(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
 
     private static ModelFile ToFile(Model m)
     {
@@ -241,140 +243,14 @@ public static partial class ModelJson
     private static ModelFileException TooLarge(string path) =>
         new(path, $"is larger than {MaxFileBytes >> 20} MiB, more than any model or weights file holds; is it the right file?");
 
-    private static T Deserialize<T>(byte[] utf8, JsonTypeInfo<T> type, string? file)
-    {
-        ReadOnlySpan<byte> span = utf8;
-        if (span.StartsWith("\uFEFF"u8)) span = span[3..];
-        try
-        {
-            return JsonSerializer.Deserialize(span, type) ?? throw new ModelFileException(file, "the file: is null; it must be a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw new ModelFileException(file, Describe(e, type), e);
-        }
-    }
+    /// <summary>Read through the generated context; a problem becomes "field: what is wrong (line, column)."</summary>
+    private static T Deserialize<T>(byte[] utf8, JsonTypeInfo<T> type, string? file) where T : class =>
+        StrictJson.Read(utf8, type, p => new ModelFileException(file, Describe(p)));
 
-    /// <summary>Turns System.Text.Json's error into "field: what is wrong", without .NET type names.</summary>
-    private static string Describe(JsonException e, JsonTypeInfo root)
-    {
-        string field = e.Path is null or "$" ? "the file" : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path.TrimStart('$');
-        string message = e.Message;
-        int cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        if (cut < 0) cut = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
-        if (cut > 0) message = message[..cut];
-        message = message.TrimEnd('.');
-        long line = (e.LineNumber ?? 0) + 1, column = (e.BytePositionInLine ?? 0) + 1;
-        string at = $"line {line}, column {column}";
-        if (e.InnerException is JsonException || message.Contains("invalid", StringComparison.OrdinalIgnoreCase) && !message.Contains("converted", StringComparison.Ordinal)
-            || message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || message.Contains("Expected", StringComparison.Ordinal))
-            return $"{at}: not valid JSON (is the file truncated or not a model?): {message}";
-        Match m = MissingRequired().Match(message);
-        if (m.Success) return $"{field}: the field{(m.Groups[1].Value.Contains(',', StringComparison.Ordinal) ? "s" : "")} {m.Groups[1].Value.Replace('\'', '"')} {(m.Groups[1].Value.Contains(',', StringComparison.Ordinal) ? "are" : "is")} missing.";
-        m = Unmapped().Match(message);
-        if (m.Success) return $"{field}: unknown field \"{m.Groups[1].Value}\" ({at}); check its spelling.";
-        m = Duplicate().Match(message);
-        if (m.Success) return $"{field}: appears twice ({at}); each field may appear once.";
-        if (Converted().IsMatch(message)) return $"{field}: must be {Kind(TypeAt(root, e.Path))} ({at}).";
-        if (message.Contains("null", StringComparison.Ordinal)) return $"{field}: must not be null ({at}).";
-        return $"{field}: {message} ({at}).";
-    }
-
-    /// <summary>The .NET type a JSON path such as <c>$.training.seed</c> or <c>$.A[0][1]</c> maps to, found through the generated metadata.</summary>
-    private static Type? TypeAt(JsonTypeInfo root, string? path)
-    {
-        Type? type = root.Type;
-        JsonTypeInfo? info = root;
-        foreach (Match segment in PathSegment().Matches(path ?? ""))
-        {
-            if (segment.Groups[1].Success)
-            {
-                JsonPropertyInfo? p = info?.Properties.FirstOrDefault(p => p.Name == segment.Groups[1].Value);
-                if (p is null) return null;
-                type = p.PropertyType;
-            }
-            else
-            {
-                type = type?.GetElementType();
-            }
-            info = type is null ? null : ModelJsonContext.Default.GetTypeInfo(type);
-        }
-        return type;
-    }
-
-    private static string Kind(Type? type) =>
-        type == typeof(double) ? "a finite number"
-        : type == typeof(int) ? "a whole number"
-        : type == typeof(ulong) ? "a whole number ≥ 0"
-        : type == typeof(bool) ? "true or false"
-        : type == typeof(string) ? "a string"
-        : type == typeof(string[]) ? "an array of strings"
-        : type == typeof(double[]) ? "an array of numbers"
-        : type == typeof(double[][]) ? "an array of rows (arrays of numbers)"
-        : "a JSON object";
-
-    [GeneratedRegex(@"\.([^.\[]+)|\[(\d+)\]")]
-    private static partial Regex PathSegment();
-
-    [GeneratedRegex("missing required properties including: (.+?)\\.?$")]
-    private static partial Regex MissingRequired();
-
-    [GeneratedRegex("property '([^']*)' could not be mapped")]
-    private static partial Regex Unmapped();
-
-    [GeneratedRegex("[Dd]uplicate")]
-    private static partial Regex Duplicate();
-
-    [GeneratedRegex("could not be converted to")]
-    private static partial Regex Converted();
-
-    [GeneratedRegex("^[0-9a-f]{64}$")]
-    private static partial Regex Sha256Hex();
-
-    /// <summary>The top-level "format" and "version" values, when they can be found before any syntax error.</summary>
-    private static (string? Format, int? Version) PeekHeader(byte[] utf8)
-    {
-        string? format = null;
-        int? version = null;
-        try
-        {
-            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 16 });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (null, null);
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                bool isFormat = reader.ValueTextEquals("format"u8), isVersion = reader.ValueTextEquals("version"u8);
-                reader.Read();
-                if (isFormat && reader.TokenType == JsonTokenType.String) format = reader.GetString();
-                else if (isVersion && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int v)) version = v;
-                reader.Skip();
-            }
-        }
-        catch (JsonException)
-        {
-            // The syntax error is reported, with its position, by the full read.
-        }
-        return (format, version);
-    }
-
-    private static bool HasFormatField(byte[] utf8)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 16 });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("format"u8)) return true;
-                reader.Read();
-                reader.Skip();
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: the weights reader reports it.
-        }
-        return false;
-    }
+    private static string Describe(JsonProblem p) =>
+        p.Syntax
+            ? $"{p.Position}: not valid JSON (is the file truncated or not a model?): {p.What}."
+            : $"{p.Field}: {p.Sentence}";
 
     /// <summary>The cross-field checks, each failing with the field's name.</summary>
     private sealed class Checker(string? file)

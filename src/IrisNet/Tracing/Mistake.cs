@@ -1,8 +1,9 @@
 namespace IrisNet.Tracing;
 
 /// <summary>
-/// A known backpropagation mistake, each a small variant of the reference computation
-/// (<see cref="TraceComputation"/>). <c>irisnet diff</c> reruns each variant on the user's own
+/// A known backpropagation mistake, each the reference computation (<see cref="TraceComputation"/>) with
+/// one equation swapped for its wrong version (<see cref="MistakeCatalogue.EquationsOf"/>,
+/// <see cref="MistakeCatalogue.UpdateOf"/>). <c>irisnet diff</c> reruns each variant on the user's own
 /// weights and data and names every one that reproduces the first quantity that disagrees.
 /// The equation numbers are those of docs/derivation.md.
 /// </summary>
@@ -17,7 +18,7 @@ public enum Mistake
     /// </summary>
     DiagonalSoftmax,
 
-    /// <summary>(5), (7), (14) without the 1/N: the loss summed over the batch, L = Σ_n ℓ_n, and dS = Ŷ − Y.</summary>
+    /// <summary>(14) without the 1/N: the loss summed over the batch, L = Σ_n ℓ_n, and dS = Ŷ − Y (5, 7).</summary>
     SummedLoss,
 
     /// <summary>(9) with B where Bᵀ belongs: dH_ni = Σ_j dS_nj B_ij (per sample B ds instead of Bᵀ ds); only possible when H = C.</summary>

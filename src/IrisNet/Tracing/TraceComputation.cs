@@ -4,11 +4,11 @@ using IrisNet.Training;
 namespace IrisNet.Tracing;
 
 /// <summary>
-/// The documented network's training steps written out sample-major, in float64, with every
-/// intermediate kept: the form people write it in (X is N×D, row n is sample n). Each quantity is
-/// computed by the plain loops of its equation in docs/derivation.md, as in <see cref="ReferenceNetwork"/> (the
-/// library's reference; TraceReferenceTests holds the two equal step for step); <see cref="Mistake"/> selects a
-/// known wrong variant instead of the reference (<see cref="Mistake.None"/>).
+/// The documented network's training steps, sample-major and in float64, with every intermediate kept: the
+/// batch reference (<see cref="ReferenceNetwork"/>, built from <see cref="Equations"/>) and the update
+/// (<see cref="GradientDescent"/>), run step by step, each quantity recorded under its name and equation
+/// number. A <see cref="Mistake"/> runs the same passes with the one equation it gets wrong swapped in
+/// (<see cref="MistakeCatalogue.EquationsOf"/>, <see cref="MistakeCatalogue.UpdateOf"/>).
 /// </summary>
 public static class TraceComputation
 {
@@ -35,222 +35,90 @@ public static class TraceComputation
     /// <param name="settings">Activation, η, μ and λ.</param>
     /// <param name="batches">For each step, the row indices of its batch, in order.</param>
     /// <param name="mistake">The variant to compute; <see cref="Mistake.None"/> for the reference.</param>
-    /// <returns>The steps; a variant that cannot continue (a shape that does not fit) stops early, its last step partial.</returns>
+    /// <returns>
+    /// The steps. A variant whose shapes do not fit stops: its last step ends after the forward pass when its
+    /// backward pass cannot be computed (B transposed with H ≠ C), after the backward pass when the update
+    /// cannot be (bias gradients of the wrong length).
+    /// </returns>
     public static IReadOnlyList<TraceStep> Run(InitialWeights start, double[][] X, int[] labels, TraceSettings settings,
         IReadOnlyList<int[]> batches, Mistake mistake = Mistake.None)
     {
-        int H = start.A.Length, D = start.A[0].Length, C = start.B.Length;
-        bool bias = start.HiddenBias is not null;
-        var w = new Weights(Flat(start.A), start.HiddenBias is null ? [] : (double[])start.HiddenBias.Clone(), Flat(start.B), start.OutputBias is null ? [] : (double[])start.OutputBias.Clone());
-        var v = new Weights(new double[H * D], new double[bias ? H : 0], new double[C * H], new double[bias ? C : 0]);
+        Equations e = MistakeCatalogue.EquationsOf(mistake);
+        var (f, eta, mu, lambda) = settings;
+        GradientDescent update = MistakeCatalogue.UpdateOf(mistake, eta, mu, lambda);
+        Parameters w = start.ToParameters(), v = w.Zero();
         var steps = new List<TraceStep>(batches.Count);
         for (int k = 0; k < batches.Count; k++)
         {
             var q = new List<TraceTensor>(Order.Count);
-            bool complete = Step(w, v, X, labels, batches[k], settings, mistake, D, H, C, bias, q);
+            bool complete = Step(ref w, ref v, X, labels, batches[k], f, e, update, mistake != Mistake.None, q);
             steps.Add(new TraceStep(k + 1, (int[])batches[k].Clone(), q));
             if (!complete) break;
         }
         return steps;
     }
 
-    private sealed record Weights(double[] A, double[] HiddenBias, double[] B, double[] OutputBias);
-
-    private static bool Step(Weights w, Weights v, double[][] X, int[] labels, int[] batch, TraceSettings o, Mistake m,
-        int D, int H, int C, bool bias, List<TraceTensor> q)
+    // One step on the rows of batch: forward (1)–(5), backward (7)–(12), update (15)–(16), each recorded in q.
+    private static bool Step(ref Parameters w, ref Parameters v, double[][] X, int[] labels, int[] batch, Activation f,
+        Equations e, GradientDescent update, bool variant, List<TraceTensor> q)
     {
-        int N = batch.Length;
-        void Add(string name, double[] values, params int[] shape) => q.Add(new TraceTensor(name, EquationOf(name), shape, values));
+        double[][] Xb = batch.Select(n => X[n]).ToArray();
+        double[][] Y = e.Y(batch.Select(n => labels[n]).ToArray(), w.B.Length);
+        Add(q, "X", Xb);
+        Add(q, "Y", Y);
 
-        var Xb = new double[N * D];
-        var Y = new double[N * C];
-        for (int n = 0; n < N; n++)
+        ForwardPass fw = ReferenceNetwork.Forward(w, f, Xb, Y, e);
+        Add(q, "Z", fw.Z);
+        Add(q, "H", fw.H);
+        Add(q, "S", fw.S);
+        Add(q, "Yhat", fw.Yhat);
+        q.Add(new TraceTensor("L", EquationOf("L"), [], [fw.L]));
+
+        Gradients g;
+        try
         {
-            for (int d = 0; d < D; d++) Xb[n * D + d] = X[batch[n]][d];
-            int label = labels[batch[n]];
-            for (int k = 0; k < C; k++)
-                Y[n * C + k] = m == Mistake.LabelsNotOneHot ? label : (k == label ? 1 : 0);
+            g = ReferenceNetwork.Backward(w, f, Xb, Y, fw, e);
         }
-        Add("X", Xb, N, D);
-        Add("Y", Y, N, C);
-
-        // (1) Z = X Aᵀ + 1aᵀ, (2) H = f(Z).
-        var Z = new double[N * H];
-        var Hm = new double[N * H];
-        for (int n = 0; n < N; n++)
+        catch (ArgumentException) when (variant)
         {
-            for (int i = 0; i < H; i++)
-            {
-                double z = 0;
-                for (int d = 0; d < D; d++) z += w.A[i * D + d] * Xb[n * D + d];
-                if (bias) z += w.HiddenBias[i];
-                Z[n * H + i] = z;
-                Hm[n * H + i] = F(o.Activation, z);
-            }
+            return false; // a shape the variant's backward pass cannot take
         }
-        Add("Z", Z, N, H);
-        Add("H", Hm, N, H);
+        Add(q, "dS", g.dS);
+        Add(q, "dB", g.dB);
+        Add(q, "db", g.dOutputBias);
+        Add(q, "dH", g.dH);
+        Add(q, "dZ", g.dZ);
+        Add(q, "dA", g.dA);
+        Add(q, "da", g.dHiddenBias);
+        if (!g.dTheta.SameShapes(w)) return false; // gradients that cannot update the weights
 
-        // (3) S = H Bᵀ + 1bᵀ, (4) softmax by rows with the row maximum subtracted, (5) ℓ_n = −Σ_k y_k ln ŷ_k.
-        var S = new double[N * C];
-        var P = new double[N * C];
-        double lossSum = 0;
-        for (int n = 0; n < N; n++)
-        {
-            double max = double.NegativeInfinity;
-            for (int j = 0; j < C; j++)
-            {
-                double s = 0;
-                for (int i = 0; i < H; i++) s += w.B[j * H + i] * Hm[n * H + i];
-                if (bias) s += w.OutputBias[j];
-                S[n * C + j] = s;
-                max = Math.Max(max, s);
-            }
-            double sum = 0;
-            for (int j = 0; j < C; j++) sum += P[n * C + j] = Math.Exp(S[n * C + j] - max);
-            for (int j = 0; j < C; j++) P[n * C + j] /= sum;
-            double logSumExp = max + Math.Log(sum), loss = 0;
-            for (int k = 0; k < C; k++) loss -= Y[n * C + k] * (S[n * C + k] - logSumExp);
-            lossSum += loss;
-        }
-        Add("S", S, N, C);
-        Add("Yhat", P, N, C);
-        // (5), (14): the mean over the batch (the sum with the SummedLoss mistake).
-        Add("L", [m == Mistake.SummedLoss ? lossSum : lossSum / N]);
-
-        // (7) dS = (Ŷ − Y)/N.
-        double scale = m == Mistake.SummedLoss ? 1 : 1.0 / N;
-        var dS = new double[N * C];
-        for (int t = 0; t < N * C; t++)
-            dS[t] = m == Mistake.DiagonalSoftmax ? -Y[t] * (1 - P[t]) * scale : (P[t] - Y[t]) * scale;
-        Add("dS", dS, N, C);
-
-        // (8) dB = dSᵀ H (C×H), (12) db = column sums of dS.
-        var dB = new double[C * H];
-        for (int j = 0; j < C; j++)
-        {
-            for (int i = 0; i < H; i++)
-            {
-                double g = 0;
-                for (int n = 0; n < N; n++) g += dS[n * C + j] * Hm[n * H + i];
-                dB[j * H + i] = g;
-            }
-        }
-        Add("dB", dB, C, H);
-        if (bias) Add("db", BiasGradient(dS, N, C, m == Mistake.BiasGradientWrongAxis), m == Mistake.BiasGradientWrongAxis ? N : C);
-
-        // (9) dH = dS B (N×H).
-        if (m == Mistake.TransposedB && H != C) return false;
-        var dH = new double[N * H];
-        for (int n = 0; n < N; n++)
-        {
-            for (int i = 0; i < H; i++)
-            {
-                double g = 0;
-                for (int j = 0; j < C; j++) g += dS[n * C + j] * (m == Mistake.TransposedB ? w.B[i * H + j] : w.B[j * H + i]);
-                dH[n * H + i] = g;
-            }
-        }
-        Add("dH", dH, N, H);
-
-        // (10) dZ = dH ⊙ f′(Z), with f′ from (13).
-        var dZ = new double[N * H];
-        for (int t = 0; t < N * H; t++)
-        {
-            dZ[t] = m switch
-            {
-                Mistake.NoActivationDerivative => dH[t],
-                Mistake.ActivationDerivativeOfH => dH[t] * Derivative(o.Activation, Hm[t], F(o.Activation, Hm[t])),
-                _ => dH[t] * Derivative(o.Activation, Z[t], Hm[t]),
-            };
-        }
-        Add("dZ", dZ, N, H);
-
-        // (11) dA = dZᵀ X (H×D), (12) da = column sums of dZ.
-        var dA = new double[H * D];
-        for (int i = 0; i < H; i++)
-        {
-            for (int d = 0; d < D; d++)
-            {
-                double g = 0;
-                for (int n = 0; n < N; n++) g += dZ[n * H + i] * Xb[n * D + d];
-                dA[i * D + d] = g;
-            }
-        }
-        Add("dA", dA, H, D);
-        if (bias) Add("da", BiasGradient(dZ, N, H, m == Mistake.BiasGradientWrongAxis), m == Mistake.BiasGradientWrongAxis ? N : H);
-        if (m == Mistake.BiasGradientWrongAxis && bias) return false; // N numbers cannot update H or C biases.
-
-        // (15) g = ∂L/∂θ + λθ for A and B; (16) v ← μv + g, θ ← θ − ηv.
-        double[] gA = Decay(dA, w.A, o.L2), gB = Decay(dB, w.B, o.L2);
-        double biasDecay = m == Mistake.L2OnBiases ? o.L2 : 0;
-        double[] ga = bias ? Decay(BiasGradient(dZ, N, H, false), w.HiddenBias, biasDecay) : [];
-        double[] gb = bias ? Decay(BiasGradient(dS, N, C, false), w.OutputBias, biasDecay) : [];
-        Add("gA", gA, H, D);
-        if (bias) Add("ga", ga, H);
-        Add("gB", gB, C, H);
-        if (bias) Add("gb", gb, C);
-        Velocity(v.A, gA, o.Momentum, m);
-        Velocity(v.HiddenBias, ga, o.Momentum, m);
-        Velocity(v.B, gB, o.Momentum, m);
-        Velocity(v.OutputBias, gb, o.Momentum, m);
-        Add("vA", (double[])v.A.Clone(), H, D);
-        if (bias) Add("va", (double[])v.HiddenBias.Clone(), H);
-        Add("vB", (double[])v.B.Clone(), C, H);
-        if (bias) Add("vb", (double[])v.OutputBias.Clone(), C);
-        double direction = m == Mistake.UpdateSign ? 1 : -1;
-        Move(w.A, v.A, o.LearningRate * direction);
-        Move(w.HiddenBias, v.HiddenBias, o.LearningRate * direction);
-        Move(w.B, v.B, o.LearningRate * direction);
-        Move(w.OutputBias, v.OutputBias, o.LearningRate * direction);
-        Add("A_after", (double[])w.A.Clone(), H, D);
-        if (bias) Add("a_after", (double[])w.HiddenBias.Clone(), H);
-        Add("B_after", (double[])w.B.Clone(), C, H);
-        if (bias) Add("b_after", (double[])w.OutputBias.Clone(), C);
+        StepResult r = update.Step(w, g.dTheta, v);
+        Add(q, r.Gradient, "gA", "ga", "gB", "gb");
+        Add(q, r.Velocity, "vA", "va", "vB", "vb");
+        Add(q, r.Weights, "A_after", "a_after", "B_after", "b_after");
+        (w, v) = (r.Weights, r.Velocity);
         return true;
     }
 
-    /// <summary>(2) h = f(z).</summary>
-    private static double F(Activation f, double z) => f switch
+    private static void Add(List<TraceTensor> q, Parameters p, string A, string a, string B, string b)
     {
-        Activation.Tanh => Math.Tanh(z),
-        Activation.Relu => z > 0 ? z : 0,
-        _ => z,
-    };
-
-    /// <summary>(13) f′(z), given z and h = f(z): 1; 1 − h²; 1 for z &gt; 0 else 0.</summary>
-    private static double Derivative(Activation f, double z, double h) => f switch
-    {
-        Activation.Tanh => 1 - h * h,
-        Activation.Relu => z > 0 ? 1 : 0,
-        _ => 1,
-    };
-
-    /// <summary>(12) the sums over samples of the rows of G (N×K): K numbers; with <paramref name="wrongAxis"/>, the sums over the K columns of each row: N numbers.</summary>
-    private static double[] BiasGradient(double[] G, int N, int K, bool wrongAxis)
-    {
-        var g = new double[wrongAxis ? N : K];
-        for (int n = 0; n < N; n++)
-            for (int k = 0; k < K; k++) g[wrongAxis ? n : k] += G[n * K + k];
-        return g;
+        Add(q, A, p.A);
+        Add(q, a, p.HiddenBias);
+        Add(q, B, p.B);
+        Add(q, b, p.OutputBias);
     }
 
-    private static double[] Decay(double[] gradient, double[] theta, double lambda)
+    // A matrix as [rows, cols] row-major.
+    private static void Add(List<TraceTensor> q, string name, double[][] m)
     {
-        var g = new double[gradient.Length];
-        for (int t = 0; t < g.Length; t++) g[t] = gradient[t] + lambda * theta[t];
-        return g;
+        int[] shape = [m.Length, m.Length == 0 ? 0 : m[0].Length];
+        q.Add(new TraceTensor(name, EquationOf(name), shape, m.SelectMany(r => r).ToArray()));
     }
 
-    private static void Velocity(double[] v, double[] g, double mu, Mistake m)
+    // A vector as [n]; nothing without biases.
+    private static void Add(List<TraceTensor> q, string name, double[]? values)
     {
-        for (int t = 0; t < v.Length; t++) v[t] = m == Mistake.MomentumAverage ? mu * v[t] + (1 - mu) * g[t] : mu * v[t] + g[t];
+        if (values is null) return;
+        q.Add(new TraceTensor(name, EquationOf(name), [values.Length], (double[])values.Clone()));
     }
-
-    private static void Move(double[] theta, double[] v, double step)
-    {
-        for (int t = 0; t < theta.Length; t++) theta[t] += step * v[t];
-    }
-
-    private static double[] Flat(double[][] rows) => rows.SelectMany(r => r).ToArray();
 }

@@ -8,5 +8,6 @@ namespace IrisNet.Training;
 /// <param name="TestAccuracy">Test accuracy at the same weights, or null.</param>
 /// <param name="ValidationLoss">Mean cross-entropy on the validation rows at the epoch's starting weights, or null without a validation set.</param>
 /// <param name="ValidationAccuracy">Validation accuracy at the same weights, or null.</param>
+/// <param name="LearningRate">The step size η the epoch's updates used, or null where it is not recorded.</param>
 public readonly record struct EpochMetrics(int Epoch, double TrainLoss, double TrainAccuracy, double? TestLoss, double? TestAccuracy,
-    double? ValidationLoss = null, double? ValidationAccuracy = null);
+    double? ValidationLoss = null, double? ValidationAccuracy = null, double? LearningRate = null);

@@ -23,7 +23,7 @@ public sealed class MetricsSeries
     /// <summary>The first rows, kept exactly whatever the run's length.</summary>
     public const int HeadRows = 512;
 
-    private const int Columns = 6;
+    private const int Columns = 7;
 
     private readonly EpochMetrics[] _head = new EpochMetrics[HeadRows];
     private int _headCount;
@@ -31,9 +31,9 @@ public sealed class MetricsSeries
     private readonly Bucket[] _buckets;
     private int _count;
     private long _width = 1;
-    // The last epoch added (Epoch 0 before the first): a plain field, so Add copies no nullable 96-byte value.
+    // The last epoch added (Epoch 0 before the first): a plain field, so Add copies no nullable 104-byte value.
     private EpochMetrics _last;
-    private bool _hasTest, _hasValidation;
+    private bool _hasTest, _hasValidation, _hasLearningRate;
 
     /// <summary>Creates an empty series of at most <paramref name="capacity"/> buckets (an even number ≥ 2).</summary>
     public MetricsSeries(int capacity = DefaultCapacity)
@@ -62,6 +62,7 @@ public sealed class MetricsSeries
         {
             _hasTest = m.TestLoss.HasValue;
             _hasValidation = m.ValidationLoss.HasValue;
+            _hasLearningRate = m.LearningRate.HasValue;
         }
         _last = m;
     }
@@ -111,7 +112,7 @@ public sealed class MetricsSeries
             index = (m.Epoch - 1) / _width;
         }
         for (int i = _count; i < index; i++) _buckets[i].Clear();
-        _buckets[index].Start(m, _hasTest, _hasValidation);
+        _buckets[index].Start(m, _hasTest, _hasValidation, _hasLearningRate);
         _count = (int)index + 1;
     }
 
@@ -158,16 +159,17 @@ public sealed class MetricsSeries
     private sealed class Bucket
     {
         private ColumnExtremes _columns;
-        private bool _test, _validation;
+        private bool _test, _validation, _learningRate;
 
         public int First { get; private set; }
 
         public int LastEpoch { get; private set; }
 
-        public void Start(in EpochMetrics m, bool test, bool validation)
+        public void Start(in EpochMetrics m, bool test, bool validation, bool learningRate)
         {
             _test = test;
             _validation = validation;
+            _learningRate = learningRate;
             int e = m.Epoch;
             First = LastEpoch = e;
             _columns[0] = new Extremes(m.TrainLoss, e);
@@ -176,6 +178,7 @@ public sealed class MetricsSeries
             _columns[3] = new Extremes(m.TestAccuracy ?? double.NaN, e);
             _columns[4] = new Extremes(m.ValidationLoss ?? double.NaN, e);
             _columns[5] = new Extremes(m.ValidationAccuracy ?? double.NaN, e);
+            _columns[6] = new Extremes(m.LearningRate ?? double.NaN, e);
         }
 
         // Called for nearly every epoch of a long run: straight-line code, no span, no loop.
@@ -189,6 +192,7 @@ public sealed class MetricsSeries
             _columns[3].Include(m.TestAccuracy ?? double.NaN, e);
             _columns[4].Include(m.ValidationLoss ?? double.NaN, e);
             _columns[5].Include(m.ValidationAccuracy ?? double.NaN, e);
+            _columns[6].Include(m.LearningRate ?? double.NaN, e);
         }
 
         public bool Empty => First == 0;
@@ -209,6 +213,7 @@ public sealed class MetricsSeries
             for (int c = 0; c < Columns; c++) _columns[c] = left._columns[c].With(right._columns[c]);
             _test = left._test;
             _validation = left._validation;
+            _learningRate = left._learningRate;
             First = left.First;
             LastEpoch = right.LastEpoch;
         }
@@ -220,6 +225,7 @@ public sealed class MetricsSeries
             _columns = other._columns;
             _test = other._test;
             _validation = other._validation;
+            _learningRate = other._learningRate;
             First = other.First;
             LastEpoch = other.LastEpoch;
         }
@@ -227,6 +233,7 @@ public sealed class MetricsSeries
         /// <summary>The extreme of each column that occurred first (<paramref name="early"/>) or second.</summary>
         public EpochMetrics Row(int epoch, bool early) => new(epoch, _columns[0].Pick(early), _columns[1].Pick(early),
             _test ? _columns[2].Pick(early) : null, _test ? _columns[3].Pick(early) : null,
-            _validation ? _columns[4].Pick(early) : null, _validation ? _columns[5].Pick(early) : null);
+            _validation ? _columns[4].Pick(early) : null, _validation ? _columns[5].Pick(early) : null,
+            _learningRate ? _columns[6].Pick(early) : null);
     }
 }

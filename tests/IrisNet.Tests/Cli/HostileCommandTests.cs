@@ -77,7 +77,7 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
     public static TheoryData<string, string> PathParameters()
     {
         var data = new TheoryData<string, string>();
-        string[] pathValues = ["FILE", "DIR", "MODEL", "WEIGHTS.json", "FILE.png"];
+        string[] pathValues = ["FILE", "DIR", "MODEL", "WEIGHTS.json", "FILE.png", "FILE.html"];
         foreach (Command c in Program.BuildRoot().Subcommands)
         {
             foreach (Option o in c.Options.Where(o => !o.Hidden && pathValues.Contains(o.HelpName))) data.Add(c.Name, o.Name);

@@ -113,6 +113,38 @@ public class KernelTests
                 }
     }
 
+    /// <summary>
+    /// The scalar kernels keep f and f′ generic over float and double; in float64 they are the reference's one f and
+    /// one f′ (<see cref="Equations.Activate"/>, <see cref="Equations.Derivative"/>) bit for bit, NaN, ±0, ±∞ and
+    /// saturated tanh included (ActivationBackward takes f′ from h: 1 − h², h &gt; 0).
+    /// </summary>
+    [Fact]
+    public void Scalar_activations_are_the_reference_f_and_f_prime_bit_for_bit()
+    {
+        double[] special = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, 0.0, -0.0, double.Epsilon,
+            -double.Epsilon, 1e-300, -1e-300, 0.5, -0.5, 1, -1, 19.5, -19.5, 20, -20, 710, -710];
+        double[] z = [.. special, .. RandomData.Vector(2000, 5, scale: 12)];
+        double[] dh = RandomData.Vector(z.Length, 6, scale: 3);
+        int N = z.Length;
+        foreach (Activation f in Enum.GetValues<Activation>())
+        {
+            var h = new double[N];
+            ScalarKernels<double>.ActivationForward(f, z, h, N, 1, N);
+            double[] dz = (double[])dh.Clone();
+            ScalarKernels<double>.ActivationBackward(f, h, N, 1, N, dz);
+            for (int i = 0; i < N; i++)
+            {
+                AssertSameBits(Equations.Activate(f, z[i]), h[i], $"{f} f({z[i]:R})");
+                AssertSameBits(dh[i] * Equations.Derivative(f, z[i]), dz[i], $"{f} dh·f′({z[i]:R})");
+            }
+        }
+
+        static void AssertSameBits(double expected, double actual, string what) => Assert.True(
+            BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(actual)
+            || (double.IsNaN(expected) && double.IsNaN(actual)),
+            $"{what}: reference {expected:R}, scalar kernel {actual:R}");
+    }
+
     [Fact]
     public void Kernels_reject_buffers_that_are_too_small()
     {

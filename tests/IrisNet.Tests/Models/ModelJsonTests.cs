@@ -74,6 +74,39 @@ public class ModelJsonTests
         Assert.Contains("split.method: \"random\" is not one of stratified", Refusal(Edit(o => o["split"] = new JsonObject { ["method"] = "random", ["seed"] = 1, ["test_fraction"] = 0.2 })), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The line and column in a refusal are those of the token at fault (found by the diagnosis, not
+    /// taken from the runtime's text).
+    /// </summary>
+    [Fact]
+    public void A_refusal_names_the_line_and_column_of_the_value_at_fault()
+    {
+        string text = ModelJson.Serialize(Trained());
+        string twice = text.Replace("\"bias\": true,", "\"bias\": true,\n  \"bias\": true,", StringComparison.Ordinal);
+        int first = twice.IndexOf("\"bias\"", StringComparison.Ordinal);
+        int second = twice.IndexOf("\"bias\"", first + 1, StringComparison.Ordinal);
+        var (line, column) = TraceJsonTests.LineAndColumn(twice, second);
+        Assert.Equal($"m.json: bias: appears twice; each field may appear once (line {line}, column {column}).",
+            Refusal(twice));
+
+        int seed = text.IndexOf("\"seed\": ", StringComparison.Ordinal) + "\"seed\": ".Length;
+        string negative = text[..seed] + "-1" + text[text.IndexOf(',', seed)..];
+        (line, column) = TraceJsonTests.LineAndColumn(negative, seed);
+        string where = $"(line {line}, column {column})";
+        Assert.Equal($"m.json: training.seed: must be a whole number ≥ 0, not the number -1 {where}.",
+            Refusal(negative));
+
+        string nan = text.Replace("\"lr\": 0.1", "\"lr\": NaN", StringComparison.Ordinal);
+        (line, column) = TraceJsonTests.LineAndColumn(nan, nan.IndexOf("NaN", StringComparison.Ordinal));
+        Assert.Equal($"m.json: line {line}, column {column}: not valid JSON (is the file truncated or not a model?): "
+            + "NaN and Infinity are not JSON numbers; every number must be finite.", Refusal(nan));
+        // A null row was an internal error (NullReferenceException): the serializer does not check an
+        // element for null; the diagnosis does.
+        string nullRow = Refusal(Edit(o => o["A"]![0] = null));
+        Assert.Contains("A[0]: must not be null; it must be an array of numbers (line ", nullRow,
+            StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_version_1_file_without_data_or_split_is_still_read_and_a_newer_one_is_refused_by_version()
     {

@@ -61,7 +61,7 @@ public class GradientTests
         Dataset data = RandomData.Make(17, 4, 3, seed: 11);
         double MaxError(bool diagonalOnly)
         {
-            var net = new ReferenceNet(4, 5, 3, bias: true, Activation.Tanh) { DiagonalOnly = diagonalOnly };
+            var net = new IndependentNetwork(4, 5, 3, bias: true, Activation.Tanh) { DiagonalOnly = diagonalOnly };
             Fill(net, seed: 21);
             var report = GradientCheck.Run(net.Tensors(), () => net.Loss(data.Features, data.Labels, false), () => net.Loss(data.Features, data.Labels, true));
             return report.Max(t => t.MaxRelativeError);
@@ -78,7 +78,7 @@ public class GradientTests
     {
         const int N = 23, D = 4, H = 7, C = 3;
         Dataset data = RandomData.Make(N, D, C, seed: 5);
-        var reference = new ReferenceNet(D, H, C, bias, f);
+        var reference = new IndependentNetwork(D, H, C, bias, f);
         Fill(reference, seed: 8);
         double expectedLoss = reference.Loss(data.Features, data.Labels, gradient: true);
 
@@ -167,7 +167,7 @@ public class GradientTests
         return new InitialWeights(Rows(H, D), bias ? RandomData.Vector(H, seed + 1, 0.5) : null, Rows(C, H), bias ? RandomData.Vector(C, seed + 2, 0.5) : null);
     }
 
-    private static void Fill(ReferenceNet net, int seed)
+    private static void Fill(IndependentNetwork net, int seed)
     {
         RandomData.Vector(net.A.Length, seed).CopyTo(net.A, 0);
         RandomData.Vector(net.HiddenBias.Length, seed + 1).CopyTo(net.HiddenBias, 0);

@@ -29,7 +29,8 @@ public class ReferenceTests
         foreach (int N in new[] { 1, 3, Vector<double>.Count * 2 + 1, 37, 300 })
         {
             var (data, w) = Problem(shape, N, seed: N + 10 * H);
-            var (forward, g) = ReferenceNetwork.ForwardBackward(w, f, data.Features, ReferenceNetwork.OneHot(data.Labels, C));
+            double[][] Y = Equations.Derived.Y(data.Labels, C);
+            var (forward, g) = ReferenceNetwork.ForwardBackward(w, f, data.Features, Y);
             Compare<ScalarKernels<double>>(KernelPath.Separate, KernelPath.Separate, 1);
             Compare<ScalarKernels<double>>(KernelPath.Fused, KernelPath.Separate, 1);
             Compare<VectorKernels<double>>(KernelPath.Separate, KernelPath.Separate, 1);
@@ -53,7 +54,7 @@ public class ReferenceTests
         var shape = new NetworkShape(4, 8, 3, true, f);
         const int N = 9_001;
         var (data, w) = Problem(shape, N, seed: 3);
-        var (forward, g) = ReferenceNetwork.ForwardBackward(w, f, data.Features, ReferenceNetwork.OneHot(data.Labels, 3));
+        var (forward, g) = ReferenceNetwork.ForwardBackward(w, f, data.Features, Equations.Derived.Y(data.Labels, 3));
         Assert.True(Network<double, VectorKernels<double>>.PartitionCount(N) > 1);
         foreach (KernelPath path in Enum.GetValues<KernelPath>())
             foreach (int threads in new[] { 1, 2 })
@@ -81,7 +82,8 @@ public class ReferenceTests
         var shape = new NetworkShape(4, 16, 3, true, Activation.Identity);
         const int N = 150;
         var (data, w) = Problem(shape, N, seed: 7);
-        var (forward, g) = ReferenceNetwork.ForwardBackward(w, shape.Activation, data.Features, ReferenceNetwork.OneHot(data.Labels, 3));
+        double[][] labels = Equations.Derived.Y(data.Labels, 3);
+        var (forward, g) = ReferenceNetwork.ForwardBackward(w, shape.Activation, data.Features, labels);
         foreach (KernelPath path in Enum.GetValues<KernelPath>())
         {
             using var net = new Network<float, VectorKernels<float>>(shape, N, 1, path);
@@ -100,7 +102,7 @@ public class ReferenceTests
         var shape = new NetworkShape(4, 5, 3, true, Activation.Tanh);
         const int N = 6;
         var (data, w) = Problem(shape, N, seed: 1);
-        double[][] Y = ReferenceNetwork.OneHot(data.Labels, 3);
+        double[][] Y = Equations.Derived.Y(data.Labels, 3);
         var (fw, g) = ReferenceNetwork.ForwardBackward(w, shape.Activation, data.Features, Y);
         void Shape(double[][] m, int rows, int cols, string name)
         {
@@ -123,8 +125,8 @@ public class ReferenceTests
         for (int i = 0; i < 5; i++) Assert.Equal(Enumerable.Range(0, N).Sum(n => g.dZ[n][i]), g.dHiddenBias[i], 1e-15);
     }
 
-    private static void AssertMatches<TK>(Network<double, TK> net, Dataset data, ReferenceNetwork.Parameters w,
-        ReferenceNetwork.ForwardPass forward, ReferenceNetwork.Gradients g, string what) where TK : struct, IKernels<double>
+    private static void AssertMatches<TK>(Network<double, TK> net, Dataset data, Parameters w,
+        ForwardPass forward, Gradients g, string what) where TK : struct, IKernels<double>
     {
         int N = data.Count, D = data.FeatureCount;
         Trainer.Load(w.ToInitialWeights(), net);
@@ -152,10 +154,10 @@ public class ReferenceTests
     }
 
     /// <summary>Random data and weights (no finite differences here, so a ReLU kink does no harm).</summary>
-    private static (Dataset Data, ReferenceNetwork.Parameters W) Problem(NetworkShape s, int N, int seed)
+    private static (Dataset Data, Parameters W) Problem(NetworkShape s, int N, int seed)
     {
         Dataset data = RandomData.Make(N, s.D, s.C, seed);
         InitialWeights w = GradientTests.RandomWeights(s.D, s.H, s.C, s.Bias, seed + 1);
-        return (data, ReferenceNetwork.Parameters.From(w));
+        return (data, w.ToParameters());
     }
 }

@@ -321,6 +321,8 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
         var quantities = step.Where(p => p.Key is not "step" and not "epoch" and not "batch")
             .Select(p => (p.Key, p.Value!["allOf"]![1]!["properties"]!["equation"]!["const"]!.GetValue<int>())).ToArray();
         Assert.Equal(TraceComputation.Order, quantities);
+        // The step fields of the generated mapping, in the same order.
+        Assert.Equal(TraceComputation.Order.Select(q => q.Name), TraceJson.QuantityFields);
         string format = File.ReadAllText(Path.Combine(Repo.Root, "docs", "trace-format.md"));
         foreach (var (name, equation) in TraceComputation.Order) Assert.Contains($"| `{name}` | ({equation}) |", format, StringComparison.Ordinal);
         foreach (Mistake m in MistakeCatalogue.All) Assert.Contains($"`{MistakeCatalogue.Key(m)}`", format, StringComparison.Ordinal);

@@ -37,7 +37,7 @@ public class TrainingTests
         TrainingResult r = Trainer.Train(data, null, options);
 
         var shape = new NetworkShape(4, options.Hidden, 3, true, Activation.Identity);
-        var reference = new ReferenceNet(4, options.Hidden, 3, true, Activation.Identity);
+        var reference = new IndependentNetwork(4, options.Hidden, 3, true, Activation.Identity);
         InitialWeights w = Trainer.Initialize(shape, options.Seed);
         reference.A = w.A.SelectMany(x => x).ToArray();
         reference.B = w.B.SelectMany(x => x).ToArray();

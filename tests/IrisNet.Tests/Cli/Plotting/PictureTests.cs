@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace IrisNet.Tests;
 
@@ -23,9 +24,12 @@ public sealed class PictureTests() : TempDirectoryTest("pictures")
     {
         int[][] counts = [[9, 1, 2], [3, 8, 0], [4, 5, 7]];
         int C = counts.Length;
-        Directory.CreateDirectory(P("run"));
-        File.WriteAllText(P("run", "summary.json"),
-            "{\"classes\": [\"a\", \"b\", \"c\"], \"final\": {\"test\": {\"confusion\": [[9,1,2],[3,8,0],[4,5,7]]}}}");
+        // A run's summary.json (plot reads it as the type that wrote it), with these counts for its test rows.
+        Ok("train", "--epochs", "1", "--out", P("run"), "--quiet");
+        JsonNode summary = JsonNode.Parse(File.ReadAllText(P("run", "summary.json")))!;
+        summary["classes"] = new JsonArray("a", "b", "c");
+        summary["final"]!["test"]!["confusion"] = JsonNode.Parse("[[9,1,2],[3,8,0],[4,5,7]]");
+        File.WriteAllText(P("run", "summary.json"), summary.ToJsonString());
         Ok("plot", "--confusion", P("run"), "--out", P("confusion.png"));
         PngImage image = PngImage.Load(P("confusion.png"));
         DataArea area = image.Area("confusion");

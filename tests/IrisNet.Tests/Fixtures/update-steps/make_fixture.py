@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Writes update-steps.json: several gradient-descent steps of a tiny two-layer network with
 momentum and L2 weight decay, computed here from docs/derivation.md in plain Python (no code shared
-with the C# library). Run once; the output is committed and read by UpdateStepTests.
+with the C# library): for each step the loss before it, the gradient g with its L2 term (Eq. 15),
+the velocity v and the change -eta v (Eq. 16), and the weights after it. Four runs: the identity and
+tanh with biases, momentum and L2; ReLU without biases; the identity without momentum (plain
+gradient descent). Run once; the output is committed and read by UpdateStepTests and TraceTests.
 
     python3 make_fixture.py > update-steps.json
 """
@@ -18,11 +21,11 @@ ETA, MU, LAMBDA, STEPS = 0.5, 0.9, 0.1, 4
 
 
 def f(kind, z):
-    return math.tanh(z) if kind == "tanh" else z
+    return math.tanh(z) if kind == "tanh" else max(0.0, z) if kind == "relu" else z
 
 
 def fprime(kind, z):
-    return 1 - math.tanh(z) ** 2 if kind == "tanh" else 1.0
+    return 1 - math.tanh(z) ** 2 if kind == "tanh" else (1.0 if z > 0 else 0.0) if kind == "relu" else 1.0
 
 
 def loss_and_gradient(kind, A, a, B, b):
@@ -52,29 +55,42 @@ def loss_and_gradient(kind, A, a, B, b):
     return total / N, dA, da, dB, db
 
 
-def run(kind):
-    A = [r[:] for r in A0]; a = a0[:]; B = [r[:] for r in B0]; b = b0[:]
+def run(kind, bias=True, mu=MU, lam=LAMBDA):
+    A = [r[:] for r in A0]; B = [r[:] for r in B0]
+    a = a0[:] if bias else [0.0] * len(a0)
+    b = b0[:] if bias else [0.0] * len(b0)
     vA = [[0.0] * len(r) for r in A]; va = [0.0] * len(a)
     vB = [[0.0] * len(r) for r in B]; vb = [0.0] * len(b)
     steps = []
     for _ in range(STEPS):
         L, dA, da, dB, db = loss_and_gradient(kind, A, a, B, b)
+        g, delta = {}, {}
         # Eq. 15: L2 on the weights only. Eq. 16: v <- mu v + g, theta <- theta - eta v.
-        for W, V, G in ((A, vA, dA), (B, vB, dB)):
+        for name, W, V, G in (("A", A, vA, dA), ("B", B, vB, dB)):
+            g[name] = [[G[r][c] + lam * W[r][c] for c in range(len(W[r]))] for r in range(len(W))]
             for r in range(len(W)):
                 for c in range(len(W[r])):
-                    V[r][c] = MU * V[r][c] + (G[r][c] + LAMBDA * W[r][c])
+                    V[r][c] = mu * V[r][c] + g[name][r][c]
                     W[r][c] -= ETA * V[r][c]
-        for w, v, g in ((a, va, da), (b, vb, db)):
-            for i in range(len(w)):
-                v[i] = MU * v[i] + g[i]
-                w[i] -= ETA * v[i]
-        steps.append({"loss_before": L, "A": [r[:] for r in A], "a": a[:], "B": [r[:] for r in B], "b": b[:]})
-    return {"activation": kind, "steps": steps}
+            delta[name] = [[-ETA * v for v in row] for row in V]
+        if bias:
+            for name, w, v, gr in (("a", a, va, da), ("b", b, vb, db)):
+                g[name] = gr[:]
+                for i in range(len(w)):
+                    v[i] = mu * v[i] + gr[i]
+                    w[i] -= ETA * v[i]
+                delta[name] = [-ETA * x for x in v]
+        step = {"loss_before": L, "A": [r[:] for r in A], "B": [r[:] for r in B],
+                "g": g, "v": {"A": [r[:] for r in vA], "B": [r[:] for r in vB]}, "delta": delta}
+        if bias:
+            step["a"], step["b"] = a[:], b[:]
+            step["v"]["a"], step["v"]["b"] = va[:], vb[:]
+        steps.append(step)
+    return {"activation": kind, "bias": bias, "eta": ETA, "mu": mu, "lambda": lam, "steps": steps}
 
 
 print(json.dumps({
     "eta": ETA, "mu": MU, "lambda": LAMBDA, "X": X, "labels": labels,
     "A": A0, "a": a0, "B": B0, "b": b0,
-    "runs": [run("identity"), run("tanh")],
+    "runs": [run("identity"), run("tanh"), run("relu", bias=False), run("identity", mu=0.0)],
 }, indent=1))
