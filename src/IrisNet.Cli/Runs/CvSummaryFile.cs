@@ -21,6 +21,17 @@ public sealed record CvSummaryFile(string IrisnetVersion, string Command, string
     CvSummaryFile.CvTimingBlock Timing,
     IReadOnlyList<string>? Files)
 {
+    /// <summary>The constructor summary.json is read with (plot --confusion): the members left out when null are optional.</summary>
+    [JsonConstructor]
+    public CvSummaryFile(string irisnetVersion, string command, string status, CvOptions options, ulong seed,
+        CrossValidationBlock crossValidation, CvDataBlock data, IReadOnlyList<string> features, IReadOnlyList<string> classes,
+        IReadOnlyList<FoldBlock> folds, CvTimingBlock timing, string? error = null, string? signal = null,
+        HeldOutBlock? heldout = null, IReadOnlyList<string>? files = null)
+        : this(irisnetVersion, command, status, error, signal, options, seed, crossValidation, data, features, classes, folds,
+            heldout, timing, files)
+    {
+    }
+
     /// <summary>
     /// Each fold's training options under model.json's names, and the --init file. A fold has no test
     /// fraction (the held-out fold is its test set) and trains on one thread (--threads is the folds at
@@ -64,7 +75,16 @@ public sealed record CvSummaryFile(string IrisnetVersion, string Command, string
     public sealed record PooledBlock(int Predictions, double Loss, double Accuracy,
         int[][]? Confusion,
         int[][]? ConfusionCells,
-        Dictionary<string, EvaluationJson.ClassScores> PerClass);
+        Dictionary<string, EvaluationJson.ClassScores> PerClass)
+    {
+        /// <summary>The constructor summary.json is read with (plot --confusion): one of confusion and confusion_cells is absent.</summary>
+        [JsonConstructor]
+        public PooledBlock(int predictions, double loss, double accuracy, Dictionary<string, EvaluationJson.ClassScores> perClass,
+            int[][]? confusion = null, int[][]? confusionCells = null)
+            : this(predictions, loss, accuracy, confusion, confusionCells, perClass)
+        {
+        }
+    }
 
     /// <summary>Threads, the whole run's seconds and the folds' training seconds.</summary>
     public sealed record CvTimingBlock(int Threads, double Seconds, double TrainSeconds);

@@ -14,10 +14,11 @@ namespace IrisNet.Tracing;
 public static class TraceRecorder
 {
     /// <summary>
-    /// The most numbers a recorded trace may hold: at most about 26 bytes each as written, which keeps
-    /// the file within what <c>irisnet diff</c> reads (256 MiB), and its memory here within a few hundred MB.
+    /// The most numbers a recorded trace may hold: at most about 26 bytes each as written (23 on average),
+    /// which keeps the file within what <c>irisnet diff</c> reads (<see cref="TraceJson.MaxFileBytes"/>,
+    /// 128 MiB), and its memory here within a few hundred MB.
     /// </summary>
-    public const long MaxNumbers = 10_000_000;
+    public const long MaxNumbers = 4_000_000;
 
     /// <summary>
     /// The numbers a trace of <paramref name="steps"/> steps holds, counted before any is computed: the

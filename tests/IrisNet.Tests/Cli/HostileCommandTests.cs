@@ -256,6 +256,60 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         }
     }
 
+    /// <summary>diff read a whole file into memory: /dev/zero or a 1 GB file ran out of memory at 2–4 GB.</summary>
+    [Theory]
+    [InlineData("/dev/zero")]
+    [InlineData("sparse")]
+    public void Diff_refuses_a_file_larger_than_any_trace_like_the_model_reader(string file)
+    {
+        if (file == "sparse")
+        {
+            file = P("huge.json");
+            using var f = File.Create(file);
+            f.SetLength(1L << 30); // 1 GiB that takes no room on the disk
+        }
+        Cli.Result r = Cli.Run(_dir, "diff", file);
+        OneErrorLine(r, $"{file}: $: is larger than 128 MiB");
+    }
+
+    [Fact]
+    public void Trace_refuses_a_trace_larger_than_diff_reads()
+    {
+        Cli.Result r = Cli.Run(_dir, "trace", "--steps", "400", "--out", P("t.json"));
+        OneErrorLine(r, "--steps: a trace of 400 step(s)");
+        Assert.Contains("at most 4,000,000 numbers", r.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(P("t.json")));
+    }
+
+    /// <summary>A file of another kind got a field-level complaint ("irisnet_version: unknown field") instead of its kind.</summary>
+    [Fact]
+    public void A_file_of_the_wrong_kind_is_named_by_its_kind()
+    {
+        string model = TrainedModel();
+        string summary = P("m", "summary.json");
+        Ok("cv", "--epochs", "5", "--folds", "2", "--out", P("cv"), "--quiet");
+        Ok("trace", "--steps", "1", "--out", P("t.json"));
+        OneErrorLine(Cli.Run(_dir, "evaluate", "--model", summary), "this is the summary.json of an irisnet train run, not a model");
+        OneErrorLine(Cli.Run(_dir, "evaluate", "--model", P("cv", "summary.json")), "this is the summary.json of an irisnet cv run, not a model");
+        OneErrorLine(Cli.Run(_dir, "predict", "--model", P("t.json"), "--features", "1,2,3,4"), "this is a trace written by irisnet trace, not a model");
+        OneErrorLine(Cli.Run(_dir, "train", "--init", summary, "--epochs", "1", "--out", P("x")), "this is the summary.json of an irisnet train run, not weights");
+        OneErrorLine(Cli.Run(_dir, "diff", model), "this is an IrisNet model (model.json), not a trace");
+        OneErrorLine(Cli.Run(_dir, "diff", summary), "this is the summary.json of an irisnet train run, not a trace");
+    }
+
+    /// <summary>plot --confusion on a finished cv said the run "did not finish"; it draws the pooled held-out matrix.</summary>
+    [Fact]
+    public void Plot_confusion_of_a_cv_draws_its_pooled_held_out_matrix_and_other_plots_name_the_cv()
+    {
+        Ok("cv", "--epochs", "20", "--folds", "3", "--out", P("cv"), "--quiet");
+        Cli.Result r = Ok("plot", P("cv"), "--confusion");
+        Assert.Contains("confusion.png", r.Stdout, StringComparison.Ordinal);
+        PngImage png = PngImage.Load(P("cv", "confusion.png"));
+        Assert.True(png.Width > 0);
+        OneErrorLine(Cli.Run(_dir, "plot", P("cv")), "is an irisnet cv directory: its loss curves are cv.png");
+        OneErrorLine(Cli.Run(_dir, "plot", P("cv"), "--regions"), "is an irisnet cv directory: cv saves no model");
+    }
+
     // ---- numbers of any size ----
 
     [Fact]
