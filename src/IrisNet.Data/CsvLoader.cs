@@ -53,14 +53,27 @@ public static class CsvLoader
     }
 
     /// <summary>Loads labelled data for a model: its features by name (any column order) and its classes; an unknown label is an error.</summary>
-    public static Dataset LoadForModel(string path, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, string labelColumn)
-    {
-        using FileStream file = Open(path);
-        return LoadForModel(file, path, featureNames, classNames, labelColumn);
-    }
+    public static Dataset LoadForModel(string path, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, string labelColumn) =>
+        LoadForModelWithHash(path, featureNames, classNames, labelColumn).Data;
 
     /// <summary>As <see cref="LoadForModel(string, IReadOnlyList{string}, IReadOnlyList{string}, string)"/>, from a stream shown as <paramref name="name"/>.</summary>
-    public static Dataset LoadForModel(Stream stream, string name, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, string labelColumn)
+    public static Dataset LoadForModel(Stream stream, string name, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, string labelColumn) =>
+        LoadForModelWithHash(stream, name, featureNames, classNames, labelColumn).Data;
+
+    /// <summary>
+    /// As <see cref="LoadForModel(string, IReadOnlyList{string}, IReadOnlyList{string}, string)"/>, with the
+    /// lower-case hex SHA-256 of the bytes parsed: the file is read once, so a pipe (/dev/stdin) is hashed as read.
+    /// </summary>
+    public static (Dataset Data, string Sha256) LoadForModelWithHash(string path, IReadOnlyList<string> featureNames,
+        IReadOnlyList<string> classNames, string labelColumn)
+    {
+        using FileStream file = Open(path);
+        return LoadForModelWithHash(file, path, featureNames, classNames, labelColumn);
+    }
+
+    /// <summary>As <see cref="LoadForModelWithHash(string, IReadOnlyList{string}, IReadOnlyList{string}, string)"/>, from a stream shown as <paramref name="name"/>.</summary>
+    public static (Dataset Data, string Sha256) LoadForModelWithHash(Stream stream, string name, IReadOnlyList<string> featureNames,
+        IReadOnlyList<string> classNames, string labelColumn)
     {
         using var reader = new CsvRowReader(stream, name);
         Dictionary<string, int> columns = ColumnIndex(reader.Header);
@@ -78,18 +91,40 @@ public static class CsvLoader
                 throw new DataException(name, reader.Line, label + 1, $"the label '{Shorten(value)}' is not one of the model's classes ({List(classNames)}).");
             labels.Add(k);
         }
-        return new Dataset(featureColumns.Select(c => reader.Header[c]).ToArray(), classNames.ToArray(), rows.ToArray(), labels.ToArray(), reader.Header[label], name);
+        var data = new Dataset(featureColumns.Select(c => reader.Header[c]).ToArray(), classNames.ToArray(), rows.ToArray(), labels.ToArray(), reader.Header[label], name);
+        return (data, reader.FinishHash());
     }
 
     /// <summary>Loads the feature columns named by a model (any other column, such as a label, is ignored).</summary>
-    public static double[][] LoadFeatures(string path, IReadOnlyList<string> featureNames)
+    public static double[][] LoadFeatures(string path, IReadOnlyList<string> featureNames) =>
+        [.. ReadFeatureBlocks(path, featureNames, 4096).SelectMany(block => block)];
+
+    /// <summary>
+    /// The feature columns named by a model, <paramref name="blockRows"/> rows at a time (the last block
+    /// shorter), read as the blocks are asked for: a file of any length is read in the memory of one block.
+    /// A problem in the file is thrown when the block holding it is asked for, so the blocks before it
+    /// may already have been used.
+    /// </summary>
+    /// <param name="path">The CSV file (a pipe such as /dev/stdin too).</param>
+    /// <param name="featureNames">The model's features, found by name in any column order.</param>
+    /// <param name="blockRows">Rows per block.</param>
+    public static IEnumerable<double[][]> ReadFeatureBlocks(string path, IReadOnlyList<string> featureNames, int blockRows)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
         using FileStream file = Open(path);
         using var reader = new CsvRowReader(file, path);
         int[] columns = FeatureIndices(reader.Header, ColumnIndex(reader.Header), featureNames, path);
-        var rows = new List<double[]>();
-        while (reader.Next()) rows.Add(Features(reader, columns, path, null));
-        return rows.ToArray();
+        var block = new List<double[]>(blockRows);
+        while (reader.Next())
+        {
+            block.Add(Features(reader, columns, path, null));
+            if (block.Count == blockRows)
+            {
+                yield return [.. block];
+                block.Clear();
+            }
+        }
+        if (block.Count > 0) yield return [.. block];
     }
 
     private static Dataset ReadLabelled(CsvRowReader reader, string path, string? labelColumn)

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Text;
 using IrisNet.Cli.Options;
 using IrisNet.Cli.Output;
 using IrisNet.Cli.Plotting;
@@ -22,7 +20,7 @@ namespace IrisNet.Cli.Commands;
 /// </summary>
 public static class CvCommand
 {
-    public const string FoldsHeader = "repeat,fold,epoch,train_loss,train_accuracy,heldout_loss,heldout_accuracy";
+    public const string FoldsHeader = FoldsWriter.Header;
 
     public static Command Build()
     {
@@ -69,6 +67,8 @@ public static class CvCommand
     private static int Run(ModelOptionSet set, ParseResult p, Option<int> foldsOption, int repeats, int threads,
         Option<string?> outOption, bool quiet)
     {
+        // Registered first, so that a signal during loading is not lost: the run then stops before its first fold.
+        using var signals = new RunSignals("the current epoch of the folds in progress (only completed folds are kept)");
         int folds = p.GetValue(foldsOption);
         if (p.GetResult(set.TestFraction) is { Implicit: false })
         {
@@ -97,63 +97,8 @@ public static class CvCommand
         RunDirectory run = RunDirectory.Create(p.GetValue(outOption), outOption.Name);
         try
         {
-            using var cancel = new CancellationTokenSource();
-            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
-            {
-                ctx.Cancel = true; // stop the folds in progress, write what completed, exit 130
-                cancel.Cancel();
-            });
-
-            int total = folds * repeats;
-            var completed = new List<FoldResult>();
-            CrossValidationResult? result = null;
-            TrainingDivergedException? diverged = null;
-            run.Write("folds.csv", tmp =>
-            {
-                using var writer = new StreamWriter(tmp, false, new UTF8Encoding(false)) { NewLine = "\n" };
-                writer.WriteLine(FoldsHeader);
-                try
-                {
-                    result = CrossValidation.Run(data, options, folds, repeats, threads, init, (fold, history) =>
-                    {
-                        WriteRows(writer, fold, history);
-                        completed.Add(fold);
-                        if (!quiet)
-                        {
-                            Console.WriteLine($"repeat {fold.Repeat}/{repeats} fold {fold.Fold}/{folds}: held-out accuracy {Format.F(fold.HeldOut.Accuracy)}, loss {Format.F(fold.HeldOut.Loss, 6)} ({fold.HeldOut.Count} rows)");
-                        }
-                    }, cancel.Token);
-                }
-                catch (TrainingDivergedException e)
-                {
-                    diverged = e; // folds.csv keeps the folds completed before it
-                }
-            });
-
-            if (diverged is not null)
-            {
-                int failed = completed.Count;
-                string message = $"repeat {failed / folds + 1}, fold {failed % folds + 1}: "
-                    + ModelOptionSet.Describe(diverged, p.CommandResult.Command);
-                run.WriteText("summary.json", CvSummary.Json("failed", message, options, p.GetValue(set.Init), source, folds, repeats, threads, completed, null));
-                Console.Error.WriteLine($"irisnet: error: {message}");
-                Console.Error.WriteLine($"irisnet: wrote {run.File("folds.csv")} ({completed.Count} completed folds) and {run.File("summary.json")}.");
-                return ExitCode.Failure;
-            }
-
-            CrossValidationResult r = result!;
-            string status = r.Interrupted ? "interrupted" : "completed";
-            run.WriteText("summary.json", CvSummary.Json(status, null, options, p.GetValue(set.Init), source, folds, repeats, threads, r.Folds, r));
-            if (r.Folds.Count > 0) run.Write("cv.png", tmp => CvPlot.Loss(r, tmp));
-
-            if (quiet) Console.WriteLine(run.Path);
-            else Final(r, run, status, total, threads);
-            if (r.Interrupted)
-            {
-                Console.Error.WriteLine($"irisnet: interrupted after {r.Folds.Count} of {total} folds; the completed folds are in {run.Path}.");
-                return ExitCode.Interrupted;
-            }
-            return ExitCode.Success;
+            var cv = new CvRun(run, signals, options, p.GetValue(set.Init), source, folds, repeats, threads);
+            return cv.Execute(init, quiet, p.CommandResult.Command);
         }
         finally
         {
@@ -161,22 +106,100 @@ public static class CvCommand
         }
     }
 
-    private static void WriteRows(StreamWriter w, FoldResult fold, IReadOnlyList<EpochMetrics> history)
+    /// <summary>One cv run in its claimed directory: summary.json first ("running"), folds.csv streamed, cv.png, then the final summary.json.</summary>
+    private sealed class CvRun(RunDirectory run, RunSignals signals, TrainingOptions options, string? initFile, DataSource source,
+        int folds, int repeats, int threads)
     {
-        string prefix = $"{fold.Repeat.ToString(CultureInfo.InvariantCulture)},{fold.Fold.ToString(CultureInfo.InvariantCulture)},";
-        foreach (EpochMetrics m in history)
+        private readonly List<FoldResult> _completed = [];
+
+        public int Execute(InitialWeights? init, bool quiet, Command command)
         {
-            w.Write(prefix);
-            w.Write(m.Epoch.ToString(CultureInfo.InvariantCulture));
-            w.Write(',');
-            w.Write(Format.R(m.TrainLoss));
-            w.Write(',');
-            w.Write(Format.R(m.TrainAccuracy));
-            w.Write(',');
-            w.Write(Format.R(m.TestLoss!.Value));
-            w.Write(',');
-            w.Write(Format.R(m.TestAccuracy!.Value));
-            w.Write('\n');
+            // Written first, so a run killed at any moment (kill -9, power cut) is recognisable as unfinished.
+            run.WriteText("summary.json", Summary("running", null, null, null));
+            CrossValidationResult r;
+            using (var writer = new FoldsWriter(run.File("folds.csv")))
+            {
+                run.Added(writer.Path);
+                try
+                {
+                    r = CrossValidation.Run(source.Data, options, folds, repeats, threads, init, writer.Start, fold =>
+                    {
+                        writer.Complete(fold.Repeat, fold.Fold);
+                        _completed.Add(fold);
+                        if (!quiet)
+                        {
+                            Console.WriteLine($"repeat {fold.Repeat}/{repeats} fold {fold.Fold}/{folds}: held-out accuracy {Format.F(fold.HeldOut.Accuracy)}, loss {Format.F(fold.HeldOut.Loss, 6)} ({fold.HeldOut.Count} rows)");
+                        }
+                    }, signals.Token);
+                }
+                catch (TrainingDivergedException diverged)
+                {
+                    signals.Writing = true;
+                    int failed = _completed.Count;
+                    string message = $"repeat {failed / folds + 1}, fold {failed % folds + 1}: " + ModelOptionSet.Describe(diverged, command);
+                    TryFinal(Summary("failed", message, null, null));
+                    Console.Error.WriteLine($"irisnet: error: {message}");
+                    Console.Error.WriteLine($"irisnet: wrote {run.File("folds.csv")} ({_completed.Count} completed folds) and {run.File("summary.json")}.");
+                    return ExitCode.Failure;
+                }
+                catch (StandardOutputException e)
+                {
+                    // A fold's line could not be written (stdout on a full disk): the folds stopped there.
+                    TryFinal(Summary("failed", e.Message, null, null));
+                    throw;
+                }
+                catch (IOException e)
+                {
+                    // folds.csv or a fold's spool could not be written (a full disk): the folds stopped there.
+                    var error = new RunWriteException(writer.Path, e);
+                    TryFinal(Summary("failed", error.Message, null, null));
+                    throw error;
+                }
+            }
+            signals.Writing = true;
+            string status = r.Interrupted ? "interrupted" : "completed";
+            string? signal = r.Interrupted ? signals.Received?.Name : null;
+            try
+            {
+                // summary.json last: it lists what was written and never claims more.
+                if (r.Folds.Count > 0) run.Write("cv.png", tmp => CvPlot.Loss(r, tmp));
+                Final(Summary(status, null, signal, r));
+            }
+            catch (RunWriteException e)
+            {
+                TryFinal(Summary("failed", e.Message, signal, r));
+                throw;
+            }
+
+            if (quiet) Console.WriteLine(run.Path);
+            else CvCommand.Final(r, run, status, folds * repeats, threads);
+            if (r.Interrupted)
+            {
+                Console.Error.WriteLine($"irisnet: interrupted by {signal ?? "a signal"} after {r.Folds.Count} of {folds * repeats} folds; the completed folds are in {run.Path}.");
+            }
+            return signals.ExitCode;
+        }
+
+        private string Summary(string status, string? error, string? signal, CrossValidationResult? r) =>
+            CvSummary.Json(status, error, signal, options, initFile, source, folds, repeats, threads, r?.Folds ?? _completed, r,
+                status == "running" ? null : Files());
+
+        /// <summary>The files that exist, complete, in the order written, and summary.json last.</summary>
+        private string[] Files() => run.Written.Select(Path.GetFileName).OfType<string>().Where(f => f != "summary.json").Append("summary.json").ToArray();
+
+        private void Final(string summary) => run.WriteText("summary.json", summary);
+
+        /// <summary>Best effort after a failed write: a "failed" summary if the disk still takes it; otherwise the "running" one stays.</summary>
+        private void TryFinal(string summary)
+        {
+            try
+            {
+                Final(summary);
+            }
+            catch (RunWriteException)
+            {
+                // The disk refuses even this; summary.json still says "running", which claims nothing.
+            }
         }
     }
 

@@ -22,11 +22,11 @@ public static class DiffCommand
 {
     public static Command Build()
     {
-        var theirs = new Argument<string>("THEIRS")
+        var theirs = UsageErrors.NonEmptyPaths(new Argument<string>("THEIRS")
         {
             Description = "Your trace, JSON or NumPy .npz, in the format of docs/trace-format.md "
                 + "(every quantity optional but the data and starting weights)",
-        };
+        }, "irisnet diff trace.json");
         Option<double> tolerance = SharedOptions.TraceTolerance();
         Option<string?> graph = SharedOptions.GraphFile();
         var command = new Command("diff", "Compare your own implementation's trace with the reference, recomputed from your starting weights and data: a table per quantity, the first that disagrees, and the known mistakes that reproduce it.")

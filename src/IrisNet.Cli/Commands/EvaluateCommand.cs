@@ -28,7 +28,7 @@ public static class EvaluateCommand
             Description = "Rows to score: test (the rows the model never saw; needs the model's own data file), train (the rows the weights were fitted on), validation (the rows early stopping watched), or all [default: test on the model's own data, all on other data]",
             HelpName = "test|train|validation|all",
         };
-        split.AcceptOnlyFromAmong(Test, Train, Validation, All);
+        UsageErrors.OneOf(split, Test, Train, Validation, All);
         Option<bool> json = SharedOptions.Json();
         var command = new Command("evaluate", "Loss, accuracy, confusion matrix and per-class precision, recall and F1 of a saved model on labelled data.")
         {

@@ -197,7 +197,7 @@ public static class ExplainCommand
     }
 
     private static string N(double v) => double.IsFinite(v)
-        ? (v == 0 ? 0.0 : v).ToString("0.000000", CultureInfo.InvariantCulture) // no "-0"
+        ? Format.F(v == 0 ? 0.0 : v, 6) // no "-0"
         : double.IsNegativeInfinity(v) ? "−∞" : "∞";
 
     private static string D(double v) => (v == 0 ? 0.0 : v).ToString("0.0E+0", CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using IrisNet.Cli.Options;
 using IrisNet.Cli.Output;
+using IrisNet.Data;
 using IrisNet.Errors;
 using IrisNet.Explain;
 using Spectre.Console;
@@ -28,6 +29,16 @@ public static class GradcheckCommand
             if (!(eps > 0 && eps < 1))
                 throw new OptionException(epsilon.Name, $"{eps} is outside (0, 1); use for example 1e-6.");
             if (!(tol > 0)) throw new OptionException(tolerance.Name, $"{tol} is not positive; use for example 1e-6.");
+            Dataset data = source.Data;
+            // With --init, Read took H and the biases from the weights.
+            double work = GradientCheck.MultiplyAdds(data.Count, data.FeatureCount, options.Hidden, data.ClassCount, options.Bias);
+            if (work > GradientCheck.MaxMultiplyAdds)
+            {
+                throw new OptionException(set.Hidden.Name, string.Create(CultureInfo.InvariantCulture,
+                    $"a gradient check of H = {options.Hidden:N0} on {data.Count:N0} rows needs {work:0.#e+0} multiply-adds "
+                    + $"(two forward passes per parameter); it is refused above {GradientCheck.MaxMultiplyAdds:0e+0}. "
+                    + $"Use a smaller {set.Hidden.Name}, for example {set.Hidden.Name} 16."));
+            }
             IReadOnlyList<TensorCheck> report = GradientCheck.Run(source.Data, options, init, eps);
             var table = new Table().Title($"Gradient check on {Terminal.Markup(source.Name)} ({source.Data.Count} rows, ε = {Format.R(eps)})");
             table.AddColumns("tensor", "max relative error", "at index", "analytic", "numeric", "verdict");

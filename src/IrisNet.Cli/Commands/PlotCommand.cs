@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Serialization.Metadata;
 using IrisNet.Cli.Options;
 using IrisNet.Cli.Output;
 using IrisNet.Cli.Plotting;
@@ -15,7 +16,8 @@ public static class PlotCommand
 {
     public static Command Build()
     {
-        var runs = new Argument<string[]>("RUN_DIR") { Description = "One or more run directories (each with a metrics.csv)", Arity = ArgumentArity.OneOrMore };
+        var runs = UsageErrors.NonEmptyPaths(new Argument<string[]>("RUN_DIR") { Description = "One or more run directories (each with a metrics.csv)", Arity = ArgumentArity.OneOrMore },
+            "irisnet plot runs/a");
         Option<string?> output = SharedOptions.PlotFile();
         var regions = new Option<bool>("--regions") { Description = "Redraw the run's decision regions (from its model.json and the data it was trained on)" };
         var confusion = new Option<bool>("--confusion") { Description = "Redraw the run's confusion matrix (from its summary.json)" };
@@ -67,6 +69,11 @@ public static class PlotCommand
                 var curves = new List<(string, IReadOnlyList<EpochMetrics>)>();
                 foreach (string dir in dirs)
                 {
+                    if (Directory.Exists(dir) && IsCv(dir))
+                    {
+                        throw new DataException(dir, 0, 0, "is an irisnet cv directory: its loss curves are cv.png, in it; "
+                            + $"plot draws train runs' metrics.csv. Redraw its confusion matrix with --confusion, or see irisnet report {dir}.");
+                    }
                     string metrics = Directory.Exists(dir) ? Path.Combine(dir, "metrics.csv") : dir;
                     if (!File.Exists(metrics)) throw new DataException(metrics, 0, 0, "not found; give a run directory written by 'irisnet train'.");
                     curves.Add((Path.GetFileName(Path.TrimEndingDirectorySeparator(Directory.Exists(dir) ? dir : Path.GetDirectoryName(Path.GetFullPath(dir))!)), RunDirectory.ReadMetrics(metrics)));
@@ -75,16 +82,8 @@ public static class PlotCommand
                 draw = tmp => Plots.Compare(curves, tmp);
             }
             CheckTarget(target, output.Name);
-            try
-            {
-                AtomicFile.Write(target, draw);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new OptionException(output.Name,
-                    $"cannot write '{target}': {e.Message} Choose a writable folder.");
-            }
-            AnsiConsole.WriteLine($"wrote {target}");
+            OutputFile.Write(target, output.Name, draw);
+            AnsiConsole.WriteLine($"wrote {Terminal.Escape(target)}");
             return ExitCode.Success;
         });
         return command;
@@ -95,21 +94,19 @@ public static class PlotCommand
     {
         if (!target.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new OptionException(flag, $"'{target}' does not end in .png; the plot is a PNG image.");
-        if (Directory.Exists(target))
-            throw new OptionException(flag, $"'{target}' is a directory; give a file name ending in .png.");
-        string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        if (!Directory.Exists(folder))
-        {
-            throw new OptionException(flag,
-                $"cannot write '{target}': the folder '{folder}' does not exist; create it first or choose "
-                + $"another {flag}.");
-        }
+        // Redrawing replaces the picture: plot writes what the run directory's files say.
+        OutputFile.Check(target, flag, overwrite: true);
     }
 
     /// <summary>Reloads what train drew regions.png and units.png from: the model, the data (checked by its SHA-256) and the same stratified split.</summary>
     private static Action<string> Plane(string dir, string? x, string? y, string? dataFile, bool units)
     {
         string modelPath = Path.Combine(dir, "model.json");
+        if (IsCv(dir))
+        {
+            throw new DataException(dir, 0, 0, "is an irisnet cv directory: cv saves no model, so there are no decision "
+                + "regions to draw; train one with irisnet train.");
+        }
         if (!File.Exists(modelPath)) throw new DataException(modelPath, 0, 0, "not found; the decision regions need the run's model (a run that failed saves none).");
         Model model = ModelJson.Load(modelPath);
         string summaryPath = Path.Combine(dir, "summary.json");
@@ -131,22 +128,39 @@ public static class PlotCommand
         return tmp => Plots.Regions(model, train, test, tmp, x, y);
     }
 
-    /// <summary>The confusion matrix summary.json records: of the test rows, or of the training rows when there were none.</summary>
+    /// <summary>
+    /// The confusion matrix summary.json records: of the test rows, or of the training rows when there
+    /// were none; for a cv directory, of every held-out prediction pooled over the folds.
+    /// </summary>
     private static Action<string> Confusion(string dir)
     {
         string summaryPath = Path.Combine(dir, "summary.json");
-        SummaryFile summary = ReadSummary(summaryPath);
         DataException Error(string field, string what) => new(summaryPath, 0, 0, $"{field}: {what}");
-        SummaryFile.FinalBlock final = summary.Final
-            ?? throw Error("final",
-                "is absent, so there is no final confusion matrix; the run did not finish (or saved no model).");
-        string[] classes = [.. summary.Classes];
+        byte[] utf8 = ReadBytes(summaryPath);
+        string[] classes;
+        int[][]? dense, cells;
+        string field, what;
+        if (FileKinds.Of(utf8) == FileKind.CvSummary)
+        {
+            CvSummaryFile cv = Read(utf8, summaryPath, CliJsonContext.Default.CvSummaryFile);
+            CvSummaryFile.PooledBlock pooled = cv.Heldout?.Pooled
+                ?? throw Error("heldout", $"is absent: the cv run ({cv.Status}) completed no fold, so there are no held-out predictions.");
+            (classes, dense, cells, field) = ([.. cv.Classes], pooled.Confusion, pooled.ConfusionCells, "heldout.pooled");
+            what = $"held-out rows of {cv.CrossValidation.CompletedFolds} folds, pooled";
+        }
+        else
+        {
+            SummaryFile summary = Read(utf8, summaryPath, CliJsonContext.Default.SummaryFile);
+            SummaryFile.FinalBlock final = summary.Final
+                ?? throw Error("final",
+                    "is absent, so there is no final confusion matrix; the run did not finish (or saved no model).");
+            EvaluationJson set = final.Test ?? final.Train;
+            (classes, dense, cells) = ([.. summary.Classes], set.Confusion, set.ConfusionCells);
+            (field, what) = final.Test is not null ? ("final.test", "test rows") : ("final.train", "training rows");
+        }
         int C = classes.Length;
-        bool hasTest = final.Test is not null;
-        EvaluationJson set = final.Test ?? final.Train;
-        string field = hasTest ? "final.test" : "final.train";
         int[][] matrix;
-        if (set.ConfusionCells is int[][] cells)
+        if (cells is not null)
         {
             // Above ConfusionDigest.DenseLimit classes summary.json keeps only the nonzero cells.
             matrix = Enumerable.Range(0, C).Select(_ => new int[C]).ToArray();
@@ -163,7 +177,7 @@ public static class PlotCommand
         }
         else
         {
-            matrix = set.Confusion ?? throw Error(field, "has neither \"confusion\" nor \"confusion_cells\".");
+            matrix = dense ?? throw Error(field, "has neither \"confusion\" nor \"confusion_cells\".");
             if (matrix.Length != C)
                 throw Error($"{field}.confusion", $"has {matrix.Length} rows; it needs one per class, {C}.");
             for (int k = 0; k < C; k++)
@@ -173,24 +187,30 @@ public static class PlotCommand
             }
         }
         var evaluation = new Evaluation(classes, matrix, double.NaN);
-        string what = hasTest ? "test rows" : "training rows";
         return tmp => Plots.Confusion(evaluation, what, tmp);
     }
 
+    /// <summary>Whether <paramref name="dir"/> is a cv directory: its folds.csv where a train run has its metrics.csv.</summary>
+    private static bool IsCv(string dir) =>
+        File.Exists(Path.Combine(dir, "folds.csv")) && !File.Exists(Path.Combine(dir, "metrics.csv"));
+
     /// <summary>summary.json as the type that wrote it; a problem names the file, line, column and field.</summary>
-    private static SummaryFile ReadSummary(string path)
+    private static SummaryFile ReadSummary(string path) => Read(ReadBytes(path), path, CliJsonContext.Default.SummaryFile);
+
+    private static byte[] ReadBytes(string path)
     {
-        byte[] utf8;
         try
         {
-            utf8 = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataException(path, 0, 0, $"cannot be read: {e.Message} Give a run directory written by 'irisnet train'.", e);
         }
-        return StrictJson.Read(utf8, CliJsonContext.Default.SummaryFile, p =>
+    }
+
+    private static T Read<T>(byte[] utf8, string path, JsonTypeInfo<T> type) where T : class =>
+        StrictJson.Read(utf8, type, p =>
             new DataException(path, p.Line, (int)p.Column,
                 p.Syntax ? $"not valid JSON: {p.What}." : $"{p.Field}: {p.What}."));
-    }
 }

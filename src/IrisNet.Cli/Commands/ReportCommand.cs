@@ -18,11 +18,11 @@ public static class ReportCommand
 {
     public static Command Build()
     {
-        var dirs = new Argument<string[]>("RUN_DIR")
+        var dirs = UsageErrors.NonEmptyPaths(new Argument<string[]>("RUN_DIR")
         {
             Description = "A train run directory, several to compare, a cv directory or a sweep directory",
             Arity = ArgumentArity.OneOrMore,
-        };
+        }, "irisnet report runs/a");
         Option<string?> output = SharedOptions.ReportFile();
         var command = new Command("report", "An interactive HTML report (one file, works offline) of a run, several " +
             "runs, a cv or a sweep: curves with hover readout, zoom, log axes, toggles and smoothing; the summary's " +

@@ -48,14 +48,13 @@ public static class TraceCommand
             }
             bool npz = kind == "npz";
             string output = given ?? (npz ? "trace.npz" : "trace.json");
-            if (File.Exists(output) || Directory.Exists(output))
-            {
-                throw new OptionException(outFile.Name,
-                    $"{output} already exists and is never overwritten; remove it or choose another file.");
-            }
+            OutputFile.Check(output, outFile.Name, overwrite: false);
             DataSource source = set.LoadTrainingData(p);
             Dataset data = source.Data;
             int[] rows = ParseSamples(p.GetValue(samples), data.Count, source.Name, samples.Name);
+            // With --init, Read took H and the biases from the weights.
+            CheckSize(rows.Length, data.FeatureCount, options.Hidden, data.ClassCount, options.Bias, options.BatchSize, k,
+                set.Hidden.Name, samples.Name, steps.Name);
             Dataset train = data.Subset(rows);
             TraceFile trace = TraceRecorder.Record(train, options, init, k, rows, source.Name, source.Sha256, p.GetValue(set.Init));
             TraceStep? bad = trace.Steps.FirstOrDefault(s => s.Quantities.Any(q => q.Values.Any(v => !double.IsFinite(v))));
@@ -66,35 +65,55 @@ public static class TraceCommand
                     + $"{Format.R(options.LearningRate)}.");
                 return ExitCode.Failure;
             }
-            string? dir = Path.GetDirectoryName(Path.GetFullPath(output));
-            if (dir is null || !Directory.Exists(dir))
-                throw new OptionException(outFile.Name, $"the directory of {output} does not exist; create it first.");
-            if (npz) AtomicFile.Write(output, tmp => NpzArchive.Write(tmp, NpzTrace.ToArrays(trace)));
-            else AtomicFile.Write(output, tmp => File.WriteAllText(tmp, TraceJson.Serialize(trace)));
+            if (npz) OutputFile.Write(output, outFile.Name, tmp => NpzArchive.Write(tmp, NpzTrace.ToArrays(trace)));
+            else OutputFile.Write(output, outFile.Name, tmp => AtomicFile.WriteText(tmp, TraceJson.Serialize(trace)));
             TraceStep last = trace.Steps[^1];
-            Console.WriteLine($"wrote {output}: {trace.Steps.Count} step(s) on {rows.Length} row(s) of {source.Name}, " +
+            Console.WriteLine($"wrote {Terminal.Escape(output)}: {trace.Steps.Count} step(s) on {rows.Length} row(s) of {Terminal.Escape(source.Name)}, " +
                 $"{trace.Steps[0].Quantities.Count} quantities per step, sample-major (see docs/trace-format.md)");
-            Console.WriteLine($"L at step 1: {Format.R(trace.Steps[0].Find("L")!.Values[0])}; at step {last.Number}: {Format.R(last.Find("L")!.Values[0])}");
+            string first = Format.R(trace.Steps[0].Find("L")!.Values[0]);
+            Console.WriteLine(last.Number == 1
+                ? $"L at step 1: {first}"
+                : $"L at step 1: {first}; at step {last.Number}: {Format.R(last.Find("L")!.Values[0])}");
             return ExitCode.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Refuses, before anything is computed, a trace of more than <see cref="TraceRecorder.MaxNumbers"/>
+    /// numbers, naming the option that makes it large: --hidden or --samples when one step is already
+    /// too large, else --steps.
+    /// </summary>
+    private static void CheckSize(int N, int D, int H, int C, bool bias, int batchSize, int k, string hiddenFlag,
+        string samplesFlag, string stepsFlag)
+    {
+        double numbers = TraceRecorder.Numbers(N, D, H, C, bias, batchSize, k);
+        if (numbers <= TraceRecorder.MaxNumbers) return;
+        double one = TraceRecorder.Numbers(N, D, H, C, bias, batchSize, 1);
+        string flag = one <= TraceRecorder.MaxNumbers ? stepsFlag : (double)H * Math.Max(D, C) > (double)N * (D + C) ? hiddenFlag : samplesFlag;
+        var inv = CultureInfo.InvariantCulture;
+        throw new OptionException(flag, string.Create(inv,
+            $"a trace of {k:N0} step(s) on {N:N0} row(s) with H = {H:N0} would hold {numbers:N0} numbers (about "
+            + $"{numbers * 22 / 1e9:0.#} GB of JSON); a trace holds at most {TraceRecorder.MaxNumbers:N0} numbers, what irisnet diff "
+            + $"reads. Lower {hiddenFlag} or {stepsFlag}, or trace fewer rows with {samplesFlag} 0,1,2."));
     }
 
     private static int[] ParseSamples(string? text, int count, string source, string flag)
     {
         if (text is null) return Enumerable.Range(0, count).ToArray();
         var rows = new List<int>();
+        var listed = new HashSet<int>();
         foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
         {
             if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int row))
             {
                 throw new OptionException(flag,
-                    $"'{part}' is not a row number; give 0-based rows separated by commas, for example {flag} 0,5,17.");
+                    $"'{(part.Length > 40 ? part[..40] + "…" : part)}' is not a row number; give 0-based rows separated by commas, for example {flag} 0,5,17.");
             }
             if (row >= count)
                 throw new OptionException(flag,
                     $"row {row} is beyond the {count} data rows of {source} (0..{count - 1}).");
-            if (rows.Contains(row)) throw new OptionException(flag, $"row {row} is listed twice; list each row once.");
+            if (!listed.Add(row)) throw new OptionException(flag, $"row {row} is listed twice; list each row once.");
             rows.Add(row);
         }
         return [.. rows];

@@ -105,6 +105,12 @@ public static class TrainCommand
                 Console.Error.WriteLine($"irisnet: wrote {run.File("metrics.csv")} ({(last > 0 ? $"epochs 1-{last}" : "no epochs")}) and {run.File("summary.json")}; no model was saved.");
                 return ExitCode.Failure;
             }
+            catch (StandardOutputException e)
+            {
+                // The progress lines could not be written (stdout on a full disk): training stopped there.
+                TryFinal(run, summary with { Status = "failed", Error = e.Message }, "write_failed", null);
+                throw;
+            }
             catch (IOException e)
             {
                 // metrics.csv could not be appended (a full disk): training stopped there.

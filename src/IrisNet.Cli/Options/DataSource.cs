@@ -32,17 +32,14 @@ public sealed record DataSource(Dataset Data, string Name, string Sha256)
     public static DataSource LoadForModelWithHash(string? path, Model model, string? label)
     {
         string column = label ?? model.LabelName;
+        // The file is read once and hashed as it is parsed: a pipe such as /dev/stdin has no second reading.
         if (path is not null)
         {
-            Dataset data = CsvLoader.LoadForModel(path, model.FeatureNames, model.ClassNames, column);
-            using FileStream file = File.OpenRead(path);
-            return new DataSource(data, path, ContentHash.Of(file));
+            var (data, hash) = CsvLoader.LoadForModelWithHash(path, model.FeatureNames, model.ClassNames, column);
+            return new DataSource(data, path, hash);
         }
         using Stream s = OpenBundled();
-        using var copy = new MemoryStream();
-        s.CopyTo(copy);
-        copy.Position = 0;
-        Dataset bundled = CsvLoader.LoadForModel(copy, BundledName, model.FeatureNames, model.ClassNames, column);
-        return new DataSource(bundled, BundledName, ContentHash.Of(copy.ToArray()));
+        var (bundled, bundledHash) = CsvLoader.LoadForModelWithHash(s, BundledName, model.FeatureNames, model.ClassNames, column);
+        return new DataSource(bundled, BundledName, bundledHash);
     }
 }

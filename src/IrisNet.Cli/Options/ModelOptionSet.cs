@@ -156,12 +156,12 @@ public sealed class ModelOptionSet
         HelpName = "N",
     };
 
-    public Option<string?> Init { get; } = new("--init")
+    public Option<string?> Init { get; } = UsageErrors.NonEmptyPath(new Option<string?>("--init")
     {
         Description = "Start from these weights: a saved model.json, or JSON with \"A\", \"B\" "
             + "(and \"a\", \"b\" with biases), or those arrays in an .npz (a PyTorch state dict too)",
         HelpName = "WEIGHTS",
-    };
+    }, "runs/a/model.json");
 
     /// <summary>The optimizer and learning-rate schedule options (train and cv).</summary>
     public OptimizerOptionSet Optimizer { get; } = new();

@@ -30,8 +30,8 @@ public static class SharedOptions
     public static Option<string?> RunData() =>
         Data("With --regions: the run's data file, when the path summary.json records no longer leads to it");
 
-    private static Option<string?> Data(string description) =>
-        new("--data") { Description = description, HelpName = "FILE" };
+    private static Option<string?> Data(string description) => UsageErrors.NonEmptyPath(
+        new Option<string?>("--data") { Description = description, HelpName = "FILE" }, "data/iris.csv");
 
     /// <summary>--label where the data defines the classes.</summary>
     public static Option<string?> Label() => Label("Name of the label column [default: the last column]");
@@ -43,16 +43,17 @@ public static class SharedOptions
         new("--label") { Description = description, HelpName = "COLUMN" };
 
     /// <summary>--model of the commands that need a saved model: evaluate, predict.</summary>
-    public static Option<string> Model() =>
-        new("--model") { Description = "A saved model.json", Required = true, HelpName = "MODEL" };
+    public static Option<string> Model() => UsageErrors.NonEmptyPath(
+        new Option<string>("--model") { Description = "A saved model.json", Required = true, HelpName = "MODEL" },
+        "runs/a/model.json");
 
     /// <summary>--model of explain, which can also explain a fresh network.</summary>
-    public static Option<string?> ModelToExplain() => new("--model")
+    public static Option<string?> ModelToExplain() => UsageErrors.NonEmptyPath(new Option<string?>("--model")
     {
         Description = "Explain a saved model.json (its shape, weights, standardization, label column and step options) "
             + "[default: a fresh network initialized from --seed]",
         HelpName = "MODEL",
-    };
+    }, "runs/a/model.json");
 
     /// <summary>--json of evaluate, predict and explain.</summary>
     public static Option<bool> Json() =>
@@ -60,20 +61,20 @@ public static class SharedOptions
 
     /// <summary>--out of the commands that write a run directory: train, cv.</summary>
     public static Option<string?> RunDirectory() =>
-        Out("Run directory to create [default: runs/<UTC timestamp>]", "DIR");
+        Out("Run directory to create [default: runs/<UTC timestamp>]", "DIR", "runs/a");
 
     /// <summary>--out of trace; its default follows --format (TraceCommand).</summary>
     public static Option<string?> TraceFile() =>
         Out("The trace file to write (never overwritten) [default: trace.json, or trace.npz with --format npz]",
-            "FILE");
+            "FILE", "trace.json");
 
     /// <summary>--out of report.</summary>
     public static Option<string?> ReportFile() => Out("HTML file to write [default: RUN_DIR/report.html for one "
-        + "directory, report.html for several]", "FILE.html");
+        + "directory, report.html for several]", "FILE.html", "report.html");
 
     /// <summary>--out of export.</summary>
     public static Option<string?> ExportFile() => Out("The file to write, replaced if it exists "
-        + "(for example model.onnx or model.npz)", "FILE", required: true);
+        + "(for example model.onnx or model.npz)", "FILE", "model.onnx", required: true);
 
     /// <summary>--format of trace: the trace format's JSON, or the same trace as one flat NumPy archive.</summary>
     public static Option<string?> TraceFormat() => Format(["json", "npz"],
@@ -100,23 +101,23 @@ public static class SharedOptions
     /// <summary>--out of plot.</summary>
     public static Option<string?> PlotFile() => Out("PNG to write [default: RUN_DIR/curves.png for one run, "
         + "comparison.png for several; RUN_DIR/regions.png or confusion.png with --regions or --confusion]",
-        "FILE.png");
+        "FILE.png", "curves.png");
 
     /// <summary>--graph of explain and diff: the computation graph picture.</summary>
-    public static Option<string?> GraphFile() => new("--graph")
+    public static Option<string?> GraphFile() => UsageErrors.NonEmptyPath(new Option<string?>("--graph")
     {
         Description = "Also draw the sample's computation graph (values, gradients, local derivatives) to FILE: PNG, "
             + "or SVG when it ends in .svg",
         HelpName = "FILE",
-    };
+    }, "graph.png");
 
-    private static Option<string?> Out(string description, string helpName, string? defaultValue = null,
-        bool required = false)
+    private static Option<string?> Out(string description, string helpName, string example,
+        string? defaultValue = null, bool required = false)
     {
         var option = new Option<string?>("--out") { Description = description, HelpName = helpName };
         option.Required = required;
         if (defaultValue is not null) option.DefaultValueFactory = _ => defaultValue;
-        return option;
+        return UsageErrors.NonEmptyPath(option, example);
     }
 
     /// <summary>--quiet of train and cv.</summary>

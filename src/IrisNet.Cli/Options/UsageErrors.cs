@@ -16,9 +16,12 @@ public static class UsageErrors
         OptionResult? option = error.SymbolResult as OptionResult ?? (error.SymbolResult as ArgumentResult)?.Parent as OptionResult;
         if (option is not null && option.Tokens.Count > 0 && Expected(option.Option.ValueType, option.Tokens[^1].Value) is string what)
             return $"{option.Option.Name}: '{option.Tokens[^1].Value}' {what}; {Example(option.Option)}.";
-        // A value after a true|false option that is neither is left over as an unmatched token.
         foreach (string token in parsed.UnmatchedTokens)
         {
+            // An unknown option, even right after a true|false flag (which takes no value from it).
+            if (token.StartsWith('-') && !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                return $"'{(token.Length > 40 ? token[..40] + "…" : token)}' is not an option of irisnet {parsed.CommandResult.Command.Name}.";
+            // A value after a true|false option that is neither is left over as an unmatched token.
             int at = IndexOf(args, token);
             if (at > 0 && FindOption(parsed.CommandResult.Command, args[at - 1]) is Option { ValueType: var t } flag && t == typeof(bool))
                 return $"{flag.Name}: '{token}' is not true or false; {Example(flag)}.";
@@ -38,6 +41,46 @@ public static class UsageErrors
         r.AddError($"{option.Name}: '{token}' is not a number.");
         return default;
     };
+
+    /// <summary>
+    /// Restricts <paramref name="option"/> to <paramref name="choices"/> (exact, lower case), with an error
+    /// that names the option, the value and the choices.
+    /// </summary>
+    public static void OneOf(Option<string?> option, params string[] choices)
+    {
+        option.Validators.Add(r =>
+        {
+            string? v = r.GetValueOrDefault<string?>();
+            if (v is not null && !choices.Contains(v, StringComparer.Ordinal))
+                r.AddError($"{option.Name}: '{v}' is not one of {string.Join(", ", choices)}.");
+        });
+    }
+
+    /// <summary>
+    /// Refuses an empty path ('') as a parse error that names <paramref name="option"/>: no file is
+    /// named '', and the file system calls would otherwise fail as an internal error.
+    /// </summary>
+    public static T NonEmptyPath<T>(T option, string example) where T : Option
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Any(t => t.Value.Length == 0)) r.AddError(EmptyPath(option.Name, $"{option.Name} {example}"));
+        });
+        return option;
+    }
+
+    /// <summary>As <see cref="NonEmptyPath{T}(T, string)"/>, for a path given as an argument.</summary>
+    public static Argument<T> NonEmptyPaths<T>(Argument<T> argument, string example)
+    {
+        argument.Validators.Add(r =>
+        {
+            if (r.Tokens.Any(t => t.Value.Length == 0)) r.AddError(EmptyPath(argument.Name, example));
+        });
+        return argument;
+    }
+
+    private static string EmptyPath(string name, string example) =>
+        $"{name}: the path is empty (''); give a file or directory name, for example {example}.";
 
     /// <summary>What is wrong with <paramref name="token"/> as a value of <paramref name="type"/>, or null when it parses.</summary>
     private static string? Expected(Type type, string token)

@@ -9,7 +9,7 @@ internal static class CliJson
     public static void Print<T>(T value, JsonTypeInfo<T> type)
     {
         string text = JsonSerializer.Serialize(value, type) + "\n";
-        using Stream stdout = Console.OpenStandardOutput();
+        using Stream stdout = StandardOutput.Open();
         byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
         stdout.Write(bytes);
     }

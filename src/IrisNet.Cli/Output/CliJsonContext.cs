@@ -26,6 +26,7 @@ namespace IrisNet.Cli.Output;
 [JsonSerializable(typeof(SummaryFile))]
 [JsonSerializable(typeof(EvaluateOutput))]
 [JsonSerializable(typeof(PredictOutput))]
+[JsonSerializable(typeof(PredictOutput.Row))]
 [JsonSerializable(typeof(ExplainOutput))]
 [JsonSerializable(typeof(CvSummaryFile))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -10,6 +10,8 @@ public static class ConsoleSetup
 
     public static void Configure()
     {
+        // A full standard output (> /dev/full) is its own error, never taken for a run file's.
+        Console.SetOut(StandardOutput.Guard(Console.Out));
         bool ci = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
         Interactive = !ci && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb";
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings

@@ -1,10 +1,15 @@
 using System.Globalization;
+using IrisNet.Cli.Runs;
 using IrisNet.Scoring;
 using ScottPlot;
 
 namespace IrisNet.Cli.Plotting;
 
-/// <summary>cv.png: the mean train and held-out loss per epoch over the folds, each with its min–max band.</summary>
+/// <summary>
+/// cv.png: the mean train and held-out loss per epoch over the folds, each with its min–max band. A run
+/// of more than <see cref="CurveBand.Capacity"/> epochs is drawn from its buckets (<see cref="CurveBand"/>):
+/// the band covers every fold's values in each bucket, the line the bucket's mean.
+/// </summary>
 public static class CvPlot
 {
     public static void Loss(CrossValidationResult r, string path)
@@ -23,16 +28,14 @@ public static class CvPlot
         plot.XLabel("epoch");
         plot.YLabel("mean cross-entropy loss L");
         double top = Math.Max(r.TrainLoss!.Max.Max(), r.HeldOutLoss!.Max.Max());
-        plot.Axes.SetLimits(0, r.TrainLoss.Mean.Length + 1, 0, top * 1.05);
+        plot.Axes.SetLimits(0, r.TrainLoss.Epoch[^1] + r.TrainLoss.Width, 0, top * 1.05);
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, Plots.Width, Plots.Height);
+        AtomicFile.WriteBytes(path, Plots.Png(plot, Plots.Width, Plots.Height));
     }
-
-    private static double[] Epochs(CurveBand band) => Enumerable.Range(1, band.Mean.Length).Select(e => (double)e).ToArray();
 
     private static void Band(Plot plot, CurveBand band, Color color, string legend)
     {
-        var fill = plot.Add.FillY(Epochs(band), band.Min, band.Max);
+        var fill = plot.Add.FillY(band.Epoch, band.Min, band.Max);
         fill.FillColor = color.WithAlpha(0.3);
         fill.LineWidth = 0;
         fill.LegendText = legend;
@@ -40,7 +43,7 @@ public static class CvPlot
 
     private static void Line(Plot plot, CurveBand band, Color color, string legend, LinePattern pattern)
     {
-        var line = plot.Add.ScatterLine(Epochs(band), band.Mean);
+        var line = plot.Add.ScatterLine(band.Epoch, band.Mean);
         line.Color = color;
         line.LineWidth = 2;
         line.LinePattern = pattern;

@@ -1,3 +1,4 @@
+using IrisNet.Cli.Runs;
 using IrisNet.Training;
 using ScottPlot;
 using SkiaSharp;
@@ -45,7 +46,7 @@ public static partial class Plots
         using SKImage image = surface.Snapshot();
         using SKPixmap pixmap = image.PeekPixels()!;
         using SKData data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, 1))!;
-        File.WriteAllBytes(path, PngText.Insert(data.ToArray(), areas));
+        AtomicFile.WriteBytes(path, PngText.Insert(data.ToArray(), areas));
     }
 
     private static (Plot, (string, string)[]) LossPlot(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using IrisNet.Cli.Runs;
 using ScottPlot;
 using SkiaSharp;
 
@@ -26,7 +27,7 @@ public static partial class Plots
     private static void Save(Plot plot, string path, string panel, params (string Key, string Value)[] extra)
     {
         byte[] png = Png(plot, Width, Height);
-        File.WriteAllBytes(path, PngText.Insert(png, [(AreaKeyword, Area(plot, panel, 0, extra))]));
+        AtomicFile.WriteBytes(path, PngText.Insert(png, [(AreaKeyword, Area(plot, panel, 0, extra))]));
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using IrisNet.Cli.Options;
 using IrisNet.Cli.Output;
-using IrisNet.Models;
 using IrisNet.Scoring;
 using IrisNet.Training;
 
@@ -17,12 +16,16 @@ public static class CvSummary
     public static string Partition =>
         $"stratified; SplitMix64 stream {(ulong)RandomStream.Folds} (folds) of the seed, every repeat in turn: the rows of each class shuffled, then dealt to the folds in turn";
 
-    /// <summary>The summary.json text: <paramref name="done"/> are the completed folds, <paramref name="r"/> the result when the run ended without error.</summary>
-    public static string Json(string status, string? error, TrainingOptions options, string? initFile, DataSource source,
-        int folds, int repeats, int threads, IReadOnlyList<FoldResult> done, CrossValidationResult? r)
+    /// <summary>
+    /// The summary.json text: <paramref name="done"/> are the completed folds, <paramref name="r"/> the result
+    /// when the folds ended without error, <paramref name="signal"/> the signal that interrupted them, and
+    /// <paramref name="files"/> the run's files that exist, complete (null while running).
+    /// </summary>
+    public static string Json(string status, string? error, string? signal, TrainingOptions options, string? initFile, DataSource source,
+        int folds, int repeats, int threads, IReadOnlyList<FoldResult> done, CrossValidationResult? r, IReadOnlyList<string>? files)
     {
-        var file = new CvSummaryFile(Program.Version, "cv", status, error,
-            new CvSummaryFile.CvOptions(TrainingBlock.From(options with { TestFraction = 0, Threads = 1 }), initFile),
+        var file = new CvSummaryFile(Program.Version, "cv", status, error, signal,
+            CvSummaryFile.CvOptions.From(options, initFile),
             options.Seed,
             new CvSummaryFile.CrossValidationBlock(folds, repeats, Partition, done.Count),
             new CvSummaryFile.CvDataBlock(source.Name, source.Sha256, source.Data.Count, source.Data.LabelName),
@@ -30,7 +33,8 @@ public static class CvSummary
             done.Select(f => new CvSummaryFile.FoldBlock(f.Repeat, f.Fold, f.Train.Count, f.HeldOut.Count, f.Epochs,
                 f.Train.Loss, f.Train.Accuracy, f.HeldOut.Loss, f.HeldOut.Accuracy)).ToArray(),
             r is not null && r.Folds.Count > 0 ? HeldOut(r) : null,
-            new CvSummaryFile.CvTimingBlock(threads, r?.Seconds ?? 0, done.Sum(f => f.Seconds)));
+            new CvSummaryFile.CvTimingBlock(threads, r?.Seconds ?? 0, done.Sum(f => f.Seconds)),
+            files);
         return JsonSerializer.Serialize(file, CliJsonContext.Default.CvSummaryFile) + "\n";
     }
 

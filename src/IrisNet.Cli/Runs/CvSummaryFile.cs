@@ -1,7 +1,10 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using IrisNet.Cli.Output;
+using IrisNet.Data;
+using IrisNet.FastPath;
 using IrisNet.Models;
+using IrisNet.Reference;
+using IrisNet.Training;
 
 namespace IrisNet.Cli.Runs;
 
@@ -11,21 +14,41 @@ namespace IrisNet.Cli.Runs;
 /// </summary>
 public sealed record CvSummaryFile(string IrisnetVersion, string Command, string Status,
     string? Error,
+    string? Signal,
     CvSummaryFile.CvOptions Options, ulong Seed, CvSummaryFile.CrossValidationBlock CrossValidation, CvSummaryFile.CvDataBlock Data,
     IReadOnlyList<string> Features, IReadOnlyList<string> Classes, IReadOnlyList<CvSummaryFile.FoldBlock> Folds,
     CvSummaryFile.HeldOutBlock? Heldout,
-    CvSummaryFile.CvTimingBlock Timing)
+    CvSummaryFile.CvTimingBlock Timing,
+    IReadOnlyList<string>? Files)
 {
-    /// <summary>Each fold's training options (test_fraction 0: the held-out fold is the test set; threads 1: folds run one thread each) and the --init file.</summary>
-    public sealed record CvOptions : TrainingBlock
+    /// <summary>The constructor summary.json is read with (plot --confusion): the members left out when null are optional.</summary>
+    [JsonConstructor]
+    public CvSummaryFile(string irisnetVersion, string command, string status, CvOptions options, ulong seed,
+        CrossValidationBlock crossValidation, CvDataBlock data, IReadOnlyList<string> features, IReadOnlyList<string> classes,
+        IReadOnlyList<FoldBlock> folds, CvTimingBlock timing, string? error = null, string? signal = null,
+        HeldOutBlock? heldout = null, IReadOnlyList<string>? files = null)
+        : this(irisnetVersion, command, status, error, signal, options, seed, crossValidation, data, features, classes, folds,
+            heldout, timing, files)
     {
-        [SetsRequiredMembers]
-        public CvOptions(TrainingBlock options, string? init) : base(options) => Init = init;
+    }
 
-        /// <summary>The --init file, written as null without one.</summary>
-        [JsonPropertyOrder(2)]
-        [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-        public string? Init { get; init; }
+    /// <summary>
+    /// Each fold's training options under model.json's names, and the --init file. A fold has no test
+    /// fraction (the held-out fold is its test set) and trains on one thread (--threads is the folds at
+    /// once, in <c>timing</c>), so test_fraction and threads are left out.
+    /// </summary>
+    public sealed record CvOptions(int Hidden, Activation Activation, bool Bias,
+        [property: JsonPropertyName("lr")] double LearningRate, int Epochs, int BatchSize, double Momentum, double L2,
+        double ValidationFraction, int Patience, double MinDelta, ulong Seed, Precision Precision,
+        StandardizationKind Standardize, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Init)
+    {
+        /// <summary>The block for <paramref name="o"/> and the weights file <paramref name="init"/>.</summary>
+        public static CvOptions From(TrainingOptions o, string? init)
+        {
+            TrainingBlock b = TrainingBlock.From(o);
+            return new(b.Hidden, b.Activation, b.Bias, b.LearningRate, b.Epochs, b.BatchSize, b.Momentum, b.L2,
+                b.ValidationFraction, b.Patience, b.MinDelta, b.Seed, b.Precision, b.Standardize, init);
+        }
     }
 
     /// <summary>K, the repeats, how the folds were drawn and how many completed.</summary>
@@ -52,7 +75,16 @@ public sealed record CvSummaryFile(string IrisnetVersion, string Command, string
     public sealed record PooledBlock(int Predictions, double Loss, double Accuracy,
         int[][]? Confusion,
         int[][]? ConfusionCells,
-        Dictionary<string, EvaluationJson.ClassScores> PerClass);
+        Dictionary<string, EvaluationJson.ClassScores> PerClass)
+    {
+        /// <summary>The constructor summary.json is read with (plot --confusion): one of confusion and confusion_cells is absent.</summary>
+        [JsonConstructor]
+        public PooledBlock(int predictions, double loss, double accuracy, Dictionary<string, EvaluationJson.ClassScores> perClass,
+            int[][]? confusion = null, int[][]? confusionCells = null)
+            : this(predictions, loss, accuracy, confusion, confusionCells, perClass)
+        {
+        }
+    }
 
     /// <summary>Threads, the whole run's seconds and the folds' training seconds.</summary>
     public sealed record CvTimingBlock(int Threads, double Seconds, double TrainSeconds);

@@ -58,12 +58,68 @@ public sealed class RunDirectory
         return TryClaim(requested, started, option) switch
         {
             Claim.Taken => new RunDirectory(requested, started),
-            Claim.InUse => throw new OptionException(option, $"'{requested}' is being written by another irisnet run "
-                + $"(its marker {ClaimFile} is there); choose a new directory, or delete the marker if no irisnet run "
-                + "is writing it."),
-            _ => throw new OptionException(option,
-                $"'{requested}' already holds files and is never overwritten; choose a new directory or delete it."),
+            Claim.InUse => throw new OptionException(option, Claimed(requested, holdsFiles: false)),
+            _ => throw new OptionException(option, HoldsFiles(requested)),
         };
+    }
+
+    /// <summary>Why a folder with another run's marker is refused: a run still writing it, or one that was killed.</summary>
+    private static string Claimed(string path, bool holdsFiles)
+    {
+        var (pid, started) = ReadClaim(System.IO.Path.Combine(path, ClaimFile));
+        string process = pid is int id ? $"process {id}{(started is null ? "" : $", started {started}")}" : "process unknown";
+        if (pid is int p && !IsRunning(p, started))
+        {
+            return $"'{path}' holds an unfinished run: its marker {ClaimFile} names irisnet {process}, which no longer "
+                + "runs (it was killed, or the machine stopped); its files are kept and never overwritten. Choose a new "
+                + "directory, or delete this one.";
+        }
+        return $"'{path}' is being written by another irisnet run ({process}){(holdsFiles ? " and already holds files" : "")}; "
+            + $"choose a new directory, or delete the marker {ClaimFile} if no irisnet run is writing it.";
+    }
+
+    /// <summary>Why a folder that holds files is refused, naming a few of them (hidden ones too, which ls does not show).</summary>
+    private static string HoldsFiles(string path)
+    {
+        string[] names = Directory.EnumerateFileSystemEntries(path).Select(System.IO.Path.GetFileName).OfType<string>()
+            .Where(n => n != ClaimFile).Order(StringComparer.Ordinal).Take(4).ToArray();
+        string listed = names.Length == 0 ? "" : $" ({string.Join(", ", names.Take(3))}{(names.Length > 3 ? ", …" : "")})";
+        return $"'{path}' already holds files{listed} and is never overwritten; choose a new directory or delete it.";
+    }
+
+    /// <summary>The process id and start time a claim marker records, or nulls when it cannot be read.</summary>
+    private static (int? Pid, string? Started) ReadClaim(string marker)
+    {
+        try
+        {
+            string[] lines = System.IO.File.ReadAllText(marker).Split('\n');
+            int? pid = int.TryParse(lines[0], NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : null;
+            string? started = lines.Length > 1 && DateTimeOffset.TryParse(lines[1], CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? lines[1] : null;
+            return (pid, started);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, null);
+        }
+    }
+
+    /// <summary>
+    /// Whether process <paramref name="pid"/> runs and could be the run that claimed the folder at
+    /// <paramref name="started"/> (a process started after the claim has only reused the id).
+    /// </summary>
+    private static bool IsRunning(int pid, string? started)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            if (process.HasExited) return false;
+            return started is null || !DateTimeOffset.TryParse(started, CultureInfo.InvariantCulture, DateTimeStyles.None, out var claimed)
+                || process.StartTime.ToUniversalTime() <= claimed.UtcDateTime.AddSeconds(1);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false; // no such process
+        }
     }
 
     /// <summary>Removes the claim marker: the run is over (its files now keep the folder from being reused).</summary>
@@ -105,8 +161,8 @@ public sealed class RunDirectory
         // Another run's claim marker alone is left to TryClaim, whose create-new open decides.
         if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e) != ClaimFile))
         {
-            throw new OptionException(option,
-                $"'{path}' already holds files and is never overwritten; choose a new directory or delete it.");
+            // With a marker, the files are another run's: one still writing them, or one that was killed.
+            throw new OptionException(option, System.IO.File.Exists(System.IO.Path.Combine(path, ClaimFile)) ? Claimed(path, holdsFiles: true) : HoldsFiles(path));
         }
     }
 
@@ -223,7 +279,7 @@ public sealed class RunDirectory
         if (!_written.Contains(path)) _written.Add(path);
     }
 
-    public void WriteText(string name, string text) => Write(name, tmp => System.IO.File.WriteAllText(tmp, text, new UTF8Encoding(false)));
+    public void WriteText(string name, string text) => Write(name, tmp => AtomicFile.WriteText(tmp, text));
 
     /// <summary>The optional last column of a metrics.csv: the learning rate η of each epoch.</summary>
     public const string LearningRateColumn = "lr";
@@ -280,6 +336,11 @@ public sealed class RunDirectory
         return stream.ReadByte() == '\n';
     }
 
+    /// <summary>
+    /// One metrics row, every field strict: the epoch an integer, every other value a finite number in
+    /// invariant notation (no NUL, which the platform's parser would skip, and no 1e999, which it reads as
+    /// infinity), so a value the run could not have written is an error naming its line and column.
+    /// </summary>
     private static EpochMetrics ParseRow(string path, int lineNumber, string line, int fields, bool learningRate,
         int previous)
     {
@@ -287,24 +348,32 @@ public sealed class RunDirectory
         int expected = fields + (learningRate ? 1 : 0);
         if (f.Length != expected)
             throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {expected}.");
-        try
+        if (!int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out int epoch) || epoch < 1)
+            throw new DataException(path, lineNumber, 1, $"the epoch '{Shorten(f[0])}' is not a positive whole number.");
+        double Value(int i)
         {
-            double? Optional(int i) => f[i].Length > 0 ? double.Parse(f[i], CultureInfo.InvariantCulture) : null;
-            var m = new EpochMetrics(int.Parse(f[0], CultureInfo.InvariantCulture),
-                double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture),
-                Optional(3), Optional(4), fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null,
-                learningRate ? Optional(fields) : null);
-            if (m.Epoch <= previous) throw new DataException(path, lineNumber, 1, $"epoch {m.Epoch} follows epoch {previous}; epochs must increase.");
-            return m;
+            string text = f[i];
+            if (text.Contains('\0', StringComparison.Ordinal)
+                || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+            {
+                throw new DataException(path, lineNumber, i + 1,
+                    $"{(i < fields ? MetricsWriter.ValidationHeader.Split(',')[i] : LearningRateColumn)} is '{Shorten(text)}', "
+                    + "not a finite number; an IrisNet run writes only finite values. Fix or remove the line.");
+            }
+            return v;
         }
-        catch (FormatException e)
-        {
-            throw new DataException(path, lineNumber, 0, "holds a value that is not a number.", e);
-        }
-        catch (OverflowException e)
-        {
-            throw new DataException(path, lineNumber, 0, "holds a number out of range.", e);
-        }
+        double? Optional(int i) => f[i].Length > 0 ? Value(i) : null;
+        var m = new EpochMetrics(epoch, Value(1), Value(2), Optional(3), Optional(4),
+            fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null, learningRate ? Optional(fields) : null);
+        if (m.Epoch <= previous) throw new DataException(path, lineNumber, 1, $"epoch {m.Epoch} follows epoch {previous}; epochs must increase.");
+        return m;
+    }
+
+    /// <summary>At most 40 characters of <paramref name="text"/>, control characters shown as \uXXXX, for an error message.</summary>
+    private static string Shorten(string text)
+    {
+        string cut = text.Length > 40 ? text[..40] + string.Create(CultureInfo.InvariantCulture, $"… ({text.Length:N0} characters)") : text;
+        return string.Concat(cut.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
     }
 
     /// <summary>summary.json: status, options, data and its hash, final metrics and timing.</summary>

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace IrisNet.Cli.Runs;
 
 /// <summary>
-/// How a training run ends on a signal. SIGINT (Ctrl+C), SIGTERM (timeout, docker stop, systemd) and
+/// How a training run (train, cv) ends on a signal. SIGINT (Ctrl+C), SIGTERM (timeout, docker stop, systemd) and
 /// SIGHUP (a closed terminal) all do the same: the first one says so and cancels training after the
 /// current epoch, the run directory is written in full with the status "interrupted", and the exit code is
 /// 128 + the signal's number (130, 143, 129). A second signal while that happens only prints that
@@ -13,10 +13,13 @@ public sealed class RunSignals : IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
+    private readonly string _work;
     private int _count;
 
-    public RunSignals()
+    /// <param name="work">What the run finishes before it writes its files: "the current epoch" for train; cv names its folds.</param>
+    public RunSignals(string work = "the current epoch")
     {
+        _work = work;
         Register(PosixSignal.SIGINT, "SIGINT", 2);
         Register(PosixSignal.SIGTERM, "SIGTERM", 15);
         Register(PosixSignal.SIGHUP, "SIGHUP", 1);
@@ -62,14 +65,14 @@ public sealed class RunSignals : IDisposable
             // Said at once, so a person who pressed Ctrl+C knows it was heard.
             Console.Error.WriteLine(Writing
                 ? $"irisnet: {name}: training is over; writing the run directory."
-                : $"irisnet: {name}: stopping after the current epoch, then writing the run directory.");
+                : $"irisnet: {name}: stopping after {_work}, then writing the run directory.");
             _cancel.Cancel();
         }
         else if (count == 2)
         {
             Console.Error.WriteLine(Writing
                 ? $"irisnet: {name}: finishing, writing the run directory; send it again to stop at once (the run is then left marked \"running\")."
-                : $"irisnet: {name}: finishing the current epoch, then writing the run directory; send it again to stop at once (the run is then left marked \"running\").");
+                : $"irisnet: {name}: finishing {_work}, then writing the run directory; send it again to stop at once (the run is then left marked \"running\").");
         }
         else
         {

@@ -17,6 +17,28 @@ public static class GradientCheck
     /// truncation error, smallest near ε ≈ u^(1/3) ≈ 5·10⁻⁶ in float64.</summary>
     public const double DefaultEpsilon = 1e-5;
 
+    /// <summary>
+    /// The most multiply-adds <see cref="Run(Dataset, TrainingOptions, InitialWeights?, double)"/> is asked
+    /// to do: its cost grows with the square of the parameters (two forward passes per parameter), so an
+    /// accepted H of a million would take years; 10¹¹ is H ≈ 2,500 on the Iris data.
+    /// </summary>
+    public const double MaxMultiplyAdds = 1e11;
+
+    /// <summary>
+    /// The multiply-adds of a check of the network (D, H, C, biases) on N rows: 2 forward passes of
+    /// N·H·(D + C) for each of the P = H·D + C·H (+ H + C with biases) parameters.
+    /// </summary>
+    /// <param name="N">Rows.</param>
+    /// <param name="D">Features.</param>
+    /// <param name="H">Hidden units.</param>
+    /// <param name="C">Classes.</param>
+    /// <param name="bias">Whether a and b exist.</param>
+    public static double MultiplyAdds(int N, int D, int H, int C, bool bias)
+    {
+        double parameters = (double)H * D + (double)C * H + (bias ? (double)H + C : 0);
+        return 2 * parameters * N * H * (D + (double)C);
+    }
+
     /// <summary>Checks any differentiable objective: <paramref name="gradient"/> fills every tensor's Gradient at the current θ.</summary>
     public static IReadOnlyList<TensorCheck> Run(IReadOnlyList<ParameterTensor> tensors, Func<double> objective, Action gradient,
         double epsilon = DefaultEpsilon)

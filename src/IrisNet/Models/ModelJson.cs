@@ -63,6 +63,12 @@ public static class ModelJson
 
     private static InitialWeights ParseWeights(byte[] utf8, string? file)
     {
+        FileKind kind = FileKinds.Of(utf8);
+        if (kind is FileKind.TrainSummary or FileKind.CvSummary or FileKind.Trace)
+        {
+            throw new ModelFileException(file, $"this is {FileKinds.Describe(kind)}, not weights; give a model.json "
+                + "or a file with \"A\" and \"B\".");
+        }
         if (StrictJson.Header(utf8, "format", "version").HasName) return ParseModel(utf8, file).ToInitialWeights();
         WeightsFile w = Deserialize(utf8, ModelJsonContext.Default.WeightsFile, file);
         var check = new Checker(file);
@@ -81,6 +87,14 @@ public static class ModelJson
     private static Model ParseModel(byte[] utf8, string? file)
     {
         var check = new Checker(file);
+        FileKind kind = FileKinds.Of(utf8);
+        if (kind is FileKind.TrainSummary or FileKind.CvSummary or FileKind.Trace)
+        {
+            string hint = kind == FileKind.TrainSummary ? "the run's model is model.json, beside it"
+                : kind == FileKind.CvSummary ? "cv saves no model; train one with irisnet train"
+                : "a trace holds weights, not a model; train one with irisnet train";
+            throw new ModelFileException(file, $"this is {FileKinds.Describe(kind)}, not a model; {hint}.");
+        }
         // Format and version first, so a newer file is refused by its version, not by its new fields.
         var (_, format, version) = StrictJson.Header(utf8, "format", "version");
         if (format is not null && format != FormatName) throw check.Error("format", $"is \"{format}\", not \"{FormatName}\"; this is not an IrisNet model file.");
@@ -216,17 +230,7 @@ public static class ModelJson
         try
         {
             if (Directory.Exists(path)) throw new ModelFileException(path, "is a directory, not a model file; give the path of model.json.");
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            if (stream.CanSeek && stream.Length > MaxFileBytes) throw TooLarge(path);
-            var bytes = new MemoryStream();
-            var buffer = new byte[81920];
-            int read;
-            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                if (bytes.Length + read > MaxFileBytes) throw TooLarge(path);
-                bytes.Write(buffer, 0, read);
-            }
-            return bytes.ToArray();
+            return BoundedFile.Read(path, MaxFileBytes) ?? throw TooLarge(path);
         }
         catch (FileNotFoundException e)
         {

@@ -73,9 +73,11 @@ public static class CrossValidation
     /// Runs R × K trainings and summarizes them. Fold (r, k) trains on the rows whose fold in repeat r
     /// is not k (original row order) and is evaluated on the others, with <paramref name="options"/>
     /// unchanged (its seed drives the initialization and the mini-batch shuffle of every fold alike;
-    /// its test fraction is not used). <paramref name="onFold"/> is called on the calling thread with
-    /// each completed fold and its per-epoch history, in (repeat, fold) order, so a caller can stream
-    /// the histories out; they are not kept. At most 2 × threads completed folds wait for their turn.
+    /// its test fraction is not used). Every epoch of a fold is handed to the sink that
+    /// <paramref name="epochsOf"/> returns for it, on the thread training it, so a caller can stream every
+    /// row out; nothing per epoch is kept here but the bounded <see cref="CurveBand"/>s. <paramref name="onFold"/>
+    /// is called on the calling thread with each completed fold, in (repeat, fold) order. At most
+    /// 2 × threads completed folds wait for their turn.
     /// </summary>
     /// <param name="data">Every labelled row.</param>
     /// <param name="options">Validated training options for each fold.</param>
@@ -83,12 +85,14 @@ public static class CrossValidation
     /// <param name="repeats">R.</param>
     /// <param name="threads">Folds trained at once (each fold's own training uses <c>options.Threads</c>).</param>
     /// <param name="init">Starting weights for every fold, or null for the seeded initialization. A standardization stored with them is ignored: each fold fits its own.</param>
-    /// <param name="onFold">Called with each completed fold and its history, in order.</param>
+    /// <param name="epochsOf">Called with (repeat, fold), 1-based, on the training thread before the fold's first epoch: the sink of its epochs, or null.</param>
+    /// <param name="onFold">Called with each completed fold, in order.</param>
     /// <param name="cancel">Stops the run: folds in progress end after their current epoch and are not counted.</param>
     /// <exception cref="OptionException">K, R or a training option does not fit the data.</exception>
     /// <exception cref="TrainingDivergedException">The first fold (in order) whose loss was not finite; the folds before it were reported.</exception>
     public static CrossValidationResult Run(Dataset data, TrainingOptions options, int folds, int repeats, int threads = 1,
-        InitialWeights? init = null, Action<FoldResult, IReadOnlyList<EpochMetrics>>? onFold = null, CancellationToken cancel = default)
+        InitialWeights? init = null, Func<int, int, Action<EpochMetrics>?>? epochsOf = null, Action<FoldResult>? onFold = null,
+        CancellationToken cancel = default)
     {
         options.Validate();
         if (threads < 1) throw new OptionException(nameof(threads), $"{threads} is not a positive thread count; use 1 or more.");
@@ -103,7 +107,8 @@ public static class CrossValidation
 
         var clock = Stopwatch.StartNew();
         int total = folds * repeats;
-        var accumulator = new Accumulator(data, options.Epochs);
+        int width = CurveBand.WidthFor(options.Epochs);
+        var accumulator = new Accumulator(data, options.Epochs, width);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancel);
 
         Outcome Train(int index)
@@ -115,9 +120,15 @@ public static class CrossValidation
             Dataset train = data.Subset(kept), test = data.Subset(held);
             try
             {
-                TrainingResult t = Trainer.Train(train, test, options, init, null, abort.Token);
+                var curve = new FoldCurve(options.Epochs, width);
+                Action<EpochMetrics>? sink = epochsOf?.Invoke(r + 1, k + 1);
+                TrainingResult t = Trainer.Train(train, test, options, init, m =>
+                {
+                    curve.Add(m);
+                    sink?.Invoke(m);
+                }, abort.Token);
                 if (t.Interrupted) return new Outcome(null, null, null);
-                return new Outcome(new FoldResult(r + 1, k + 1, held, t.FinalTrain, t.FinalTest!, t.EpochsRun, t.TrainSeconds), t.History, null);
+                return new Outcome(new FoldResult(r + 1, k + 1, held, t.FinalTrain, t.FinalTest!, t.EpochsRun, t.TrainSeconds), curve, null);
             }
             catch (Exception e)
             {
@@ -130,8 +141,8 @@ public static class CrossValidation
         {
             o.Error?.Throw();
             if (o.Fold is null) return false;
-            accumulator.Add(o.Fold, o.History!);
-            onFold?.Invoke(o.Fold, o.History!);
+            accumulator.Add(o.Fold, o.Curve!);
+            onFold?.Invoke(o.Fold);
             return true;
         }
 
@@ -237,32 +248,64 @@ public static class CrossValidation
         return (Math.Max(0, centre - half), Math.Min(1, centre + half));
     }
 
-    /// <summary>A finished fold (with its history), a fold not run or interrupted (all null), or a failure.</summary>
-    private sealed record Outcome(FoldResult? Fold, IReadOnlyList<EpochMetrics>? History, ExceptionDispatchInfo? Error);
+    /// <summary>A finished fold (with its curve), a fold not run or interrupted (all null), or a failure.</summary>
+    private sealed record Outcome(FoldResult? Fold, FoldCurve? Curve, ExceptionDispatchInfo? Error);
 
-    /// <summary>The running per-epoch sums, minima and maxima and the pooled confusion matrix, fed in fold order.</summary>
-    private sealed class Accumulator(Dataset data, int epochs)
+    /// <summary>
+    /// One fold's train and held-out loss per bucket of <c>width</c> epochs: the sum (in epoch order),
+    /// the minimum and the maximum, fed as the fold trains, so a fold costs a fixed amount of memory
+    /// however many epochs it runs.
+    /// </summary>
+    private sealed class FoldCurve
+    {
+        private readonly int _width;
+        public readonly double[] TrainSum, TrainMin, TrainMax, TestSum, TestMin, TestMax;
+
+        public FoldCurve(int epochs, int width)
+        {
+            _width = width;
+            int buckets = (epochs + width - 1) / width;
+            TrainSum = new double[buckets];
+            TestSum = new double[buckets];
+            TrainMin = Filled(buckets, double.PositiveInfinity);
+            TestMin = Filled(buckets, double.PositiveInfinity);
+            TrainMax = Filled(buckets, double.NegativeInfinity);
+            TestMax = Filled(buckets, double.NegativeInfinity);
+        }
+
+        public void Add(in EpochMetrics m)
+        {
+            int i = (m.Epoch - 1) / _width;
+            double test = m.TestLoss!.Value;
+            TrainSum[i] += m.TrainLoss;
+            TrainMin[i] = Math.Min(TrainMin[i], m.TrainLoss);
+            TrainMax[i] = Math.Max(TrainMax[i], m.TrainLoss);
+            TestSum[i] += test;
+            TestMin[i] = Math.Min(TestMin[i], test);
+            TestMax[i] = Math.Max(TestMax[i], test);
+        }
+    }
+
+    /// <summary>The running per-bucket sums, minima and maxima and the pooled confusion matrix, fed in fold order.</summary>
+    private sealed class Accumulator(Dataset data, int epochs, int width)
     {
         private readonly List<FoldResult> _folds = [];
-        private readonly double[] _trainSum = new double[epochs], _trainMin = Filled(epochs, double.PositiveInfinity), _trainMax = Filled(epochs, double.NegativeInfinity);
-        private readonly double[] _testSum = new double[epochs], _testMin = Filled(epochs, double.PositiveInfinity), _testMax = Filled(epochs, double.NegativeInfinity);
+        private readonly FoldCurve _all = new(epochs, width);
         private readonly int[][] _confusion = Model.EmptyConfusion(data.ClassCount);
         private double _lossSum;
         private int _predictions;
 
-        public void Add(FoldResult fold, IReadOnlyList<EpochMetrics> history)
+        public void Add(FoldResult fold, FoldCurve curve)
         {
             _folds.Add(fold);
-            for (int e = 0; e < history.Count; e++)
+            for (int i = 0; i < curve.TrainSum.Length; i++)
             {
-                EpochMetrics m = history[e];
-                double test = m.TestLoss!.Value;
-                _trainSum[e] += m.TrainLoss;
-                _trainMin[e] = Math.Min(_trainMin[e], m.TrainLoss);
-                _trainMax[e] = Math.Max(_trainMax[e], m.TrainLoss);
-                _testSum[e] += test;
-                _testMin[e] = Math.Min(_testMin[e], test);
-                _testMax[e] = Math.Max(_testMax[e], test);
+                _all.TrainSum[i] += curve.TrainSum[i];
+                _all.TrainMin[i] = Math.Min(_all.TrainMin[i], curve.TrainMin[i]);
+                _all.TrainMax[i] = Math.Max(_all.TrainMax[i], curve.TrainMax[i]);
+                _all.TestSum[i] += curve.TestSum[i];
+                _all.TestMin[i] = Math.Min(_all.TestMin[i], curve.TestMin[i]);
+                _all.TestMax[i] = Math.Max(_all.TestMax[i], curve.TestMax[i]);
             }
             for (int k = 0; k < _confusion.Length; k++)
                 for (int j = 0; j < _confusion.Length; j++) _confusion[k][j] += fold.HeldOut.Confusion[k][j];
@@ -274,17 +317,24 @@ public static class CrossValidation
         public CrossValidationResult Result(int folds, int repeats, bool interrupted, double seconds)
         {
             int n = _folds.Count;
-            CurveBand? Band(double[] sum, double[] min, double[] max) => n == 0 ? null : new CurveBand(sum.Select(s => s / n).ToArray(), min, max);
+            int buckets = _all.TrainSum.Length;
+            // Bucket i holds epochs i·width + 1 … min((i + 1)·width, E): its mean divides by the folds and its epochs.
+            var middle = new double[buckets];
+            for (int i = 0; i < buckets; i++) middle[i] = i * (double)width + (Count(i) + 1) / 2.0;
+            double[] Mean(double[] sum) => sum.Select((s, i) => s / (n * (double)Count(i))).ToArray();
+            CurveBand? Band(double[] sum, double[] min, double[] max) => n == 0 ? null : new CurveBand(width, middle, Mean(sum), min, max);
             var pooled = new Evaluation(data.ClassNames, _confusion, _predictions > 0 ? _lossSum / _predictions : 0);
-            return new CrossValidationResult(folds, repeats, data.Count, _folds, Band(_trainSum, _trainMin, _trainMax),
-                Band(_testSum, _testMin, _testMax), pooled, interrupted, seconds);
+            return new CrossValidationResult(folds, repeats, data.Count, _folds, Band(_all.TrainSum, _all.TrainMin, _all.TrainMax),
+                Band(_all.TestSum, _all.TestMin, _all.TestMax), pooled, interrupted, seconds);
         }
 
-        private static double[] Filled(int length, double value)
-        {
-            var a = new double[length];
-            Array.Fill(a, value);
-            return a;
-        }
+        private int Count(int bucket) => Math.Min(width, epochs - bucket * width);
+    }
+
+    private static double[] Filled(int length, double value)
+    {
+        var a = new double[length];
+        Array.Fill(a, value);
+        return a;
     }
 }

@@ -9,6 +9,9 @@ using IrisNet.Errors;
 using IrisNet.Reference;
 using IrisNet.Training;
 using static IrisNet.Tracing.TraceFileJson;
+using BoundedFile = IrisNet.Models.BoundedFile;
+using FileKind = IrisNet.Models.FileKind;
+using FileKinds = IrisNet.Models.FileKinds;
 using StrictJson = IrisNet.Models.StrictJson;
 
 namespace IrisNet.Tracing;
@@ -119,9 +122,19 @@ public static class TraceJson
 
     private static double[] Flatten(double[][] rows) => rows.SelectMany(r => r).ToArray();
 
+    /// <summary>
+    /// The largest trace file read: 128 MiB, as for model files, which holds the
+    /// <see cref="TraceRecorder.MaxNumbers"/> numbers <c>irisnet trace</c> writes at most; a larger file,
+    /// a device or an endless pipe is refused once that much is read, so diff's memory stays bounded.
+    /// </summary>
+    public const int MaxFileBytes = 128 << 20;
+
+    private const string ModelJsonFormat = IrisNet.Models.ModelJson.FormatName;
+
     /// <summary>Reads a trace file.</summary>
     /// <exception cref="TraceFileException">
-    /// The file is missing, not JSON, or not a valid trace; the message has the JSON path.
+    /// The file is missing, larger than <see cref="MaxFileBytes"/>, not JSON, or not a valid trace; the
+    /// message has the JSON path.
     /// </exception>
     public static TraceFile Load(string path)
     {
@@ -129,7 +142,10 @@ public static class TraceJson
         try
         {
             if (Directory.Exists(path)) throw new TraceFileException(path, "$", "is a directory, not a trace file.");
-            utf8 = File.ReadAllBytes(path);
+            string most = TraceRecorder.MaxNumbers.ToString("N0", CultureInfo.InvariantCulture);
+            utf8 = BoundedFile.Read(path, MaxFileBytes) ?? throw new TraceFileException(path, "$",
+                $"is larger than {MaxFileBytes >> 20} MiB, more than any trace irisnet diff reads (irisnet trace writes at "
+                + $"most {most} numbers); is it the right file? Trace fewer steps or rows.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -148,6 +164,15 @@ public static class TraceJson
     private static TraceFile Parse(byte[] utf8, string? file)
     {
         var check = new Reader(file);
+        FileKind kind = FileKinds.Of(utf8);
+        if (kind is FileKind.Model or FileKind.TrainSummary or FileKind.CvSummary)
+        {
+            // A model is told by its format; a summary.json by its irisnet_version.
+            string path = kind == FileKind.Model ? "$.format" : "$";
+            string how = kind == FileKind.Model ? $"is \"{ModelJsonFormat}\": " : "";
+            throw new TraceFileException(file, path, $"{how}this is {FileKinds.Describe(kind)}, not a trace; record one with "
+                + "irisnet trace, or write yours in the format of docs/trace-format.md.");
+        }
         // Format and version first, so a model or a newer trace is refused by them, not by its first unknown field.
         var (_, format, version) = StrictJson.Header(utf8, "format", "version");
         if (format is not null) check.Format(format);

@@ -13,6 +13,34 @@ namespace IrisNet.Tracing;
 /// </summary>
 public static class TraceRecorder
 {
+    /// <summary>
+    /// The most numbers a recorded trace may hold: at most about 26 bytes each as written (23 on average),
+    /// which keeps the file within what <c>irisnet diff</c> reads (<see cref="TraceJson.MaxFileBytes"/>,
+    /// 128 MiB), and its memory here within a few hundred MB.
+    /// </summary>
+    public const long MaxNumbers = 4_000_000;
+
+    /// <summary>
+    /// The numbers a trace of <paramref name="steps"/> steps holds, counted before any is computed: the
+    /// data (N rows of D features, a label and a row number each), the standardization and the starting
+    /// weights, and per step its batch's n row indices, X (n×D), Y, S, Ŷ and dS (n×C each), Z, H, dH and
+    /// dZ (n×H each), L, dB, db, dA, da, and the gradient, velocity and weights after the step of A, a, B, b.
+    /// </summary>
+    /// <param name="N">Training rows.</param>
+    /// <param name="D">Features.</param>
+    /// <param name="H">Hidden units.</param>
+    /// <param name="C">Classes.</param>
+    /// <param name="bias">Whether a and b exist.</param>
+    /// <param name="batchSize">0 for full batch, else the mini-batch size.</param>
+    /// <param name="steps">Steps recorded.</param>
+    public static double Numbers(int N, int D, int H, int C, bool bias, int batchSize, int steps)
+    {
+        double n = batchSize == 0 || batchSize >= N ? N : batchSize;
+        double parameters = (double)H * D + (double)C * H + (bias ? H + C : 0);
+        double perStep = n * (1 + D + 4.0 * C + 4.0 * H) + 1 + 4 * parameters;
+        return (double)N * (D + 2) + 2.0 * D + parameters + perStep * steps;
+    }
+
     /// <summary>The trace of <paramref name="steps"/> steps on every row of <paramref name="train"/>.</summary>
     /// <param name="train">The training rows (raw features).</param>
     /// <param name="options">Hidden units, activation, biases, η, μ, λ, batch size, seed and standardization; the rest is ignored.</param>

@@ -134,24 +134,9 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
     [Fact]
     public async Task Data_read_from_a_pipe_is_hashed_from_the_bytes_parsed()
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _dir,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (string a in new[] { Repo.CliPath, "train", "--data", "/dev/stdin", "--epochs", "5", "--out", P("run"), "--quiet" }) info.ArgumentList.Add(a);
-        info.Environment["CI"] = "true";
-        using Process p = Process.Start(info)!;
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        Task<string> output = p.StandardOutput.ReadToEndAsync();
         byte[] bytes = File.ReadAllBytes(Repo.IrisCsv);
-        await p.StandardInput.BaseStream.WriteAsync(bytes);
-        p.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await p.WaitForExitAsync(timeout.Token);
-        Assert.True(p.ExitCode == 0, await err + await output);
+        Cli.Result r = await Cli.RunWithInput(_dir, bytes, "train", "--data", "/dev/stdin", "--epochs", "5", "--out", P("run"), "--quiet");
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
         JsonNode summary = JsonNode.Parse(File.ReadAllText(Path.Combine(P("run"), "summary.json")))!;
         string expected = Convert.ToHexStringLower(SHA256.HashData(bytes));
         Assert.Contains($"\"{expected}\"", summary.ToJsonString(), StringComparison.Ordinal);

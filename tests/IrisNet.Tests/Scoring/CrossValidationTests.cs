@@ -59,8 +59,13 @@ public sealed class CrossValidationTests(ITestOutputHelper output) : TempDirecto
     {
         Dataset iris = Repo.Iris();
         var options = new TrainingOptions { Epochs = 60, Seed = 9 };
-        var histories = new List<IReadOnlyList<EpochMetrics>>();
-        CrossValidationResult r = CrossValidation.Run(iris, options, 3, 1, threads: 1, onFold: (_, h) => histories.Add(h));
+        var histories = new List<List<EpochMetrics>>();
+        CrossValidationResult r = CrossValidation.Run(iris, options, 3, 1, threads: 1, epochsOf: (_, _) =>
+        {
+            var history = new List<EpochMetrics>();
+            histories.Add(history);
+            return history.Add;
+        });
         for (int i = 0; i < r.Folds.Count; i++)
         {
             FoldResult f = r.Folds[i];
@@ -73,9 +78,40 @@ public sealed class CrossValidationTests(ITestOutputHelper output) : TempDirecto
             Assert.Equal(fitted.Mean, plain.Model.Standardization.Mean);
             Assert.NotEqual(Standardization.Fit(iris).Mean, fitted.Mean);
         }
-        // The mean curve is the mean of the folds' curves.
-        Assert.Equal(histories.Average(h => h[10].TestLoss!.Value), r.HeldOutLoss!.Mean[10], 1e-15);
+        // The mean curve is the mean of the folds' curves, one point per epoch up to CurveBand.Capacity epochs.
+        Assert.Equal(1, r.HeldOutLoss!.Width);
+        Assert.Equal(11, r.HeldOutLoss.Epoch[10]);
+        Assert.Equal(histories.Average(h => h[10].TestLoss!.Value), r.HeldOutLoss.Mean[10], 1e-15);
         Assert.Equal(histories.Max(h => h[10].TrainLoss), r.TrainLoss!.Max[10]);
+    }
+
+    /// <summary>Beyond <see cref="CurveBand.Capacity"/> epochs the band keeps buckets: each one's mean, minimum and maximum over every fold and epoch in it.</summary>
+    [Fact]
+    public void A_long_run_keeps_a_bounded_band_whose_buckets_cover_every_fold_and_epoch()
+    {
+        Dataset iris = Repo.Iris();
+        var options = new TrainingOptions { Epochs = 3 * CurveBand.Capacity + 5, Seed = 3 };
+        var histories = new List<List<EpochMetrics>>();
+        CrossValidationResult r = CrossValidation.Run(iris, options, 2, 1, threads: 2, epochsOf: (_, _) =>
+        {
+            var history = new List<EpochMetrics>();
+            lock (histories) histories.Add(history);
+            return history.Add;
+        });
+        CurveBand band = r.HeldOutLoss!;
+        Assert.Equal(4, band.Width);
+        Assert.Equal((options.Epochs + 3) / 4, band.Mean.Length);
+        Assert.True(band.Mean.Length <= CurveBand.Capacity);
+        Assert.All(histories, h => Assert.Equal(Enumerable.Range(1, options.Epochs), h.Select(m => m.Epoch)));
+        foreach (int i in new[] { 0, 7, 1000, band.Mean.Length - 1 })
+        {
+            var values = histories.SelectMany(h => h.Skip(i * 4).Take(4)).Select(m => m.TestLoss!.Value).ToArray();
+            Assert.Equal(values.Min(), band.Min[i]);
+            Assert.Equal(values.Max(), band.Max[i]);
+            Assert.Equal(values.Average(), band.Mean[i], 1e-12);
+            int first = i * 4 + 1, last = Math.Min(options.Epochs, i * 4 + 4);
+            Assert.Equal((first + last) / 2.0, band.Epoch[i]);
+        }
     }
 
     [Fact]

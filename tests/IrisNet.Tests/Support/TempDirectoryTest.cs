@@ -31,9 +31,14 @@ public abstract class TempDirectoryTest : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Deletes the directory; a class that leaves more behind (a mount) undoes that first.</summary>
+    /// <summary>
+    /// Kills any irisnet process the test started that still runs (a test that failed while its child
+    /// trained on), then deletes the directory; a class that leaves more behind (a mount) undoes that first.
+    /// </summary>
     protected virtual void Dispose(bool disposing)
     {
-        if (disposing) Directory.Delete(_dir, recursive: true);
+        if (!disposing) return;
+        Cli.KillLeftovers(_dir);
+        Directory.Delete(_dir, recursive: true);
     }
 }
