@@ -88,6 +88,7 @@ public static class Program
             TraceCommand.Build(),
             DiffCommand.Build(),
             CvCommand.Build(),
+            SweepCommand.Build(),
             ReportCommand.Build(),
         };
         return root;
