@@ -73,6 +73,9 @@ public static class SweepCommand
     {
         SweepFolder folder;
         string? resumeDir = p.GetValue(parts.Resume);
+        // How to run (not what): from this command line, also when resuming.
+        bool quiet = p.GetValue(parts.Quiet);
+        int? threadsGiven = p.GetValue(parts.Sweep.Set.FoldsAtOnce);
         IReadOnlyList<string> args;
         if (resumeDir is not null)
         {
@@ -94,7 +97,7 @@ public static class SweepCommand
         SweepOptions sweep = parts.Sweep;
         ModelOptionSet set = sweep.Set;
         int folds = p.GetValue(parts.Folds), repeats = p.GetValue(parts.Repeats);
-        int threads = p.GetValue(set.FoldsAtOnce) ?? Environment.ProcessorCount;
+        int threads = threadsGiven ?? p.GetValue(set.FoldsAtOnce) ?? Environment.ProcessorCount;
         if (threads < 1) throw new OptionException(set.FoldsAtOnce.Name, $"{threads} is not a positive number of fits at once; use 1 or more.");
         int limit = p.GetValue(parts.Limit);
         if (limit < 1 || limit > 1_000_000)
@@ -137,7 +140,7 @@ public static class SweepCommand
             : SweepFolder.Resume(resumeDir, parts.Resume.Name);
         try
         {
-            return Sweep(p, parts, folder, args, dimensions, configurations, source, train, test, folds, repeats, threads);
+            return Sweep(quiet, parts, folder, args, dimensions, configurations, source, train, test, folds, repeats, threads);
         }
         finally
         {
@@ -145,24 +148,24 @@ public static class SweepCommand
         }
     }
 
-    /// <summary>The arguments given, without --out and --resume: what a resumed sweep parses again.</summary>
+    /// <summary>The arguments that say what is swept, without --out, --resume, --quiet, --verbose: what a resume parses again.</summary>
     private static IReadOnlyList<string> Arguments(ParseResult p, Parts parts)
     {
         var args = new List<string>();
         foreach (var r in p.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>())
         {
-            if (r.Implicit || r.Option == parts.Out || r.Option == parts.Resume) continue;
+            if (r.Implicit || r.Option == parts.Out || r.Option == parts.Resume || r.Option == parts.Quiet
+                || r.Option.Name == "--verbose") continue;
             args.Add(r.Option.Name);
             args.AddRange(r.Tokens.Select(t => t.Value));
         }
         return args;
     }
 
-    private static int Sweep(ParseResult p, Parts parts, SweepFolder folder, IReadOnlyList<string> args,
+    private static int Sweep(bool quiet, Parts parts, SweepFolder folder, IReadOnlyList<string> args,
         IReadOnlyList<SweepDimension> dimensions, IReadOnlyList<SweepConfiguration> configurations, DataSource source,
         Dataset train, Dataset? test, int folds, int repeats, int threads)
     {
-        bool quiet = p.GetValue(parts.Quiet);
         using var cancel = new CancellationTokenSource();
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
         {
@@ -227,7 +230,7 @@ public static class SweepCommand
         }
         folder.WriteText("model.json", ModelJson.Serialize(final.Model.WithData(
             new TrainingData(source.Name, source.Sha256, source.Data.LabelName, source.Data.Count), DataSplit.Of(chosen.Options))));
-        IReadOnlyList<SweepEntry> ties = SweepEntry.NearTies(winner, entries);
+        IReadOnlyList<SweepEntry> ties = SweepEntry.NearTies(winner, ranked.Select(t => t.Entry));
         var varied = dimensions.Where(d => d.Varies).ToArray();
         if (varied.Length == 2 && varied.All(d => d.Range is null))
             folder.Write("sweep.png", tmp => SweepPlot.Heatmap(dimensions, configurations, entries, tmp));

@@ -216,7 +216,8 @@ public sealed class SweepOptions
     /// <summary>
     /// A random search of <paramref name="trials"/> configurations drawn from the <see cref="RandomStream.Sweep"/>
     /// stream of <paramref name="seed"/>, trial after trial, option after option in the set's order: a range
-    /// uniformly (in the logarithm when log-uniform; whole numbers for an integer option), a list by a uniform choice.
+    /// uniformly (in the logarithm when log-uniform; whole numbers for an integer option; rounded to four significant
+    /// digits), a list by a uniform choice.
     /// </summary>
     public IReadOnlyList<SweepConfiguration> Random(IReadOnlyList<SweepDimension> dimensions, TrainingOptions baseOptions,
         int trials, ulong seed)
@@ -241,7 +242,8 @@ public sealed class SweepOptions
         double u = rng.NextDouble();
         double v = r.Log ? Math.Exp(Math.Log(r.Low) + u * (Math.Log(r.High) - Math.Log(r.Low))) : r.Low + u * (r.High - r.Low);
         v = Math.Clamp(v, r.Low, r.High);
-        if (!r.Integer) return v.ToString("R", CultureInfo.InvariantCulture);
+        // Four significant digits: a value a person can read and give to train as it is.
+        if (!r.Integer) return Math.Clamp(double.Parse(v.ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), r.Low, r.High).ToString("R", CultureInfo.InvariantCulture);
         int whole = r.Log ? (int)Math.Round(v) : (int)r.Low + (int)Math.Min(u * (r.High - r.Low + 1), r.High - r.Low);
         return Math.Clamp(whole, (int)Math.Ceiling(r.Low), (int)Math.Floor(r.High)).ToString(CultureInfo.InvariantCulture);
     }
