@@ -56,7 +56,7 @@ public static class SweepCommand
         command.Options.Add(repeats);
         command.Options.Add(trials);
         command.Options.Add(limit);
-        command.Options.Add(set.FoldsAtOnce);
+        command.Options.Add(sweep.ConfigurationsAtOnce);
         command.Options.Add(outDir);
         command.Options.Add(resume);
         command.Options.Add(quiet);
@@ -75,7 +75,7 @@ public static class SweepCommand
         string? resumeDir = p.GetValue(parts.Resume);
         // How to run (not what): from this command line, also when resuming.
         bool quiet = p.GetValue(parts.Quiet);
-        int? threadsGiven = p.GetValue(parts.Sweep.Set.FoldsAtOnce);
+        int? threadsGiven = p.GetValue(parts.Sweep.ConfigurationsAtOnce);
         IReadOnlyList<string> args;
         if (resumeDir is not null)
         {
@@ -97,8 +97,8 @@ public static class SweepCommand
         SweepOptions sweep = parts.Sweep;
         ModelOptionSet set = sweep.Set;
         int folds = p.GetValue(parts.Folds), repeats = p.GetValue(parts.Repeats);
-        int threads = threadsGiven ?? p.GetValue(set.FoldsAtOnce) ?? Environment.ProcessorCount;
-        if (threads < 1) throw new OptionException(set.FoldsAtOnce.Name, $"{threads} is not a positive number of fits at once; use 1 or more.");
+        int threads = threadsGiven ?? p.GetValue(sweep.ConfigurationsAtOnce) ?? Environment.ProcessorCount;
+        if (threads < 1) throw new OptionException(sweep.ConfigurationsAtOnce.Name, $"{threads} is not a positive number of fits at once; use 1 or more.");
         int limit = p.GetValue(parts.Limit);
         if (limit < 1 || limit > 1_000_000)
             throw new OptionException(parts.Limit.Name, $"{limit} is outside 1 to 1,000,000 configurations.");
@@ -167,16 +167,16 @@ public static class SweepCommand
         Dataset train, Dataset? test, int folds, int repeats, int threads)
     {
         using var cancel = new CancellationTokenSource();
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
-        {
-            ctx.Cancel = true; // stop the configurations in progress, keep the completed ones, exit 130
-            cancel.Cancel();
-        });
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        int interruptedCode = ExitCode.Interrupted;
+        // Stop the configurations in progress, keep the completed ones, exit 128 + the signal's number.
+        void Stop(PosixSignalContext ctx, int code)
         {
             ctx.Cancel = true;
+            if (!cancel.IsCancellationRequested) interruptedCode = code;
             cancel.Cancel();
-        });
+        }
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Stop(ctx, 130));
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Stop(ctx, 143));
 
         var entries = new List<SweepEntry>(folder.Completed(configurations, folds * repeats));
         var done = entries.Select(e => e.Index).ToHashSet();
@@ -209,7 +209,7 @@ public static class SweepCommand
             else Console.WriteLine($"Sweep interrupted: {entries.Count} of {configurations.Count} configurations done.");
             Console.Error.WriteLine($"irisnet: interrupted after {entries.Count} of {configurations.Count} configurations; "
                 + $"they are in {folder.Path}; finish the rest with: irisnet sweep {parts.Resume.Name} {folder.Path}");
-            return ExitCode.Interrupted;
+            return interruptedCode;
         }
 
         SweepEntry? winner = ranked.Count > 0 && ranked[0].Entry.Diverged is null ? ranked[0].Entry : null;
@@ -226,7 +226,7 @@ public static class SweepCommand
             folder.WriteSummary(summary with { Status = "interrupted" });
             Console.Error.WriteLine($"irisnet: interrupted while retraining the best configuration {chosen.Id}; every "
                 + $"configuration is scored in {folder.Path}; retrain it with: irisnet sweep {parts.Resume.Name} {folder.Path}");
-            return ExitCode.Interrupted;
+            return interruptedCode;
         }
         folder.WriteText("model.json", ModelJson.Serialize(final.Model.WithData(
             new TrainingData(source.Name, source.Sha256, source.Data.LabelName, source.Data.Count), DataSplit.Of(chosen.Options))));

@@ -71,8 +71,15 @@ public sealed class SweepOptions
     /// <summary>The list-or-range options, in the set's order.</summary>
     public IReadOnlyList<SweepOption> Lists { get; }
 
-    /// <summary>Every list-or-range option, one instance each, for the test that no command declares its own.</summary>
-    public static IEnumerable<Option> All => new SweepOptions().Lists;
+    /// <summary>--threads of sweep: configurations at once (Sweep.Run's <c>threads</c>).</summary>
+    public BoundOption<int?> ConfigurationsAtOnce { get; } = new("--threads", "threads")
+    {
+        Description = "Configurations trained at once, each on one thread, its folds in turn [default: the number of cores]",
+        HelpName = "N",
+    };
+
+    /// <summary>Every option of sweep's own, one instance each, for the test that no command declares its own.</summary>
+    public static IEnumerable<Option> All => [.. new SweepOptions().Lists, new SweepOptions().ConfigurationsAtOnce];
 
     private static SweepOption Declare(Option source)
     {
