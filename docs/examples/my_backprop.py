@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""A hand-written numpy version of IrisNet's network that records its steps in the IrisNet trace
-format (docs/trace-format.md), so `irisnet diff` can check it against the reference.
+"""A hand-written numpy version of IrisNet's network that records its steps for `irisnet diff`:
+as NumPy arrays in one .npz (one np.savez at the end), or in the JSON trace format (docs/trace-format.md).
 
-    python3 my_backprop.py --data ../../data/iris.csv --out mine.json
-    python3 my_backprop.py --data ../../data/iris.csv --diagonal-softmax --out wrong.json
-    irisnet diff mine.json
+    python3 my_backprop.py --data ../../data/iris.csv --out mine.npz
+    python3 my_backprop.py --data ../../data/iris.csv --diagonal-softmax --out wrong.npz
+    irisnet diff mine.npz
+    python3 my_backprop.py --data ../../data/iris.csv --out mine.json      # the same trace as JSON
 
 Sample-major like most code: X is N x D (row n = sample n), A is H x D, B is C x H.
 --diagonal-softmax keeps only the diagonal of the softmax Jacobian, a common mistake.
@@ -42,11 +43,7 @@ f = {"identity": lambda z: z, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0
 df = {"identity": lambda z, h: np.ones_like(z), "tanh": lambda z, h: 1 - h * h, "relu": lambda z, h: (z > 0) * 1.0}[args.activation]
 v = {k: np.zeros_like(w) for k, w in initial.items()}
 
-def entry(eq, value):
-    value = np.asarray(value, dtype=float)
-    return {"equation": eq, "shape": list(value.shape), "value": value.tolist()}
-
-steps = []
+steps = []                                                # each step: quantity name -> array
 for step in range(1, args.steps + 1):
     Z = X @ A.T + a                                       # (1)
     Hh = f(Z)                                             # (2)
@@ -62,23 +59,36 @@ for step in range(1, args.steps + 1):
     dH = dS @ B                                           # (9)
     dZ = dH * df(Z, Hh)                                   # (10)
     dA = dZ.T @ X; da = dZ.sum(axis=0)                    # (11), (12)
-    q = {"X": entry(1, X), "Y": entry(5, Y), "Z": entry(1, Z), "H": entry(2, Hh), "S": entry(3, S),
-         "Yhat": entry(4, P), "L": entry(5, L), "dS": entry(7, dS), "dB": entry(8, dB), "db": entry(12, db),
-         "dH": entry(9, dH), "dZ": entry(10, dZ), "dA": entry(11, dA), "da": entry(12, da)}
+    q = {"X": X, "Y": Y, "Z": Z, "H": Hh, "S": S, "Yhat": P, "L": L, "dS": dS, "dB": dB, "db": db,
+         "dH": dH, "dZ": dZ, "dA": dA, "da": da}
     for name, w, g in (("A", A, dA), ("a", a, da), ("B", B, dB), ("b", b, db)):
         v[name] = args.momentum * v[name] + g             # (16)
         w -= args.lr * v[name]
-        q["v" + name] = entry(16, v[name])
-        q[name + "_after"] = entry(16, w)
-    steps.append({"step": step, **q})
+        q["v" + name] = v[name].copy()
+        q[name + "_after"] = w.copy()
+    steps.append(q)
 
-trace = {"format": "irisnet-trace", "version": 1, "layout": "sample-major",
-         "network": {"activation": args.activation, "bias": True, "D": D, "H": H, "C": C},
-         "options": {"lr": args.lr, "momentum": args.momentum, "l2": 0, "batch_size": 0, "steps": args.steps},
-         "data": {"source": args.data.split("/")[-1], "features": header[:-1], "classes": classes,
-                  "X": X.tolist(), "labels": labels.tolist()},
-         "initial": {k: entry(1 if k in "Aa" else 3, w) for k, w in initial.items()},
-         "steps": steps}
-with open(args.out, "w") as out:
-    json.dump(trace, out)
-print(f"wrote {args.out}: {args.steps} step(s), N = {N}, L at step 1 = {steps[0]['L']['value']:.6f}")
+if args.out.endswith(".npz"):
+    # Every quantity under its name, step k's as "step{k}/name" (docs/trace-format.md).
+    np.savez(args.out, activation=args.activation, lr=args.lr, momentum=args.momentum, X=X, labels=labels,
+             features=header[:-1], classes=classes, **{"initial/" + k: w for k, w in initial.items()},
+             **{f"step{k}/{name}": value for k, q in enumerate(steps, 1) for name, value in q.items()})
+else:
+    equation = {"X": 1, "Y": 5, "Z": 1, "H": 2, "S": 3, "Yhat": 4, "L": 5, "dS": 7, "dB": 8, "db": 12, "dH": 9,
+                "dZ": 10, "dA": 11, "da": 12, "A": 1, "a": 1, "B": 3, "b": 3}
+
+    def entry(name, value):
+        value = np.asarray(value, dtype=float)
+        return {"equation": equation.get(name, 16), "shape": list(value.shape), "value": value.tolist()}
+
+    trace = {"format": "irisnet-trace", "version": 1, "layout": "sample-major",
+             "network": {"activation": args.activation, "bias": True, "D": D, "H": H, "C": C},
+             "options": {"lr": args.lr, "momentum": args.momentum, "l2": 0, "batch_size": 0, "steps": args.steps},
+             "data": {"source": args.data.split("/")[-1], "features": header[:-1], "classes": classes,
+                      "X": X.tolist(), "labels": labels.tolist()},
+             "initial": {k: entry(k, w) for k, w in initial.items()},
+             "steps": [{"step": k, **{name: entry(name, value) for name, value in q.items()}}
+                       for k, q in enumerate(steps, 1)]}
+    with open(args.out, "w") as out:
+        json.dump(trace, out)
+print(f"wrote {args.out}: {args.steps} step(s), N = {N}, L at step 1 = {steps[0]['L']:.6f}")

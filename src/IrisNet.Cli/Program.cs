@@ -82,6 +82,7 @@ public static class Program
             TrainCommand.Build(),
             EvaluateCommand.Build(),
             PredictCommand.Build(),
+            ExportCommand.Build(),
             GradcheckCommand.Build(),
             PlotCommand.Build(),
             ExplainCommand.Build(),

@@ -3,6 +3,7 @@ using System.Globalization;
 using IrisNet.Cli.Options;
 using IrisNet.Cli.Output;
 using IrisNet.Errors;
+using IrisNet.Interop.NumPy;
 using IrisNet.Models;
 using IrisNet.Reference;
 using IrisNet.Tracing;
@@ -20,7 +21,11 @@ public static class DiffCommand
 {
     public static Command Build()
     {
-        var theirs = new Argument<string>("THEIRS.json") { Description = "Your trace, in the format of docs/trace-format.md (every quantity optional but the data and starting weights)" };
+        var theirs = new Argument<string>("THEIRS")
+        {
+            Description = "Your trace, JSON or NumPy .npz, in the format of docs/trace-format.md "
+                + "(every quantity optional but the data and starting weights)",
+        };
         Option<double> tolerance = SharedOptions.TraceTolerance();
         var command = new Command("diff", "Compare your own implementation's trace with the reference, recomputed from your starting weights and data: a table per quantity, the first that disagrees, and the known mistakes that reproduce it.")
         {
@@ -33,7 +38,7 @@ public static class DiffCommand
                 throw new OptionException(tolerance.Name,
                     $"{tol} is outside [0, 1); use for example {tolerance.Name} 1e-6.");
             string path = p.GetValue(theirs)!;
-            TraceFile trace = TraceJson.Load(path);
+            TraceFile trace = NpzArchive.IsNpz(path) ? NpzTrace.Load(path) : TraceJson.Load(path);
             DiffReport report = TraceDiff.Compare(trace, tol);
             Print(path, trace, report);
             return report.Matches ? ExitCode.Success : ExitCode.Failure;

@@ -23,7 +23,7 @@ public static class ReportCommand
             Description = "A train run directory, several to compare, a cv directory or a sweep directory",
             Arity = ArgumentArity.OneOrMore,
         };
-        var output = SharedOptions.ReportFile();
+        Option<string?> output = SharedOptions.ReportFile();
         var command = new Command("report", "An interactive HTML report (one file, works offline) of a run, several " +
             "runs, a cv or a sweep: curves with hover readout, zoom, log axes, toggles and smoothing; the summary's " +
             "tables and pictures.")

@@ -5,6 +5,7 @@ using IrisNet.Cli.Output;
 using IrisNet.Cli.Runs;
 using IrisNet.Data;
 using IrisNet.Errors;
+using IrisNet.Interop.NumPy;
 using IrisNet.Tracing;
 
 namespace IrisNet.Cli.Commands;
@@ -21,8 +22,9 @@ public static class TraceCommand
         var samples = new Option<string?>("--samples") { Description = "0-based data rows to train on, comma-separated (the first row after the header is 0) [default: every row]", HelpName = "0,5,17" };
         var steps = new Option<int>("--steps") { Description = "Training steps K to record (updates; with --batch-size, one per mini-batch)", DefaultValueFactory = _ => 1, HelpName = "K" };
         Option<string?> outFile = SharedOptions.TraceFile();
-        var command = new Command("trace", "Record every quantity of K training steps (X, Z, H, S, Ŷ, L, dS, dB, db, dH, dZ, dA, da, the update and the weights after it) in one JSON file, sample-major, with equation numbers.");
-        foreach (Option o in new Option[] { set.Data, set.Label, samples, set.Init, set.Hidden, set.Activation, set.Bias, set.LearningRate, set.BatchSize, set.Momentum, set.L2, set.Seed, set.Standardize, steps, outFile })
+        Option<string?> format = SharedOptions.TraceFormat();
+        var command = new Command("trace", "Record every quantity of K training steps (X, Z, H, S, Ŷ, L, dS, dB, db, dH, dZ, dA, da, the update and the weights after it) in one JSON (or NumPy .npz) file, sample-major, with equation numbers.");
+        foreach (Option o in new Option[] { set.Data, set.Label, samples, set.Init, set.Hidden, set.Activation, set.Bias, set.LearningRate, set.BatchSize, set.Momentum, set.L2, set.Seed, set.Standardize, steps, outFile, format })
             command.Options.Add(o);
         command.SetAction(p =>
         {
@@ -30,7 +32,22 @@ public static class TraceCommand
             int k = p.GetValue(steps);
             if (k <= 0 || k > 100_000)
                 throw new OptionException(steps.Name, $"{k} is outside 1..100000; use for example {steps.Name} 1.");
-            string output = p.GetValue(outFile)!;
+            string? given = p.GetValue(outFile);
+            string? byExtension = Path.GetExtension(given)?.ToLowerInvariant() switch
+            {
+                ".json" => "json",
+                ".npz" => "npz",
+                _ => null,
+            };
+            string kind = p.GetValue(format) ?? byExtension ?? "json";
+            if (byExtension is not null && byExtension != kind)
+            {
+                throw new OptionException(format.Name, $"{kind} disagrees with {outFile.Name} '{given}', the "
+                    + $"extension of {byExtension}; use {outFile.Name} {Path.ChangeExtension(given, kind)}, or drop "
+                    + $"{format.Name}.");
+            }
+            bool npz = kind == "npz";
+            string output = given ?? (npz ? "trace.npz" : "trace.json");
             if (File.Exists(output) || Directory.Exists(output))
             {
                 throw new OptionException(outFile.Name,
@@ -52,7 +69,8 @@ public static class TraceCommand
             string? dir = Path.GetDirectoryName(Path.GetFullPath(output));
             if (dir is null || !Directory.Exists(dir))
                 throw new OptionException(outFile.Name, $"the directory of {output} does not exist; create it first.");
-            AtomicFile.Write(output, tmp => File.WriteAllText(tmp, TraceJson.Serialize(trace)));
+            if (npz) AtomicFile.Write(output, tmp => NpzArchive.Write(tmp, NpzTrace.ToArrays(trace)));
+            else AtomicFile.Write(output, tmp => File.WriteAllText(tmp, TraceJson.Serialize(trace)));
             TraceStep last = trace.Steps[^1];
             Console.WriteLine($"wrote {output}: {trace.Steps.Count} step(s) on {rows.Length} row(s) of {source.Name}, " +
                 $"{trace.Steps[0].Quantities.Count} quantities per step, sample-major (see docs/trace-format.md)");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using IrisNet.Data;
 using IrisNet.Errors;
+using IrisNet.Interop.NumPy;
 using IrisNet.Models;
 using IrisNet.Training;
 using ActivationKind = IrisNet.Reference.Activation;
@@ -158,8 +159,8 @@ public sealed class ModelOptionSet
     public Option<string?> Init { get; } = new("--init")
     {
         Description = "Start from these weights: a saved model.json, or JSON with \"A\", \"B\" "
-            + "(and \"a\", \"b\" with biases)",
-        HelpName = "WEIGHTS.json",
+            + "(and \"a\", \"b\" with biases), or those arrays in an .npz (a PyTorch state dict too)",
+        HelpName = "WEIGHTS",
     };
 
     public ModelOptionSet()
@@ -260,7 +261,7 @@ public sealed class ModelOptionSet
         o.Validate();
         string? initPath = p.GetValue(Init);
         if (initPath is null) return (o, null);
-        InitialWeights init = ModelJson.LoadWeights(initPath);
+        InitialWeights init = NpzArchive.IsNpz(initPath) ? NpzWeights.Load(initPath) : ModelJson.LoadWeights(initPath);
         bool bias = init.HiddenBias is not null;
         if (Explicit(p, Hidden) && o.Hidden != init.Hidden)
         {

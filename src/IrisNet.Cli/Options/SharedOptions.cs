@@ -61,22 +61,51 @@ public static class SharedOptions
     public static Option<string?> RunDirectory() =>
         Out("Run directory to create [default: runs/<UTC timestamp>]", "DIR");
 
-    /// <summary>--out of trace.</summary>
+    /// <summary>--out of trace; its default follows --format (TraceCommand).</summary>
     public static Option<string?> TraceFile() =>
-        Out("The trace file to write (never overwritten)", "FILE", defaultValue: "trace.json");
+        Out("The trace file to write (never overwritten) [default: trace.json, or trace.npz with --format npz]",
+            "FILE");
+
+    /// <summary>--out of report.</summary>
+    public static Option<string?> ReportFile() => Out("HTML file to write [default: RUN_DIR/report.html for one "
+        + "directory, report.html for several]", "FILE.html");
+
+    /// <summary>--out of export.</summary>
+    public static Option<string?> ExportFile() => Out("The file to write, replaced if it exists "
+        + "(for example model.onnx or model.npz)", "FILE", required: true);
+
+    /// <summary>--format of trace: the trace format's JSON, or the same trace as one flat NumPy archive.</summary>
+    public static Option<string?> TraceFormat() => Format(["json", "npz"],
+        "json, or npz: the same trace as NumPy arrays in one flat archive (docs/check-your-implementation.md) "
+        + "[default: from --out's extension, else json]");
+
+    /// <summary>--format of export: an ONNX graph, or NumPy arrays.</summary>
+    public static Option<string?> ExportFormat() => Format(["onnx", "npz"],
+        "onnx: one ONNX graph (opset 13) from raw features to class probabilities; npz: the weights A, a, B, b, "
+        + "the standardization and the names as NumPy arrays [default: from --out's extension]");
+
+    private static Option<string?> Format(string[] formats, string description)
+    {
+        var option = new Option<string?>("--format") { Description = description };
+        option.HelpName = string.Join('|', formats);
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is string v && !formats.Contains(v, StringComparer.Ordinal))
+                r.AddError($"--format: '{v}' is not one of {string.Join(", ", formats)}.");
+        });
+        return option;
+    }
 
     /// <summary>--out of plot.</summary>
     public static Option<string?> PlotFile() => Out("PNG to write [default: RUN_DIR/curves.png for one run, "
         + "comparison.png for several; RUN_DIR/regions.png or confusion.png with --regions or --confusion]",
         "FILE.png");
 
-    /// <summary>--out of report.</summary>
-    public static Option<string?> ReportFile() => Out("HTML file to write [default: RUN_DIR/report.html for one "
-        + "directory, report.html for several]", "FILE.html");
-
-    private static Option<string?> Out(string description, string helpName, string? defaultValue = null)
+    private static Option<string?> Out(string description, string helpName, string? defaultValue = null,
+        bool required = false)
     {
         var option = new Option<string?>("--out") { Description = description, HelpName = helpName };
+        option.Required = required;
         if (defaultValue is not null) option.DefaultValueFactory = _ => defaultValue;
         return option;
     }
@@ -139,6 +168,7 @@ public static class SharedOptions
     public static IReadOnlyList<Func<Option>> All { get; } =
     [
         TrainingData, ScoredData, FeatureRows, RunData, Label, ModelLabel, Model, ModelToExplain, Json,
-        RunDirectory, TraceFile, PlotFile, ReportFile, Folds, Repeats, Quiet, VerboseEpochs, Verbose, GradientTolerance, TraceTolerance,
+        RunDirectory, TraceFile, ExportFile, PlotFile, ReportFile, TraceFormat, ExportFormat, Folds, Repeats, Quiet,
+        VerboseEpochs, Verbose, GradientTolerance, TraceTolerance,
     ];
 }

@@ -209,7 +209,9 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
     public void Version_and_help_work_on_every_command()
     {
         Assert.Matches(@"^\d+\.\d+\.\d+", Ok("--version").Stdout.Trim());
-        foreach (string command in new[] { "train", "evaluate", "predict", "gradcheck", "plot", "explain", "cv", "sweep", "trace", "diff", "report" })
+        string[] commands =
+            ["train", "evaluate", "predict", "export", "gradcheck", "plot", "explain", "cv", "sweep", "trace", "diff", "report"];
+        foreach (string command in commands)
             Assert.Contains("Usage:", Ok(command, "--help").Stdout, StringComparison.Ordinal);
     }
 
@@ -231,8 +233,8 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
             documented.TryAdd(current, []);
             foreach (Match o in OptionName().Matches(line)) documented[current].Add(o.Value);
         }
-        Assert.Equal(["cv", "diff", "evaluate", "explain", "gradcheck", "plot", "predict", "report", "sweep", "trace", "train"],
-            documented.Keys.Order());
+        Assert.Equal(["cv", "diff", "evaluate", "explain", "export", "gradcheck", "plot", "predict", "report", "sweep", "trace",
+            "train"], documented.Keys.Order());
         foreach (var (command, options) in documented)
         {
             string help = Ok(command, "--help").Stdout;
