@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using IrisNet.Cli.Options;
 using IrisNet.Cli.Output;
+using IrisNet.Cli.Plotting;
 using IrisNet.Errors;
 using IrisNet.Interop.NumPy;
 using IrisNet.Models;
@@ -27,9 +28,10 @@ public static class DiffCommand
                 + "(every quantity optional but the data and starting weights)",
         };
         Option<double> tolerance = SharedOptions.TraceTolerance();
+        Option<string?> graph = SharedOptions.GraphFile();
         var command = new Command("diff", "Compare your own implementation's trace with the reference, recomputed from your starting weights and data: a table per quantity, the first that disagrees, and the known mistakes that reproduce it.")
         {
-            theirs, tolerance,
+            theirs, tolerance, graph,
         };
         command.SetAction(p =>
         {
@@ -37,10 +39,18 @@ public static class DiffCommand
             if (!(tol >= 0 && tol < 1))
                 throw new OptionException(tolerance.Name,
                     $"{tol} is outside [0, 1); use for example {tolerance.Name} 1e-6.");
+            string? graphPath = p.GetValue(graph);
+            bool svg = graphPath is not null && PictureFile.Check(graphPath, graph.Name, svg: true);
             string path = p.GetValue(theirs)!;
             TraceFile trace = NpzArchive.IsNpz(path) ? NpzTrace.Load(path) : TraceJson.Load(path);
             DiffReport report = TraceDiff.Compare(trace, tol);
             Print(path, trace, report);
+            if (graphPath is not null)
+            {
+                GraphSheet sheet = GraphSheets.FromDiff(path, trace, report);
+                PictureFile.Write(graphPath, graph.Name, tmp => Plots.Graph(sheet, tmp, svg));
+                Console.WriteLine($"computation graph of the first difference: wrote {graphPath}");
+            }
             return report.Matches ? ExitCode.Success : ExitCode.Failure;
         });
         return command;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using IrisNet.Cli.Options;
 using IrisNet.Cli.Output;
+using IrisNet.Cli.Plotting;
 using IrisNet.Data;
 using IrisNet.Errors;
 using IrisNet.Explain;
@@ -23,6 +24,7 @@ public static class ExplainCommand
         var sample = new Option<int>("--sample") { Description = "1-based row of the data to explain", DefaultValueFactory = _ => 1, HelpName = "I" };
         Option<string?> model = SharedOptions.ModelToExplain();
         Option<bool> json = SharedOptions.Json();
+        Option<string?> graph = SharedOptions.GraphFile();
         var shared = new ModelOptionSet();
         var command = new Command("explain", "Walk through one observation and one training step: forward values, every chain-rule factor beside its finite-difference estimate, the diagonal-only softmax shortcut for contrast, and the update of every parameter with the sample's loss before and after.")
         {
@@ -32,8 +34,11 @@ public static class ExplainCommand
         foreach (Option o in new Option[] { shared.Data, shared.Label, shared.Hidden, shared.Activation, shared.Bias, shared.LearningRate, shared.Momentum, shared.L2, shared.Seed, shared.Standardize })
             command.Options.Add(o);
         command.Options.Add(json);
+        command.Options.Add(graph);
         command.SetAction(p =>
         {
+            string? graphPath = p.GetValue(graph);
+            bool svg = graphPath is not null && PictureFile.Check(graphPath, graph.Name, svg: true);
             string? modelPath = p.GetValue(model);
             TrainingOptions options = shared.Read(p).Options;
             NetworkShape shape;
@@ -75,8 +80,17 @@ public static class ExplainCommand
                     $"{index} is outside 1..{rows.Count}, the rows of {rows.Source}.");
             double[] x = rows.Features[index - 1].Select((v, d) => st.Apply(v, d)).ToArray();
             Explanation e = Explainer.Explain(shape, weights, x, rows.Labels[index - 1], rows.FeatureNames, rows.ClassNames, options);
+            if (graphPath is not null)
+            {
+                GraphSheet sheet = GraphSheets.FromExplanation(e, weights, index, rows.Source is string file ? Path.GetFileName(file) : "the data", rows.FeatureNames, rows.ClassNames);
+                PictureFile.Write(graphPath, graph.Name, tmp => Plots.Graph(sheet, tmp, svg));
+            }
             if (p.GetValue(json)) CliJson.Print(ExplainOutput.From(e, index, rows), CliJsonContext.Default.ExplainOutput);
-            else WriteTables(e, index, rows);
+            else
+            {
+                WriteTables(e, index, rows);
+                if (graphPath is not null) AnsiConsole.WriteLine($"Computation graph: wrote {graphPath}");
+            }
             return ExitCode.Success;
         });
         return command;

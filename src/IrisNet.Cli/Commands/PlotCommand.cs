@@ -19,46 +19,48 @@ public static class PlotCommand
         Option<string?> output = SharedOptions.PlotFile();
         var regions = new Option<bool>("--regions") { Description = "Redraw the run's decision regions (from its model.json and the data it was trained on)" };
         var confusion = new Option<bool>("--confusion") { Description = "Redraw the run's confusion matrix (from its summary.json)" };
+        var units = new Option<bool>("--units") { Description = "Redraw the run's hidden units, units.png (from its model.json and the data it was trained on)" };
         var x = new Option<string?>("--x") { Description = "With --regions: the feature across [default: petal_length for Iris, else the feature with the largest first-layer weights]", HelpName = "FEATURE" };
         var y = new Option<string?>("--y") { Description = "With --regions: the feature up [default: petal_width for Iris, else the next largest]", HelpName = "FEATURE" };
         Option<string?> data = SharedOptions.RunData();
         var command = new Command("plot", "Loss and accuracy curves of one run, or of several runs on one chart, from their metrics.csv; or a run's decision regions or confusion matrix.")
         {
-            runs, output, regions, confusion, x, y, data,
+            runs, output, regions, confusion, units, x, y, data,
         };
         command.SetAction(p =>
         {
             string[] dirs = p.GetValue(runs)!;
-            bool drawRegions = p.GetValue(regions), drawConfusion = p.GetValue(confusion);
-            if (drawRegions && drawConfusion)
+            bool drawRegions = p.GetValue(regions), drawConfusion = p.GetValue(confusion), drawUnits = p.GetValue(units);
+            if ((drawRegions ? 1 : 0) + (drawConfusion ? 1 : 0) + (drawUnits ? 1 : 0) > 1)
             {
-                throw new OptionException(confusion.Name,
-                    $"draw one picture at a time: give {regions.Name} or {confusion.Name}, not both.");
+                throw new OptionException((drawUnits ? units : confusion).Name,
+                    $"draw one picture at a time: give one of {regions.Name}, {confusion.Name} and {units.Name}.");
             }
-            if (!drawRegions)
+            bool plane = drawRegions || drawUnits;
+            if (!plane)
             {
                 foreach (Option<string?> option in new[] { x, y, data })
                 {
                     if (p.GetValue(option) is not null)
                         throw new OptionException(option.Name,
-                            $"applies only to the decision regions; add {regions.Name}.");
+                            $"applies only to the decision regions and the hidden units; add {regions.Name} or {units.Name}.");
                 }
             }
-            if ((drawRegions || drawConfusion) && dirs.Length != 1)
+            if ((plane || drawConfusion) && dirs.Length != 1)
             {
-                throw new OptionException((drawRegions ? regions : confusion).Name,
+                throw new OptionException((drawRegions ? regions : drawUnits ? units : confusion).Name,
                     $"draws one run; {dirs.Length} run directories were given.");
             }
             string? requested = p.GetValue(output);
 
             string target;
             Action<string> draw;
-            if (drawRegions || drawConfusion)
+            if (plane || drawConfusion)
             {
                 string dir = dirs[0];
                 if (!Directory.Exists(dir)) throw new DataException(dir, 0, 0, "is not a directory; give a run directory written by 'irisnet train'.");
-                target = requested ?? Path.Combine(dir, drawRegions ? "regions.png" : "confusion.png");
-                draw = drawRegions ? Regions(dir, p.GetValue(x), p.GetValue(y), p.GetValue(data)) : Confusion(dir);
+                target = requested ?? Path.Combine(dir, drawRegions ? "regions.png" : drawUnits ? "units.png" : "confusion.png");
+                draw = plane ? Plane(dir, p.GetValue(x), p.GetValue(y), p.GetValue(data), drawUnits) : Confusion(dir);
             }
             else
             {
@@ -104,8 +106,8 @@ public static class PlotCommand
         }
     }
 
-    /// <summary>Reloads what train drew regions.png from: the model, the data (checked by its SHA-256) and the same stratified split.</summary>
-    private static Action<string> Regions(string dir, string? x, string? y, string? dataFile)
+    /// <summary>Reloads what train drew regions.png and units.png from: the model, the data (checked by its SHA-256) and the same stratified split.</summary>
+    private static Action<string> Plane(string dir, string? x, string? y, string? dataFile, bool units)
     {
         string modelPath = Path.Combine(dir, "model.json");
         if (!File.Exists(modelPath)) throw new DataException(modelPath, 0, 0, "not found; the decision regions need the run's model (a run that failed saves none).");
@@ -125,6 +127,7 @@ public static class PlotCommand
             throw new DataException(source.Name, 0, 0, $"its features or classes are not the model's ({string.Join(", ", model.FeatureNames)}; {string.Join(", ", model.ClassNames)}).");
         var (train, test) = source.Data.SplitStratified(testFraction, seed);
         Plots.ChooseFeatures(model, x, y); // report a wrong --x or --y before anything is written
+        if (units) return tmp => Plots.Units(model, train, test, tmp, x, y);
         return tmp => Plots.Regions(model, train, test, tmp, x, y);
     }
 

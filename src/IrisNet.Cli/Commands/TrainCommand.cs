@@ -19,18 +19,23 @@ public static class TrainCommand
         Option<string?> outDir = SharedOptions.RunDirectory();
         var logEvery = new Option<int>("--log-every") { Description = "Write every K-th epoch (and the last) to metrics.csv", DefaultValueFactory = _ => 1, HelpName = "K" };
         Option<bool> quiet = SharedOptions.Quiet(), verbose = SharedOptions.VerboseEpochs();
-        var command = new Command("train", "Train the network and write a run directory: model.json, metrics.csv, summary.json, loss.png, accuracy.png, confusion.png.");
+        var animate = new Option<bool>("--animate")
+        {
+            Description = $"Also write regions.apng: the decision regions and hidden-unit lines every k epochs (at most {Plots.MaxFrames} frames), the epoch and the accuracies on each",
+        };
+        var command = new Command("train", "Train the network and write a run directory: model.json, metrics.csv, summary.json, loss.png, accuracy.png, confusion.png, regions.png, units.png.");
         set.AddTo(command, training: true);
         command.Options.Add(outDir);
         command.Options.Add(logEvery);
         command.Options.Add(quiet);
         command.Options.Add(verbose);
-        command.SetAction(p => Run(set, p, outDir, logEvery, p.GetValue(quiet), p.GetValue(verbose)));
+        command.Options.Add(animate);
+        command.SetAction(p => Run(set, p, outDir, logEvery, p.GetValue(quiet), p.GetValue(verbose), p.GetValue(animate)));
         return command;
     }
 
     private static int Run(ModelOptionSet set, ParseResult p, Option<string?> outOption, Option<int> logEveryOption,
-        bool quiet, bool verbose)
+        bool quiet, bool verbose, bool animate)
     {
         using var signals = new RunSignals();
         Task warmUp = Plots.WarmUp();
@@ -54,7 +59,7 @@ public static class TrainCommand
         RunDirectory run = RunDirectory.Create(p.GetValue(outOption), outOption.Name);
         try
         {
-            return Train(run, signals, warmUp, set, p, options, init, source, train, test, fit, validation, logEvery, quiet, verbose);
+            return Train(run, signals, warmUp, set, p, options, init, source, train, test, fit, validation, logEvery, quiet, verbose, animate);
         }
         finally
         {
@@ -63,7 +68,7 @@ public static class TrainCommand
     }
 
     private static int Train(RunDirectory run, RunSignals signals, Task warmUp, ModelOptionSet set, ParseResult p, TrainingOptions options, InitialWeights? init,
-        DataSource source, Dataset train, Dataset? test, Dataset fit, Dataset? validation, int logEvery, bool quiet, bool verbose)
+        DataSource source, Dataset train, Dataset? test, Dataset fit, Dataset? validation, int logEvery, bool quiet, bool verbose, bool animate)
     {
         SummaryInput summary = new SummaryInput("running", null, options, p.GetValue(set.Init), source.Name, source.Sha256, source.Data.Count,
             fit.Count, test?.Count ?? 0, source.Data.LabelName, source.Data.FeatureNames, source.Data.ClassNames, null, null, 0, 0)
@@ -77,6 +82,7 @@ public static class TrainCommand
         Phases.Mark("run directory");
 
         var progress = new ProgressView(options.Epochs, quiet, verbose);
+        var film = animate ? new Film(Plots.FrameEvery(options.Epochs)) : null;
         TrainingResult result;
         using (var metrics = new MetricsWriter(run.File("metrics.csv"), validation is not null, logEvery))
         {
@@ -84,7 +90,7 @@ public static class TrainCommand
             try
             {
                 result = progress.Run(onEpoch =>
-                    Trainer.Train(train, test, options, init, m => { metrics.Add(m); onEpoch(m); }, signals.Token));
+                    Trainer.Train(train, test, options, init, m => { metrics.Add(m); film?.Add(m); onEpoch(m); }, signals.Token, film?.Snapshots));
             }
             catch (TrainingDivergedException e)
             {
@@ -156,9 +162,16 @@ public static class TrainCommand
                     run.Write("accuracy.png", tmp => Plots.Accuracy(result.History, tmp));
                     Phases.Mark("accuracy.png");
                 }
+                run.Write("units.png", tmp => Plots.Units(result.Model, train, test, tmp));
+                Phases.Mark("units.png");
                 confusion.Complete();
                 Phases.Mark("confusion.png");
                 regions.Complete();
+                if (film is not null)
+                {
+                    run.Write("regions.apng", tmp => Plots.Animation(film.Frames(result), result.EpochsRun, train, test, tmp));
+                    Phases.Mark("regions.apng");
+                }
             }
             catch
             {
@@ -184,6 +197,45 @@ public static class TrainCommand
             Console.Error.WriteLine($"irisnet: interrupted by {signals.Received?.Name ?? "a signal"} after epoch {result.EpochsRun}; artifacts of the completed epochs are in {run.Path}.");
         }
         return signals.ExitCode;
+    }
+
+    /// <summary>
+    /// The frames of regions.apng: the weights every k epochs (copied out of the trainer's snapshot
+    /// buffers) and the accuracies of those weights, which the next epoch's metrics report (its test
+    /// accuracy is measured before its update; so is its training accuracy in full-batch training).
+    /// </summary>
+    private sealed class Film
+    {
+        private readonly List<(int Epoch, double[] A, double[] HiddenBias, double[] B, double[] OutputBias)> _weights = [];
+        private readonly Dictionary<int, EpochMetrics> _next = [];
+
+        public Film(int every) => Snapshots = new WeightSnapshots(every, (epoch, w) =>
+            _weights.Add((epoch, (double[])w.A.Clone(), (double[])w.HiddenBias.Clone(), (double[])w.B.Clone(), (double[])w.OutputBias.Clone())));
+
+        public WeightSnapshots Snapshots { get; }
+
+        /// <summary>Keeps epoch m's metrics when the weights after epoch m − 1 are a frame.</summary>
+        public void Add(EpochMetrics m)
+        {
+            if ((m.Epoch - 1) % Snapshots.Every == 0) _next[m.Epoch - 1] = m;
+        }
+
+        /// <summary>The frames before the last epoch run, then the final model with its final accuracies.</summary>
+        public IReadOnlyList<Plots.Frame> Frames(TrainingResult result)
+        {
+            Model final = result.Model;
+            var frames = new List<Plots.Frame>();
+            foreach (var (epoch, A, a, B, b) in _weights.Where(w => w.Epoch < result.EpochsRun))
+            {
+                var model = new Model(final.Shape, final.Precision, final.FeatureNames, final.ClassNames, final.LabelName, final.Standardization,
+                    A, final.Shape.Bias ? a : [], B, final.Shape.Bias ? b : [], final.Options);
+                bool measured = _next.TryGetValue(epoch, out EpochMetrics next);
+                frames.Add(new Plots.Frame(epoch, model, measured ? next.TrainAccuracy : null, measured ? next.TestAccuracy : null));
+            }
+            string? note = result.BestEpoch is int best ? $"(early stopping: the weights of epoch {best})" : null;
+            frames.Add(new Plots.Frame(result.EpochsRun, final, result.FinalTrain.Accuracy, result.FinalTest?.Accuracy, note));
+            return frames;
+        }
     }
 
     /// <summary>The rest of metrics.csv: the last epoch's row if --log-every skipped it, then everything buffered.</summary>

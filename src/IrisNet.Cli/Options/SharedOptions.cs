@@ -101,6 +101,14 @@ public static class SharedOptions
         + "comparison.png for several; RUN_DIR/regions.png or confusion.png with --regions or --confusion]",
         "FILE.png");
 
+    /// <summary>--graph of explain and diff: the computation graph picture.</summary>
+    public static Option<string?> GraphFile() => new("--graph")
+    {
+        Description = "Also draw the sample's computation graph (values, gradients, local derivatives) to FILE: PNG, "
+            + "or SVG when it ends in .svg",
+        HelpName = "FILE",
+    };
+
     private static Option<string?> Out(string description, string helpName, string? defaultValue = null,
         bool required = false)
     {
@@ -168,7 +176,7 @@ public static class SharedOptions
     public static IReadOnlyList<Func<Option>> All { get; } =
     [
         TrainingData, ScoredData, FeatureRows, RunData, Label, ModelLabel, Model, ModelToExplain, Json,
-        RunDirectory, TraceFile, ExportFile, PlotFile, ReportFile, TraceFormat, ExportFormat, Folds, Repeats, Quiet,
-        VerboseEpochs, Verbose, GradientTolerance, TraceTolerance,
+        RunDirectory, TraceFile, ExportFile, PlotFile, ReportFile, GraphFile, TraceFormat, ExportFormat, Folds, Repeats,
+        Quiet, VerboseEpochs, Verbose, GradientTolerance, TraceTolerance,
     ];
 }

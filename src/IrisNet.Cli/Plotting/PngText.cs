@@ -1,13 +1,15 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 
 namespace IrisNet.Cli.Plotting;
 
-/// <summary>Adds PNG <c>tEXt</c> chunks (keyword, NUL, Latin-1 text, CRC-32) to an encoded PNG.</summary>
+/// <summary>
+/// PNG chunks (length, type, data, CRC-32 of type and data): adds <c>tEXt</c> chunks (keyword, NUL,
+/// Latin-1 text) to an encoded PNG, and reads and writes the chunks the animated PNG is assembled from.
+/// </summary>
 public static class PngText
 {
-    private static readonly uint[] Table = BuildTable();
-
     /// <summary>Returns <paramref name="png"/> with one tEXt chunk per entry inserted right after IHDR.</summary>
     public static byte[] Insert(byte[] png, IEnumerable<(string Keyword, string Text)> entries)
     {
@@ -17,37 +19,44 @@ public static class PngText
             throw new InvalidOperationException("The plotting library did not produce a PNG.");
         using var output = new MemoryStream(png.Length + 512);
         output.Write(png, 0, afterHeader);
-        Span<byte> word = stackalloc byte[4];
-        foreach (var (keyword, text) in entries)
-        {
-            byte[] data = Encoding.Latin1.GetBytes(keyword + "\0" + text);
-            byte[] type = "tEXt"u8.ToArray();
-            BinaryPrimitives.WriteUInt32BigEndian(word, (uint)data.Length);
-            output.Write(word);
-            output.Write(type);
-            output.Write(data);
-            BinaryPrimitives.WriteUInt32BigEndian(word, Crc(Crc(0xFFFFFFFFu, type), data) ^ 0xFFFFFFFFu);
-            output.Write(word);
-        }
+        WriteText(output, entries);
         output.Write(png, afterHeader, png.Length - afterHeader);
         return output.ToArray();
     }
 
-    private static uint Crc(uint crc, byte[] bytes)
+    /// <summary>Writes one tEXt chunk per entry.</summary>
+    internal static void WriteText(Stream output, IEnumerable<(string Keyword, string Text)> entries)
     {
-        foreach (byte b in bytes) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return crc;
+        foreach (var (keyword, text) in entries) WriteChunk(output, "tEXt", Encoding.Latin1.GetBytes(keyword + "\0" + text));
     }
 
-    private static uint[] BuildTable()
+    /// <summary>Writes the chunk <paramref name="type"/> with <paramref name="data"/> and its CRC-32.</summary>
+    internal static void WriteChunk(Stream output, string type, ReadOnlySpan<byte> data)
     {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
+        Span<byte> word = stackalloc byte[4];
+        Span<byte> name = stackalloc byte[4];
+        Encoding.ASCII.GetBytes(type, name);
+        BinaryPrimitives.WriteUInt32BigEndian(word, (uint)data.Length);
+        output.Write(word);
+        output.Write(name);
+        output.Write(data);
+        var crc = new Crc32();
+        crc.Append(name);
+        crc.Append(data);
+        BinaryPrimitives.WriteUInt32BigEndian(word, crc.GetCurrentHashAsUInt32());
+        output.Write(word);
+    }
+
+    /// <summary>The chunks of an encoded PNG after its signature, in file order: type and data.</summary>
+    internal static List<(string Type, ReadOnlyMemory<byte> Data)> Chunks(byte[] png)
+    {
+        var chunks = new List<(string, ReadOnlyMemory<byte>)>();
+        for (int at = 8; at + 12 <= png.Length;)
         {
-            uint c = n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            table[n] = c;
+            int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(at));
+            chunks.Add((Encoding.ASCII.GetString(png, at + 4, 4), png.AsMemory(at + 8, length)));
+            at += 12 + length;
         }
-        return table;
+        return chunks;
     }
 }

@@ -41,6 +41,15 @@ public static partial class Plots
     /// <exception cref="OptionException">An unknown feature name, or the same feature twice.</exception>
     public static (string X, string Y) Regions(Model model, Dataset train, Dataset? test, string path, string? xName = null, string? yName = null)
     {
+        var picture = RegionsPicture(model, train, test, xName, yName, RegionColumns, RegionRows);
+        using (picture.Grid) Save(picture.Plot, path, "regions", picture.Extra);
+        return picture.Features;
+    }
+
+    /// <summary>The plot of <see cref="Regions"/> with a grid of <paramref name="columns"/> × <paramref name="rows"/> cells (dispose the grid after rendering).</summary>
+    private static (Plot Plot, IDisposable Grid, (string, string)[] Extra, (string X, string Y) Features) RegionsPicture(
+        Model model, Dataset train, Dataset? test, string? xName, string? yName, int columns, int rows)
+    {
         var (p, q) = ChooseFeatures(model, xName, yName);
         int D = model.Shape.D, C = model.Shape.C;
         double[] mean = new double[D];
@@ -51,15 +60,15 @@ public static partial class Plots
         var (yMin, yMax) = q >= 0 ? Span(sets.SelectMany(s => s.Features).Select(r => r[q])) : (0.0, 1.0);
 
         // The grid: row 0 is drawn at the top, so row r holds the cells centred at y = yMax − (r + ½)Δy.
-        double dx = (xMax - xMin) / RegionColumns, dy = (yMax - yMin) / RegionRows;
-        double[] xs = Enumerable.Range(0, RegionColumns).Select(c => xMin + (c + 0.5) * dx).ToArray();
-        double[] ys = Enumerable.Range(0, RegionRows).Select(r => yMax - (r + 0.5) * dy).ToArray();
+        double dx = (xMax - xMin) / columns, dy = (yMax - yMin) / rows;
+        double[] xs = Enumerable.Range(0, columns).Select(c => xMin + (c + 0.5) * dx).ToArray();
+        double[] ys = Enumerable.Range(0, rows).Select(r => yMax - (r + 0.5) * dy).ToArray();
         // No row of D features per cell: the part of z that the plane does not change is computed once.
         int[,] predicted = model.PlaneClasses(mean, p, q, xs, ys);
 
         var plot = new Plot();
         Color[] colors = ClassColors(C);
-        using var grid = new ClassGrid(predicted, colors.Select(Tint).ToArray(), new CoordinateRect(xMin, xMax, yMin, yMax));
+        var grid = new ClassGrid(predicted, colors.Select(Tint).ToArray(), new CoordinateRect(xMin, xMax, yMin, yMax));
         plot.Add.Plottable(grid);
 
         // One legend entry per class up to LegendClasses; a legend of thousands would take longer to
@@ -99,10 +108,12 @@ public static partial class Plots
         plot.Title($"Decision regions ({network})");
         plot.Legend.ManualItems.AddRange(legend);
         plot.ShowLegend(Edge.Right);
-        Save(plot, path, "regions",
+        (string, string)[] extra =
+        [
             ("x-feature", Uri.EscapeDataString(model.FeatureNames[p])),
-            ("y-feature", q >= 0 ? Uri.EscapeDataString(model.FeatureNames[q]) : "-"));
-        return (model.FeatureNames[p], q >= 0 ? model.FeatureNames[q] : "");
+            ("y-feature", q >= 0 ? Uri.EscapeDataString(model.FeatureNames[q]) : "-"),
+        ];
+        return (plot, grid, extra, (model.FeatureNames[p], q >= 0 ? model.FeatureNames[q] : ""));
     }
 
     /// <summary>
@@ -143,17 +154,11 @@ public static partial class Plots
     private static void HiddenUnitLines(Plot plot, Model model, int p, int q, double[] mean,
         double xMin, double xMax, double yMin, double yMax, List<LegendItem> legend)
     {
-        int D = model.Shape.D;
-        Standardization s = model.Standardization;
         Color color = Colors.Black.WithAlpha(0.55);
         for (int i = 0; i < model.Shape.H; i++)
         {
             // z_i as a function of the raw (x_p, x_q): cp x_p + cq x_q + c0.
-            double cp = model.A[i * D + p] / s.Scale[p];
-            double cq = q >= 0 ? model.A[i * D + q] / s.Scale[q] : 0;
-            double c0 = (model.Shape.Bias ? model.HiddenBias[i] : 0) - cp * s.Mean[p] - (q >= 0 ? cq * s.Mean[q] : 0);
-            for (int d = 0; d < D; d++)
-                if (d != p && d != q) c0 += model.A[i * D + d] * s.Apply(mean[d], d);
+            var (cp, cq, c0) = UnitPlane(model, i, p, q, mean);
             Coordinates start, end;
             // Parametrize by the axis along which the line runs flatter in the picture, so both ends are finite.
             if (q >= 0 && cq != 0 && Math.Abs(cq) * (yMax - yMin) >= Math.Abs(cp) * (xMax - xMin))

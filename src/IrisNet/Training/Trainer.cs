@@ -50,11 +50,13 @@ public static class Trainer
     /// <param name="onEpoch">Called after each epoch with its metrics. The run keeps only a bounded
     /// <see cref="MetricsSeries"/>: a caller that needs every row stores or streams them here.</param>
     /// <param name="cancel">Checked before each epoch: training then stops with the epochs done.</param>
+    /// <param name="snapshots">Optional: the weights before the first epoch and after every
+    /// <see cref="WeightSnapshots.Every"/>-th epoch's update, copied into its buffers.</param>
     /// <exception cref="OptionException">An option is out of range.</exception>
     /// <exception cref="ModelFileException">The initial weights do not fit the data.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     public static TrainingResult Train(Dataset train, Dataset? test, TrainingOptions options, InitialWeights? init = null,
-        Action<EpochMetrics>? onEpoch = null, CancellationToken cancel = default)
+        Action<EpochMetrics>? onEpoch = null, CancellationToken cancel = default, WeightSnapshots? snapshots = null)
     {
         options.Validate();
         if (train.Count == 0) throw new DataException(train.Source, 0, 0, "there are no training rows.");
@@ -68,8 +70,8 @@ public static class Trainer
         var (fit, validation) = SplitValidation(train, options);
         options.ValidateFor(fit.Count, fit.FeatureCount, fit.ClassCount);
         return options.Precision == Precision.Float32
-            ? Run<float>(fit, validation, test, options, init, onEpoch, cancel)
-            : Run<double>(fit, validation, test, options, init, onEpoch, cancel);
+            ? Run<float>(fit, validation, test, options, init, onEpoch, cancel, snapshots)
+            : Run<double>(fit, validation, test, options, init, onEpoch, cancel, snapshots);
     }
 
     /// <summary>
@@ -84,7 +86,7 @@ public static class Trainer
             : (train, null);
 
     private static TrainingResult Run<T>(Dataset train, Dataset? validation, Dataset? test, TrainingOptions o, InitialWeights? init,
-        Action<EpochMetrics>? onEpoch, CancellationToken cancel) where T : unmanaged, IFloatingPointIeee754<T>
+        Action<EpochMetrics>? onEpoch, CancellationToken cancel, WeightSnapshots? snapshots) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var shape = new NetworkShape(train.FeatureCount, o.Hidden, train.ClassCount, o.Bias, o.Activation);
         Standardization standardization = init?.Standardization
@@ -122,6 +124,7 @@ public static class Trainer
         // One clock reading per epoch: an epoch's time is the loop's period, from the end of the previous
         // epoch's numbers (for epoch 1, the loop's start) to the end of its own, so it takes in what the
         // loop and the caller's onEpoch do per epoch as well: the time a run spends per epoch.
+        snapshots?.Take(0, net.A, net.HiddenBias, net.B, net.OutputBias);
         long previous = Stopwatch.GetTimestamp();
         for (int epoch = 1; epoch <= o.Epochs; epoch++)
         {
@@ -180,6 +183,7 @@ public static class Trainer
             series.Add(metrics);
             epochsRun = epoch;
             onEpoch?.Invoke(metrics);
+            if (snapshots is not null && epoch % snapshots.Every == 0) snapshots.Take(epoch, net.A, net.HiddenBias, net.B, net.OutputBias);
             if (early && sinceBest >= o.Patience) { stop = TrainingStop.EarlyStopped; break; }
         }
 

@@ -82,9 +82,61 @@ internal sealed class PngImage
             }
             at += 12 + length;
         }
-        idat.Position = 0;
+        return new PngImage(width, height, Decode(idat.ToArray(), width, height, channels, path), text);
+    }
+
+    /// <summary>
+    /// The frames of an animated PNG, each composed as a viewer shows it: a frame whose fcTL says blend
+    /// "over" is drawn over the frame before (its transparent pixels keep that frame's), "source" replaces
+    /// it. Only whole-size frames at offset 0 with dispose "none", what irisnet writes.
+    /// </summary>
+    public static IReadOnlyList<PngImage> Frames(string path)
+    {
+        PngImage still = Load(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        int channels = 4;
+        var frames = new List<PngImage>();
+        MemoryStream? data = null;
+        bool over = false;
+        byte[]? previous = null;
+        void Finish()
+        {
+            if (data is null) return;
+            byte[] rgba = Decode(data.ToArray(), still.Width, still.Height, channels, path);
+            if (over && previous is not null)
+            {
+                for (int i = 0; i < rgba.Length; i += 4)
+                    if (rgba[i + 3] == 0) Array.Copy(previous, i, rgba, i, 4);
+            }
+            frames.Add(new PngImage(still.Width, still.Height, rgba, []));
+            previous = rgba;
+            data = null;
+        }
+        for (int at = 8; at + 8 <= bytes.Length;)
+        {
+            int length = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(at));
+            string type = Encoding.ASCII.GetString(bytes, at + 4, 4);
+            ReadOnlySpan<byte> chunk = bytes.AsSpan(at + 8, length);
+            if (type == "IHDR") channels = chunk[9] == 6 ? 4 : 3;
+            if (type == "fcTL")
+            {
+                Finish();
+                if (BinaryPrimitives.ReadInt32BigEndian(chunk[4..]) != still.Width || BinaryPrimitives.ReadInt32BigEndian(chunk[12..]) != 0 || chunk[24] != 0)
+                    throw new InvalidDataException($"{path}: a frame that is not whole-size at offset 0 with dispose none");
+                over = chunk[25] == 1;
+                data = new MemoryStream();
+            }
+            if (type == "fdAT") data!.Write(chunk[4..]);
+            at += 12 + length;
+        }
+        Finish();
+        return frames;
+    }
+
+    private static byte[] Decode(byte[] zlib, int width, int height, int channels, string path)
+    {
         using var inflated = new MemoryStream();
-        using (var z = new ZLibStream(idat, CompressionMode.Decompress)) z.CopyTo(inflated);
+        using (var z = new ZLibStream(new MemoryStream(zlib), CompressionMode.Decompress)) z.CopyTo(inflated);
         byte[] raw = inflated.ToArray();
         int stride = width * channels;
         var previous = new byte[stride];
@@ -115,7 +167,7 @@ internal sealed class PngImage
             }
             (previous, line) = (line, previous);
         }
-        return new PngImage(width, height, rgba, text);
+        return rgba;
     }
 
     private static int Paeth(int a, int b, int c)

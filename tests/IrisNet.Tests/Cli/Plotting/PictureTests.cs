@@ -227,7 +227,7 @@ public sealed class PictureTests() : TempDirectoryTest("pictures")
         // Listed in the order the command completes them, whichever thread finished first.
         using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(P("run", "summary.json")));
         string[] files = summary.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToArray();
-        Assert.Equal(["metrics.csv", "model.json", "loss.png", "accuracy.png", "confusion.png", "regions.png", "summary.json"], files);
+        Assert.Equal(["metrics.csv", "model.json", "loss.png", "accuracy.png", "units.png", "confusion.png", "regions.png", "summary.json"], files);
     }
 
     [Fact]

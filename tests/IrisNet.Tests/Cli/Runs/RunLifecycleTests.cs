@@ -341,8 +341,8 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
         var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => l.StartsWith("irisnet-phase ", StringComparison.Ordinal))
             .ToDictionary(l => l[14..l.LastIndexOf(' ')], l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        string[] expected = ["parse", "data", "run directory", "training", "metrics.csv", "model.json", "waiting for the drawing warm-up", "loss.png", "accuracy.png",
-            "confusion.png", "regions.png", "summary.json", "report", "other", "main"];
+        string[] expected = ["parse", "data", "run directory", "training", "metrics.csv", "model.json", "waiting for the drawing warm-up",
+            "loss.png", "accuracy.png", "units.png", "confusion.png", "regions.png", "summary.json", "report", "other", "main"];
         Assert.Equal(expected, lines.Keys);
         Assert.All(lines.Values, ms => Assert.True(ms >= 0));
         // "main" is the total since Main's first line: every phase lies within it.
