@@ -28,11 +28,19 @@ public static class Program
     /// check, the activation check and the thread check, whose files the report's clock, tanh and two-thread targets are read from.
     /// --clock-check [ROUNDS] [FILE] runs the clock check alone, --thread-check [ROUNDS] [FILE] the thread
     /// check alone, --activation-check [ROUNDS] [FILE] the activation check (the tanh target's ratio) alone;
+    /// --optimizer-check [ROUNDS] prints the optimizers' Iris epochs interleaved (Adam's cost over SGD's);
     /// FILE defaults to clock-check.json, thread-check.json or activation-check.json in the results folder of
     /// BenchmarkDotNet's default artifacts folder, where the suite writes its JSON.
     /// </summary>
     public static int Main(string[] args)
     {
+        if (args is ["--optimizer-check", ..])
+        {
+            // The optimizers' Iris epochs interleaved in one process (Adam's cost against SGD's); prints a table.
+            int n = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 300;
+            Console.Write(OptimizerCheck.Run(Math.Max(1, n)));
+            return 0;
+        }
         if (args is ["--clock-check" or "--thread-check" or "--activation-check", ..])
         {
             bool clock = args[0] == "--clock-check", activation = args[0] == "--activation-check";

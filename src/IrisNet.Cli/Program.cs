@@ -90,6 +90,7 @@ public static class Program
             DiffCommand.Build(),
             CvCommand.Build(),
             SweepCommand.Build(),
+            LrFindCommand.Build(),
             ReportCommand.Build(),
         };
         return root;

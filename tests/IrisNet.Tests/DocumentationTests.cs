@@ -44,7 +44,9 @@ public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
 
     /// <summary>
     /// Each equation names its member in the one home of the math first (<see cref="Equations"/>, or
-    /// <see cref="GradientDescent"/> for the update) and then, except (6), a fast-path member.
+    /// <see cref="GradientDescent"/>, <see cref="Nesterov"/>, <see cref="Adam"/> for the updates,
+    /// <see cref="LearningRateSchedules"/> for the schedules) and then, except (6) and the schedules, a
+    /// fast-path member.
     /// </summary>
     [Fact]
     public void Every_equation_links_the_reference_first_and_the_fast_path_second()
@@ -57,13 +59,15 @@ public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
             string block = doc[tags[i].Index..end];
             Match[] links = MemberLink().Matches(block).ToArray();
             string first = links[0].Groups[1].Value;
-            Assert.True(first is "Equations" or "GradientDescent",
-                $"({i + 1}) links {first} before its member in Equations or GradientDescent");
+            // (17)–(22) are the optimizers beside GradientDescent, (23)–(28) the schedules.
+            Assert.True(first is "Equations" or "GradientDescent" or "Nesterov" or "Adam" or "LearningRateSchedules",
+                $"({i + 1}) links {first} before its member in the reference");
             Assert.StartsWith("../src/IrisNet/Reference/", links[0].Groups[3].Value, StringComparison.Ordinal);
             int reference = block.IndexOf("Reference:", StringComparison.Ordinal);
             Assert.True(reference >= 0 && reference < links[0].Index,
                 $"({i + 1}) needs 'Reference:' before its first link");
             if (i + 1 == 6) continue; // (6): the full Jacobian exists only for one sample, in the reference
+            if (i + 1 >= 23) continue; // (23)–(28): one scalar per epoch, the trainer calls the reference itself
             Assert.True(links.Any(l => l.Groups[1].Value is "VectorKernels" or "Network" or "FusedSweep"), $"({i + 1}) has no fast-path link");
             int fast = block.IndexOf("Fast path:", StringComparison.Ordinal);
             Assert.True(fast > reference, $"({i + 1}) needs 'Reference:' and then 'Fast path:'");

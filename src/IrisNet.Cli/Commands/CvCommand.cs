@@ -8,6 +8,7 @@ using IrisNet.Cli.Plotting;
 using IrisNet.Cli.Runs;
 using IrisNet.Data;
 using IrisNet.Errors;
+using IrisNet.Models;
 using IrisNet.Scoring;
 using IrisNet.Training;
 using Spectre.Console;
@@ -52,6 +53,7 @@ public static class CvCommand
         command.Options.Remove(set.ValidationFraction);
         command.Options.Remove(set.Patience);
         command.Options.Remove(set.MinDelta);
+        set.Optimizer.RemovePlateau(command);
         command.Options.Add(folds);
         command.Options.Add(repeats);
         command.Options.Add(threads);
@@ -72,6 +74,12 @@ public static class CvCommand
         {
             throw new OptionException(set.TestFraction.Name, "does not apply to cv: every row is held out exactly once "
                 + $"per repeat, by the fold it falls in. Drop it and choose {foldsOption.Name} (5 holds out a fifth).");
+        }
+        if (p.GetValue(set.Optimizer.Schedule) == Names.Of(LearningRateSchedule.Plateau))
+        {
+            throw new OptionException(set.Optimizer.Schedule.Name, "plateau watches a validation loss, and cv sets "
+                + "none aside (each fold's held-out rows are its test set); choose constant, step, exponential or "
+                + "cosine.");
         }
         var (options, init) = set.Read(p);
         // Each fold trains single-threaded (parallelism is across folds); no train/test split applies.

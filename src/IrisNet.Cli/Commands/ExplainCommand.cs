@@ -33,6 +33,7 @@ public static class ExplainCommand
         // The network and step options are train's own (one definition, in ModelOptionSet).
         foreach (Option o in new Option[] { shared.Data, shared.Label, shared.Hidden, shared.Activation, shared.Bias, shared.LearningRate, shared.Momentum, shared.L2, shared.Seed, shared.Standardize })
             command.Options.Add(o);
+        shared.Optimizer.AddTo(command, schedule: false);
         command.Options.Add(json);
         command.Options.Add(graph);
         command.SetAction(p =>
@@ -66,6 +67,19 @@ public static class ExplainCommand
                     Momentum = p.GetResult(shared.Momentum) is { Implicit: false } ? options.Momentum : trained.Momentum,
                     L2 = p.GetResult(shared.L2) is { Implicit: false } ? options.L2 : trained.L2,
                 };
+                // So are the optimizer and its parameters.
+                OptimizerOptionSet oo = shared.Optimizer;
+                if (p.GetResult(oo.Optimizer) is not { Implicit: false })
+                {
+                    options = options with
+                    {
+                        Optimizer = trained.Optimizer,
+                        Beta1 = trained.Beta1,
+                        Beta2 = trained.Beta2,
+                        Epsilon = trained.Epsilon,
+                        WeightDecay = trained.WeightDecay,
+                    };
+                }
             }
             else
             {
@@ -110,9 +124,9 @@ public static class ExplainCommand
         AnsiConsole.WriteLine("For contrast, the diagonal-only shortcut ∂ŷ_r/∂s_r = ŷ_r(1 − ŷ_r) (docs/derivation.md §4)");
         foreach (Quantity q in e.Shortcut) Write(q, "correct");
         TrainingStep step = e.Step;
-        AnsiConsole.WriteLine($"One training step on this sample alone (N = 1), Eqs. 15–16: η = {step.LearningRate.ToString("R", CultureInfo.InvariantCulture)}, "
-            + $"μ = {step.Momentum.ToString("R", CultureInfo.InvariantCulture)} (v starts at 0, so μv adds nothing on a first step), "
-            + $"λ = {step.L2.ToString("R", CultureInfo.InvariantCulture)} on A and B only");
+        AnsiConsole.WriteLine($"One training step on this sample alone (N = 1), {step.Rule}: "
+            + $"η = {step.LearningRate.ToString("R", CultureInfo.InvariantCulture)}, "
+            + $"λ = {step.L2.ToString("R", CultureInfo.InvariantCulture)} (L2) on A and B only");
         foreach (Quantity q in step.Quantities) Write(q, null);
         AnsiConsole.WriteLine($"Loss of this sample: ℓ = {N(step.LossBefore)} before the step, {N(step.LossAfter)} after ({D(step.LossAfter - step.LossBefore)}).");
     }

@@ -14,10 +14,9 @@ public static class GradcheckCommand
     {
         var set = new ModelOptionSet();
         Option<double> tolerance = SharedOptions.GradientTolerance();
-        var epsilon = new Option<double>("--epsilon") { Description = "Finite-difference step ε", DefaultValueFactory = _ => GradientCheck.DefaultEpsilon };
+        Option<double> epsilon = SharedOptions.FiniteDifferenceStep();
         var command = new Command("gradcheck", "Compare the backward pass with central finite differences (float64) over every parameter; exit 1 above tolerance.");
         set.AddTo(command, training: false);
-        UsageErrors.DecimalPointsOnly(epsilon);
         command.Options.Add(tolerance);
         command.Options.Add(epsilon);
         command.SetAction(p =>

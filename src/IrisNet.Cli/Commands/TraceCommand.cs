@@ -20,7 +20,7 @@ public static class TraceCommand
     {
         var set = new ModelOptionSet();
         var samples = new Option<string?>("--samples") { Description = "0-based data rows to train on, comma-separated (the first row after the header is 0) [default: every row]", HelpName = "0,5,17" };
-        var steps = new Option<int>("--steps") { Description = "Training steps K to record (updates; with --batch-size, one per mini-batch)", DefaultValueFactory = _ => 1, HelpName = "K" };
+        Option<int> steps = SharedOptions.TraceSteps();
         Option<string?> outFile = SharedOptions.TraceFile();
         Option<string?> format = SharedOptions.TraceFormat();
         var command = new Command("trace", "Record every quantity of K training steps (X, Z, H, S, Ŷ, L, dS, dB, db, dH, dZ, dA, da, the update and the weights after it) in one JSON (or NumPy .npz) file, sample-major, with equation numbers.");

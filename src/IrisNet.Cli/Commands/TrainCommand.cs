@@ -54,6 +54,8 @@ public static class TrainCommand
         var (fit, validation) = Trainer.SplitValidation(train, options);
         options.ValidateFor(fit.Count, fit.FeatureCount, fit.ClassCount);
         Standardization.CheckTrainable(train, test, options, init?.Standardization);
+        if (init?.LostOptimizerState is string lost && !quiet)
+            Console.WriteLine($"--init: only the weights are saved, not {lost}; this run's {Names.Of(options.Optimizer)} state starts at zero.");
         Phases.Mark("data");
 
         RunDirectory run = RunDirectory.Create(p.GetValue(outOption), outOption.Name);

@@ -163,6 +163,9 @@ public sealed class ModelOptionSet
         HelpName = "WEIGHTS",
     };
 
+    /// <summary>The optimizer and learning-rate schedule options (train and cv).</summary>
+    public OptimizerOptionSet Optimizer { get; } = new();
+
     public ModelOptionSet()
     {
         OneOf<ActivationKind>(Activation);
@@ -173,7 +176,7 @@ public sealed class ModelOptionSet
         Training =
         [
             Hidden, Activation, Bias, LearningRate, Epochs, BatchSize, Momentum, L2, TestFraction,
-            ValidationFraction, Patience, MinDelta, Seed, Precision, Standardize, Threads,
+            ValidationFraction, Patience, MinDelta, Seed, Precision, Standardize, Threads, .. Optimizer.All,
         ];
     }
 
@@ -219,7 +222,7 @@ public sealed class ModelOptionSet
         option.HelpName = string.Join('|', Names.All<T>());
     }
 
-    private static T Parse<T>(string name) where T : struct, Enum => Names.TryParse(name, out T value)
+    internal static T Parse<T>(string name) where T : struct, Enum => Names.TryParse(name, out T value)
         ? value
         : throw new OptionException(typeof(T).Name, $"'{name}' is not one of {Names.Choices<T>()}.");
 
@@ -250,6 +253,7 @@ public sealed class ModelOptionSet
         command.Options.Add(Standardize);
         command.Options.Add(Init);
         if (training) command.Options.Add(Threads);
+        if (training) Optimizer.AddTo(command);
     }
 
     /// <summary>The options as given, validated; with --init, the shape comes from the weights file.</summary>
@@ -258,6 +262,7 @@ public sealed class ModelOptionSet
         // An option the command does not offer keeps the library default.
         var o = new TrainingOptions();
         foreach (ITrainingOption option in Training) o = option.Apply(o, p);
+        Optimizer.CheckApplies(o, p);
         o.Validate();
         string? initPath = p.GetValue(Init);
         if (initPath is null) return (o, null);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using IrisNet.Explain;
 using IrisNet.Tracing;
 
 namespace IrisNet.Cli.Options;
@@ -166,6 +167,29 @@ public static class SharedOptions
         HelpName = "T",
     });
 
+    /// <summary>--epsilon of gradcheck: the finite-difference step (train's --epsilon is Adam's ε).</summary>
+    public static Option<double> FiniteDifferenceStep() => Tolerance(new("--epsilon")
+    {
+        Description = "Finite-difference step ε",
+        DefaultValueFactory = _ => GradientCheck.DefaultEpsilon,
+    });
+
+    /// <summary>--steps of trace: the training steps recorded.</summary>
+    public static Option<int> TraceSteps() => new("--steps")
+    {
+        Description = "Training steps K to record (updates; with --batch-size, one per mini-batch)",
+        DefaultValueFactory = _ => 1,
+        HelpName = "K",
+    };
+
+    /// <summary>--steps of lr-find: the range test's steps, bound to LearningRateFinder.Run's <c>steps</c>.</summary>
+    public static Option<int> RangeTestSteps() => new BoundOption<int>("--steps", "steps")
+    {
+        Description = "Steps (batches); the test stops earlier once the smoothed loss exceeds 4× its minimum",
+        DefaultValueFactory = _ => 100,
+        HelpName = "N",
+    };
+
     private static Option<double> Tolerance(Option<double> option)
     {
         UsageErrors.DecimalPointsOnly(option);
@@ -177,6 +201,6 @@ public static class SharedOptions
     [
         TrainingData, ScoredData, FeatureRows, RunData, Label, ModelLabel, Model, ModelToExplain, Json,
         RunDirectory, TraceFile, ExportFile, PlotFile, ReportFile, GraphFile, TraceFormat, ExportFormat, Folds, Repeats,
-        Quiet, VerboseEpochs, Verbose, GradientTolerance, TraceTolerance,
+        Quiet, VerboseEpochs, Verbose, GradientTolerance, TraceTolerance, FiniteDifferenceStep, TraceSteps, RangeTestSteps,
     ];
 }

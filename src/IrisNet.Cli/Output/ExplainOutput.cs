@@ -25,7 +25,7 @@ public sealed record ExplainOutput(int Sample,
         e.Forward.Select(q => QuantityBlock.From(q, null)).ToArray(),
         e.Backward.Select(q => QuantityBlock.From(q, "finite_difference")).ToArray(),
         e.Shortcut.Select(q => QuantityBlock.From(q, "correct")).ToArray(),
-        new StepBlock(e.Step.LearningRate, e.Step.Momentum, e.Step.L2, e.Step.LossBefore, e.Step.LossAfter,
+        new StepBlock(e.Step.Rule, e.Step.LearningRate, e.Step.Momentum, e.Step.L2, e.Step.LossBefore, e.Step.LossAfter,
             e.Step.Quantities.Select(q => QuantityBlock.From(q, null)).ToArray()));
 
     /// <summary>D, H, C as the derivation writes them, biases and activation.</summary>
@@ -33,7 +33,7 @@ public sealed record ExplainOutput(int Sample,
         [property: JsonPropertyName("C")] int C, bool Bias, Activation Activation);
 
     /// <summary>η, μ, λ, the loss before and after the step, and each parameter's gradient, velocity and update.</summary>
-    public sealed record StepBlock(double LearningRate, double Momentum, double L2, double LossBefore, double LossAfter,
+    public sealed record StepBlock(string Rule, double LearningRate, double Momentum, double L2, double LossBefore, double LossAfter,
         IReadOnlyList<QuantityBlock> Quantities);
 
     /// <summary>

@@ -60,6 +60,7 @@ public static partial class Plots
         double floor = positive.Length > 0 ? positive.Min() : 0;
         Func<double, double> y = log ? v => Math.Log10(Math.Max(v, floor)) : v => v;
         bool logX = AddCurves(plot, runs, m => y(m.TrainLoss), m => m.TestLoss is double t ? y(t) : null);
+        string? rateScale = AddRates(plot, runs, logX);
         plot.Title(runs.Count == 1 ? "Cross-entropy loss per epoch" : "Cross-entropy loss per epoch, by run");
         if (log)
         {
@@ -72,7 +73,47 @@ public static partial class Plots
             plot.YLabel("mean cross-entropy loss L");
             plot.Axes.Left.Min = 0;
         }
-        return (plot, [("y-scale", log ? "log10" : "linear"), ("x-scale", logX ? "log10" : "linear")]);
+        (string, string)[] extra = [("y-scale", log ? "log10" : "linear"), ("x-scale", logX ? "log10" : "linear")];
+        return (plot, rateScale is null ? extra : [.. extra, ("lr-scale", rateScale)]);
+    }
+
+    /// <summary>The learning rate turns logarithmic on its axis when its largest value exceeds the smallest by more than this factor.</summary>
+    public const double LogRateSpan = 10;
+
+    /// <summary>
+    /// The learning rate of each run whose rate changes (a schedule, a warm-up, a plateau's reductions),
+    /// dotted in the run's train colour on a second axis at the right; a constant rate draws nothing. Returns
+    /// that axis's scale (linear or log10), or null when nothing was drawn.
+    /// </summary>
+    private static string? AddRates(Plot plot, IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs, bool logX)
+    {
+        var varying = runs.Select((r, i) => (r.Name, History: r.History.Where(m => m.LearningRate is > 0).OrderBy(m => m.Epoch).ToArray(), Index: i))
+            .Where(r => r.History.Length > 1 && r.History.Any(m => m.LearningRate != r.History[0].LearningRate)).ToArray();
+        if (varying.Length == 0) return null;
+        double[] all = varying.SelectMany(r => r.History.Select(m => m.LearningRate!.Value)).ToArray();
+        bool log = all.Max() > LogRateSpan * all.Min();
+        var single = new ScottPlot.Palettes.Category10();
+        var paired = new ScottPlot.Palettes.Category20();
+        foreach (var (name, history, index) in varying)
+        {
+            double[] xs = history.Select(m => logX ? Math.Log10(Math.Max(1, m.Epoch)) : m.Epoch).ToArray();
+            double[] ys = history.Select(m => log ? Math.Log10(m.LearningRate!.Value) : m.LearningRate!.Value).ToArray();
+            var line = plot.Add.Scatter(xs, ys);
+            line.Axes.YAxis = plot.Axes.Right;
+            line.LegendText = (name.Length > 0 ? name + ": " : "") + "learning rate (right axis)";
+            line.Color = runs.Count == 1 ? single.GetColor(2) : paired.GetColor(2 * index);
+            line.LineWidth = 1.5f;
+            line.LinePattern = LinePattern.Dotted;
+            line.MarkerSize = 0;
+        }
+        plot.Axes.Right.Label.Text = log ? "learning rate η (log scale)" : "learning rate η";
+        if (log) LogTicks(plot.Axes.Right);
+        else
+        {
+            ShortTicks(plot.Axes.Right);
+            plot.Axes.Right.Min = 0;
+        }
+        return log ? "log10" : "linear";
     }
 
     private static (Plot, (string, string)[]) AccuracyPlot(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs)

@@ -23,14 +23,30 @@ namespace IrisNet.Cli.Runs;
 /// </remarks>
 public sealed class MetricsWriter : IDisposable
 {
-    public const string Header = "epoch,train_loss,train_accuracy,test_loss,test_accuracy";
-    public const string ValidationHeader = Header + ",val_loss,val_accuracy";
+    /// <summary>The columns every metrics.csv starts with (the whole header of files written before the lr column).</summary>
+    public const string BaseHeader = "epoch,train_loss,train_accuracy,test_loss,test_accuracy";
+
+    /// <summary>The columns a run with a validation set adds after <see cref="BaseHeader"/>.</summary>
+    public const string ValidationColumns = ",val_loss,val_accuracy";
+
+    /// <summary>
+    /// The last column: the learning rate of the epoch's updates. Always written, constant or not, so a
+    /// file's columns depend only on whether there is a validation set, and a reader never has to guess;
+    /// a plateau schedule's rate cannot be known when the header is written anyway.
+    /// </summary>
+    public const string RateColumn = "," + RunDirectory.LearningRateColumn;
+
+    /// <summary>The header this writer writes without a validation set.</summary>
+    public const string Header = BaseHeader + RateColumn;
+
+    /// <summary>The header this writer writes with a validation set.</summary>
+    public const string ValidationHeader = BaseHeader + ValidationColumns + RateColumn;
 
     /// <summary>Rows per batch handed to the writer thread.</summary>
     public const int BatchRows = 2048;
 
     private const int FlushChars = 64 * 1024;
-    private const int LineChars = 7 * 32 + 16;
+    private const int LineChars = 8 * 32 + 16;
 
     private readonly FileStream _file;
     private readonly char[] _chars = new char[FlushChars + LineChars];
@@ -203,6 +219,7 @@ public sealed class MetricsWriter : IDisposable
             Field(line, ref n, 4, m.ValidationLoss);
             Field(line, ref n, 5, m.ValidationAccuracy);
         }
+        Field(line, ref n, 6, m.LearningRate);
         line[n++] = '\n';
         _used += n;
     }
@@ -215,9 +232,9 @@ public sealed class MetricsWriter : IDisposable
 
     // Each column's last value and its text: accuracies (k/N) repeat for many epochs in a row, and
     // copying the text is much cheaper than formatting the double again.
-    private readonly long[] _lastBits = new long[6];
-    private readonly char[][] _lastText = [.. Enumerable.Range(0, 6).Select(_ => new char[32])];
-    private readonly int[] _lastLength = new int[6];
+    private readonly long[] _lastBits = new long[7];
+    private readonly char[][] _lastText = [.. Enumerable.Range(0, 7).Select(_ => new char[32])];
+    private readonly int[] _lastLength = new int[7];
 
     private void Field(Span<char> line, ref int n, int column, double? value)
     {

@@ -246,10 +246,10 @@ public sealed class RunDirectory
             if (learningRate) header = header![..^(LearningRateColumn.Length + 1)];
             int fields = header switch
             {
-                MetricsWriter.Header => 5,
-                MetricsWriter.ValidationHeader => 7,
+                MetricsWriter.BaseHeader => 5,
+                MetricsWriter.BaseHeader + MetricsWriter.ValidationColumns => 7,
                 _ => throw new DataException(path, 1, 0, $"is not an IrisNet metrics.csv (its header must be " +
-                    $"{MetricsWriter.Header}, optionally followed by ,val_loss,val_accuracy and then " +
+                    $"{MetricsWriter.BaseHeader}, optionally followed by {MetricsWriter.ValidationColumns} and then " +
                     $",{LearningRateColumn})."),
             };
             bool complete = EndsWithNewline(path);

@@ -141,30 +141,94 @@ public static class Explainer
         return new Explanation(shape, label, loss, forward, backward, shortcuts, step);
     }
 
-    // One step of Eqs. 15–16 on this sample alone (N = 1) from zero velocity, with the reference implementation.
+    // One step of the options' optimizer on this sample alone (N = 1) from zero state, with the reference
+    // members: Eqs. 15–16 (SGD), 17 (Nesterov) or 15 and 18–22 (Adam, AdamW) at step t = 1.
     private static TrainingStep Step(NetworkShape shape, Parameters w, double[][] X, double[][] Y, TrainingOptions o,
         string[] hidden, string[] features, string[] classes)
     {
         var (before, g) = ReferenceNetwork.ForwardBackward(w, shape.Activation, X, Y);
-        StepResult r = ReferenceNetwork.Step(w, g, null, o.LearningRate, o.Momentum, o.L2);
-        double after = ReferenceNetwork.Forward(r.Weights, shape.Activation, X, Y).L;
         string[] one = [""];
         var list = new List<Quantity>();
-        void Tensor(string name, string gradient, Func<Parameters, double[]?> pick, int rows, int cols,
-            string[] rowLabels, string[] colLabels)
+        var tensors = new (string Name, string Gradient, Func<Parameters, double[]?> Pick, int Rows, int Cols,
+            string[] RowLabels, string[] ColLabels)[]
         {
-            if (pick(w) is null) return;
-            list.Add(new(15, $"g_{name} = {gradient}", rows, cols, rowLabels, colLabels, pick(r.Gradient)!, null));
-            list.Add(new(16, $"v_{name} = μ·0 + g_{name}", rows, cols, rowLabels, colLabels, pick(r.Velocity)!, null));
-            list.Add(new(16, $"Δ{name} = −η v_{name}", rows, cols, rowLabels, colLabels, pick(r.Update)!, null));
-            list.Add(new(16, $"{name} + Δ{name}", rows, cols, rowLabels, colLabels, pick(r.Weights)!, null));
+            ("A", "∂ℓ/∂A + λA", p => Flat(p.A), shape.H, shape.D, hidden, features),
+            ("a", "∂ℓ/∂a", p => p.HiddenBias, shape.H, 1, hidden, one),
+            ("B", "∂ℓ/∂B + λB", p => Flat(p.B), shape.C, shape.H, classes, hidden),
+            ("b", "∂ℓ/∂b", p => p.OutputBias, shape.C, 1, classes, one),
+        };
+        void Add(int equation, Func<string, string> symbol, Parameters value)
+        {
+            foreach (var t in tensors)
+            {
+                if (t.Pick(w) is null) continue;
+                list.Add(new(equation, symbol(t.Name), t.Rows, t.Cols, t.RowLabels, t.ColLabels, t.Pick(value)!, null));
+            }
         }
-        Tensor("A", "∂ℓ/∂A + λA", p => Flat(p.A), shape.H, shape.D, hidden, features);
-        Tensor("a", "∂ℓ/∂a", p => p.HiddenBias, shape.H, 1, hidden, one);
-        Tensor("B", "∂ℓ/∂B + λB", p => Flat(p.B), shape.C, shape.H, classes, hidden);
-        Tensor("b", "∂ℓ/∂b", p => p.OutputBias, shape.C, 1, classes, one);
-        return new TrainingStep(o.LearningRate, o.Momentum, o.L2, list, before.L, after);
+        void AddGradient(Parameters value)
+        {
+            foreach (var t in tensors)
+            {
+                if (t.Pick(w) is null) continue;
+                list.Add(new(15, $"g_{t.Name} = {t.Gradient}", t.Rows, t.Cols, t.RowLabels, t.ColLabels, t.Pick(value)!,
+                    null));
+            }
+        }
+        Parameters after;
+        string rule;
+        switch (o.Optimizer)
+        {
+            case Optimizer.Adam or Optimizer.AdamW:
+                {
+                    double decay = o.Optimizer == Optimizer.AdamW ? o.WeightDecay : 0;
+                    var adam = new Adam(o.LearningRate, o.Beta1, o.Beta2, o.Epsilon, o.L2, decay);
+                    AdamStepResult r = adam.Step(w, g.dTheta, null, null, 1);
+                    AddGradient(r.Gradient);
+                    Add(18, n => $"m_{n} = β1·0 + (1 − β1) g_{n}", r.FirstMoment);
+                    Add(19, n => $"r_{n} = β2·0 + (1 − β2) g_{n}²", r.SecondMoment);
+                    Add(20, n => $"m̂_{n} = m_{n} / c₁", r.FirstMoment.Map(m => m / r.C1));
+                    Add(20, n => $"r̂_{n} = r_{n} / c₂", r.SecondMoment.Map(v => v / r.C2));
+                    Add(21, n => $"Δ{n} = −η m̂_{n} / (√r̂_{n} + ε)", r.Update);
+                    Add(22, n => decay > 0 && n is "A" or "B" ? $"{n}(1 − ηλ_w) + Δ{n}" : $"{n} + Δ{n}", r.Weights);
+                    after = r.Weights;
+                    rule = $"{(decay > 0 ? "AdamW" : "Adam")}, Eqs. 15, 18–22 at step t = 1: β1 = {R(o.Beta1)}, "
+                        + $"β2 = {R(o.Beta2)}, ε = {R(o.Epsilon)}, bias corrections c₁ = 1 − β1 = {G(r.C1)} and "
+                        + $"c₂ = 1 − β2 = {G(r.C2)} (m and r start at 0, so m̂ = g and r̂ = g²: each entry moves by about η "
+                        + "on this first step, whatever the size of its gradient)"
+                        + (decay > 0 ? $", decoupled decay λ_w = {R(decay)} on A and B" : "");
+                    break;
+                }
+            case Optimizer.Nesterov:
+                {
+                    StepResult r = new Nesterov(o.LearningRate, o.Momentum, o.L2).Step(w, g.dTheta, null);
+                    AddGradient(r.Gradient);
+                    Add(17, n => $"v_{n} = μ·0 + g_{n}", r.Velocity);
+                    Add(17, n => $"Δ{n} = −η (g_{n} + μ v_{n})", r.Update);
+                    Add(17, n => $"{n} + Δ{n}", r.Weights);
+                    after = r.Weights;
+                    rule = $"Nesterov, Eq. 17: μ = {R(o.Momentum)} (v starts at 0; the look-ahead μv counts already)";
+                    break;
+                }
+            default:
+                {
+                    StepResult r = ReferenceNetwork.Step(w, g, null, o.LearningRate, o.Momentum, o.L2);
+                    AddGradient(r.Gradient);
+                    Add(16, n => $"v_{n} = μ·0 + g_{n}", r.Velocity);
+                    Add(16, n => $"Δ{n} = −η v_{n}", r.Update);
+                    Add(16, n => $"{n} + Δ{n}", r.Weights);
+                    after = r.Weights;
+                    rule = $"gradient descent, Eqs. 15–16: μ = {R(o.Momentum)} (v starts at 0, so μv adds nothing on a "
+                        + "first step)";
+                    break;
+                }
+        }
+        double lossAfter = ReferenceNetwork.Forward(after, shape.Activation, X, Y).L;
+        return new TrainingStep(o.LearningRate, o.Momentum, o.L2, list, before.L, lossAfter) { Rule = rule };
     }
+
+    private static string G(double x) => x.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string R(double x) => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static double[] Flat(double[][] m) => m.SelectMany(row => row).ToArray();
 

@@ -181,7 +181,7 @@ public sealed class Network<T, TK> : IDisposable
     /// (Eqs. 15, 16): θ ← θ − η(∇θ + λθ), or with momentum v ← μv + ∇θ + λθ, θ ← θ − ηv.
     /// L2 (λ) applies to the weights A and B, never to the biases a and b.
     /// </summary>
-    public void Step(T eta, T mu, T l2, Velocity velocity)
+    public void Step(T eta, T mu, T l2, ParameterBuffers<T> velocity)
     {
         TK.Update(A, dA, velocity.A, eta, mu, l2);
         TK.Update(B, dB, velocity.B, eta, mu, l2);
@@ -192,21 +192,39 @@ public sealed class Network<T, TK> : IDisposable
         }
     }
 
-    /// <summary>Momentum buffers v, one per parameter tensor, zero at the start.</summary>
-    public sealed class Velocity(NetworkShape shape)
+    /// <summary>
+    /// One Nesterov-momentum step on every tensor (Eqs. 15, 17): g′ = ∇θ + λθ, v ← μv + g′,
+    /// θ ← θ − η(g′ + μv). λ applies to A and B, never to the biases.
+    /// </summary>
+    public void StepNesterov(T eta, T mu, T l2, ParameterBuffers<T> velocity)
     {
-        /// <summary>v for A.</summary>
-        public T[] A { get; } = new T[shape.H * shape.D];
-
-        /// <summary>v for a.</summary>
-        public T[] HiddenBias { get; } = new T[shape.Bias ? shape.H : 0];
-
-        /// <summary>v for B.</summary>
-        public T[] B { get; } = new T[shape.C * shape.H];
-
-        /// <summary>v for b.</summary>
-        public T[] OutputBias { get; } = new T[shape.Bias ? shape.C : 0];
+        TK.UpdateNesterov(A, dA, velocity.A, eta, mu, l2);
+        TK.UpdateNesterov(B, dB, velocity.B, eta, mu, l2);
+        if (Shape.Bias)
+        {
+            TK.UpdateNesterov(HiddenBias, dHiddenBias, velocity.HiddenBias, eta, mu, T.Zero);
+            TK.UpdateNesterov(OutputBias, dOutputBias, velocity.OutputBias, eta, mu, T.Zero);
+        }
     }
+
+    /// <summary>
+    /// One Adam or AdamW step on every tensor (Eqs. 18–22) with the moments m and r. The L2 term and
+    /// AdamW's decoupled decay apply to A and B only; the biases take <see cref="AdamStep{T}.WithoutDecay"/>.
+    /// </summary>
+    public void StepAdam(in AdamStep<T> step, ParameterBuffers<T> m, ParameterBuffers<T> r)
+    {
+        TK.UpdateAdam(A, dA, m.A, r.A, step);
+        TK.UpdateAdam(B, dB, m.B, r.B, step);
+        if (Shape.Bias)
+        {
+            AdamStep<T> bias = step.WithoutDecay();
+            TK.UpdateAdam(HiddenBias, dHiddenBias, m.HiddenBias, r.HiddenBias, bias);
+            TK.UpdateAdam(OutputBias, dOutputBias, m.OutputBias, r.OutputBias, bias);
+        }
+    }
+
+    /// <summary>Momentum buffers v, one per parameter tensor, zero at the start.</summary>
+    public sealed class Velocity(NetworkShape shape) : ParameterBuffers<T>(shape);
 
     /// <summary>Stops the worker threads.</summary>
     public void Dispose() => _pool.Dispose();

@@ -76,6 +76,19 @@ public interface IKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// otherwise θ ← θ − ηg′.
     /// </summary>
     static abstract void Update(Span<T> theta, ReadOnlySpan<T> g, Span<T> v, T eta, T mu, T l2);
+
+    /// <summary>
+    /// One Nesterov-momentum step (Eq. 17, torch.optim.SGD with nesterov=True): g′ = g + λθ, v ← μv + g′,
+    /// θ ← θ − η(g′ + μv). Overwrites θ and v.
+    /// </summary>
+    static abstract void UpdateNesterov(Span<T> theta, ReadOnlySpan<T> g, Span<T> v, T eta, T mu, T l2);
+
+    /// <summary>
+    /// One Adam or AdamW step (Eqs. 18–22, torch.optim.Adam and AdamW), elementwise:
+    /// g′ = g + λθ; θ ← θ·(1 − ηλ_w); m ← β1 m + (1 − β1) g′; r ← β2 r + ((1 − β2) g′) g′;
+    /// θ ← θ + (−(η/c₁) m) / (√r / √c₂ + ε). Overwrites θ, m and r; the step's numbers are in <paramref name="step"/>.
+    /// </summary>
+    static abstract void UpdateAdam(Span<T> theta, ReadOnlySpan<T> g, Span<T> m, Span<T> r, in AdamStep<T> step);
 }
 
 /// <summary>

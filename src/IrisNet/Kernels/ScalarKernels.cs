@@ -192,4 +192,35 @@ public readonly struct ScalarKernels<T> : IKernels<T> where T : unmanaged, IFloa
             theta[i] -= eta * step;
         }
     }
+
+    /// <inheritdoc />
+    public static void UpdateNesterov(Span<T> theta, ReadOnlySpan<T> g, Span<T> v, T eta, T mu, T l2)
+    {
+        KernelArgs.Vector(g.Length, theta.Length, nameof(g));
+        KernelArgs.Vector(v.Length, theta.Length, nameof(v));
+        for (int i = 0; i < theta.Length; i++)
+        {
+            T step = g[i] + l2 * theta[i];  // (15) g′ = g + λθ
+            v[i] = mu * v[i] + step;        // (17) v ← μv + g′
+            theta[i] -= eta * (step + mu * v[i]); // (17) θ ← θ − η(g′ + μv)
+        }
+    }
+
+    /// <inheritdoc />
+    public static void UpdateAdam(Span<T> theta, ReadOnlySpan<T> g, Span<T> m, Span<T> r, in AdamStep<T> step)
+    {
+        KernelArgs.Vector(g.Length, theta.Length, nameof(g));
+        KernelArgs.Vector(m.Length, theta.Length, nameof(m));
+        KernelArgs.Vector(r.Length, theta.Length, nameof(r));
+        T negativeStep = -step.StepSize;
+        for (int i = 0; i < theta.Length; i++)
+        {
+            T gi = g[i] + step.L2 * theta[i];                                // (15) g′ = g + λθ
+            T t = theta[i] * step.Decay;                                     // (22) θ(1 − ηλ_w)
+            m[i] = step.Beta1 * m[i] + step.OneMinusBeta1 * gi;              // (18) m ← β1 m + (1 − β1) g′
+            r[i] = step.Beta2 * r[i] + step.OneMinusBeta2 * gi * gi;         // (19) r ← β2 r + (1 − β2) g′²
+            T denominator = T.Sqrt(r[i]) / step.CorrectionSqrt + step.Epsilon; // (20, 21) √r̂ + ε, as √r/√c₂ + ε
+            theta[i] = t + negativeStep * m[i] / denominator;                // (21) θ ← θ − (η/c₁) m / (√r̂ + ε)
+        }
+    }
 }

@@ -636,6 +636,71 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         }
     }
 
+    /// <inheritdoc />
+    public static void UpdateNesterov(Span<T> theta, ReadOnlySpan<T> g, Span<T> v, T eta, T mu, T l2)
+    {
+        KernelArgs.Vector(g.Length, theta.Length, nameof(g));
+        KernelArgs.Vector(v.Length, theta.Length, nameof(v));
+        int V = Vector<T>.Count, n = 0, L = theta.Length;
+        ref T t = ref MemoryMarshal.GetReference(theta);
+        ref T gr = ref MemoryMarshal.GetReference(g);
+        ref T vr = ref MemoryMarshal.GetReference(v);
+        Vector<T> etaV = new(eta), muV = new(mu), l2V = new(l2);
+        for (; n + V <= L; n += V)
+        {
+            Vector<T> tv = Load(ref t, n);
+            Vector<T> step = Load(ref gr, n) + l2V * tv;
+            Vector<T> velocity = muV * Load(ref vr, n) + step;
+            Store(velocity, ref vr, n);
+            Store(tv - etaV * (step + muV * velocity), ref t, n);
+        }
+        for (; n < L; n++)
+        {
+            T step = gr.At(n) + l2 * t.At(n);
+            T velocity = mu * vr.At(n) + step;
+            vr.At(n) = velocity;
+            t.At(n) -= eta * (step + mu * velocity);
+        }
+    }
+
+    /// <inheritdoc />
+    public static void UpdateAdam(Span<T> theta, ReadOnlySpan<T> g, Span<T> m, Span<T> r, in AdamStep<T> step)
+    {
+        KernelArgs.Vector(g.Length, theta.Length, nameof(g));
+        KernelArgs.Vector(m.Length, theta.Length, nameof(m));
+        KernelArgs.Vector(r.Length, theta.Length, nameof(r));
+        int V = Vector<T>.Count, n = 0, L = theta.Length;
+        ref T t = ref MemoryMarshal.GetReference(theta);
+        ref T gr = ref MemoryMarshal.GetReference(g);
+        ref T mr = ref MemoryMarshal.GetReference(m);
+        ref T rr = ref MemoryMarshal.GetReference(r);
+        T negativeStep = -step.StepSize;
+        Vector<T> l2 = new(step.L2), decay = new(step.Decay), beta1 = new(step.Beta1), w1 = new(step.OneMinusBeta1),
+            beta2 = new(step.Beta2), w2 = new(step.OneMinusBeta2), size = new(negativeStep), c2 = new(step.CorrectionSqrt),
+            eps = new(step.Epsilon);
+        for (; n + V <= L; n += V)
+        {
+            Vector<T> tv = Load(ref t, n);
+            Vector<T> gv = Load(ref gr, n) + l2 * tv;
+            Vector<T> mv = beta1 * Load(ref mr, n) + w1 * gv;
+            Vector<T> rv = beta2 * Load(ref rr, n) + w2 * gv * gv;
+            Store(mv, ref mr, n);
+            Store(rv, ref rr, n);
+            Vector<T> denominator = Vector.SquareRoot(rv) / c2 + eps;
+            Store(tv * decay + size * mv / denominator, ref t, n);
+        }
+        for (; n < L; n++)
+        {
+            T gi = gr.At(n) + step.L2 * t.At(n);
+            T decayed = t.At(n) * step.Decay;
+            T mi = step.Beta1 * mr.At(n) + step.OneMinusBeta1 * gi;
+            T ri = step.Beta2 * rr.At(n) + step.OneMinusBeta2 * gi * gi;
+            mr.At(n) = mi;
+            rr.At(n) = ri;
+            t.At(n) = decayed + negativeStep * mi / (T.Sqrt(ri) / step.CorrectionSqrt + step.Epsilon);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector<T> Load(ref T source, int offset) => Vector.LoadUnsafe(ref source, (nuint)offset);
 

@@ -88,6 +88,7 @@ public sealed class Model
     {
         FeatureNames = [.. FeatureNames],
         ClassNames = [.. ClassNames],
+        TrainedWith = Options,
     };
 
     /// <summary>ŷ for each raw (unstandardized) row: C probabilities summing to 1.</summary>

@@ -18,7 +18,9 @@ namespace IrisNet.Models;
 /// <remarks>
 /// Numbers are written in shortest round-trip form, so reading a file gives back the same bits.
 /// Version 2 added the "data" and "split" blocks, version 3 the early-stopping options of the
-/// "training" block (validation_fraction, patience, min_delta); older files, without them, are still read.
+/// "training" block (validation_fraction, patience, min_delta), version 4 the optimizer and the learning-rate
+/// schedule (optimizer, beta1, beta2, epsilon, weight_decay, lr_schedule and its parameters); older files,
+/// without them, are still read (a file before version 4 was trained with SGD at a constant rate).
 /// A file larger than <see cref="MaxFileBytes"/> is refused before it is parsed, so pointing the
 /// reader at /dev/zero or an endless pipe stops at that bound.
 /// </remarks>
@@ -28,7 +30,7 @@ public static class ModelJson
     public const string FormatName = "irisnet-model";
 
     /// <summary>The format version this library writes.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The oldest format version this library still reads.</summary>
     public const int OldestVersion = 1;

@@ -50,6 +50,58 @@ public record TrainingBlock
     /// <summary>The smallest validation-loss decrease that counts as better. Absent before format version 3.</summary>
     public double MinDelta { get; init; }
 
+    // The fields below with a default other than 0 have setters, not init: System.Text.Json fills init-only
+    // properties through the constructor and gives an absent one default(T), not its initializer's value.
+
+    /// <summary>The update rule. Absent before format version 4, which means SGD.</summary>
+    public Optimizer Optimizer { get; init; }
+
+    /// <summary>Adam's β1. Absent before format version 4.</summary>
+    public double Beta1 { get; set; } = 0.9;
+
+    /// <summary>Adam's β2. Absent before format version 4.</summary>
+    public double Beta2 { get; set; } = 0.999;
+
+    /// <summary>Adam's ε. Absent before format version 4.</summary>
+    public double Epsilon { get; set; } = 1e-8;
+
+    /// <summary>AdamW's decoupled weight decay λ_w. Absent before format version 4.</summary>
+    public double WeightDecay { get; set; } = 0.01;
+
+    /// <summary>The learning-rate schedule. Absent before format version 4, which means constant.</summary>
+    public LearningRateSchedule LrSchedule { get; init; }
+
+    /// <summary>The step schedule's k. Absent before format version 4.</summary>
+    public int LrStepSize { get; init; }
+
+    /// <summary>The step and exponential schedules' γ, absent when not given.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? LrGamma { get; init; }
+
+    /// <summary>The cosine and plateau schedules' floor η_min. Absent before format version 4.</summary>
+    public double LrMin { get; init; }
+
+    /// <summary>The cosine schedule's T, 0 for every epoch after the warm-up. Absent before format version 4.</summary>
+    public int LrTMax { get; init; }
+
+    /// <summary>Linear warm-up epochs W. Absent before format version 4.</summary>
+    public int WarmupEpochs { get; init; }
+
+    /// <summary>The warm-up's first factor f₀. Absent before format version 4.</summary>
+    public double WarmupStartFactor { get; set; } = 1.0 / 3;
+
+    /// <summary>The plateau schedule's factor. Absent before format version 4.</summary>
+    public double PlateauFactor { get; set; } = 0.1;
+
+    /// <summary>The plateau schedule's patience. Absent before format version 4.</summary>
+    public int PlateauPatience { get; set; } = 10;
+
+    /// <summary>The plateau schedule's relative threshold. Absent before format version 4.</summary>
+    public double PlateauThreshold { get; set; } = 1e-4;
+
+    /// <summary>The plateau schedule's cooldown. Absent before format version 4.</summary>
+    public int PlateauCooldown { get; init; }
+
     /// <summary>The seed.</summary>
     public required ulong Seed { get; init; }
 
@@ -77,6 +129,22 @@ public record TrainingBlock
         ValidationFraction = o.ValidationFraction,
         Patience = o.Patience,
         MinDelta = o.MinDelta,
+        Optimizer = o.Optimizer,
+        Beta1 = o.Beta1,
+        Beta2 = o.Beta2,
+        Epsilon = o.Epsilon,
+        WeightDecay = o.WeightDecay,
+        LrSchedule = o.LrSchedule,
+        LrStepSize = o.LrStepSize,
+        LrGamma = o.LrGamma,
+        LrMin = o.LrMin,
+        LrTMax = o.LrTMax,
+        WarmupEpochs = o.WarmupEpochs,
+        WarmupStartFactor = o.WarmupStartFactor,
+        PlateauFactor = o.PlateauFactor,
+        PlateauPatience = o.PlateauPatience,
+        PlateauThreshold = o.PlateauThreshold,
+        PlateauCooldown = o.PlateauCooldown,
         Seed = o.Seed,
         Precision = o.Precision,
         Standardize = o.Standardize ? StandardizationKind.ZScore : StandardizationKind.None,
@@ -98,6 +166,22 @@ public record TrainingBlock
         ValidationFraction = ValidationFraction,
         Patience = Patience,
         MinDelta = MinDelta,
+        Optimizer = Optimizer,
+        Beta1 = Beta1,
+        Beta2 = Beta2,
+        Epsilon = Epsilon,
+        WeightDecay = WeightDecay,
+        LrSchedule = LrSchedule,
+        LrStepSize = LrStepSize,
+        LrGamma = LrGamma,
+        LrMin = LrMin,
+        LrTMax = LrTMax,
+        WarmupEpochs = WarmupEpochs,
+        WarmupStartFactor = WarmupStartFactor,
+        PlateauFactor = PlateauFactor,
+        PlateauPatience = PlateauPatience,
+        PlateauThreshold = PlateauThreshold,
+        PlateauCooldown = PlateauCooldown,
         Seed = Seed,
         Precision = Precision,
         Standardize = Standardize == StandardizationKind.ZScore,

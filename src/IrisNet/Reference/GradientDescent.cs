@@ -37,6 +37,12 @@ public class GradientDescent(double eta, double mu, double lambda)
     /// <summary>(16) Δθ = −η v, the change of θ.</summary>
     public virtual double Update(double v) => -eta * v;
 
+    /// <summary>
+    /// The change of θ from the step's gradient g and new velocity v: (16) Δθ = −η v here;
+    /// <see cref="Nesterov"/> looks ahead, (17) Δθ = −η (g + μ v).
+    /// </summary>
+    public virtual double Change(double g, double v) => Update(v);
+
     /// <summary>One step of Eqs. 15–16 on every tensor of <paramref name="w"/>.</summary>
     /// <param name="w">The weights before the step.</param>
     /// <param name="dTheta">∂L/∂θ for each tensor (<see cref="Gradients.dTheta"/>).</param>
@@ -45,7 +51,7 @@ public class GradientDescent(double eta, double mu, double lambda)
     {
         Parameters g = dTheta.Zip(w, (d, t) => Gradient(d, t, bias: false), (d, t) => Gradient(d, t, bias: true));
         Parameters v = (velocity ?? w.Zero()).Zip(g, Velocity);
-        Parameters update = v.Map(Update);
+        Parameters update = g.Zip(v, Change);
         return new StepResult(g, v, update, w.Zip(update, (t, u) => t + u));
     }
 }

@@ -1,5 +1,6 @@
 using IrisNet.Data;
 using IrisNet.Errors;
+using IrisNet.Models;
 using IrisNet.Reference;
 
 namespace IrisNet.Training;
@@ -22,6 +23,25 @@ public sealed record InitialWeights(double[][] A, double[]? HiddenBias, double[]
 
     /// <summary>The C class names the rows of B (and entries of b) belong to, or null when the file does not name them.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>
+    /// The options the weights were trained with, when they come from a saved model that records them. Only
+    /// the weights carry over: an optimizer's state (velocity, Adam's moments and step count) is not saved,
+    /// so training from these weights starts it at zero.
+    /// </summary>
+    public TrainingOptions? TrainedWith { get; init; }
+
+    /// <summary>
+    /// The optimizer state the run that made these weights had and a new run does not inherit: "adam's
+    /// moments m, r and step count t" or "the velocity v of sgd with momentum 0.9", or null when it had none.
+    /// </summary>
+    public string? LostOptimizerState => TrainedWith switch
+    {
+        { Optimizer: Optimizer.Adam or Optimizer.AdamW } o => $"{Names.Of(o.Optimizer)}'s moments m, r and step count t",
+        { Optimizer: Optimizer.Nesterov } o => $"the velocity v of nesterov with momentum {o.Momentum}",
+        { Momentum: > 0 } o => $"the velocity v of sgd with momentum {o.Momentum}",
+        _ => null,
+    };
 
     /// <summary>H, the number of rows of A.</summary>
     public int Hidden => A.Length;

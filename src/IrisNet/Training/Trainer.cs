@@ -11,8 +11,9 @@ using IrisNet.Scoring;
 namespace IrisNet.Training;
 
 /// <summary>
-/// Gradient-descent training of <see cref="Network{T, TK}"/>. Full batch by default; with a batch
-/// size, mini-batch SGD over a seeded shuffle each epoch. Epoch k's train loss is that of the
+/// Gradient-descent training of <see cref="Network{T, TK}"/> with the options' optimizer and learning-rate
+/// schedule. Full batch by default; with a batch size, mini-batches over a seeded shuffle each epoch (one
+/// optimizer step per batch, one schedule step per epoch). Epoch k's train loss is that of the
 /// forward passes made in epoch k, before their updates: epoch 1 reports the initial weights' loss.
 /// </summary>
 public static class Trainer
@@ -102,8 +103,9 @@ public static class Trainer
 
         using var net = new Network<T, VectorKernels<T>>(shape, Math.Max(batch, Math.Max(Math.Max(testN, valN), N)), o.Threads);
         Load(init, net);
-        var velocity = new Network<T, VectorKernels<T>>.Velocity(shape);
-        T eta = T.CreateChecked(o.LearningRate), mu = T.CreateChecked(o.Momentum), l2 = T.CreateChecked(o.L2);
+        // The optimizer's state (velocity, or Adam's moments and step count) and the schedule's, each in a type of its own.
+        var optimizer = new OptimizerState<T>(shape, o.Optimizer);
+        var schedule = new LearningRateScheduler(o);
 
         // Mini-batch buffers: the shuffled samples of one batch, gathered feature-major.
         bool miniBatch = batch < N;
@@ -153,12 +155,14 @@ public static class Trainer
                 }
                 else sinceBest++;
             }
+            // The epoch's rate: the schedule steps once per epoch, after seeing the validation loss at its starting weights.
+            double lr = schedule.BeginEpoch(valLoss);
             double lossSum = 0;
             int correct = 0;
             if (!miniBatch)
             {
                 (lossSum, correct) = net.ForwardBackward(X, Y, 0, N, N);
-                net.Step(eta, mu, l2, velocity);
+                optimizer.Step(net, o, lr);
             }
             else
             {
@@ -170,7 +174,7 @@ public static class Trainer
                     var (l, k) = net.ForwardBackward(Xb, Yb, 0, nb, nb);
                     lossSum += l;
                     correct += k;
-                    net.Step(eta, mu, l2, velocity);
+                    optimizer.Step(net, o, lr);
                 }
             }
             long now = Stopwatch.GetTimestamp();
@@ -179,7 +183,7 @@ public static class Trainer
             double loss = lossSum / N;
             if (!double.IsFinite(loss) || (testLoss is double t && !double.IsFinite(t)) || (valLoss is double v && !double.IsFinite(v)))
                 throw new TrainingDivergedException(epoch, o.LearningRate, series.ToList());
-            var metrics = new EpochMetrics(epoch, loss, (double)correct / N, testLoss, testAccuracy, valLoss, valAccuracy);
+            var metrics = new EpochMetrics(epoch, loss, (double)correct / N, testLoss, testAccuracy, valLoss, valAccuracy, lr);
             series.Add(metrics);
             epochsRun = epoch;
             onEpoch?.Invoke(metrics);
@@ -206,7 +210,7 @@ public static class Trainer
     }
 
     /// <summary>Copies the columns <paramref name="columns"/> of X (D×N) and Y (C×N) into Xb (D×nb) and Yb (C×nb).</summary>
-    private static void Gather<T>(T[] X, T[] Y, int N, ReadOnlySpan<int> columns, T[] Xb, T[] Yb, int D, int C, int nb)
+    internal static void Gather<T>(T[] X, T[] Y, int N, ReadOnlySpan<int> columns, T[] Xb, T[] Yb, int D, int C, int nb)
     {
         for (int d = 0; d < D; d++)
             for (int i = 0; i < nb; i++) Xb[d * nb + i] = X[d * N + columns[i]];

@@ -19,9 +19,9 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
         Model model = ModelJson.Load(P("run1", "model.json"));
         Assert.Equal(["setosa", "versicolor", "virginica"], model.ClassNames);
         string[] metrics = File.ReadAllLines(P("run1", "metrics.csv"));
-        Assert.Equal("epoch,train_loss,train_accuracy,test_loss,test_accuracy", metrics[0]);
+        Assert.Equal("epoch,train_loss,train_accuracy,test_loss,test_accuracy,lr", metrics[0]);
         Assert.Equal(26, metrics.Length);
-        Assert.EndsWith(",,", metrics[1], StringComparison.Ordinal);
+        Assert.EndsWith(",,0.1", metrics[1], StringComparison.Ordinal); // no test split; lr last
         foreach (string png in new[] { "loss.png", "accuracy.png", "confusion.png" })
             Assert.Equal((900, 540), Png.Size(P("run1", png)));
 
@@ -210,7 +210,10 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
     {
         Assert.Matches(@"^\d+\.\d+\.\d+", Ok("--version").Stdout.Trim());
         string[] commands =
-            ["train", "evaluate", "predict", "export", "gradcheck", "plot", "explain", "cv", "sweep", "trace", "diff", "report"];
+        [
+            "train", "evaluate", "predict", "export", "gradcheck", "plot", "explain", "cv", "sweep", "trace", "diff", "report",
+            "lr-find",
+        ];
         foreach (string command in commands)
             Assert.Contains("Usage:", Ok(command, "--help").Stdout, StringComparison.Ordinal);
     }
@@ -233,8 +236,8 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
             documented.TryAdd(current, []);
             foreach (Match o in OptionName().Matches(line)) documented[current].Add(o.Value);
         }
-        Assert.Equal(["cv", "diff", "evaluate", "explain", "export", "gradcheck", "plot", "predict", "report", "sweep", "trace",
-            "train"], documented.Keys.Order());
+        Assert.Equal(["cv", "diff", "evaluate", "explain", "export", "gradcheck", "lr-find", "plot", "predict", "report", "sweep",
+            "trace", "train"], documented.Keys.Order());
         foreach (var (command, options) in documented)
         {
             string help = Ok(command, "--help").Stdout;
@@ -248,7 +251,7 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
     [GeneratedRegex(@"training diverged at epoch (\d+)")]
     private static partial Regex DivergedAt();
 
-    [GeneratedRegex(@"^irisnet (\w+)")]
+    [GeneratedRegex(@"^irisnet ([\w-]+)")]
     private static partial Regex CommandLine();
 
     [GeneratedRegex(@"--[a-z][a-z0-9-]*")]

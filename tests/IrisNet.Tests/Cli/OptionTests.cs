@@ -91,13 +91,14 @@ public sealed partial class OptionTests
     /// <summary>A value for <paramref name="option"/> other than its default.</summary>
     private static string Other(Option option)
     {
-        object? value = option.GetDefaultValue();
+        object? value = option.HasDefaultValue ? option.GetDefaultValue() : null;
         return value switch
         {
             int i => (i + 1).ToString(CultureInfo.InvariantCulture),
             ulong u => (u + 1).ToString(CultureInfo.InvariantCulture),
             double d => (d + 0.25).ToString("R", CultureInfo.InvariantCulture),
             bool b => b ? "false" : "true",
+            null when option.ValueType == typeof(double?) => "0.5",
             string s => option.HelpName!.Split('|').First(choice => choice != s),
             _ => throw new InvalidOperationException($"{option.Name}: no other value for {value}"),
         };
@@ -120,6 +121,8 @@ public sealed partial class OptionTests
         [
             .. typeof(TrainingOptions).GetProperties().Select(p => p.Name),
             .. CrossValidationRun.GetParameters().Select(p => p.Name!),
+            .. typeof(LearningRateFinder).GetMethod(nameof(LearningRateFinder.Run))!.GetParameters()
+                .Select(p => p.Name!),
         ];
         foreach (IBoundOption o in Commands.SelectMany(c => c.Options).OfType<IBoundOption>())
             Assert.Contains(o.BoundTo, names);
@@ -161,7 +164,8 @@ public sealed partial class OptionTests
                 if (relative.Split('/')[0] is "obj" or "bin") continue;
                 Match own = CommandFile().Match(relative);
                 HashSet<string> flags = own.Success
-                    ? Commands.Single(c => c.Name.Equals(own.Groups[1].Value, StringComparison.OrdinalIgnoreCase))
+                    ? Commands.Single(c => c.Name.Replace("-", "").Equals(own.Groups[1].Value,
+                        StringComparison.OrdinalIgnoreCase))
                         .Options.Select(o => o.Name).ToHashSet()
                     : all;
                 string[] lines = File.ReadAllLines(file);

@@ -96,6 +96,51 @@ public sealed class ExplainTests() : TempDirectoryTest("explain")
         Assert.Equal(expected, e.Step.LossAfter - e.Step.LossBefore, Math.Abs(expected) * 0.05);
     }
 
+    /// <summary>
+    /// Adam's and AdamW's first step from zero moments, written out here: m̂ = g and r̂ = g², so every entry of
+    /// Δθ is −η g/(|g| + ε) (about ±η), and AdamW shrinks A and B by 1 − ηλ_w first; the bias corrections are
+    /// shown as 1 − β1 and 1 − β2.
+    /// </summary>
+    [Theory]
+    [InlineData(Optimizer.Adam)]
+    [InlineData(Optimizer.AdamW)]
+    public void The_adam_step_shows_the_moments_the_bias_corrections_and_the_step(Optimizer optimizer)
+    {
+        Dataset iris = Repo.Iris();
+        var shape = new NetworkShape(4, 5, 3, true, Activation.Tanh);
+        InitialWeights w = GradientTests.RandomWeights(4, 5, 3, true, seed: 4);
+        Standardization st = Standardization.Fit(iris);
+        double[] x = iris.Features[70].Select((v, d) => st.Apply(v, d)).ToArray();
+        var options = new TrainingOptions
+        {
+            Optimizer = optimizer,
+            LearningRate = 1e-2,
+            Beta1 = 0.8,
+            Beta2 = 0.99,
+            Epsilon = 1e-3,
+            WeightDecay = 0.5,
+        };
+        Explanation e = Explainer.Explain(shape, w, x, iris.Labels[70], iris.FeatureNames, iris.ClassNames, options);
+        Quantity Q(string symbol) => e.Step.Quantities.Single(q => q.Symbol.StartsWith(symbol, StringComparison.Ordinal));
+        double[] dA = e.Backward.Single(q => q.Symbol.StartsWith("∂ℓ/∂A", StringComparison.Ordinal)).Value;
+        double[] A = w.A.SelectMany(r => r).ToArray();
+        double[] m = Q("m_A").Value, r = Q("r_A").Value, mHat = Q("m̂_A").Value, rHat = Q("r̂_A").Value;
+        double[] delta = Q("ΔA").Value, after = Q(optimizer == Optimizer.AdamW ? "A(1 − ηλ_w)" : "A + ΔA").Value;
+        Assert.Equal([18, 19, 20, 20, 21, 22], new[] { "m_A", "r_A", "m̂_A", "r̂_A", "ΔA", "A" }.Select(s => Q(s).Equation));
+        double shrink = optimizer == Optimizer.AdamW ? 1 - 1e-2 * 0.5 : 1;
+        for (int i = 0; i < A.Length; i++)
+        {
+            Assert.Equal(0.2 * dA[i], m[i], 1e-15);                     // (18) from m = 0
+            Assert.Equal(0.01 * dA[i] * dA[i], r[i], 1e-15);            // (19) from r = 0
+            Assert.Equal(dA[i], mHat[i], 1e-14);                        // (20) c₁ = 1 − β1
+            Assert.Equal(dA[i] * dA[i], rHat[i], 1e-14);                // (20) c₂ = 1 − β2
+            Assert.Equal(-1e-2 * dA[i] / (Math.Abs(dA[i]) + 1e-3), delta[i], 1e-14); // (21) ε outside the root
+            Assert.Equal(A[i] * shrink + delta[i], after[i], 1e-15);    // (22)
+        }
+        Assert.Contains(optimizer == Optimizer.AdamW ? "AdamW" : "Adam", e.Step.Rule, StringComparison.Ordinal);
+        Assert.True(e.Step.LossAfter < e.Step.LossBefore);
+    }
+
     [Fact]
     public void Explain_json_on_a_trained_model_exits_0_with_the_step_and_without_NaN()
     {

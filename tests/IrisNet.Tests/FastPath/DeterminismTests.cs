@@ -31,11 +31,24 @@ public class DeterminismTests
     [InlineData(Precision.Float32, Activation.Tanh)]
     [InlineData(Precision.Float64, Activation.Identity)] // the fused sweep
     [InlineData(Precision.Float32, Activation.Relu)]     // the fused sweep
-    public void Results_do_not_depend_on_the_thread_count(Precision precision, Activation f)
+    [InlineData(Precision.Float64, Activation.Tanh, Optimizer.Adam)]
+    [InlineData(Precision.Float32, Activation.Identity, Optimizer.AdamW)]
+    [InlineData(Precision.Float64, Activation.Relu, Optimizer.Nesterov)]
+    public void Results_do_not_depend_on_the_thread_count(Precision precision, Activation f, Optimizer optimizer = Optimizer.Sgd)
     {
         // 20,000 rows: above the size at which the pass is split into partitions.
         Dataset data = RandomData.Make(20_000, 4, 3, seed: 12);
-        var options = new TrainingOptions { Epochs = 3, Hidden = 24, TestFraction = 0, Precision = precision, Activation = f };
+        var options = new TrainingOptions
+        {
+            Epochs = 3,
+            Hidden = 24,
+            TestFraction = 0,
+            Precision = precision,
+            Activation = f,
+            Optimizer = optimizer,
+            Momentum = optimizer == Optimizer.Nesterov ? 0.9 : 0,
+            LearningRate = optimizer == Optimizer.Sgd ? 0.1 : 0.01,
+        };
         TrainingResult one = Trainer.Train(data, null, options with { Threads = 1 });
         TrainingResult two = Trainer.Train(data, null, options with { Threads = 2 });
         TrainingResult three = Trainer.Train(data, null, options with { Threads = 3 });

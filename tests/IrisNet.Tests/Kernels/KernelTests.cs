@@ -23,6 +23,10 @@ public class KernelTests
     [Fact] public void Activations_float() => Activations<float>(1e-6);
     [Fact] public void Update_double() => Update<double>(1e-15);
     [Fact] public void Update_float() => Update<float>(1e-6);
+    [Fact] public void UpdateNesterov_double() => Nesterov<double>();
+    [Fact] public void UpdateNesterov_float() => Nesterov<float>();
+    [Fact] public void UpdateAdam_double() => Adam<double>();
+    [Fact] public void UpdateAdam_float() => Adam<float>();
 
     [Fact]
     public void Softmax_is_stable_for_huge_logits_and_probabilities_sum_to_one()
@@ -278,6 +282,40 @@ public class KernelTests
                     AssertClose(theta1, theta2, tolerance, $"L={L} mu={mu} l2={l2}");
                     AssertClose(v1, v2, tolerance, $"v L={L}");
                 }
+    }
+
+    // The vector kernels evaluate the same operations in the same order as their scalar twins (no fused
+    // multiply-add), so they must agree bit for bit, in the vector body and in the tail.
+    private static void Nesterov<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (int L in Lengths<T>())
+            foreach (double l2 in new[] { 0.0, 0.01 })
+            {
+                T[] theta1 = Random<T>(L, L), g = Random<T>(L, L + 1), v1 = Random<T>(L, L + 2);
+                T[] theta2 = (T[])theta1.Clone(), v2 = (T[])v1.Clone();
+                T eta = T.CreateChecked(0.1), mu = T.CreateChecked(0.9), lambda = T.CreateChecked(l2);
+                ScalarKernels<T>.UpdateNesterov(theta1, g, v1, eta, mu, lambda);
+                VectorKernels<T>.UpdateNesterov(theta2, g, v2, eta, mu, lambda);
+                AssertClose(theta1, theta2, 0, $"nesterov θ L={L} l2={l2}");
+                AssertClose(v1, v2, 0, $"nesterov v L={L}");
+            }
+    }
+
+    private static void Adam<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (int L in Lengths<T>())
+            foreach (var (l2, decay, t) in new[] { (0.0, 0.0, 1L), (0.01, 0.0, 7L), (0.0, 0.05, 300L) })
+            {
+                T[] theta1 = Random<T>(L, L), g = Random<T>(L, L + 1), m1 = Random<T>(L, L + 2, 0.1);
+                T[] r1 = Random<T>(L, L + 3).Select(x => x * x).ToArray();
+                T[] theta2 = (T[])theta1.Clone(), m2 = (T[])m1.Clone(), r2 = (T[])r1.Clone();
+                var step = AdamStep<T>.For(0.01, 0.9, 0.999, 1e-8, l2, decay, t);
+                ScalarKernels<T>.UpdateAdam(theta1, g, m1, r1, step);
+                VectorKernels<T>.UpdateAdam(theta2, g, m2, r2, step);
+                AssertClose(theta1, theta2, 0, $"adam θ L={L} t={t}");
+                AssertClose(m1, m2, 0, $"adam m L={L}");
+                AssertClose(r1, r2, 0, $"adam r L={L}");
+            }
     }
 
     private static T[] Random<T>(int length, int seed, double scale = 1) where T : unmanaged, IFloatingPointIeee754<T> =>

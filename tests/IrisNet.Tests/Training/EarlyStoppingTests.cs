@@ -82,7 +82,7 @@ public sealed class EarlyStoppingTests() : TempDirectoryTest("early")
         Assert.Contains("Early stopping", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("Restored the weights of epoch", r.Stdout, StringComparison.Ordinal);
         string[] metrics = File.ReadAllLines(Path.Combine(_dir, "es", "metrics.csv"));
-        Assert.Equal("epoch,train_loss,train_accuracy,test_loss,test_accuracy,val_loss,val_accuracy", metrics[0]);
+        Assert.Equal("epoch,train_loss,train_accuracy,test_loss,test_accuracy,val_loss,val_accuracy,lr", metrics[0]);
         using JsonDocument s = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "es", "summary.json")));
         JsonElement root = s.RootElement;
         Assert.Equal("completed", root.GetProperty("status").GetString());

@@ -120,6 +120,8 @@
       const t = [data.epoch];
       for (const [column, kind] of CHARTS[key].columns) {
         if (!data[column]) continue;
+        // The learning rate is drawn only where it changes (as on loss.png): a constant rate is in the options.
+        if (key === "lr" && data[column].every(v => v === data[column][0])) continue;
         t.push(data[column]);
         cols.push({ set: s, position, column, kind });
       }

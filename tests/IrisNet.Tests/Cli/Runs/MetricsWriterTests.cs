@@ -11,13 +11,13 @@ namespace IrisNet.Tests;
 public sealed class MetricsWriterTests() : TempDirectoryTest("metrics")
 {
     private static EpochMetrics Row(int epoch, bool validation) => new(epoch, 1.0 / (epoch + 2), epoch % 7 / 7.0, Math.Sqrt(epoch) / 1000, 0.5,
-        validation ? 2.0 / (epoch + 3) : null, validation ? 0.25 : null);
+        validation ? 2.0 / (epoch + 3) : null, validation ? 0.25 : null, 0.1 * Math.Pow(0.5, epoch / 1000));
 
     private static string Text(double? v) => v is double d ? d.ToString("R", CultureInfo.InvariantCulture) : "";
 
     private static string Line(EpochMetrics m, bool validation) =>
         string.Join(',', new[] { m.Epoch.ToString(CultureInfo.InvariantCulture), Text(m.TrainLoss), Text(m.TrainAccuracy), Text(m.TestLoss), Text(m.TestAccuracy) }
-            .Concat(validation ? [Text(m.ValidationLoss), Text(m.ValidationAccuracy)] : []));
+            .Concat(validation ? [Text(m.ValidationLoss), Text(m.ValidationAccuracy)] : []).Append(Text(m.LearningRate)));
 
     [Theory]
     [InlineData(1, false)]

@@ -34,7 +34,7 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
     /// write of many rows between two pages when the process is killed (SIGKILL) during it. That row is left
     /// out of the count (`irisnet plot`'s reader drops it too).
     /// </summary>
-    private static int AssertWholeRows(string path, int fields = 5, bool killed = false)
+    private static int AssertWholeRows(string path, int fields = 6, bool killed = false)
     {
         string text = File.ReadAllText(path);
         Assert.StartsWith("epoch,train_loss,train_accuracy,test_loss,test_accuracy", text, StringComparison.Ordinal);
