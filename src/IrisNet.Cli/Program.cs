@@ -89,6 +89,7 @@ public static class Program
             TraceCommand.Build(),
             DiffCommand.Build(),
             CvCommand.Build(),
+            SweepCommand.Build(),
             LrFindCommand.Build(),
             ReportCommand.Build(),
         };

@@ -120,6 +120,22 @@ public static class SharedOptions
         return UsageErrors.NonEmptyPath(option, example);
     }
 
+    /// <summary>--folds of cv and sweep: K, bound to CrossValidation.Run's parameter, whose errors name it.</summary>
+    public static BoundOption<int> Folds() => new("--folds", "folds")
+    {
+        Description = "K, folds per repeat (2 to the rows of the smallest class)",
+        DefaultValueFactory = _ => 5,
+        HelpName = "K",
+    };
+
+    /// <summary>--repeats of cv and sweep: R.</summary>
+    public static BoundOption<int> Repeats() => new("--repeats", "repeats")
+    {
+        Description = "R, repeats, each a new stratified partition drawn from the seed",
+        DefaultValueFactory = _ => 1,
+        HelpName = "R",
+    };
+
     /// <summary>--quiet of train and cv.</summary>
     public static Option<bool> Quiet() => new("--quiet") { Description = "Print only the run directory (and errors)" };
 
@@ -185,7 +201,7 @@ public static class SharedOptions
     public static IReadOnlyList<Func<Option>> All { get; } =
     [
         TrainingData, ScoredData, FeatureRows, RunData, Label, ModelLabel, Model, ModelToExplain, Json,
-        RunDirectory, TraceFile, ExportFile, PlotFile, ReportFile, GraphFile, TraceFormat, ExportFormat, Quiet,
-        VerboseEpochs, Verbose, GradientTolerance, TraceTolerance, FiniteDifferenceStep, TraceSteps, RangeTestSteps,
+        RunDirectory, TraceFile, ExportFile, PlotFile, ReportFile, GraphFile, TraceFormat, ExportFormat, Folds, Repeats,
+        Quiet, VerboseEpochs, Verbose, GradientTolerance, TraceTolerance, FiniteDifferenceStep, TraceSteps, RangeTestSteps,
     ];
 }

@@ -154,7 +154,7 @@ public static class CrossValidation
         }
         else
         {
-            complete = RunParallel(total, workers, Train, Consume, abort);
+            complete = RunParallel(total, workers, Train, Consume, new Outcome(null, null, null), abort);
         }
         return accumulator.Result(folds, repeats, interrupted: !complete, clock.Elapsed.TotalSeconds);
     }
@@ -163,10 +163,13 @@ public static class CrossValidation
     /// Workers take fold indices in increasing order and put each outcome in its slot; the calling
     /// thread consumes the slots in order. A worker takes a new index only with one of 2 × workers
     /// permits, which the consumer returns as it consumes a slot, so finished folds cannot pile up.
+    /// Once stopping, the remaining slots are filled with <paramref name="notRun"/>. Also the scheduler of
+    /// <see cref="Sweep"/>, whose units are configurations.
     /// </summary>
-    private static bool RunParallel(int total, int workers, Func<int, Outcome> train, Func<Outcome, bool> consume, CancellationTokenSource abort)
+    internal static bool RunParallel<TOutcome>(int total, int workers, Func<int, TOutcome> train,
+        Func<TOutcome, bool> consume, TOutcome notRun, CancellationTokenSource abort) where TOutcome : class
     {
-        var slots = new Outcome?[total];
+        var slots = new TOutcome?[total];
         var gate = new object();
         int next = 0;
         bool stop = false;
@@ -179,7 +182,7 @@ public static class CrossValidation
                 int i = Interlocked.Increment(ref next) - 1;
                 if (i >= total) return;
                 // Once stopping, an index is still filled (as not run), so the consumer never waits on an empty slot.
-                Outcome o = Volatile.Read(ref stop) ? new Outcome(null, null, null) : train(i);
+                TOutcome o = Volatile.Read(ref stop) ? notRun : train(i);
                 lock (gate)
                 {
                     slots[i] = o;
@@ -197,7 +200,7 @@ public static class CrossValidation
         {
             for (int i = 0; i < total; i++)
             {
-                Outcome o;
+                TOutcome o;
                 lock (gate)
                 {
                     while (slots[i] is null) Monitor.Wait(gate);

@@ -211,7 +211,7 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
         Assert.Matches(@"^\d+\.\d+\.\d+", Ok("--version").Stdout.Trim());
         string[] commands =
         [
-            "train", "evaluate", "predict", "export", "gradcheck", "plot", "explain", "cv", "trace", "diff", "report",
+            "train", "evaluate", "predict", "export", "gradcheck", "plot", "explain", "cv", "sweep", "trace", "diff", "report",
             "lr-find",
         ];
         foreach (string command in commands)
@@ -236,7 +236,8 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
             documented.TryAdd(current, []);
             foreach (Match o in OptionName().Matches(line)) documented[current].Add(o.Value);
         }
-        Assert.Equal(["cv", "diff", "evaluate", "explain", "export", "gradcheck", "lr-find", "plot", "predict", "report", "trace", "train"], documented.Keys.Order());
+        Assert.Equal(["cv", "diff", "evaluate", "explain", "export", "gradcheck", "lr-find", "plot", "predict", "report", "sweep",
+            "trace", "train"], documented.Keys.Order());
         foreach (var (command, options) in documented)
         {
             string help = Ok(command, "--help").Stdout;

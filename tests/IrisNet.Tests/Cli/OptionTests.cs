@@ -31,7 +31,7 @@ public sealed partial class OptionTests
 
     /// <summary>The shared declarations: each SharedOptions variant and each ModelOptionSet option.</summary>
     private static readonly Option[] Registered =
-        [.. SharedOptions.All.Select(make => make()), .. new ModelOptionSet().All];
+        [.. SharedOptions.All.Select(make => make()), .. new ModelOptionSet().All, .. SweepOptions.All];
 
     private static MethodInfo CrossValidationRun => typeof(CrossValidation).GetMethod(nameof(CrossValidation.Run))!;
 
