@@ -38,11 +38,11 @@ public static class SweepCommand
             DefaultValueFactory = _ => SweepOptions.DefaultLimit,
             HelpName = "N",
         };
-        var resume = new Option<string?>("--resume")
+        var resume = UsageErrors.NonEmptyPath(new Option<string?>("--resume")
         {
             Description = "Finish an interrupted sweep in DIR, with the options it was started with",
             HelpName = "DIR",
-        };
+        }, "runs/sweep");
         Option<string?> outDir = SharedOptions.RunDirectory();
         Option<bool> quiet = SharedOptions.Quiet(), verbose = SharedOptions.Verbose();
         var command = new Command("sweep", "Model selection: cross-validate every configuration of a grid (lists) or "
