@@ -17,7 +17,8 @@ namespace IrisNet.Bench;
 /// over FLOP / peak) is a ratio of two times measured together too, and a slice of the same identity epoch
 /// through the scalar reference kernels (<see cref="IrisEpoch{T}.Scalar"/>), for the vector-against-scalar target.
 /// </summary>
-public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<ActivationCase> Cases, double PeakFloat, double PeakDouble,
+public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<ActivationCase> Cases, double PeakFloat,
+    double PeakDouble,
     IReadOnlyList<ScalarCase> Scalars)
 {
     /// <summary>The file's name in the results folder; the report looks for the same name.</summary>
@@ -39,11 +40,14 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
         return new(rounds, DateTime.UtcNow, [.. f, .. d], peakFloat, peakDouble, [sf, sd]);
     }
 
-    /// <summary>FLOP of one Iris epoch as the roofline counts them: 2·N·H·(2·D + 3·C) with N = 120, H = 16, D = 4, C = 3.</summary>
+    /// <summary>FLOP of one Iris epoch as the roofline counts them: 2·N·H·(2·D + 3·C) with N = 120, H = 16, D = 4, C =
+    /// 3.</summary>
     public const double EpochFlop = 2.0 * 120 * 16 * (2 * 4 + 3 * 3);
 
-    private static (List<ActivationCase> Cases, double Peak, ScalarCase Scalar) Precision<T>(int rounds, string precision)
-        where T : unmanaged, IFloatingPointIeee754<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
+    private static (List<ActivationCase> Cases, double Peak, ScalarCase Scalar) Precision<T>(int rounds,
+        string precision)
+        where T : unmanaged, IFloatingPointIeee754<T>, IRootFunctions<T>, IExponentialFunctions<T>,
+            ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
     {
         var epochs = Activations.Select(a =>
         {
@@ -75,7 +79,8 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
             Sink += isFloat ? Roofline.PeakFloat(Roofline.Iterations) : Roofline.PeakDouble(Roofline.Iterations);
             return (isFloat ? Roofline.FlopFloat : Roofline.FlopDouble) / Stopwatch.GetElapsedTime(t0).TotalNanoseconds;
         }
-        // Warm-up: the JIT's final code for every activation's kernels and the FMA loop before the first measured round.
+        // Warm-up: the JIT's final code for every activation's kernels and the FMA loop before the first measured
+        // round.
         for (int w = 0; w < 20; w++)
         {
             for (int a = 0; a < Activations.Length; a++) Slice(a);
@@ -97,7 +102,8 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
         for (int a = 0; a < Activations.Length; a++)
         {
             double median = CheckFile.Median(Enumerable.Range(0, rounds).Select(r => each[a][r] / each[0][r]));
-            cases.Add(new ActivationCase(precision, Activations[a], each[a].Min(), each[a].Min() / each[0].Min(), median, each[a]));
+            cases.Add(new ActivationCase(precision, Activations[a], each[a].Min(), each[a].Min() / each[0].Min(),
+                median, each[a]));
         }
         var scalarCase = new ScalarCase(precision, scalarEach.Min(), scalarEach.Min() / each[0].Min(),
             CheckFile.Median(Enumerable.Range(0, rounds).Select(r => scalarEach[r] / each[0][r])));
@@ -111,21 +117,29 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
     {
         var sb = new StringBuilder();
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"{Rounds} interleaved rounds of {EpochsPerSlice} Iris epochs (N = 120, H = 16) per activation and the FMA loop; ÷ identity: fastest slice over the identity's fastest, and the median over rounds of the ratio in the same round"));
+            $"{Rounds} interleaved rounds of {EpochsPerSlice} Iris epochs (N = 120, H = 16) per activation and the " +
+                $"FMA loop; ÷ identity: fastest slice over the identity's fastest, and the median over rounds of the " +
+                $"ratio in the same round"));
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"FMA loop, fastest: {PeakFloat:F1} GFLOP/s float32, {PeakDouble:F1} float64; identity epoch × roofline: {RooflineRatio("float32"):F2} float32, {RooflineRatio("float64"):F2} float64"));
+            $"FMA loop, fastest: {PeakFloat:F1} GFLOP/s float32, {PeakDouble:F1} float64; identity epoch × roofline: " +
+                $"{RooflineRatio("float32"):F2} float32, {RooflineRatio("float64"):F2} float64"));
         sb.AppendLine("precision  activation  fastest µs  ÷ identity  median ÷ identity");
         foreach (ActivationCase c in Cases)
-            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{c.Precision,-9}  {c.Activation,-10}  {c.FastestNs / 1000,10:F3}  {c.PerIdentity,10:F3}  {c.MedianPerIdentity,17:F3}"));
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"{c.Precision,-9}  {c.Activation,-10}  {c.FastestNs / 1000,10:F3}  {c.PerIdentity,10:F3}  " +
+                $"{c.MedianPerIdentity,17:F3}"));
         foreach (ScalarCase c in Scalars)
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"{c.Precision}: scalar identity epoch {c.FastestNs / 1000:F3} µs, {c.Speedup:F1}× the vector one (median per round {c.MedianSpeedup:F1}×)"));
+                $"{c.Precision}: scalar identity epoch {c.FastestNs / 1000:F3} µs, {c.Speedup:F1}× the vector one " +
+                    $"(median per round {c.MedianSpeedup:F1}×)"));
         return sb.ToString().TrimEnd();
     }
 
-    /// <summary>The identity epoch's fastest time over its FLOP at the FMA loop's fastest rate in the same rounds.</summary>
+    /// <summary>The identity epoch's fastest time over its FLOP at the FMA loop's fastest rate in the same
+    /// rounds.</summary>
     public double RooflineRatio(string precision) =>
-        Cases.Single(c => c.Precision == precision && c.Activation == Activation.Identity).FastestNs / (EpochFlop / (precision == "float32" ? PeakFloat : PeakDouble));
+        Cases.Single(c => c.Precision == precision && c.Activation == Activation.Identity).FastestNs / (EpochFlop
+            / (precision == "float32" ? PeakFloat : PeakDouble));
 
     /// <summary>Writes the JSON file the report reads (names in snake case, times in µs).</summary>
     public void Write(string path) => CheckFile.Write(path, Rounds, Utc, json =>
@@ -168,9 +182,11 @@ public sealed record ActivationCheck(int Rounds, DateTime Utc, IReadOnlyList<Act
 }
 
 /// <summary>The scalar reference kernels' identity epoch in <see cref="ActivationCheck"/>: its fastest slice's time per
-/// epoch, how many times the vector identity epoch's fastest that is, and the median over rounds of the same-round ratio.</summary>
+/// epoch, how many times the vector identity epoch's fastest that is, and the median over rounds of the same-round
+/// ratio.</summary>
 public sealed record ScalarCase(string Precision, double FastestNs, double Speedup, double MedianSpeedup);
 
 /// <summary>One precision and activation of <see cref="ActivationCheck"/>: the fastest slice's time per epoch, its
 /// ratio to the identity's fastest, the median over rounds of the same-round ratio, and every round's time.</summary>
-public sealed record ActivationCase(string Precision, Activation Activation, double FastestNs, double PerIdentity, double MedianPerIdentity, double[] Each);
+public sealed record ActivationCase(string Precision, Activation Activation, double FastestNs, double PerIdentity,
+    double MedianPerIdentity, double[] Each);

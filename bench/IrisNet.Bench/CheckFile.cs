@@ -10,7 +10,8 @@ namespace IrisNet.Bench;
 /// </summary>
 public static class CheckFile
 {
-    /// <summary>The median of per-round figures (the upper one of the middle two for an even count); the input is not changed.</summary>
+    /// <summary>The median of per-round figures (the upper one of the middle two for an even count); the input is not
+    /// changed.</summary>
     public static double Median(IEnumerable<double> values)
     {
         double[] sorted = [.. values];

@@ -98,7 +98,13 @@ public class OptimizerEpoch<T> where T : unmanaged, IFloatingPointIeee754<T>
         _net = new Network<T, VectorKernels<T>>(shape, _N);
         Trainer.Load(Trainer.Initialize(shape, 42), _net);
         // A tiny rate keeps the weights where they start over millions of epochs; momentum 0.9 for SGD and Nesterov.
-        _options = new TrainingOptions { Optimizer = Optimizer, Momentum = Optimizer is Optimizer.Adam or Optimizer.AdamW ? 0 : 0.9, L2 = 1e-4 };
+        _options = new TrainingOptions
+        {
+            Optimizer = Optimizer,
+            Momentum =
+            Optimizer is Optimizer.Adam or Optimizer.AdamW ? 0 : 0.9,
+            L2 = 1e-4
+        };
         _state = new OptimizerState<T>(shape, Optimizer);
     }
 

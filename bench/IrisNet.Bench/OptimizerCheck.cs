@@ -18,20 +18,24 @@ public static class OptimizerCheck
     /// <summary>Epochs per slice: about 3–5 ms.</summary>
     public const int EpochsPerSlice = 1000;
 
-    private static readonly Optimizer[] Optimizers = [Optimizer.Sgd, Optimizer.Nesterov, Optimizer.Adam, Optimizer.AdamW];
+    private static readonly Optimizer[] Optimizers = [Optimizer.Sgd, Optimizer.Nesterov, Optimizer.Adam,
+        Optimizer.AdamW];
 
     public static string Run(int rounds)
     {
         var sb = new StringBuilder();
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"{rounds} interleaved rounds of {EpochsPerSlice} Iris epochs (N = 120, H = 16, full batch) per optimizer; ÷ sgd: fastest slice over sgd's fastest, and the median [quartiles] over rounds of the ratio in the same round"));
+            $"{rounds} interleaved rounds of {EpochsPerSlice} Iris epochs (N = 120, H = 16, full batch) per " +
+                $"optimizer; ÷ sgd: fastest slice over sgd's fastest, and the median [quartiles] over rounds of the " +
+                $"ratio in the same round"));
         sb.AppendLine("precision  optimizer  fastest µs  ÷ sgd   median ÷ sgd [q1, q3]");
         Precision<double>(rounds, "float64", sb);
         Precision<float>(rounds, "float32", sb);
         return sb.ToString();
     }
 
-    private static void Precision<T>(int rounds, string precision, StringBuilder sb) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Precision<T>(int rounds, string precision, StringBuilder sb) where T : unmanaged,
+        IFloatingPointIeee754<T>
     {
         var epochs = Optimizers.Select(o =>
         {
@@ -59,7 +63,8 @@ public static class OptimizerCheck
             double[] ratio = [.. Enumerable.Range(0, rounds).Select(r => each[o][r] / each[0][r]).Order()];
             double Q(double p) => ratio[(int)Math.Round(p * (ratio.Length - 1))];
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"{precision,-9}  {Optimizers[o],-9}  {each[o].Min() / 1000,10:F3}  {each[o].Min() / each[0].Min(),6:F3}  {Q(0.5),6:F3} [{Q(0.25):F3}, {Q(0.75):F3}]"));
+                $"{precision,-9}  {Optimizers[o],-9}  {each[o].Min() / 1000,10:F3}  " +
+                    $"{each[o].Min() / each[0].Min(),6:F3}  {Q(0.5),6:F3} [{Q(0.25):F3}, {Q(0.75):F3}]"));
         }
     }
 

@@ -18,14 +18,16 @@ public static class Program
     /// </summary>
     public const int ThreadCheckRounds = 500;
 
-    /// <summary>Rounds of the interleaved activation check (three slices of about 2–5 ms a round, both precisions: about 25 s).</summary>
+    /// <summary>Rounds of the interleaved activation check (three slices of about 2–5 ms a round, both precisions:
+    /// about 25 s).</summary>
     public const int ActivationCheckRounds = 1000;
 
     /// <summary>
     /// With arguments, BenchmarkDotNet's own command line (--filter, --job, --list ...). Without any,
     /// BenchmarkDotNet would open an interactive menu and wait for a key, which hangs a script or CI;
     /// instead the program says so and runs the suite that the report is made from, then the clock
-    /// check, the activation check and the thread check, whose files the report's clock, tanh and two-thread targets are read from.
+    /// check, the activation check and the thread check, whose files the report's clock, tanh and two-thread targets
+    /// are read from.
     /// --clock-check [ROUNDS] [FILE] runs the clock check alone, --thread-check [ROUNDS] [FILE] the thread
     /// check alone, --activation-check [ROUNDS] [FILE] the activation check (the tanh target's ratio) alone;
     /// --optimizer-check [ROUNDS] prints the optimizers' Iris epochs interleaved (Adam's cost over SGD's);
@@ -44,7 +46,8 @@ public static class Program
         if (args is ["--clock-check" or "--thread-check" or "--activation-check", ..])
         {
             bool clock = args[0] == "--clock-check", activation = args[0] == "--activation-check";
-            int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : clock ? ClockCheckRounds : activation ? ActivationCheckRounds : ThreadCheckRounds;
+            int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : clock ? ClockCheckRounds
+                : activation ? ActivationCheckRounds : ThreadCheckRounds;
             if (rounds < 1)
             {
                 Console.Error.WriteLine($"{args[0]} needs at least one round");
@@ -67,8 +70,11 @@ public static class Program
         bool reportSuite = args.Length == 0;
         if (reportSuite)
         {
-            Console.WriteLine($"No arguments: running the report suite ({string.Join(' ', ReportRun)}), about 12 minutes, then the clock check (--clock-check), the activation check (--activation-check) and the thread check (--thread-check), about 2.5 minutes.");
-            Console.WriteLine("Then: dotnet run -c Release --project bench/IrisNet.Bench.Report -- BenchmarkDotNet.Artifacts/results");
+            Console.WriteLine($"No arguments: running the report suite ({string.Join(' ', ReportRun)}), about 12 " +
+                $"minutes, then the clock check (--clock-check), the activation check (--activation-check) and the " +
+                $"thread check (--thread-check), about 2.5 minutes.");
+            Console.WriteLine("Then: dotnet run -c Release --project bench/IrisNet.Bench.Report -- " +
+                "BenchmarkDotNet.Artifacts/results");
             Console.WriteLine("To choose benchmarks instead: --list flat, then --filter '*Pattern*'.");
             args = ReportRun;
         }
@@ -78,7 +84,8 @@ public static class Program
         {
             // The clock and the FMA loops measured in this one process, after the suite, into the folder
             // the suite's JSON went to: the benchmarks' separate processes can see different clocks.
-            string results = summaries.FirstOrDefault()?.ResultsDirectoryPath ?? Path.Combine(DefaultConfig.Instance.ArtifactsPath, "results");
+            string results = summaries.FirstOrDefault()?.ResultsDirectoryPath
+                ?? Path.Combine(DefaultConfig.Instance.ArtifactsPath, "results");
             RunClockCheck(ClockCheckRounds, Path.Combine(results, ClockCheck.FileName));
             // The activations' Iris epochs, likewise interleaved: the tanh target is a ratio of two of them.
             RunActivationCheck(ActivationCheckRounds, Path.Combine(results, ActivationCheck.FileName));
@@ -126,7 +133,8 @@ public static class Program
         // Not a failure (the machine is shared), but the figures then say little about two threads.
         int unclean = check.Cases.Count(c => c.CleanRounds == 0);
         if (unclean > 0)
-            Console.WriteLine($"{unclean} of {check.Cases.Count} cases had no clean round: another process held a processor while two threads ran, or the host ran both on one core.");
+            Console.WriteLine($"{unclean} of {check.Cases.Count} cases had no clean round: another process held a " +
+                $"processor while two threads ran, or the host ran both on one core.");
         return 0;
     }
 }

@@ -97,7 +97,8 @@ public class Roofline
         }
         const int mulIterations = 15_625, fmaIterations = Iterations, addIterations = 50_000;
         const double mulCycles = 3.0 * 16 * mulIterations, addCycles = 16.0 * addIterations;
-        double bestMul = double.MaxValue, bestDouble = double.MaxValue, bestFloat = double.MaxValue, bestAdd = double.MaxValue;
+        double bestMul = double.MaxValue, bestDouble = double.MaxValue, bestFloat = double.MaxValue,
+            bestAdd = double.MaxValue;
         var mulShares = (Double: new double[rounds], Float: new double[rounds]);
         var addShares = (Double: new double[rounds], Float: new double[rounds]);
         for (int k = 0; k < rounds; k++)
@@ -122,9 +123,11 @@ public class Roofline
         ChainClock Chain(double bestNs, double cycles, (double[] Double, double[] Float) shares)
         {
             double ghz = cycles / bestNs;
-            return new ChainClock(ghz, peak64 / (16 * ghz), peak32 / (32 * ghz), CheckFile.Median(shares.Double), CheckFile.Median(shares.Float));
+            return new ChainClock(ghz, peak64 / (16 * ghz), peak32 / (32 * ghz), CheckFile.Median(shares.Double),
+                CheckFile.Median(shares.Float));
         }
-        return new ClockCheck(rounds, DateTime.UtcNow, peak64, peak32, Chain(bestMul, mulCycles, mulShares), Chain(bestAdd, addCycles, addShares));
+        return new ClockCheck(rounds, DateTime.UtcNow, peak64, peak32, Chain(bestMul, mulCycles, mulShares),
+            Chain(bestAdd, addCycles, addShares));
     }
 
     /// <summary>The sum of what <see cref="Paired"/>'s measured calls returned, kept where the JIT cannot see
@@ -141,9 +144,12 @@ public class Roofline
     public static double PeakDouble(int iterations)
     {
         Vector256<double> m = Vector256.Create(0.999999), c = Vector256.Create(1e-9);
-        Vector256<double> a0 = Vector256.Create(1.00), a1 = Vector256.Create(1.01), a2 = Vector256.Create(1.02), a3 = Vector256.Create(1.03);
-        Vector256<double> a4 = Vector256.Create(1.04), a5 = Vector256.Create(1.05), a6 = Vector256.Create(1.06), a7 = Vector256.Create(1.07);
-        Vector256<double> a8 = Vector256.Create(1.08), a9 = Vector256.Create(1.09), a10 = Vector256.Create(1.10), a11 = Vector256.Create(1.11);
+        Vector256<double> a0 = Vector256.Create(1.00), a1 = Vector256.Create(1.01), a2 = Vector256.Create(1.02),
+            a3 = Vector256.Create(1.03);
+        Vector256<double> a4 = Vector256.Create(1.04), a5 = Vector256.Create(1.05), a6 = Vector256.Create(1.06),
+            a7 = Vector256.Create(1.07);
+        Vector256<double> a8 = Vector256.Create(1.08), a9 = Vector256.Create(1.09), a10 = Vector256.Create(1.10),
+            a11 = Vector256.Create(1.11);
         for (int i = 0; i < iterations; i++)
         {
             a0 = Vector256.FusedMultiplyAdd(a0, m, c); a1 = Vector256.FusedMultiplyAdd(a1, m, c);
@@ -160,9 +166,12 @@ public class Roofline
     public static float PeakFloat(int iterations)
     {
         Vector256<float> m = Vector256.Create(0.999999f), c = Vector256.Create(1e-9f);
-        Vector256<float> a0 = Vector256.Create(1.00f), a1 = Vector256.Create(1.01f), a2 = Vector256.Create(1.02f), a3 = Vector256.Create(1.03f);
-        Vector256<float> a4 = Vector256.Create(1.04f), a5 = Vector256.Create(1.05f), a6 = Vector256.Create(1.06f), a7 = Vector256.Create(1.07f);
-        Vector256<float> a8 = Vector256.Create(1.08f), a9 = Vector256.Create(1.09f), a10 = Vector256.Create(1.10f), a11 = Vector256.Create(1.11f);
+        Vector256<float> a0 = Vector256.Create(1.00f), a1 = Vector256.Create(1.01f), a2 = Vector256.Create(1.02f),
+            a3 = Vector256.Create(1.03f);
+        Vector256<float> a4 = Vector256.Create(1.04f), a5 = Vector256.Create(1.05f), a6 = Vector256.Create(1.06f),
+            a7 = Vector256.Create(1.07f);
+        Vector256<float> a8 = Vector256.Create(1.08f), a9 = Vector256.Create(1.09f), a10 = Vector256.Create(1.10f),
+            a11 = Vector256.Create(1.11f);
         for (int i = 0; i < iterations; i++)
         {
             a0 = Vector256.FusedMultiplyAdd(a0, m, c); a1 = Vector256.FusedMultiplyAdd(a1, m, c);
@@ -178,22 +187,27 @@ public class Roofline
 
 /// <summary>One clock of <see cref="Roofline.Paired"/>: the chain's fastest run in GHz, and the FMA loops'
 /// share of 2 pipes × lanes × 2 FLOP × that clock, from the fastest runs and as the median of the rounds.</summary>
-public sealed record ChainClock(double Ghz, double ShareDouble, double ShareFloat, double MedianShareDouble, double MedianShareFloat);
+public sealed record ChainClock(double Ghz, double ShareDouble, double ShareFloat, double MedianShareDouble,
+    double MedianShareFloat);
 
 /// <summary>
 /// The result of <see cref="Roofline.Paired"/>: the fastest FMA loops in GFLOP/s and the two clocks. Written
 /// as JSON into the benchmark results folder, where the report reads it for its clock targets (the
 /// separate benchmark processes cannot settle them: the clock moves between processes).
 /// </summary>
-public sealed record ClockCheck(int Rounds, DateTime Utc, double PeakDouble, double PeakFloat, ChainClock Mul, ChainClock Add)
+public sealed record ClockCheck(int Rounds, DateTime Utc, double PeakDouble, double PeakFloat, ChainClock Mul,
+    ChainClock Add)
 {
     /// <summary>The file's name in the results folder; the report looks for the same name.</summary>
     public const string FileName = "clock-check.json";
 
     public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"{Rounds} interleaved rounds: fastest FMA loop {PeakDouble:F1} GFLOP/s float64, {PeakFloat:F1} float32 ({PeakDouble / 16:F3} / {PeakFloat / 32:F3} GHz at 16 / 32 FLOP/cycle); "
-        + $"multiplication chain {Mul.Ghz:F3} GHz (FMA share {Mul.ShareDouble:P1} float64, {Mul.ShareFloat:P1} float32; median per round {Mul.MedianShareDouble:P1}, {Mul.MedianShareFloat:P1}); "
-        + $"addition chain {Add.Ghz:F3} GHz (FMA share {Add.ShareDouble:P1}, {Add.ShareFloat:P1}; median per round {Add.MedianShareDouble:P1}, {Add.MedianShareFloat:P1})");
+        $"{Rounds} interleaved rounds: fastest FMA loop {PeakDouble:F1} GFLOP/s float64, {PeakFloat:F1} float32 " +
+            $"({PeakDouble / 16:F3} / {PeakFloat / 32:F3} GHz at 16 / 32 FLOP/cycle); "
+        + $"multiplication chain {Mul.Ghz:F3} GHz (FMA share {Mul.ShareDouble:P1} float64, {Mul.ShareFloat:P1} " +
+            $"float32; median per round {Mul.MedianShareDouble:P1}, {Mul.MedianShareFloat:P1}); "
+        + $"addition chain {Add.Ghz:F3} GHz (FMA share {Add.ShareDouble:P1}, {Add.ShareFloat:P1}; median per round " +
+            $"{Add.MedianShareDouble:P1}, {Add.MedianShareFloat:P1})");
 
     /// <summary>Writes the JSON file the report reads (names in snake case, shares as fractions).</summary>
     public void Write(string path) => CheckFile.Write(path, Rounds, Utc, json =>

@@ -86,7 +86,8 @@ public class Scaling<T> where T : unmanaged, IFloatingPointIeee754<T>
             // so that both stay at the same weights and can be compared at the end.
             long start = Stopwatch.GetTimestamp();
             int warm = 0;
-            while (warm < ThreadCheck.WarmupEpochs || Stopwatch.GetElapsedTime(start).TotalMilliseconds < ThreadCheck.WarmupMilliseconds)
+            while (warm < ThreadCheck.WarmupEpochs || Stopwatch.GetElapsedTime(start).TotalMilliseconds <
+                ThreadCheck.WarmupMilliseconds)
             {
                 one.Epoch();
                 warm++;
@@ -125,11 +126,15 @@ public class Scaling<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
             Identical(one, two, one.Epoch(), two.Epoch(), $"after {warm + rounds * k + 5} epochs");
 
-            double[] twoCore = Enumerable.Range(0, rounds).Where(r => machineSpeedup[r] >= ThreadCheck.TwoCoreThreshold).Select(r => speedup[r]).ToArray();
+            double[] twoCore = Enumerable.Range(0, rounds).Where(r => machineSpeedup[r]
+                >= ThreadCheck.TwoCoreThreshold).Select(r => speedup[r]).ToArray();
             double[] clean = Enumerable.Range(0, rounds)
-                .Where(r => machineSpeedup[r] >= ThreadCheck.TwoCoreThreshold && processors[r] >= ThreadCheck.TwoCoreThreshold).Select(r => speedup[r]).ToArray();
-            return new ThreadCase(typeof(T) == typeof(float) ? "float32" : "float64", n, h, k, oneNs, twoNs, CheckFile.Median(speedup),
-                2 * bestOne / bestPair, CheckFile.Median(machineSpeedup), twoCore.Length, twoCore.Length > 0 ? CheckFile.Median(twoCore) : null,
+                .Where(r => machineSpeedup[r] >= ThreadCheck.TwoCoreThreshold && processors[r]
+                    >= ThreadCheck.TwoCoreThreshold).Select(r => speedup[r]).ToArray();
+            return new ThreadCase(typeof(T) == typeof(float) ? "float32" : "float64", n, h, k, oneNs, twoNs,
+                CheckFile.Median(speedup),
+                2 * bestOne / bestPair, CheckFile.Median(machineSpeedup), twoCore.Length,
+                    twoCore.Length > 0 ? CheckFile.Median(twoCore) : null,
                 CheckFile.Median(processors), clean.Length, clean.Length > 0 ? CheckFile.Median(clean) : null, each);
         }
         finally
@@ -154,12 +159,14 @@ public class Scaling<T> where T : unmanaged, IFloatingPointIeee754<T>
         return (previous - start) * 1e9 / Stopwatch.Frequency;
     }
 
-    /// <summary>The two networks' losses, gradients and weights compared bit for bit; throws on the first difference.</summary>
+    /// <summary>The two networks' losses, gradients and weights compared bit for bit; throws on the first
+    /// difference.</summary>
     private static void Identical(Scaling<T> one, Scaling<T> two, double lossOne, double lossTwo, string when)
     {
         string where = $"N = {one.N}, H = {one.H}, {typeof(T).Name}, {when}";
         if (BitConverter.DoubleToInt64Bits(lossOne) != BitConverter.DoubleToInt64Bits(lossTwo))
-            throw new InvalidOperationException($"2 threads differ from 1 ({where}): loss {lossTwo:R} against {lossOne:R}");
+            throw new
+                InvalidOperationException($"2 threads differ from 1 ({where}): loss {lossTwo:R} against {lossOne:R}");
         foreach (var (a, b) in one.Net.Tensors().Zip(two.Net.Tensors()))
         {
             if (!MemoryMarshal.AsBytes(a.Value.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(b.Value.AsSpan())))

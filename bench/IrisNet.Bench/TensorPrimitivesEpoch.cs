@@ -18,7 +18,8 @@ namespace IrisNet.Bench;
 [MemoryDiagnoser]
 [GenericTypeArguments(typeof(double))]
 [GenericTypeArguments(typeof(float))]
-public class TensorPrimitivesEpoch<T> where T : unmanaged, IFloatingPointIeee754<T>, IRootFunctions<T>, IExponentialFunctions<T>,
+public class TensorPrimitivesEpoch<T> where T : unmanaged, IFloatingPointIeee754<T>, IRootFunctions<T>,
+    IExponentialFunctions<T>,
     ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
 {
     private const int Hidden = 16;
@@ -47,7 +48,8 @@ public class TensorPrimitivesEpoch<T> where T : unmanaged, IFloatingPointIeee754
         _net = new Network<T, VectorKernels<T>>(shape, _N);
         Trainer.Load(w, _net);
         _velocity = new Network<T, VectorKernels<T>>.Velocity(shape);
-        _A = (T[])_net.A.Clone(); _a = (T[])_net.HiddenBias.Clone(); _B = (T[])_net.B.Clone(); _b = (T[])_net.OutputBias.Clone();
+        _A = (T[])_net.A.Clone(); _a = (T[])_net.HiddenBias.Clone(); _B = (T[])_net.B.Clone(); _b =
+            (T[])_net.OutputBias.Clone();
         _dA = new T[_A.Length]; _da = new T[_a.Length]; _dB = new T[_B.Length]; _db = new T[_b.Length];
         _Z = new T[Hidden * _N]; _Hh = new T[Hidden * _N]; _dHh = new T[Hidden * _N];
         _S = new T[_C * _N]; _P = new T[_C * _N]; _dS = new T[_C * _N];
@@ -56,7 +58,8 @@ public class TensorPrimitivesEpoch<T> where T : unmanaged, IFloatingPointIeee754
         T[] A0 = (T[])_A.Clone(), a0 = (T[])_a.Clone(), B0 = (T[])_B.Clone(), b0 = (T[])_b.Clone();
         TensorPrimitivesStep();
         _net.ForwardBackward(_X, _Y, 0, _N, _N);
-        Same(_dA, _net.dA, "dA"); Same(_da, _net.dHiddenBias, "da"); Same(_dB, _net.dB, "dB"); Same(_db, _net.dOutputBias, "db");
+        Same(_dA, _net.dA, "dA"); Same(_da, _net.dHiddenBias, "da"); Same(_dB, _net.dB, "dB"); Same(_db,
+            _net.dOutputBias, "db");
         A0.CopyTo(_A, 0); a0.CopyTo(_a, 0); B0.CopyTo(_B, 0); b0.CopyTo(_b, 0);
     }
 
@@ -67,7 +70,9 @@ public class TensorPrimitivesEpoch<T> where T : unmanaged, IFloatingPointIeee754
         for (int i = 0; i < mine.Length; i++)
         {
             if (Math.Abs(double.CreateChecked(mine[i] - reference[i])) > tolerance)
-                throw new InvalidOperationException($"The TensorPrimitives epoch's {name}[{i}] = {mine[i]} differs from IrisNet's {reference[i]}.");
+                throw new
+                    InvalidOperationException($"The TensorPrimitives epoch's {name}[{i}] = {mine[i]} differs from " +
+                    $"IrisNet's {reference[i]}.");
         }
     }
 
@@ -95,7 +100,8 @@ public class TensorPrimitivesEpoch<T> where T : unmanaged, IFloatingPointIeee754
         {
             Span<T> z = Z.Slice(i * N, N);
             z.Fill(_a[i]);
-            for (int d = 0; d < D; d++) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(X.Slice(d * N, N), _A[i * D + d], z, z);
+            for (int d = 0; d < D; d++) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(X.Slice(d * N, N),
+                _A[i * D + d], z, z);
         }
         switch (Activation)
         {
@@ -108,7 +114,8 @@ public class TensorPrimitivesEpoch<T> where T : unmanaged, IFloatingPointIeee754
         {
             Span<T> s = S.Slice(k * N, N);
             s.Fill(_b[k]);
-            for (int i = 0; i < H; i++) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(Hh.Slice(i * N, N), _B[k * H + i], s, s);
+            for (int i = 0; i < H; i++) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(Hh.Slice(i * N, N),
+                _B[k * H + i], s, s);
         }
         // Ŷ = softmax(S) per sample (column), L = −(1/N) Σ y ln ŷ
         Span<T> m = _m, sum = _sum, tmp = _tmp;
@@ -138,14 +145,16 @@ public class TensorPrimitivesEpoch<T> where T : unmanaged, IFloatingPointIeee754
         {
             ReadOnlySpan<T> ds = dS.Slice(k * N, N);
             _db[k] = System.Numerics.Tensors.TensorPrimitives.Sum(ds);
-            for (int i = 0; i < H; i++) _dB[k * H + i] = System.Numerics.Tensors.TensorPrimitives.Dot(ds, Hh.Slice(i * N, N));
+            for (int i = 0; i < H; i++) _dB[k * H + i] = System.Numerics.Tensors.TensorPrimitives.Dot(ds,
+                Hh.Slice(i * N, N));
         }
         // dHh = Bᵀ dS; dZ = dHh ⊙ f′(Z) (kept in dHh)
         for (int i = 0; i < H; i++)
         {
             Span<T> dh = dHh.Slice(i * N, N);
             System.Numerics.Tensors.TensorPrimitives.Multiply(dS[..N], _B[i], dh);
-            for (int k = 1; k < C; k++) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dS.Slice(k * N, N), _B[k * H + i], dh, dh);
+            for (int k = 1; k < C; k++) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dS.Slice(k * N, N),
+                _B[k * H + i], dh, dh);
         }
         switch (Activation)
         {
@@ -176,7 +185,8 @@ public class TensorPrimitivesEpoch<T> where T : unmanaged, IFloatingPointIeee754
         {
             ReadOnlySpan<T> dz = dHh.Slice(i * N, N);
             _da[i] = System.Numerics.Tensors.TensorPrimitives.Sum(dz);
-            for (int d = 0; d < D; d++) _dA[i * D + d] = System.Numerics.Tensors.TensorPrimitives.Dot(dz, X.Slice(d * N, N));
+            for (int d = 0; d < D; d++) _dA[i * D + d] = System.Numerics.Tensors.TensorPrimitives.Dot(dz, X.Slice(d * N,
+                N));
         }
         // θ ← θ − η ∂L/∂θ
         T minusEta = -_eta;

@@ -106,7 +106,8 @@ public sealed class FmaPair : IDisposable
 /// the clean rounds, those on two cores in which the 2-thread slice also held two processors (≥ the same
 /// threshold), with the median ratio over them. <see cref="Each"/> holds every round, in the order measured.
 /// </summary>
-public sealed record ThreadCase(string Precision, int N, int H, int EpochsPerSlice, double FastestOneNs, double FastestTwoNs,
+public sealed record ThreadCase(string Precision, int N, int H, int EpochsPerSlice, double FastestOneNs,
+    double FastestTwoNs,
     double MedianSpeedup, double FmaSpeedup, double MedianFmaSpeedup, int TwoCoreRounds, double? TwoCoreMedianSpeedup,
     double MedianProcessors, int CleanRounds, double? CleanMedianSpeedup, ThreadRound[] Each)
 {
@@ -115,13 +116,15 @@ public sealed record ThreadCase(string Precision, int N, int H, int EpochsPerSli
 
 /// <summary>One round of a thread check's case: the FMA loop alone and the slower of the pair in ns, the
 /// processors held during the 2-thread slice, and the slices' mean epoch in ns on 1 and 2 threads.</summary>
-public readonly record struct ThreadRound(double FmaOneNs, double FmaTwoNs, double Processors, double EpochOneNs, double EpochTwoNs);
+public readonly record struct ThreadRound(double FmaOneNs, double FmaTwoNs, double Processors, double EpochOneNs,
+    double EpochTwoNs);
 
 /// <summary>
 /// The thread check: two threads against one for the scaling benchmark's largest cases, interleaved in
 /// one process with a measurement of what the machine can do on two threads at that moment (see
 /// <see cref="FmaPair"/> and <see cref="Scaling{T}.Interleaved"/>) and of the processors the 2-thread
-/// epochs held (a competing process takes one for longer than the FMA pair lasts). Run by <c>IrisNet.Bench --thread-check</c>
+/// epochs held (a competing process takes one for longer than the FMA pair lasts). Run by <c>IrisNet.Bench
+/// --thread-check</c>
 /// and after the report suite; written as JSON into the benchmark results folder, where the report reads
 /// it for its two-thread targets (the separate benchmark processes cannot settle them: the machine's
 /// two-thread capacity moves between processes).
@@ -145,10 +148,12 @@ public sealed record ThreadCheck(int Rounds, DateTime Utc, IReadOnlyList<ThreadC
 
     public const double WarmupMilliseconds = 250;
 
-    /// <summary>The cases, (N, H), each in float32 and float64: every N ≥ 15,000 of the scaling grid, where the two-thread target applies.</summary>
+    /// <summary>The cases, (N, H), each in float32 and float64: every N ≥ 15,000 of the scaling grid, where the
+    /// two-thread target applies.</summary>
     public static readonly (int N, int H)[] Sizes = [(15_000, 16), (150_000, 16), (15_000, 256), (150_000, 256)];
 
-    /// <summary>Measures every case with <paramref name="rounds"/> rounds; <paramref name="progress"/> sees each case as it is done.</summary>
+    /// <summary>Measures every case with <paramref name="rounds"/> rounds; <paramref name="progress"/> sees each case
+    /// as it is done.</summary>
     public static ThreadCheck Measure(int rounds, Action<ThreadCase>? progress = null)
     {
         using var machine = new FmaPair();
@@ -158,7 +163,8 @@ public sealed record ThreadCheck(int Rounds, DateTime Utc, IReadOnlyList<ThreadC
         {
             foreach (var (n, h) in Sizes)
             {
-                ThreadCase c = isFloat ? Scaling<float>.Interleaved(n, h, rounds, machine) : Scaling<double>.Interleaved(n, h, rounds, machine);
+                ThreadCase c = isFloat ? Scaling<float>.Interleaved(n, h, rounds,
+                    machine) : Scaling<double>.Interleaved(n, h, rounds, machine);
                 progress?.Invoke(c);
                 cases.Add(c);
             }
@@ -171,18 +177,27 @@ public sealed record ThreadCheck(int Rounds, DateTime Utc, IReadOnlyList<ThreadC
     public static double Sink { get; private set; }
 
     /// <summary>The table's header, and one case as a row of it.</summary>
-    public const string Header = "precision        N    H  k  fastest 1T µs  fastest 2T µs  speed-up  median/round  FMA 2T  FMA median  two-core rounds  their median  CPUs 2T  clean rounds  their median";
+    public const string Header =
+        "precision        N    H  k  fastest 1T µs  fastest 2T µs  speed-up  median/round  FMA 2T  FMA median  " +
+        "two-core rounds  their median  CPUs 2T  clean rounds  their median";
 
     public static string Row(ThreadCase c, int rounds) => string.Create(CultureInfo.InvariantCulture,
-        $"{c.Precision,-9} {c.N,8:N0} {c.H,4} {c.EpochsPerSlice,2} {c.FastestOneNs / 1000,14:F1} {c.FastestTwoNs / 1000,14:F1} {c.Speedup,9:F2} {c.MedianSpeedup,13:F2} {c.FmaSpeedup,7:F2} {c.MedianFmaSpeedup,11:F2} {$"{c.TwoCoreRounds} of {rounds}",16} {Format(c.TwoCoreMedianSpeedup),13} {c.MedianProcessors,8:F2} {$"{c.CleanRounds} of {rounds}",13} {Format(c.CleanMedianSpeedup),13}");
+        $"{c.Precision,-9} {c.N,8:N0} {c.H,4} {c.EpochsPerSlice,2} {c.FastestOneNs / 1000,14:F1} " +
+            $"{c.FastestTwoNs / 1000,14:F1} {c.Speedup,9:F2} {c.MedianSpeedup,13:F2} {c.FmaSpeedup,7:F2} " +
+            $"{c.MedianFmaSpeedup,11:F2} {$"{c.TwoCoreRounds} of {rounds}",16} {Format(c.TwoCoreMedianSpeedup),13} " +
+            $"{c.MedianProcessors,8:F2} {$"{c.CleanRounds} of {rounds}",13} {Format(c.CleanMedianSpeedup),13}");
 
-    private static string Format(double? value) => value is double v ? v.ToString("F2", CultureInfo.InvariantCulture) : "–";
+    private static string Format(double? value) => value is double v ? v.ToString("F2",
+        CultureInfo.InvariantCulture) : "–";
 
     /// <summary>What the table's columns mean, for <paramref name="rounds"/> rounds.</summary>
     public static string Legend(int rounds) => string.Create(CultureInfo.InvariantCulture,
-        $"{rounds} interleaved rounds per case (FMA loop on 1 then 2 threads, k epochs on 1 thread, k epochs on 2 threads); speed-ups are 1 thread's time over 2 threads';{Environment.NewLine}"
-        + $"FMA 2T = 2 × one loop's time / the slower of two loops run together; two-core rounds: FMA 2T ≥ {TwoCoreThreshold:F1};{Environment.NewLine}"
-        + $"CPUs 2T = the process's processor time / wall time in the 2-thread slices (median); clean rounds: two-core rounds with CPUs 2T ≥ {TwoCoreThreshold:F1} too.");
+        $"{rounds} interleaved rounds per case (FMA loop on 1 then 2 threads, k epochs on 1 thread, k epochs on 2 " +
+            $"threads); speed-ups are 1 thread's time over 2 threads';{Environment.NewLine}"
+        + $"FMA 2T = 2 × one loop's time / the slower of two loops run together; two-core rounds: FMA 2T ≥ " +
+            $"{TwoCoreThreshold:F1};{Environment.NewLine}"
+        + $"CPUs 2T = the process's processor time / wall time in the 2-thread slices (median); clean rounds: " +
+            $"two-core rounds with CPUs 2T ≥ {TwoCoreThreshold:F1} too.");
 
     public override string ToString()
     {
@@ -226,9 +241,11 @@ public sealed record ThreadCheck(int Rounds, DateTime Utc, IReadOnlyList<ThreadC
             json.WriteStartObject("per_round");
             foreach (var (name, values) in new (string, IEnumerable<double>)[]
             {
-                    ("fma_one_us", c.Each.Select(r => r.FmaOneNs / 1000)), ("fma_two_us", c.Each.Select(r => r.FmaTwoNs / 1000)),
+                    ("fma_one_us", c.Each.Select(r => r.FmaOneNs / 1000)), ("fma_two_us",
+                        c.Each.Select(r => r.FmaTwoNs / 1000)),
                     ("processors", c.Each.Select(r => r.Processors)),
-                    ("epoch_us_1", c.Each.Select(r => r.EpochOneNs / 1000)), ("epoch_us_2", c.Each.Select(r => r.EpochTwoNs / 1000)),
+                    ("epoch_us_1", c.Each.Select(r => r.EpochOneNs / 1000)), ("epoch_us_2",
+                        c.Each.Select(r => r.EpochTwoNs / 1000)),
             })
             {
                 json.WritePropertyName(name);

@@ -53,7 +53,8 @@ public static class Phases
         var inv = CultureInfo.InvariantCulture;
         lock (Gate)
         {
-            foreach (var (name, ticks) in Marks) Console.Error.WriteLine(string.Create(inv, $"irisnet-phase {name} {Ms(ticks):F3}"));
+            foreach (var (name, ticks) in Marks) Console.Error.WriteLine(string.Create(inv,
+                $"irisnet-phase {name} {Ms(ticks):F3}"));
             Console.Error.WriteLine(string.Create(inv, $"irisnet-phase main {Ms(_last - _start):F3}"));
         }
     }

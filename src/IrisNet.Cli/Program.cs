@@ -36,7 +36,8 @@ public static class Program
         }
         if (parsed.Errors.Count > 0)
         {
-            string command = parsed.CommandResult.Command == root ? "irisnet" : $"irisnet {parsed.CommandResult.Command.Name}";
+            string command = parsed.CommandResult.Command == root ? "irisnet"
+                : $"irisnet {parsed.CommandResult.Command.Name}";
             string message = UsageErrors.Describe(parsed, parsed.Errors[0], args);
             Console.Error.WriteLine($"irisnet: error: {Terminal.Escape(message)} See '{command} --help'.");
             return ExitCode.Usage;
@@ -45,7 +46,11 @@ public static class Program
         bool verbose = SharedOptions.IsVerbose(parsed);
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null
+            });
         }
         catch (TrainingDivergedException e)
         {
@@ -57,7 +62,8 @@ public static class Program
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"irisnet: internal error: {e.GetType().Name}: {Terminal.Escape(e.Message)}{(verbose ? "" : " (run with --verbose for details)")}");
+            Console.Error.WriteLine($"irisnet: internal error: {e.GetType().Name}: " +
+                $"{Terminal.Escape(e.Message)}{(verbose ? "" : " (run with --verbose for details)")}");
             if (verbose) Console.Error.WriteLine(e);
             return ExitCode.Failure;
         }
@@ -75,7 +81,8 @@ public static class Program
     public static Command BuildRoot()
     {
         // A plain command named "irisnet" (a RootCommand would take the assembly's name, IrisNet.Cli).
-        var root = new Command("irisnet", "IrisNet: a two-layer softmax network with hand-written backpropagation, trained by gradient descent.")
+        var root = new Command("irisnet",
+            "IrisNet: a two-layer softmax network with hand-written backpropagation, trained by gradient descent.")
         {
             new HelpOption(),
             new VersionOption(),

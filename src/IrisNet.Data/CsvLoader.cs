@@ -29,35 +29,46 @@ public static class CsvLoader
     /// <summary>At most this many names are listed in a message; the rest are counted.</summary>
     private const int ListedNames = 12;
 
-    /// <summary>Loads labelled data for training: every column but the label is a feature; classes are the distinct labels in ordinal order.</summary>
+    /// <summary>Loads labelled data for training: every column but the label is a feature; classes are the distinct
+    /// labels in ordinal order.</summary>
     /// <param name="path">The CSV file.</param>
     /// <param name="labelColumn">The label column's name, or null for the last column.</param>
-    public static Dataset LoadLabelled(string path, string? labelColumn = null) => LoadLabelledWithHash(path, labelColumn).Data;
+    public static Dataset LoadLabelled(string path, string? labelColumn = null) => LoadLabelledWithHash(path,
+        labelColumn).Data;
 
-    /// <summary>As <see cref="LoadLabelled(string, string?)"/>, from a stream (for example an embedded resource) shown as <paramref name="name"/> in errors.</summary>
-    public static Dataset LoadLabelled(Stream stream, string name, string? labelColumn = null) => LoadLabelledWithHash(stream, name, labelColumn).Data;
+    /// <summary>As <see cref="LoadLabelled(string, string?)"/>, from a stream (for example an embedded resource) shown
+    /// as <paramref name="name"/> in errors.</summary>
+    public static Dataset LoadLabelled(Stream stream, string name, string? labelColumn = null)
+        => LoadLabelledWithHash(stream, name, labelColumn).Data;
 
-    /// <summary>As <see cref="LoadLabelled(string, string?)"/>, with the lower-case hex SHA-256 of the bytes parsed (the file is read once).</summary>
+    /// <summary>As <see cref="LoadLabelled(string, string?)"/>, with the lower-case hex SHA-256 of the bytes parsed
+    /// (the file is read once).</summary>
     public static (Dataset Data, string Sha256) LoadLabelledWithHash(string path, string? labelColumn = null)
     {
         using FileStream file = Open(path);
         return LoadLabelledWithHash(file, path, labelColumn);
     }
 
-    /// <summary>As <see cref="LoadLabelledWithHash(string, string?)"/>, from a stream shown as <paramref name="name"/> in errors.</summary>
-    public static (Dataset Data, string Sha256) LoadLabelledWithHash(Stream stream, string name, string? labelColumn = null)
+    /// <summary>As <see cref="LoadLabelledWithHash(string, string?)"/>, from a stream shown as <paramref name="name"/>
+    /// in errors.</summary>
+    public static (Dataset Data, string Sha256) LoadLabelledWithHash(Stream stream, string name,
+        string? labelColumn = null)
     {
         using var reader = new CsvRowReader(stream, name);
         Dataset data = ReadLabelled(reader, name, labelColumn);
         return (data, reader.FinishHash());
     }
 
-    /// <summary>Loads labelled data for a model: its features by name (any column order) and its classes; an unknown label is an error.</summary>
-    public static Dataset LoadForModel(string path, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, string labelColumn) =>
+    /// <summary>Loads labelled data for a model: its features by name (any column order) and its classes; an unknown
+    /// label is an error.</summary>
+    public static Dataset LoadForModel(string path, IReadOnlyList<string> featureNames,
+        IReadOnlyList<string> classNames, string labelColumn) =>
         LoadForModelWithHash(path, featureNames, classNames, labelColumn).Data;
 
-    /// <summary>As <see cref="LoadForModel(string, IReadOnlyList{string}, IReadOnlyList{string}, string)"/>, from a stream shown as <paramref name="name"/>.</summary>
-    public static Dataset LoadForModel(Stream stream, string name, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, string labelColumn) =>
+    /// <summary>As <see cref="LoadForModel(string, IReadOnlyList{string}, IReadOnlyList{string}, string)"/>, from a
+    /// stream shown as <paramref name="name"/>.</summary>
+    public static Dataset LoadForModel(Stream stream, string name, IReadOnlyList<string> featureNames,
+        IReadOnlyList<string> classNames, string labelColumn) =>
         LoadForModelWithHash(stream, name, featureNames, classNames, labelColumn).Data;
 
     /// <summary>
@@ -71,8 +82,10 @@ public static class CsvLoader
         return LoadForModelWithHash(file, path, featureNames, classNames, labelColumn);
     }
 
-    /// <summary>As <see cref="LoadForModelWithHash(string, IReadOnlyList{string}, IReadOnlyList{string}, string)"/>, from a stream shown as <paramref name="name"/>.</summary>
-    public static (Dataset Data, string Sha256) LoadForModelWithHash(Stream stream, string name, IReadOnlyList<string> featureNames,
+    /// <summary>As <see cref="LoadForModelWithHash(string, IReadOnlyList{string}, IReadOnlyList{string}, string)"/>,
+    /// from a stream shown as <paramref name="name"/>.</summary>
+    public static (Dataset Data, string Sha256) LoadForModelWithHash(Stream stream, string name,
+        IReadOnlyList<string> featureNames,
         IReadOnlyList<string> classNames, string labelColumn)
     {
         using var reader = new CsvRowReader(stream, name);
@@ -88,10 +101,12 @@ public static class CsvLoader
             rows.Add(Features(reader, featureColumns, name, null));
             string value = LabelValue(reader, label, name);
             if (!index.TryGetValue(value, out int k))
-                throw new DataException(name, reader.Line, label + 1, $"the label '{Shorten(value)}' is not one of the model's classes ({List(classNames)}).");
+                throw new DataException(name, reader.Line, label + 1,
+                    $"the label '{Shorten(value)}' is not one of the model's classes ({List(classNames)}).");
             labels.Add(k);
         }
-        var data = new Dataset(featureColumns.Select(c => reader.Header[c]).ToArray(), classNames.ToArray(), rows.ToArray(), labels.ToArray(), reader.Header[label], name);
+        var data = new Dataset(featureColumns.Select(c => reader.Header[c]).ToArray(), classNames.ToArray(),
+            rows.ToArray(), labels.ToArray(), reader.Header[label], name);
         return (data, reader.FinishHash());
     }
 
@@ -108,7 +123,8 @@ public static class CsvLoader
     /// <param name="path">The CSV file (a pipe such as /dev/stdin too).</param>
     /// <param name="featureNames">The model's features, found by name in any column order.</param>
     /// <param name="blockRows">Rows per block.</param>
-    public static IEnumerable<double[][]> ReadFeatureBlocks(string path, IReadOnlyList<string> featureNames, int blockRows)
+    public static IEnumerable<double[][]> ReadFeatureBlocks(string path, IReadOnlyList<string> featureNames,
+        int blockRows)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
         using FileStream file = Open(path);
@@ -134,7 +150,8 @@ public static class CsvLoader
         int label = LabelIndex(header, columns, labelColumn, path);
         int[] featureColumns = Enumerable.Range(0, header.Length).Where(c => c != label).ToArray();
         if (featureColumns.Length == 0)
-            throw new DataException(path, 1, 0, "the header has only the label column; at least one numeric feature column is needed.");
+            throw new DataException(path, 1, 0,
+                "the header has only the label column; at least one numeric feature column is needed.");
         // Classes get provisional numbers in order of first appearance and are renumbered in ordinal
         // order at the end, so the rows are parsed in one pass without keeping their text.
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -159,19 +176,25 @@ public static class CsvLoader
         for (int k = 0; k < classes.Length; k++) rank[seen[classes[k]]] = k;
         int[] y = labels.ToArray();
         for (int n = 0; n < y.Length; n++) y[n] = rank[y[n]];
-        return new Dataset(featureColumns.Select(c => header[c]).ToArray(), classes, rows.ToArray(), y, header[label], path);
+        return new Dataset(featureColumns.Select(c => header[c]).ToArray(), classes, rows.ToArray(), y, header[label],
+            path);
     }
 
     /// <summary>
     /// A label with (nearly) one class per row is an identifier or a measurement, not a class: training
     /// on it would need C output units for N rows and learns nothing. Refused before any work.
     /// </summary>
-    private static void RefuseIdentifierLabel(string[] header, int label, string? labelColumn, int classes, int rows, string path)
+    private static void RefuseIdentifierLabel(string[] header, int label, string? labelColumn, int classes, int rows,
+        string path)
     {
         if (classes <= 2 || classes <= MaxClassesPerRow * rows) return;
-        string how = labelColumn is null ? $"the label is the last column, '{header[label]}'" : $"the label column is '{header[label]}'";
+        string how = labelColumn is null ? $"the label is the last column, '{header[label]}'"
+            : $"the label column is '{header[label]}'";
         throw new DataException(path, 1, label + 1,
-            string.Create(CultureInfo.InvariantCulture, $"{how}, which has {classes:N0} distinct values in {rows:N0} rows: it looks like an identifier or a measurement, not a class (at most one class per {1 / MaxClassesPerRow:0} rows is accepted). Name the class column with --label COLUMN; the columns are {List(header)}."));
+            string.Create(CultureInfo.InvariantCulture,
+                $"{how}, which has {classes:N0} distinct values in {rows:N0} rows: it looks like an identifier or a " +
+                $"measurement, not a class (at most one class per {1 / MaxClassesPerRow:0} rows is accepted). Name " +
+                $"the class column with --label COLUMN; the columns are {List(header)}."));
     }
 
     private static Dictionary<string, int> ColumnIndex(string[] header)
@@ -185,11 +208,14 @@ public static class CsvLoader
     {
         if (labelColumn is null) return header.Length - 1;
         if (!columns.TryGetValue(labelColumn, out int i))
-            throw new DataException(path, 1, 0, $"there is no label column named '{Shorten(labelColumn)}'; the columns are {List(header)}. Name one of them with --label.");
+            throw new DataException(path, 1, 0,
+                $"there is no label column named '{Shorten(labelColumn)}'; the columns are {List(header)}. Name one " +
+                $"of them with --label.");
         return i;
     }
 
-    private static int[] FeatureIndices(string[] header, Dictionary<string, int> columns, IReadOnlyList<string> names, string path)
+    private static int[] FeatureIndices(string[] header, Dictionary<string, int> columns, IReadOnlyList<string> names,
+        string path)
     {
         var result = new int[names.Count];
         for (int d = 0; d < names.Count; d++)
@@ -197,7 +223,8 @@ public static class CsvLoader
             if (!columns.TryGetValue(names[d], out result[d]))
             {
                 throw new DataException(path, 1, 0,
-                    $"the model needs the feature column '{names[d]}' but the header has {header.Length} column(s): {List(header)}. The model expects {names.Count} features: {List(names)}.");
+                    $"the model needs the feature column '{names[d]}' but the header has {header.Length} column(s): " +
+                        $"{List(header)}. The model expects {names.Count} features: {List(names)}.");
             }
         }
         return result;
@@ -214,7 +241,8 @@ public static class CsvLoader
     {
         string value = reader.Fields[label];
         if (value.Length == 0)
-            throw new DataException(path, reader.Line, label + 1, $"the label ('{reader.Header[label]}') is empty; every row needs a class.");
+            throw new DataException(path, reader.Line, label + 1,
+                $"the label ('{reader.Header[label]}') is empty; every row needs a class.");
         return value;
     }
 
@@ -224,20 +252,25 @@ public static class CsvLoader
         string name = reader.Header[column];
         if (text.Length == 0)
             throw new DataException(path, reader.Line, column + 1, $"'{name}' is empty; every feature needs a number.");
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || double.IsNaN(value))
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture,
+            out double value) || double.IsNaN(value))
         {
             string hint = text.Contains(',', StringComparison.Ordinal)
                 ? " Decimal commas are not read: write 5.1, not 5,1."
                 : " Features must be numbers such as 5.1 or -2.5e-3.";
             if (double.IsNaN(value) && text.Trim().Equals("NaN", StringComparison.OrdinalIgnoreCase))
                 hint = " NaN is not a usable value: fill in the measurement or drop the row.";
-            else if (defaultLabel is int last && double.TryParse(reader.Fields[last], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                hint += $" The label is taken from the last column, '{reader.Header[last]}', which holds numbers; if '{name}' holds the classes, add --label {name}.";
-            throw new DataException(path, reader.Line, column + 1, $"'{name}' is '{Shorten(text)}', not a number.{hint}");
+            else if (defaultLabel is int last && double.TryParse(reader.Fields[last], NumberStyles.Float,
+                CultureInfo.InvariantCulture, out _))
+                hint += $" The label is taken from the last column, '{reader.Header[last]}', which holds numbers; if " +
+                    $"'{name}' holds the classes, add --label {name}.";
+            throw new DataException(path, reader.Line, column + 1,
+                $"'{name}' is '{Shorten(text)}', not a number.{hint}");
         }
         if (!double.IsFinite(value))
         {
-            bool literal = text.Contains("inf", StringComparison.OrdinalIgnoreCase) || text.Contains('∞', StringComparison.Ordinal);
+            bool literal = text.Contains("inf", StringComparison.OrdinalIgnoreCase) || text.Contains('∞',
+                StringComparison.Ordinal);
             throw new DataException(path, reader.Line, column + 1, literal
                 ? $"'{name}' is '{Shorten(text)}'; features must be finite numbers."
                 : $"'{name}' is '{Shorten(text)}', beyond the range of a double (about ±1.8e308).");
@@ -251,12 +284,15 @@ public static class CsvLoader
     internal static string List(IReadOnlyList<string> names) =>
         names.Count <= ListedNames
             ? string.Join(", ", names.Select(Shorten))
-            : string.Join(", ", names.Take(ListedNames).Select(Shorten)) + string.Create(CultureInfo.InvariantCulture, $", … ({names.Count - ListedNames:N0} more)");
+            : string.Join(", ", names.Take(ListedNames).Select(Shorten)) + string.Create(CultureInfo.InvariantCulture,
+                $", … ({names.Count - ListedNames:N0} more)");
 
     private static FileStream Open(string path)
     {
-        if (Directory.Exists(path)) throw new DataException(path, 0, 0, "is a directory, not a CSV file; give the path of a .csv file.");
-        if (!File.Exists(path)) throw new DataException(path, 0, 0, "file not found; check the path (the bundled data is data/iris.csv).");
+        if (Directory.Exists(path)) throw new DataException(path, 0, 0,
+            "is a directory, not a CSV file; give the path of a .csv file.");
+        if (!File.Exists(path)) throw new DataException(path, 0, 0,
+            "file not found; check the path (the bundled data is data/iris.csv).");
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);

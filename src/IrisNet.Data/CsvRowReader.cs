@@ -22,7 +22,8 @@ internal sealed class CsvRowReader : IDisposable
     {
         _path = path;
         _bytes = new HashingStream(stream, path);
-        _text = new StreamReader(_bytes, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        _text = new StreamReader(_bytes, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true,
+            bufferSize: 1 << 16);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             Delimiter = ",",
@@ -35,7 +36,8 @@ internal sealed class CsvRowReader : IDisposable
         };
         _parser = new CsvParser(_text, config);
         Fields = [];
-        if (!ReadRecord(out string[] header)) throw new DataException(path, 0, 0, "the file is empty; it needs a header row and data rows.");
+        if (!ReadRecord(out string[] header)) throw new DataException(path, 0, 0,
+            "the file is empty; it needs a header row and data rows.");
         Header = CheckHeader(header, Line, path);
         Fields = new string[Header.Length];
         if (!Next()) throw new DataException(path, 2, 0, "the file has a header but no data rows.");
@@ -67,7 +69,8 @@ internal sealed class CsvRowReader : IDisposable
             string hint = fields.Length > Header.Length
                 ? " If the file uses decimal commas (5,1), write decimal points (5.1) instead."
                 : " Fill in the missing values or drop the row.";
-            throw new DataException(_path, Line, 0, $"{fields.Length} field(s), but the header has {Header.Length}.{hint}");
+            throw new DataException(_path, Line, 0,
+                $"{fields.Length} field(s), but the header has {Header.Length}.{hint}");
         }
         return true;
     }
@@ -81,7 +84,8 @@ internal sealed class CsvRowReader : IDisposable
         _text.Dispose();
     }
 
-    /// <summary>Reads the next record with at least one non-empty field into <see cref="Fields"/> (or a new array when its length differs).</summary>
+    /// <summary>Reads the next record with at least one non-empty field into <see cref="Fields"/> (or a new array when
+    /// its length differs).</summary>
     private bool ReadRecord(out string[] fields)
     {
         try
@@ -108,7 +112,8 @@ internal sealed class CsvRowReader : IDisposable
                 if (broken >= 0)
                 {
                     throw new DataException(_path, Line, broken + 1,
-                        "a quoted field continues onto the next line; every field must be on one line (is the closing quote (\") misplaced?).");
+                        "a quoted field continues onto the next line; every field must be on one line (is the " +
+                            "closing quote (\") misplaced?).");
                 }
                 return true;
             }
@@ -122,9 +127,12 @@ internal sealed class CsvRowReader : IDisposable
             if (raw is not null && raw.Contains('"', StringComparison.Ordinal) && LineBreaks(raw) > 1)
             {
                 long start = Math.Max(1, line - LineBreaks(raw));
-                throw new DataException(_path, start + (Unterminated(raw)?.LineOffset ?? 0), Unterminated(raw)?.Column ?? 0, UnterminatedQuote, e);
+                throw new DataException(_path, start + (Unterminated(raw)?.LineOffset ?? 0),
+                    Unterminated(raw)?.Column ?? 0, UnterminatedQuote, e);
             }
-            throw new DataException(_path, line, 0, string.Create(CultureInfo.InvariantCulture, $"a field is longer than {CsvLoader.MaxFieldLength:N0} characters; this is not a numeric CSV file (is it the right file?)."), e);
+            throw new DataException(_path, line, 0, string.Create(CultureInfo.InvariantCulture,
+                $"a field is longer than {CsvLoader.MaxFieldLength:N0} characters; this is not a numeric CSV file " +
+                $"(is it the right file?)."), e);
         }
         catch (BadDataException e)
         {
@@ -134,11 +142,13 @@ internal sealed class CsvRowReader : IDisposable
             if (Unterminated(raw) is (int lineOffset, int column))
                 throw new DataException(_path, start + lineOffset, column, UnterminatedQuote, e);
             throw new DataException(_path, start, 0,
-                "a quote (\") inside a field that does not start with one; quote the whole field and double the inner quote (\"\"), or remove it.", e);
+                "a quote (\") inside a field that does not start with one; quote the whole field and double the " +
+                    "inner quote (\"\"), or remove it.", e);
         }
         catch (CsvHelperException e)
         {
-            throw new DataException(_path, e.Context?.Parser?.RawRow ?? 0, 0, $"malformed CSV ({FirstLine(e.Message)}); check the quotes on this line.", e);
+            throw new DataException(_path, e.Context?.Parser?.RawRow ?? 0, 0,
+                $"malformed CSV ({FirstLine(e.Message)}); check the quotes on this line.", e);
         }
         catch (DecoderFallbackException e)
         {
@@ -151,9 +161,11 @@ internal sealed class CsvRowReader : IDisposable
     }
 
     private const string UnterminatedQuote =
-        "unterminated quote: the quote (\") that opens this field is never closed on its line, so the field would run on into the following lines. Close the quote, or remove it.";
+        "unterminated quote: the quote (\") that opens this field is never closed on its line, so the field would " +
+            "run on into the following lines. Close the quote, or remove it.";
 
-    /// <summary>Where the quote that is still open at the end of <paramref name="raw"/> was opened: lines after the record's first, and its 1-based column.</summary>
+    /// <summary>Where the quote that is still open at the end of <paramref name="raw"/> was opened: lines after the
+    /// record's first, and its 1-based column.</summary>
     private static (int LineOffset, int Column)? Unterminated(string raw)
     {
         bool quoted = false, fieldStart = true;
@@ -210,11 +222,16 @@ internal sealed class CsvRowReader : IDisposable
         var first = new Dictionary<string, int>(fields.Length, StringComparer.Ordinal);
         for (int c = 0; c < fields.Length; c++)
         {
-            if (fields[c].Length == 0) throw new DataException(path, line, c + 1, "a header name is empty; name every column.");
+            if (fields[c].Length == 0) throw new DataException(path, line, c + 1,
+                "a header name is empty; name every column.");
             if (!first.TryAdd(fields[c], c))
-                throw new DataException(path, line, c + 1, $"the header names '{CsvLoader.Shorten(fields[c])}' twice (columns {first[fields[c]] + 1} and {c + 1}); column names must be unique.");
+                throw new DataException(path, line, c + 1,
+                    $"the header names '{CsvLoader.Shorten(fields[c])}' twice (columns {first[fields[c]] + 1} and " +
+                    $"{c + 1}); column names must be unique.");
         }
-        if (fields.Length < 2) throw new DataException(path, line, 0, $"the header has {fields.Length} column; at least one feature and one label column are needed (is the delimiter a comma?).");
+        if (fields.Length < 2) throw new DataException(path, line, 0,
+            $"the header has {fields.Length} column; at least one feature and one label column are needed (is the " +
+            $"delimiter a comma?).");
         return fields;
     }
 
@@ -237,7 +254,11 @@ internal sealed class CsvRowReader : IDisposable
 
         public override long Length => throw new NotSupportedException();
 
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException(); set
+            => throw new NotSupportedException();
+        }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -245,7 +266,8 @@ internal sealed class CsvRowReader : IDisposable
         {
             int n = inner.Read(buffer);
             Span<byte> got = buffer[..n];
-            if (got.Contains((byte)0)) throw new DataException(path, 0, 0, "holds binary data (NUL bytes), not CSV text.");
+            if (got.Contains((byte)0)) throw new DataException(path, 0, 0,
+                "holds binary data (NUL bytes), not CSV text.");
             _hash.Append(got);
             return n;
         }

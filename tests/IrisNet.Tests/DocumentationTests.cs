@@ -15,7 +15,8 @@ public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
     {
         string doc = Derivation;
         MatchCollection tags = EquationTag().Matches(doc);
-        int[] numbers = tags.Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        int[] numbers = tags.Select(m => int.Parse(m.Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(Enumerable.Range(1, numbers.Length), numbers);
         Assert.True(numbers.Length >= 16);
         Assembly[] assemblies = [typeof(Network<,>).Assembly];
@@ -33,9 +34,11 @@ public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
                 string typeName = link.Groups[1].Value, member = link.Groups[2].Value, file = link.Groups[3].Value;
                 string path = Path.GetFullPath(Path.Combine(Repo.Root, "docs", file));
                 Assert.True(File.Exists(path), $"({numbers[i]}) links to {file}, which does not exist");
-                Type? type = assemblies.SelectMany(a => a.GetTypes()).FirstOrDefault(t => t.Name.Split('`')[0] == typeName);
+                Type? type = assemblies.SelectMany(a => a.GetTypes()).FirstOrDefault(t => t.Name.Split('`')[0]
+                    == typeName);
                 Assert.True(type is not null, $"({numbers[i]}) names type {typeName}, which does not exist");
-                Assert.True(type!.GetMember(member, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance).Length > 0,
+                Assert.True(type!.GetMember(member, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static |
+                    BindingFlags.Instance).Length > 0,
                     $"({numbers[i]}) names {typeName}.{member}, which does not exist");
                 Assert.Contains(member, File.ReadAllText(path), StringComparison.Ordinal);
             }
@@ -68,7 +71,8 @@ public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
                 $"({i + 1}) needs 'Reference:' before its first link");
             if (i + 1 == 6) continue; // (6): the full Jacobian exists only for one sample, in the reference
             if (i + 1 >= 23) continue; // (23)–(28): one scalar per epoch, the trainer calls the reference itself
-            Assert.True(links.Any(l => l.Groups[1].Value is "VectorKernels" or "Network" or "FusedSweep"), $"({i + 1}) has no fast-path link");
+            Assert.True(links.Any(l => l.Groups[1].Value is "VectorKernels" or "Network" or "FusedSweep"),
+                $"({i + 1}) has no fast-path link");
             int fast = block.IndexOf("Fast path:", StringComparison.Ordinal);
             Assert.True(fast > reference, $"({i + 1}) needs 'Reference:' and then 'Fast path:'");
         }
@@ -126,7 +130,8 @@ public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
             Assert.True(q.GetProperty("max_abs_difference").GetDouble() < 1e-8, q.GetProperty("symbol").GetString());
             Assert.Contains($"**({q.GetProperty("equation").GetInt32()})**", derivation, StringComparison.Ordinal);
         }
-        string[] symbols = root.GetProperty("backward").EnumerateArray().Select(q => q.GetProperty("symbol").GetString()!).ToArray();
+        string[] symbols = root.GetProperty("backward").EnumerateArray().Select(q
+            => q.GetProperty("symbol").GetString()!).ToArray();
         Assert.Contains(symbols, s => s.StartsWith("∂ŷ/∂s", StringComparison.Ordinal));
         Assert.Contains(symbols, s => s.StartsWith("∂ℓ/∂b", StringComparison.Ordinal));
         Assert.True(root.GetProperty("diagonal_only_shortcut")[0].GetProperty("max_abs_difference").GetDouble() > 1e-3);
@@ -157,7 +162,8 @@ public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
               <ItemGroup>{references}</ItemGroup>
             </Project>
             """);
-        Run("dotnet", ["build", Path.Combine(_dir, "Example.csproj"), "-o", Path.Combine(_dir, "out"), "--nologo", "-v", "q"], _dir);
+        Run("dotnet", ["build", Path.Combine(_dir, "Example.csproj"), "-o", Path.Combine(_dir, "out"), "--nologo", "-v",
+            "q"], _dir);
         string output = Run("dotnet", [Path.Combine(_dir, "out", "Example.dll")], Repo.Root);
         Assert.Matches(@"test accuracy 0\.9\d*|test accuracy 1", output);
         Assert.Contains("gradient check", output, StringComparison.Ordinal);
@@ -165,13 +171,19 @@ public sealed partial class DocumentationTests() : TempDirectoryTest("doc")
 
     private static string Run(string file, string[] args, string workingDirectory)
     {
-        var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true
+        };
         foreach (string a in args) info.ArgumentList.Add(a);
         using Process p = Process.Start(info)!;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
         Assert.True(p.WaitForExit(TimeSpan.FromMinutes(3)), $"{file} {string.Join(' ', args)} timed out");
         string output = stdout.GetAwaiter().GetResult();
-        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} exited {p.ExitCode}\n{output}\n{stderr.GetAwaiter().GetResult()}");
+        Assert.True(p.ExitCode == 0,
+            $"{file} {string.Join(' ', args)} exited {p.ExitCode}\n{output}\n{stderr.GetAwaiter().GetResult()}");
         return output;
     }
 

@@ -41,7 +41,9 @@ public static class CvCommand
         Option<int?> threads = set.FoldsAtOnce;
         Option<string?> outDir = SharedOptions.RunDirectory();
         Option<bool> quiet = SharedOptions.Quiet(), verbose = SharedOptions.Verbose();
-        var command = new Command("cv", "Cross-validate: train on K − 1 folds and evaluate on the held-out fold, for every fold and repeat; write folds.csv, summary.json, cv.png.");
+        var command = new Command("cv",
+            "Cross-validate: train on K − 1 folds and evaluate on the held-out fold, for every fold and repeat; " +
+            "write folds.csv, summary.json, cv.png.");
         set.AddTo(command, training: true);
         // Every row is held out once per repeat, so there is no separate test split: --test-fraction is
         // hidden and refused with an explanation. --threads means folds at once here.
@@ -68,7 +70,8 @@ public static class CvCommand
         Option<string?> outOption, bool quiet)
     {
         // Registered first, so that a signal during loading is not lost: the run then stops before its first fold.
-        using var signals = new RunSignals("the current epoch of the folds in progress (only completed folds are kept)");
+        using var signals = new
+            RunSignals("the current epoch of the folds in progress (only completed folds are kept)");
         int folds = p.GetValue(foldsOption);
         if (p.GetResult(set.TestFraction) is { Implicit: false })
         {
@@ -106,8 +109,10 @@ public static class CvCommand
         }
     }
 
-    /// <summary>One cv run in its claimed directory: summary.json first ("running"), folds.csv streamed, cv.png, then the final summary.json.</summary>
-    private sealed class CvRun(RunDirectory run, RunSignals signals, TrainingOptions options, string? initFile, DataSource source,
+    /// <summary>One cv run in its claimed directory: summary.json first ("running"), folds.csv streamed, cv.png, then
+    /// the final summary.json.</summary>
+    private sealed class CvRun(RunDirectory run, RunSignals signals, TrainingOptions options, string? initFile,
+        DataSource source,
         int folds, int repeats, int threads)
     {
         private readonly List<FoldResult> _completed = [];
@@ -128,7 +133,9 @@ public static class CvCommand
                         _completed.Add(fold);
                         if (!quiet)
                         {
-                            Console.WriteLine($"repeat {fold.Repeat}/{repeats} fold {fold.Fold}/{folds}: held-out accuracy {Format.F(fold.HeldOut.Accuracy)}, loss {Format.F(fold.HeldOut.Loss, 6)} ({fold.HeldOut.Count} rows)");
+                            Console.WriteLine($"repeat {fold.Repeat}/{repeats} fold {fold.Fold}/{folds}: held-out " +
+                                $"accuracy {Format.F(fold.HeldOut.Accuracy)}, loss {Format.F(fold.HeldOut.Loss, 6)} " +
+                                $"({fold.HeldOut.Count} rows)");
                         }
                     }, signals.Token);
                 }
@@ -136,10 +143,12 @@ public static class CvCommand
                 {
                     signals.Writing = true;
                     int failed = _completed.Count;
-                    string message = $"repeat {failed / folds + 1}, fold {failed % folds + 1}: " + ModelOptionSet.Describe(diverged, command);
+                    string message = $"repeat {failed / folds + 1}, fold {failed % folds + 1}: "
+                        + ModelOptionSet.Describe(diverged, command);
                     TryFinal(Summary("failed", message, null, null));
                     Console.Error.WriteLine($"irisnet: error: {message}");
-                    Console.Error.WriteLine($"irisnet: wrote {run.File("folds.csv")} ({_completed.Count} completed folds) and {run.File("summary.json")}.");
+                    Console.Error.WriteLine($"irisnet: wrote {run.File("folds.csv")} ({_completed.Count} completed " +
+                        $"folds) and {run.File("summary.json")}.");
                     return ExitCode.Failure;
                 }
                 catch (StandardOutputException e)
@@ -175,21 +184,25 @@ public static class CvCommand
             else CvCommand.Final(r, run, status, folds * repeats, threads);
             if (r.Interrupted)
             {
-                Console.Error.WriteLine($"irisnet: interrupted by {signal ?? "a signal"} after {r.Folds.Count} of {folds * repeats} folds; the completed folds are in {run.Path}.");
+                Console.Error.WriteLine($"irisnet: interrupted by {signal ?? "a signal"} after {r.Folds.Count} of " +
+                    $"{folds * repeats} folds; the completed folds are in {run.Path}.");
             }
             return signals.ExitCode;
         }
 
         private string Summary(string status, string? error, string? signal, CrossValidationResult? r) =>
-            CvSummary.Json(status, error, signal, options, initFile, source, folds, repeats, threads, r?.Folds ?? _completed, r,
+            CvSummary.Json(status, error, signal, options, initFile, source, folds, repeats, threads,
+                r?.Folds ?? _completed, r,
                 status == "running" ? null : Files());
 
         /// <summary>The files that exist, complete, in the order written, and summary.json last.</summary>
-        private string[] Files() => run.Written.Select(Path.GetFileName).OfType<string>().Where(f => f != "summary.json").Append("summary.json").ToArray();
+        private string[] Files() => run.Written.Select(Path.GetFileName).OfType<string>().Where(f => f
+            != "summary.json").Append("summary.json").ToArray();
 
         private void Final(string summary) => run.WriteText("summary.json", summary);
 
-        /// <summary>Best effort after a failed write: a "failed" summary if the disk still takes it; otherwise the "running" one stays.</summary>
+        /// <summary>Best effort after a failed write: a "failed" summary if the disk still takes it; otherwise the
+        /// "running" one stays.</summary>
         private void TryFinal(string summary)
         {
             try
@@ -206,21 +219,26 @@ public static class CvCommand
     private static void Final(CrossValidationResult r, RunDirectory run, string status, int total, int threads)
     {
         string I(int v) => v.ToString(CultureInfo.InvariantCulture);
-        AnsiConsole.WriteLine($"Cross-validation {status}: {I(r.Folds.Count)} of {I(total)} folds ({I(r.FoldCount)} × {I(r.Repeats)}), {I(threads)} at once, " +
+        AnsiConsole.WriteLine($"Cross-validation {status}: {I(r.Folds.Count)} of {I(total)} folds ({I(r.FoldCount)} " +
+            $"× {I(r.Repeats)}), {I(threads)} at once, " +
             $"{Format.F(r.Seconds, 2)} s.");
         var table = new Table().Title("Folds");
-        table.AddColumns("repeat", "fold", "train n", "held-out n", "train loss", "train acc", "held-out loss", "held-out acc");
+        table.AddColumns("repeat", "fold", "train n", "held-out n", "train loss", "train acc", "held-out loss",
+            "held-out acc");
         foreach (var column in table.Columns.Skip(2)) column.RightAligned();
         foreach (FoldResult f in r.Folds)
         {
-            table.AddRow(I(f.Repeat), I(f.Fold), I(f.Train.Count), I(f.HeldOut.Count), Format.F(f.Train.Loss, 6), Format.F(f.Train.Accuracy),
+            table.AddRow(I(f.Repeat), I(f.Fold), I(f.Train.Count), I(f.HeldOut.Count), Format.F(f.Train.Loss, 6),
+                Format.F(f.Train.Accuracy),
                 Format.F(f.HeldOut.Loss, 6), Format.F(f.HeldOut.Accuracy));
         }
         AnsiConsole.Write(table);
         if (r.Folds.Count > 0)
         {
-            AnsiConsole.WriteLine($"Held-out accuracy {Format.F(r.MeanAccuracy)} ± {Format.F(r.AccuracySd)}, loss {Format.F(r.MeanLoss)} ± {Format.F(r.LossSd)} (mean ± SD over {I(r.Folds.Count)} folds)");
-            AnsiConsole.WriteLine($"Pooled held-out accuracy {Format.F(r.Pooled.Accuracy)}, 95 % Wilson interval [{Format.F(r.AccuracyLow)}, {Format.F(r.AccuracyHigh)}] (n = {I(r.Rows)} rows)");
+            AnsiConsole.WriteLine($"Held-out accuracy {Format.F(r.MeanAccuracy)} ± {Format.F(r.AccuracySd)}, loss " +
+                $"{Format.F(r.MeanLoss)} ± {Format.F(r.LossSd)} (mean ± SD over {I(r.Folds.Count)} folds)");
+            AnsiConsole.WriteLine($"Pooled held-out accuracy {Format.F(r.Pooled.Accuracy)}, 95 % Wilson interval " +
+                $"[{Format.F(r.AccuracyLow)}, {Format.F(r.AccuracyHigh)}] (n = {I(r.Rows)} rows)");
             AnsiConsole.Write(FinalReport.Confusion(r.Pooled, "pooled held-out rows"));
         }
         AnsiConsole.WriteLine("Files written:");

@@ -29,7 +29,9 @@ public static class DiffCommand
         }, "irisnet diff trace.json");
         Option<double> tolerance = SharedOptions.TraceTolerance();
         Option<string?> graph = SharedOptions.GraphFile();
-        var command = new Command("diff", "Compare your own implementation's trace with the reference, recomputed from your starting weights and data: a table per quantity, the first that disagrees, and the known mistakes that reproduce it.")
+        var command = new Command("diff",
+            "Compare your own implementation's trace with the reference, recomputed from your starting weights and " +
+            "data: a table per quantity, the first that disagrees, and the known mistakes that reproduce it.")
         {
             theirs, tolerance, graph,
         };
@@ -60,44 +62,56 @@ public static class DiffCommand
     {
         NetworkShape s = trace.Shape;
         TraceSettings o = trace.Settings;
-        Console.WriteLine($"{path} against the reference, recomputed in float64 from the file's own starting weights, data and batches");
-        Console.WriteLine($"network: D = {s.D}, H = {s.H}, C = {s.C}, {Names.Of(s.Activation)}, {(s.Bias ? "biases" : "no biases")}; " +
-            $"η = {Format.R(o.LearningRate)}, μ = {Format.R(o.Momentum)}, λ = {Format.R(o.L2)}; {trace.Steps.Count} step(s), N = {trace.Data.Count} row(s)");
+        Console.WriteLine($"{path} against the reference, recomputed in float64 from the file's own starting " +
+            $"weights, data and batches");
+        Console.WriteLine($"network: D = {s.D}, H = {s.H}, C = {s.C}, {Names.Of(s.Activation)}, " +
+            $"{(s.Bias ? "biases" : "no biases")}; " +
+            $"η = {Format.R(o.LearningRate)}, μ = {Format.R(o.Momentum)}, λ = {Format.R(o.L2)}; {trace.Steps.Count} " +
+                $"step(s), N = {trace.Data.Count} row(s)");
         var table = new Table();
         table.AddColumns("step", "quantity", "eq.", "shape", "max abs diff", "max rel diff", "verdict");
         foreach (DiffRow r in report.Rows)
         {
             bool shapeDiffers = !r.Shape.SequenceEqual(r.ReferenceShape);
-            string verdict = r.Agrees ? "agrees" : shapeDiffers ? $"DIFFERS: shape, reference {TraceTensor.FormatShape(r.ReferenceShape)}" : "DIFFERS";
-            string[] cells = [r.Step.ToString(CultureInfo.InvariantCulture), r.Name, $"({r.Equation})", TraceTensor.FormatShape(r.Shape),
+            string verdict = r.Agrees ? "agrees" : shapeDiffers ?
+                $"DIFFERS: shape, reference {TraceTensor.FormatShape(r.ReferenceShape)}" : "DIFFERS";
+            string[] cells = [r.Step.ToString(CultureInfo.InvariantCulture), r.Name, $"({r.Equation})",
+                TraceTensor.FormatShape(r.Shape),
                 shapeDiffers ? "-" : E(r.MaxAbsolute), shapeDiffers ? "-" : E(r.MaxRelative), verdict];
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }
         AnsiConsole.Write(table);
-        Console.WriteLine($"tolerance: relative difference max_i|theirs_i − ref_i| / max_i|ref_i| ≤ {E(report.Tolerance)}");
+        Console.WriteLine($"tolerance: relative difference max_i|theirs_i − ref_i| / max_i|ref_i| ≤ " +
+            $"{E(report.Tolerance)}");
         if (report.First is not DiffRow first)
         {
             Console.WriteLine($"match: all {report.Rows.Count} quantities agree with the reference.");
             return;
         }
         string why = !first.Shape.SequenceEqual(first.ReferenceShape)
-            ? $"shape {TraceTensor.FormatShape(first.Shape)}, the reference's is {TraceTensor.FormatShape(first.ReferenceShape)}"
+            ? $"shape {TraceTensor.FormatShape(first.Shape)}, the reference's is " +
+                $"{TraceTensor.FormatShape(first.ReferenceShape)}"
             : $"relative difference {E(first.MaxRelative)} > {E(report.Tolerance)}";
         int differing = report.Rows.Count(r => !r.Agrees);
-        Console.WriteLine($"first difference: step {first.Step}, {first.Name} (equation {first.Equation} of docs/derivation.md): {why}. " +
+        Console.WriteLine($"first difference: step {first.Step}, {first.Name} (equation {first.Equation} of " +
+            $"docs/derivation.md): {why}. " +
             $"{differing} of {report.Rows.Count} quantities differ; everything before it agrees.");
         if (report.Diagnoses.Count == 0)
         {
-            Console.WriteLine($"diagnosis: no catalogued mistake reproduces {first.Name}; recompute it from the quantities before it with equation ({first.Equation}).");
+            Console.WriteLine($"diagnosis: no catalogued mistake reproduces {first.Name}; recompute it from the " +
+                $"quantities before it with equation ({first.Equation}).");
             return;
         }
         Console.WriteLine($"diagnosis: {report.Diagnoses.Count} catalogued mistake(s) reproduce {first.Name}:");
         foreach (Diagnosis d in report.Diagnoses)
         {
-            string coverage = d.ExplainsEverything ? $"reproduces all {d.Given} quantities given" : $"reproduces {d.Reproduced} of the {d.Given} quantities given";
-            Console.WriteLine($"  {MistakeCatalogue.Key(d.Mistake)}: {MistakeCatalogue.Describe(d.Mistake)} ({coverage})");
+            string coverage = d.ExplainsEverything ? $"reproduces all {d.Given} quantities given"
+                : $"reproduces {d.Reproduced} of the {d.Given} quantities given";
+            Console.WriteLine($"  {MistakeCatalogue.Key(d.Mistake)}: {MistakeCatalogue.Describe(d.Mistake)} " +
+                $"({coverage})");
         }
     }
 
-    private static string E(double v) => double.IsPositiveInfinity(v) ? "∞" : v.ToString("0.0E+00", CultureInfo.InvariantCulture);
+    private static string E(double v) => double.IsPositiveInfinity(v) ? "∞" : v.ToString("0.0E+00",
+        CultureInfo.InvariantCulture);
 }

@@ -25,12 +25,17 @@ public static class EvaluateCommand
         Option<string?> data = SharedOptions.ScoredData(), label = SharedOptions.ModelLabel();
         var split = new Option<string?>("--split")
         {
-            Description = "Rows to score: test (the rows the model never saw; needs the model's own data file), train (the rows the weights were fitted on), validation (the rows early stopping watched), or all [default: test on the model's own data, all on other data]",
+            Description =
+                "Rows to score: test (the rows the model never saw; needs the model's own data file), train (the " +
+                "rows the weights were fitted on), validation (the rows early stopping watched), or all [default: " +
+                "test on the model's own data, all on other data]",
             HelpName = "test|train|validation|all",
         };
         UsageErrors.OneOf(split, Test, Train, Validation, All);
         Option<bool> json = SharedOptions.Json();
-        var command = new Command("evaluate", "Loss, accuracy, confusion matrix and per-class precision, recall and F1 of a saved model on labelled data.")
+        var command = new Command("evaluate",
+            "Loss, accuracy, confusion matrix and per-class precision, recall and F1 of a saved model on labelled " +
+            "data.")
         {
             model, data, label, split, json,
         };
@@ -38,22 +43,26 @@ public static class EvaluateCommand
         {
             string modelPath = p.GetValue(model)!;
             Model m = ModelJson.Load(modelPath);
-            DataSource source = DataSource.LoadForModelWithHash(p.GetValue(data) ?? OwnDataFile(m), m, p.GetValue(label));
+            DataSource source = DataSource.LoadForModelWithHash(p.GetValue(data) ?? OwnDataFile(m), m,
+                p.GetValue(label));
             var (rows, which) = Select(m, source, p.GetValue(split), split.Name, data.Name);
             Evaluation e = m.Evaluate(rows);
             if (p.GetValue(json))
             {
-                CliJson.Print(new EvaluateOutput(EvaluationJson.From(e), e.ClassNames, modelPath, source.Name, source.Sha256, which), CliJsonContext.Default.EvaluateOutput);
+                CliJson.Print(new EvaluateOutput(EvaluationJson.From(e), e.ClassNames, modelPath, source.Name,
+                    source.Sha256, which), CliJsonContext.Default.EvaluateOutput);
                 return ExitCode.Success;
             }
-            AnsiConsole.WriteLine($"{Terminal.Escape(source.Name)}: {which} rows ({Describe(which)}): {e.Count} rows, loss {Format.F(e.Loss, 6)}, accuracy {Format.F(e.Accuracy)}");
+            AnsiConsole.WriteLine($"{Terminal.Escape(source.Name)}: {which} rows ({Describe(which)}): {e.Count} " +
+                $"rows, loss {Format.F(e.Loss, 6)}, accuracy {Format.F(e.Accuracy)}");
             AnsiConsole.Write(FinalReport.Confusion(e, $"{which} rows"));
             return ExitCode.Success;
         });
         return command;
     }
 
-    /// <summary>Without --data: the file the model was trained on when it still exists, else the bundled Iris data (null).</summary>
+    /// <summary>Without --data: the file the model was trained on when it still exists, else the bundled Iris data
+    /// (null).</summary>
     private static string? OwnDataFile(Model m) =>
         m.Data is TrainingData d && d.File != DataSource.BundledName && File.Exists(d.File) ? d.File : null;
 
@@ -69,8 +78,8 @@ public static class EvaluateCommand
     /// The rows to score and the name of that choice; errors name the flags <paramref name="splitFlag"/>
     /// and <paramref name="dataFlag"/>.
     /// </summary>
-    /// <exception cref="OptionException">test, train or validation was asked for on data that is not the model's, or a model that records
-    /// no split; test or validation on a model that had no such rows.</exception>
+    /// <exception cref="OptionException">test, train or validation was asked for on data that is not the model's, or a
+    /// model that records no split; test or validation on a model that had no such rows.</exception>
     public static (Dataset Rows, string Split) Select(Model m, DataSource source, string? requested, string splitFlag,
         string dataFlag)
     {
@@ -93,7 +102,8 @@ public static class EvaluateCommand
         {
             // With early stopping the training rows were split again, by the recorded seed: the weights were
             // fitted on one part and the other only watched. Train means the fitted part, as in summary.json.
-            var (fit, validation) = m.Options is { ValidationFraction: > 0 } o ? Trainer.SplitValidation(train, o) : (train, null);
+            var (fit, validation) = m.Options is { ValidationFraction: > 0 } o ? Trainer.SplitValidation(train,
+                o) : (train, null);
             if (split == Train) return (fit, Train);
             return validation is null
                 ? throw new OptionException(splitFlag, $"{Validation}: the model was trained without a validation set "

@@ -21,17 +21,26 @@ public static class ExplainCommand
 {
     public static Command Build()
     {
-        var sample = new Option<int>("--sample") { Description = "1-based row of the data to explain", DefaultValueFactory = _ => 1, HelpName = "I" };
+        var sample = new Option<int>("--sample")
+        {
+            Description = "1-based row of the data to explain",
+            DefaultValueFactory = _ => 1,
+            HelpName = "I"
+        };
         Option<string?> model = SharedOptions.ModelToExplain();
         Option<bool> json = SharedOptions.Json();
         Option<string?> graph = SharedOptions.GraphFile();
         var shared = new ModelOptionSet();
-        var command = new Command("explain", "Walk through one observation and one training step: forward values, every chain-rule factor beside its finite-difference estimate, the diagonal-only softmax shortcut for contrast, and the update of every parameter with the sample's loss before and after.")
+        var command = new Command("explain",
+            "Walk through one observation and one training step: forward values, every chain-rule factor beside its " +
+            "finite-difference estimate, the diagonal-only softmax shortcut for contrast, and the update of every " +
+            "parameter with the sample's loss before and after.")
         {
             sample, model,
         };
         // The network and step options are train's own (one definition, in ModelOptionSet).
-        foreach (Option o in new Option[] { shared.Data, shared.Label, shared.Hidden, shared.Activation, shared.Bias, shared.LearningRate, shared.Momentum, shared.L2, shared.Seed, shared.Standardize })
+        foreach (Option o in new Option[] { shared.Data, shared.Label, shared.Hidden, shared.Activation, shared.Bias,
+            shared.LearningRate, shared.Momentum, shared.L2, shared.Seed, shared.Standardize })
             command.Options.Add(o);
         shared.Optimizer.AddTo(command, schedule: false);
         command.Options.Add(json);
@@ -48,7 +57,8 @@ public static class ExplainCommand
             Dataset rows;
             if (modelPath is not null)
             {
-                foreach (Option o in new Option[] { shared.Hidden, shared.Activation, shared.Bias, shared.Seed, shared.Standardize })
+                foreach (Option o in new Option[] { shared.Hidden, shared.Activation, shared.Bias, shared.Seed,
+                    shared.Standardize })
                 {
                     if (p.GetResult(o) is { Implicit: false })
                         throw new OptionException(o.Name,
@@ -63,8 +73,10 @@ public static class ExplainCommand
                 TrainingOptions trained = m.Options ?? new TrainingOptions();
                 options = options with
                 {
-                    LearningRate = p.GetResult(shared.LearningRate) is { Implicit: false } ? options.LearningRate : trained.LearningRate,
-                    Momentum = p.GetResult(shared.Momentum) is { Implicit: false } ? options.Momentum : trained.Momentum,
+                    LearningRate = p.GetResult(shared.LearningRate) is { Implicit: false } ? options.LearningRate
+                        : trained.LearningRate,
+                    Momentum = p.GetResult(shared.Momentum) is { Implicit: false } ? options.Momentum
+                        : trained.Momentum,
                     L2 = p.GetResult(shared.L2) is { Implicit: false } ? options.L2 : trained.L2,
                 };
                 // So are the optimizer and its parameters.
@@ -84,7 +96,8 @@ public static class ExplainCommand
             else
             {
                 rows = shared.LoadData(p).Data;
-                shape = new NetworkShape(rows.FeatureCount, options.Hidden, rows.ClassCount, options.Bias, options.Activation);
+                shape = new NetworkShape(rows.FeatureCount, options.Hidden, rows.ClassCount, options.Bias,
+                    options.Activation);
                 weights = Trainer.Initialize(shape, options.Seed);
                 st = options.Standardize ? Standardization.Fit(rows) : Standardization.None(rows.FeatureCount);
             }
@@ -93,13 +106,17 @@ public static class ExplainCommand
                 throw new OptionException(sample.Name,
                     $"{index} is outside 1..{rows.Count}, the rows of {rows.Source}.");
             double[] x = rows.Features[index - 1].Select((v, d) => st.Apply(v, d)).ToArray();
-            Explanation e = Explainer.Explain(shape, weights, x, rows.Labels[index - 1], rows.FeatureNames, rows.ClassNames, options);
+            Explanation e = Explainer.Explain(shape, weights, x, rows.Labels[index - 1], rows.FeatureNames,
+                rows.ClassNames, options);
             if (graphPath is not null)
             {
-                GraphSheet sheet = GraphSheets.FromExplanation(e, weights, index, rows.Source is string file ? Path.GetFileName(file) : "the data", rows.FeatureNames, rows.ClassNames);
+                GraphSheet sheet = GraphSheets.FromExplanation(e, weights, index,
+                    rows.Source is string file ? Path.GetFileName(file) : "the data", rows.FeatureNames,
+                    rows.ClassNames);
                 PictureFile.Write(graphPath, graph.Name, tmp => Plots.Graph(sheet, tmp, svg));
             }
-            if (p.GetValue(json)) CliJson.Print(ExplainOutput.From(e, index, rows), CliJsonContext.Default.ExplainOutput);
+            if (p.GetValue(json)) CliJson.Print(ExplainOutput.From(e, index, rows),
+                CliJsonContext.Default.ExplainOutput);
             else
             {
                 WriteTables(e, index, rows);
@@ -113,22 +130,27 @@ public static class ExplainCommand
     private static void WriteTables(Explanation e, int index, Dataset rows)
     {
         NetworkShape s = e.Shape;
-        AnsiConsole.WriteLine($"Sample {index} of {Terminal.Escape(rows.Source)}: class '{Terminal.Escape(rows.ClassNames[e.Label])}'. Shapes: D = {s.D}, H = {s.H}, C = {s.C}; "
-            + $"A {s.H}×{s.D}, B {s.C}×{s.H}{(s.Bias ? $", a {s.H}, b {s.C}" : ", no biases")}; activation {Names.Of(s.Activation)}.");
-        AnsiConsole.WriteLine("Equation numbers refer to docs/derivation.md. Differences are analytic − finite difference (central; ε = 1e-5, relative to ŷ for ∂ℓ/∂ŷ).");
+        AnsiConsole.WriteLine($"Sample {index} of {Terminal.Escape(rows.Source)}: class " +
+            $"'{Terminal.Escape(rows.ClassNames[e.Label])}'. Shapes: D = {s.D}, H = {s.H}, C = {s.C}; "
+            + $"A {s.H}×{s.D}, B {s.C}×{s.H}{(s.Bias ? $", a {s.H}, b {s.C}" : ", no biases")}; activation " +
+                $"{Names.Of(s.Activation)}.");
+        AnsiConsole.WriteLine("Equation numbers refer to docs/derivation.md. Differences are analytic − finite " +
+            "difference (central; ε = 1e-5, relative to ŷ for ∂ℓ/∂ŷ).");
         AnsiConsole.WriteLine();
         AnsiConsole.WriteLine("Forward pass");
         foreach (Quantity q in e.Forward) Write(q, null);
         AnsiConsole.WriteLine("Backward pass: each factor beside its finite-difference estimate");
         foreach (Quantity q in e.Backward) Write(q, "finite difference");
-        AnsiConsole.WriteLine("For contrast, the diagonal-only shortcut ∂ŷ_r/∂s_r = ŷ_r(1 − ŷ_r) (docs/derivation.md §4)");
+        AnsiConsole.WriteLine("For contrast, the diagonal-only shortcut ∂ŷ_r/∂s_r = ŷ_r(1 − ŷ_r) (docs/derivation.md " +
+            "§4)");
         foreach (Quantity q in e.Shortcut) Write(q, "correct");
         TrainingStep step = e.Step;
         AnsiConsole.WriteLine($"One training step on this sample alone (N = 1), {step.Rule}: "
             + $"η = {step.LearningRate.ToString("R", CultureInfo.InvariantCulture)}, "
             + $"λ = {step.L2.ToString("R", CultureInfo.InvariantCulture)} (L2) on A and B only");
         foreach (Quantity q in step.Quantities) Write(q, null);
-        AnsiConsole.WriteLine($"Loss of this sample: ℓ = {N(step.LossBefore)} before the step, {N(step.LossAfter)} after ({D(step.LossAfter - step.LossBefore)}).");
+        AnsiConsole.WriteLine($"Loss of this sample: ℓ = {N(step.LossBefore)} before the step, {N(step.LossAfter)} " +
+            $"after ({D(step.LossAfter - step.LossBefore)}).");
     }
 
     private static void Write(Quantity q, string? other)
@@ -172,11 +194,13 @@ public static class ExplainCommand
             {
                 if (q.Notes?[i] is string note)
                 {
-                    string at = q.Cols == 1 ? q.RowLabels[i / q.Cols] : $"{q.RowLabels[i / q.Cols]}, {q.ColLabels[i % q.Cols]}";
+                    string at = q.Cols == 1 ? q.RowLabels[i / q.Cols]
+                        : $"{q.RowLabels[i / q.Cols]}, {q.ColLabels[i % q.Cols]}";
                     AnsiConsole.WriteLine($"  note ({Markup.Escape(at)}): {note}");
                 }
             }
-            string noted = q.NotedEntries > 0 ? $" over the {q.Value.Length - q.NotedEntries} entries without a note" : "";
+            string noted = q.NotedEntries > 0 ? $" over the {q.Value.Length - q.NotedEntries} entries without a note"
+                : "";
             AnsiConsole.WriteLine($"  max |difference| = {D(q.MaxAbsDifference)}{noted}");
         }
         AnsiConsole.WriteLine();

@@ -38,10 +38,13 @@ public static class LrFindCommand
         };
         Option<int> steps = SharedOptions.RangeTestSteps();
         Option<string?> outDir = SharedOptions.RunDirectory();
-        var command = new Command("lr-find", "Learning-rate range test: train briefly with the rate growing exponentially, write lr_find.csv and lr_find.png (loss against rate, suggestion marked), print the suggested rate.");
+        var command = new Command("lr-find",
+            "Learning-rate range test: train briefly with the rate growing exponentially, write lr_find.csv and " +
+            "lr_find.png (loss against rate, suggestion marked), print the suggested rate.");
         set.AddTo(command, training: true);
         // The test chooses every step's rate itself, runs a fixed number of steps and watches the training loss.
-        foreach (Option o in new Option[] { set.LearningRate, set.Epochs, set.ValidationFraction, set.Patience, set.MinDelta })
+        foreach (Option o in new Option[] { set.LearningRate, set.Epochs, set.ValidationFraction, set.Patience,
+            set.MinDelta })
             command.Options.Remove(o);
         set.Optimizer.RemoveSchedule(command);
         command.Options.Add(start);
@@ -69,7 +72,8 @@ public static class LrFindCommand
         using var cancel = new CancellationTokenSource();
         (string Name, int Number)? received = null;
         var registrations = new List<PosixSignalRegistration>();
-        foreach (var (signal, name, number) in new[] { (PosixSignal.SIGINT, "SIGINT", 2), (PosixSignal.SIGTERM, "SIGTERM", 15), (PosixSignal.SIGHUP, "SIGHUP", 1) })
+        foreach (var (signal, name, number) in new[] { (PosixSignal.SIGINT, "SIGINT", 2), (PosixSignal.SIGTERM,
+            "SIGTERM", 15), (PosixSignal.SIGHUP, "SIGHUP", 1) })
         {
             registrations.Add(PosixSignalRegistration.Create(signal, ctx =>
             {
@@ -89,7 +93,8 @@ public static class LrFindCommand
         }
         if (received is var (signalName, signalNumber))
         {
-            Console.Error.WriteLine($"irisnet: interrupted by {signalName} after {result.Points.Count} of {steps} steps; nothing was written.");
+            Console.Error.WriteLine($"irisnet: interrupted by {signalName} after {result.Points.Count} of {steps} " +
+                $"steps; nothing was written.");
             return 128 + signalNumber;
         }
         RunDirectory run = RunDirectory.Create(p.GetValue(outOption), outOption.Name);
@@ -103,10 +108,13 @@ public static class LrFindCommand
             run.Release();
         }
         string stop = result.Diverged
-            ? $"stopped at step {result.Points.Count} of {steps}, the smoothed loss above {LearningRateFinder.DivergenceFactor.ToString(CultureInfo.InvariantCulture)}× its minimum"
+            ? $"stopped at step {result.Points.Count} of {steps}, the smoothed loss above " +
+                $"{LearningRateFinder.DivergenceFactor.ToString(CultureInfo.InvariantCulture)}× its minimum"
             : $"{steps} steps from {Format.G(startLr)} to {Format.G(endLr)}";
-        Console.WriteLine($"lr-find: suggested learning rate {Format.G(result.Suggested)}, a tenth of the rate at the smoothed loss's minimum (step {result.SuggestedStep}; " +
-            $"the steepest descent is at {Format.G(result.Steepest.Rate)}); {Names.Of(options.Optimizer)}, {stop}; wrote {run.File("lr_find.csv")} and lr_find.png");
+        Console.WriteLine($"lr-find: suggested learning rate {Format.G(result.Suggested)}, a tenth of the rate at " +
+            $"the smoothed loss's minimum (step {result.SuggestedStep}; " +
+            $"the steepest descent is at {Format.G(result.Steepest.Rate)}); {Names.Of(options.Optimizer)}, {stop}; " +
+                $"wrote {run.File("lr_find.csv")} and lr_find.png");
         return ExitCode.Success;
     }
 

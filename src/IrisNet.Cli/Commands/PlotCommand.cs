@@ -16,23 +16,54 @@ public static class PlotCommand
 {
     public static Command Build()
     {
-        var runs = UsageErrors.NonEmptyPaths(new Argument<string[]>("RUN_DIR") { Description = "One or more run directories (each with a metrics.csv)", Arity = ArgumentArity.OneOrMore },
+        var runs = UsageErrors.NonEmptyPaths(new Argument<string[]>("RUN_DIR")
+        {
+            Description =
+            "One or more run directories (each with a metrics.csv)",
+            Arity = ArgumentArity.OneOrMore
+        },
             "irisnet plot runs/a");
         Option<string?> output = SharedOptions.PlotFile();
-        var regions = new Option<bool>("--regions") { Description = "Redraw the run's decision regions (from its model.json and the data it was trained on)" };
-        var confusion = new Option<bool>("--confusion") { Description = "Redraw the run's confusion matrix (from its summary.json)" };
-        var units = new Option<bool>("--units") { Description = "Redraw the run's hidden units, units.png (from its model.json and the data it was trained on)" };
-        var x = new Option<string?>("--x") { Description = "With --regions: the feature across [default: petal_length for Iris, else the feature with the largest first-layer weights]", HelpName = "FEATURE" };
-        var y = new Option<string?>("--y") { Description = "With --regions: the feature up [default: petal_width for Iris, else the next largest]", HelpName = "FEATURE" };
+        var regions = new Option<bool>("--regions")
+        {
+            Description =
+            "Redraw the run's decision regions (from its model.json and the data it was trained on)"
+        };
+        var confusion = new Option<bool>("--confusion")
+        {
+            Description =
+            "Redraw the run's confusion matrix (from its summary.json)"
+        };
+        var units = new Option<bool>("--units")
+        {
+            Description =
+            "Redraw the run's hidden units, units.png (from its model.json and the data it was trained on)"
+        };
+        var x = new Option<string?>("--x")
+        {
+            Description =
+            "With --regions: the feature across [default: petal_length for Iris, else the feature with the largest " +
+            "first-layer weights]",
+            HelpName = "FEATURE"
+        };
+        var y = new Option<string?>("--y")
+        {
+            Description =
+            "With --regions: the feature up [default: petal_width for Iris, else the next largest]",
+            HelpName = "FEATURE"
+        };
         Option<string?> data = SharedOptions.RunData();
-        var command = new Command("plot", "Loss and accuracy curves of one run, or of several runs on one chart, from their metrics.csv; or a run's decision regions or confusion matrix.")
+        var command = new Command("plot",
+            "Loss and accuracy curves of one run, or of several runs on one chart, from their metrics.csv; or a " +
+            "run's decision regions or confusion matrix.")
         {
             runs, output, regions, confusion, units, x, y, data,
         };
         command.SetAction(p =>
         {
             string[] dirs = p.GetValue(runs)!;
-            bool drawRegions = p.GetValue(regions), drawConfusion = p.GetValue(confusion), drawUnits = p.GetValue(units);
+            bool drawRegions = p.GetValue(regions), drawConfusion = p.GetValue(confusion),
+                drawUnits = p.GetValue(units);
             if ((drawRegions ? 1 : 0) + (drawConfusion ? 1 : 0) + (drawUnits ? 1 : 0) > 1)
             {
                 throw new OptionException((drawUnits ? units : confusion).Name,
@@ -45,7 +76,8 @@ public static class PlotCommand
                 {
                     if (p.GetValue(option) is not null)
                         throw new OptionException(option.Name,
-                            $"applies only to the decision regions and the hidden units; add {regions.Name} or {units.Name}.");
+                            $"applies only to the decision regions and the hidden units; add {regions.Name} or " +
+                                $"{units.Name}.");
                 }
             }
             if ((plane || drawConfusion) && dirs.Length != 1)
@@ -60,8 +92,10 @@ public static class PlotCommand
             if (plane || drawConfusion)
             {
                 string dir = dirs[0];
-                if (!Directory.Exists(dir)) throw new DataException(dir, 0, 0, "is not a directory; give a run directory written by 'irisnet train'.");
-                target = requested ?? Path.Combine(dir, drawRegions ? "regions.png" : drawUnits ? "units.png" : "confusion.png");
+                if (!Directory.Exists(dir)) throw new DataException(dir, 0, 0,
+                    "is not a directory; give a run directory written by 'irisnet train'.");
+                target = requested ?? Path.Combine(dir, drawRegions ? "regions.png" : drawUnits ? "units.png"
+                    : "confusion.png");
                 draw = plane ? Plane(dir, p.GetValue(x), p.GetValue(y), p.GetValue(data), drawUnits) : Confusion(dir);
             }
             else
@@ -71,14 +105,19 @@ public static class PlotCommand
                 {
                     if (Directory.Exists(dir) && IsCv(dir))
                     {
-                        throw new DataException(dir, 0, 0, "is an irisnet cv directory: its loss curves are cv.png, in it; "
-                            + $"plot draws train runs' metrics.csv. Redraw its confusion matrix with --confusion, or see irisnet report {dir}.");
+                        throw new DataException(dir, 0, 0,
+                            "is an irisnet cv directory: its loss curves are cv.png, in it; "
+                            + $"plot draws train runs' metrics.csv. Redraw its confusion matrix with --confusion, or " +
+                                $"see irisnet report {dir}.");
                     }
                     string metrics = Directory.Exists(dir) ? Path.Combine(dir, "metrics.csv") : dir;
-                    if (!File.Exists(metrics)) throw new DataException(metrics, 0, 0, "not found; give a run directory written by 'irisnet train'.");
-                    curves.Add((Path.GetFileName(Path.TrimEndingDirectorySeparator(Directory.Exists(dir) ? dir : Path.GetDirectoryName(Path.GetFullPath(dir))!)), RunDirectory.ReadMetrics(metrics)));
+                    if (!File.Exists(metrics)) throw new DataException(metrics, 0, 0,
+                        "not found; give a run directory written by 'irisnet train'.");
+                    curves.Add((Path.GetFileName(Path.TrimEndingDirectorySeparator(Directory.Exists(dir) ? dir
+                        : Path.GetDirectoryName(Path.GetFullPath(dir))!)), RunDirectory.ReadMetrics(metrics)));
                 }
-                target = requested ?? (dirs.Length == 1 && Directory.Exists(dirs[0]) ? Path.Combine(dirs[0], "curves.png") : "comparison.png");
+                target = requested ?? (dirs.Length == 1 && Directory.Exists(dirs[0]) ? Path.Combine(dirs[0],
+                    "curves.png") : "comparison.png");
                 draw = tmp => Plots.Compare(curves, tmp);
             }
             CheckTarget(target, output.Name);
@@ -98,16 +137,19 @@ public static class PlotCommand
         OutputFile.Check(target, flag, overwrite: true);
     }
 
-    /// <summary>Reloads what train drew regions.png and units.png from: the model, the data (checked by its SHA-256) and the same stratified split.</summary>
+    /// <summary>Reloads what train drew regions.png and units.png from: the model, the data (checked by its SHA-256)
+    /// and the same stratified split.</summary>
     private static Action<string> Plane(string dir, string? x, string? y, string? dataFile, bool units)
     {
         string modelPath = Path.Combine(dir, "model.json");
         if (IsCv(dir))
         {
-            throw new DataException(dir, 0, 0, "is an irisnet cv directory: cv saves no model, so there are no decision "
+            throw new DataException(dir, 0, 0,
+                "is an irisnet cv directory: cv saves no model, so there are no decision "
                 + "regions to draw; train one with irisnet train.");
         }
-        if (!File.Exists(modelPath)) throw new DataException(modelPath, 0, 0, "not found; the decision regions need the run's model (a run that failed saves none).");
+        if (!File.Exists(modelPath)) throw new DataException(modelPath, 0, 0,
+            "not found; the decision regions need the run's model (a run that failed saves none).");
         Model model = ModelJson.Load(modelPath);
         string summaryPath = Path.Combine(dir, "summary.json");
         SummaryFile summary = ReadSummary(summaryPath);
@@ -116,12 +158,18 @@ public static class PlotCommand
         string file = summary.Data.File;
         string? path = dataFile ?? (file == DataSource.BundledName ? null : file);
         if (path is not null && !File.Exists(path))
-            throw new DataException(path, 0, 0, $"the run's data file is not found (recorded in {summaryPath}); give it with --data FILE.");
+            throw new DataException(path, 0, 0,
+                $"the run's data file is not found (recorded in {summaryPath}); give it with --data FILE.");
         DataSource source = DataSource.Load(path, summary.Data.Label);
         if (dataFile is null && source.Sha256 != summary.Data.Sha256)
-            throw new DataException(source.Name, 0, 0, $"has changed since the run (its SHA-256 differs from {summaryPath}); the training and test rows cannot be rebuilt. Give the original with --data FILE.");
-        if (!source.Data.FeatureNames.SequenceEqual(model.FeatureNames) || !source.Data.ClassNames.SequenceEqual(model.ClassNames))
-            throw new DataException(source.Name, 0, 0, $"its features or classes are not the model's ({string.Join(", ", model.FeatureNames)}; {string.Join(", ", model.ClassNames)}).");
+            throw new DataException(source.Name, 0, 0,
+                $"has changed since the run (its SHA-256 differs from {summaryPath}); the training and test rows " +
+                $"cannot be rebuilt. Give the original with --data FILE.");
+        if (!source.Data.FeatureNames.SequenceEqual(model.FeatureNames)
+            || !source.Data.ClassNames.SequenceEqual(model.ClassNames))
+            throw new DataException(source.Name, 0, 0,
+                $"its features or classes are not the model's ({string.Join(", ", model.FeatureNames)}; " +
+                $"{string.Join(", ", model.ClassNames)}).");
         var (train, test) = source.Data.SplitStratified(testFraction, seed);
         Plots.ChooseFeatures(model, x, y); // report a wrong --x or --y before anything is written
         if (units) return tmp => Plots.Units(model, train, test, tmp, x, y);
@@ -144,8 +192,10 @@ public static class PlotCommand
         {
             CvSummaryFile cv = Read(utf8, summaryPath, CliJsonContext.Default.CvSummaryFile);
             CvSummaryFile.PooledBlock pooled = cv.Heldout?.Pooled
-                ?? throw Error("heldout", $"is absent: the cv run ({cv.Status}) completed no fold, so there are no held-out predictions.");
-            (classes, dense, cells, field) = ([.. cv.Classes], pooled.Confusion, pooled.ConfusionCells, "heldout.pooled");
+                ?? throw Error("heldout",
+                    $"is absent: the cv run ({cv.Status}) completed no fold, so there are no held-out predictions.");
+            (classes, dense, cells, field) = ([.. cv.Classes], pooled.Confusion, pooled.ConfusionCells,
+                "heldout.pooled");
             what = $"held-out rows of {cv.CrossValidation.CompletedFolds} folds, pooled";
         }
         else
@@ -190,12 +240,14 @@ public static class PlotCommand
         return tmp => Plots.Confusion(evaluation, what, tmp);
     }
 
-    /// <summary>Whether <paramref name="dir"/> is a cv directory: its folds.csv where a train run has its metrics.csv.</summary>
+    /// <summary>Whether <paramref name="dir"/> is a cv directory: its folds.csv where a train run has its
+    /// metrics.csv.</summary>
     private static bool IsCv(string dir) =>
         File.Exists(Path.Combine(dir, "folds.csv")) && !File.Exists(Path.Combine(dir, "metrics.csv"));
 
     /// <summary>summary.json as the type that wrote it; a problem names the file, line, column and field.</summary>
-    private static SummaryFile ReadSummary(string path) => Read(ReadBytes(path), path, CliJsonContext.Default.SummaryFile);
+    private static SummaryFile ReadSummary(string path) => Read(ReadBytes(path), path,
+        CliJsonContext.Default.SummaryFile);
 
     private static byte[] ReadBytes(string path)
     {
@@ -205,7 +257,8 @@ public static class PlotCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DataException(path, 0, 0, $"cannot be read: {e.Message} Give a run directory written by 'irisnet train'.", e);
+            throw new DataException(path, 0, 0,
+                $"cannot be read: {e.Message} Give a run directory written by 'irisnet train'.", e);
         }
     }
 

@@ -17,17 +17,25 @@ namespace IrisNet.Cli.Commands;
 /// </summary>
 public static class PredictCommand
 {
-    /// <summary>Rows predicted at a time: the memory of predict --data is this many rows, whatever the file's length.</summary>
+    /// <summary>Rows predicted at a time: the memory of predict --data is this many rows, whatever the file's
+    /// length.</summary>
     public const int BlockRows = 4096;
 
     private const int ListedRows = 10;
 
-    private const string NotFinite = "the class probabilities are not finite numbers (a feature is too large for the model's weights), so there is no prediction; check the feature values.";
+    private const string NotFinite =
+        "the class probabilities are not finite numbers (a feature is too large for the model's weights), so there " +
+        "is no prediction; check the feature values.";
 
     public static Command Build()
     {
         Option<string> model = SharedOptions.Model();
-        var features = new Option<string?>("--features") { Description = "One row of raw feature values, comma-separated, in the model's feature order", HelpName = "5.1,3.5,1.4,0.2" };
+        var features = new Option<string?>("--features")
+        {
+            Description =
+            "One row of raw feature values, comma-separated, in the model's feature order",
+            HelpName = "5.1,3.5,1.4,0.2"
+        };
         Option<string?> data = SharedOptions.FeatureRows();
         Option<bool> json = SharedOptions.Json();
         var command = new Command("predict", "The predicted class and every class probability for each row.")
@@ -61,7 +69,8 @@ public static class PredictCommand
     {
         using Stream stdout = StandardOutput.Open();
         using var text = new StreamWriter(stdout, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-        using Utf8JsonWriter? writer = json ? new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }) : null;
+        using Utf8JsonWriter? writer = json ? new Utf8JsonWriter(stdout,
+            new JsonWriterOptions { Indented = true }) : null;
         var failed = new List<int>();
         int failures = 0, count = 0;
         StreamedTable? table = null;
@@ -79,8 +88,10 @@ public static class PredictCommand
                     double[] p = probabilities[i];
                     bool finite = p.All(double.IsFinite);
                     if (!finite && failures++ < ListedRows) failed.Add(n);
-                    if (writer is not null) JsonSerializer.Serialize(writer, Row(m, n, rows[i], p, finite), CliJsonContext.Default.Row);
-                    else table!.Row([n.ToString(CultureInfo.InvariantCulture), finite ? Terminal.Escape(m.ClassNames[ArgMax(p)]) : "(error)",
+                    if (writer is not null) JsonSerializer.Serialize(writer, Row(m, n, rows[i], p, finite),
+                        CliJsonContext.Default.Row);
+                    else table!.Row([n.ToString(CultureInfo.InvariantCulture),
+                        finite ? Terminal.Escape(m.ClassNames[ArgMax(p)]) : "(error)",
                         .. p.Select(v => finite ? Format.F(v, 6) : "-")]);
                 }
                 writer?.Flush();
@@ -104,7 +115,8 @@ public static class PredictCommand
         if (error is not null) throw error;
         if (failures == 0) return ExitCode.Success;
         string which = count == 1 ? "the row"
-            : $"{failures} row(s) ({string.Join(", ", failed.Select(n => n.ToString(CultureInfo.InvariantCulture)))}{(failures > ListedRows ? ", …" : "")})";
+            : $"{failures} row(s) " +
+                $"({string.Join(", ", failed.Select(n => n.ToString(CultureInfo.InvariantCulture)))}{(failures > ListedRows ? ", …" : "")})";
         Console.Error.WriteLine($"irisnet: error: {which}: {NotFinite}");
         return ExitCode.Usage;
     }
@@ -119,7 +131,8 @@ public static class PredictCommand
     }
 
     private static PredictOutput.Row Row(Model m, int n, double[] features, double[] p, bool finite) => finite
-        ? new PredictOutput.Row(n, features, m.ClassNames[ArgMax(p)], m.ClassNames.Select((c, k) => (c, k)).ToDictionary(t => t.c, t => p[t.k], StringComparer.Ordinal), null)
+        ? new PredictOutput.Row(n, features, m.ClassNames[ArgMax(p)], m.ClassNames.Select((c, k) => (c,
+            k)).ToDictionary(t => t.c, t => p[t.k], StringComparer.Ordinal), null)
         : new PredictOutput.Row(n, features, null, null, NotFinite);
 
     /// <summary>
@@ -150,11 +163,13 @@ public static class PredictCommand
         for (int d = 0; d < parts.Length; d++)
         {
             string part = parts[d].Trim();
-            if (part.Contains('\0', StringComparison.Ordinal) || !double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out values[d])
+            if (part.Contains('\0', StringComparison.Ordinal) || !double.TryParse(part, NumberStyles.Float,
+                CultureInfo.InvariantCulture, out values[d])
                 || !double.IsFinite(values[d]))
             {
                 throw new OptionException(flag,
-                    $"value {d + 1} ('{(part.Length > 40 ? part[..40] + "…" : part)}', {m.FeatureNames[d]}) is not a finite number such as 5.1.");
+                    $"value {d + 1} ('{(part.Length > 40 ? part[..40] + "…" : part)}', {m.FeatureNames[d]}) is not a " +
+                        $"finite number such as 5.1.");
             }
         }
         return values;

@@ -29,7 +29,8 @@ public static class SweepCommand
         BoundOption<int> folds = SharedOptions.Folds(), repeats = SharedOptions.Repeats();
         var trials = new Option<int?>("--trials")
         {
-            Description = "A random search of N configurations drawn from the ranges (and lists) given, instead of the grid",
+            Description =
+                "A random search of N configurations drawn from the ranges (and lists) given, instead of the grid",
             HelpName = "N",
         };
         var limit = new Option<int>("--max-configs")
@@ -46,7 +47,8 @@ public static class SweepCommand
         Option<string?> outDir = SharedOptions.RunDirectory();
         Option<bool> quiet = SharedOptions.Quiet(), verbose = SharedOptions.Verbose();
         var command = new Command("sweep", "Model selection: cross-validate every configuration of a grid (lists) or "
-            + "random search (--trials, ranges) on the training rows; retrain the best, score it once on the test rows.");
+            + "random search (--trials, ranges) on the training rows; retrain the best, score it once on the test " +
+                "rows.");
         command.Options.Add(set.Data);
         command.Options.Add(set.Label);
         foreach (SweepOption o in sweep.Lists) command.Options.Add(o);
@@ -66,7 +68,8 @@ public static class SweepCommand
         return command;
     }
 
-    private sealed record Parts(SweepOptions Sweep, BoundOption<int> Folds, BoundOption<int> Repeats, Option<int?> Trials,
+    private sealed record Parts(SweepOptions Sweep, BoundOption<int> Folds, BoundOption<int> Repeats,
+        Option<int?> Trials,
         Option<int> Limit, Option<string?> Out, Option<string?> Resume, Option<bool> Quiet);
 
     private static int Run(Command command, Parts parts, ParseResult p)
@@ -85,7 +88,8 @@ public static class SweepCommand
             ParseResult original = command.Parse(again);
             if (original.Errors.Count > 0)
             {
-                throw new OptionException(parts.Resume.Name, $"{resumeDir}/summary.json records arguments that no longer "
+                throw new OptionException(parts.Resume.Name,
+                    $"{resumeDir}/summary.json records arguments that no longer "
                     + $"parse: {UsageErrors.Describe(original, original.Errors[0], again)}");
             }
             p = original;
@@ -98,7 +102,8 @@ public static class SweepCommand
         ModelOptionSet set = sweep.Set;
         int folds = p.GetValue(parts.Folds), repeats = p.GetValue(parts.Repeats);
         int threads = threadsGiven ?? p.GetValue(sweep.ConfigurationsAtOnce) ?? Environment.ProcessorCount;
-        if (threads < 1) throw new OptionException(sweep.ConfigurationsAtOnce.Name, $"{threads} is not a positive number of fits at once; use 1 or more.");
+        if (threads < 1) throw new OptionException(sweep.ConfigurationsAtOnce.Name,
+            $"{threads} is not a positive number of fits at once; use 1 or more.");
         int limit = p.GetValue(parts.Limit);
         if (limit < 1 || limit > 1_000_000)
             throw new OptionException(parts.Limit.Name, $"{limit} is outside 1 to 1,000,000 configurations.");
@@ -111,15 +116,18 @@ public static class SweepCommand
         IReadOnlyList<SweepConfiguration> configurations;
         if (trials is int n)
         {
-            if (n < 1) throw new OptionException(parts.Trials.Name, $"{n} is not a positive number of trials; for example 100.");
+            if (n < 1) throw new OptionException(parts.Trials.Name,
+                $"{n} is not a positive number of trials; for example 100.");
             if (n > limit)
             {
-                throw new OptionException(parts.Trials.Name, $"{n:N0} trials is more than the limit of {limit:N0} configurations; "
+                throw new OptionException(parts.Trials.Name,
+                    $"{n:N0} trials is more than the limit of {limit:N0} configurations; "
                     + $"raise it with {parts.Limit.Name} {n}.");
             }
             if (!dimensions.Any(d => d.Range is not null))
             {
-                throw new OptionException(parts.Trials.Name, "a random search draws from ranges, and none is given; add one "
+                throw new OptionException(parts.Trials.Name,
+                    "a random search draws from ranges, and none is given; add one "
                     + "such as --lr 1e-3:1, or drop --trials to run the grid of the lists.");
             }
             configurations = sweep.Random(dimensions, baseOptions, n, baseOptions.Seed);
@@ -133,14 +141,16 @@ public static class SweepCommand
         var (train, test) = source.Data.SplitStratified(baseOptions.TestFraction, baseOptions.Seed);
         CrossValidation.Validate(train, folds, repeats);
         int fitRows = train.Count - (train.Count + folds - 1) / folds;
-        foreach (SweepConfiguration c in configurations) c.Options.ValidateFor(fitRows, train.FeatureCount, train.ClassCount);
+        foreach (SweepConfiguration c in configurations) c.Options.ValidateFor(fitRows, train.FeatureCount,
+            train.ClassCount);
 
         folder = resumeDir is null
             ? SweepFolder.Create(p.GetValue(parts.Out), parts.Out.Name)
             : SweepFolder.Resume(resumeDir, parts.Resume.Name);
         try
         {
-            return Sweep(quiet, parts, folder, args, dimensions, configurations, source, train, test, folds, repeats, threads);
+            return Sweep(quiet, parts, folder, args, dimensions, configurations, source, train, test, folds, repeats,
+                threads);
         }
         finally
         {
@@ -148,7 +158,8 @@ public static class SweepCommand
         }
     }
 
-    /// <summary>The arguments that say what is swept, without --out, --resume, --quiet, --verbose: what a resume parses again.</summary>
+    /// <summary>The arguments that say what is swept, without --out, --resume, --quiet, --verbose: what a resume parses
+    /// again.</summary>
     private static IReadOnlyList<string> Arguments(ParseResult p, Parts parts)
     {
         var args = new List<string>();
@@ -175,8 +186,10 @@ public static class SweepCommand
             if (!cancel.IsCancellationRequested) interruptedCode = code;
             cancel.Cancel();
         }
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Stop(ctx, 130));
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Stop(ctx, 143));
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Stop(ctx,
+            130));
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Stop(ctx,
+            143));
 
         var entries = new List<SweepEntry>(folder.Completed(configurations, folds * repeats));
         var done = entries.Select(e => e.Index).ToHashSet();
@@ -206,8 +219,10 @@ public static class SweepCommand
         {
             folder.WriteSummary(summary with { Status = "interrupted" });
             if (quiet) Console.WriteLine(folder.Path);
-            else Console.WriteLine($"Sweep interrupted: {entries.Count} of {configurations.Count} configurations done.");
-            Console.Error.WriteLine($"irisnet: interrupted after {entries.Count} of {configurations.Count} configurations; "
+            else Console.WriteLine($"Sweep interrupted: {entries.Count} of {configurations.Count} configurations " +
+                $"done.");
+            Console.Error.WriteLine($"irisnet: interrupted after {entries.Count} of {configurations.Count} " +
+                $"configurations; "
                 + $"they are in {folder.Path}; finish the rest with: irisnet sweep {parts.Resume.Name} {folder.Path}");
             return interruptedCode;
         }
@@ -216,7 +231,8 @@ public static class SweepCommand
         if (winner is null)
         {
             folder.WriteSummary(summary with { Status = "failed", Error = "every configuration diverged" });
-            Console.Error.WriteLine($"irisnet: error: every configuration diverged; lower the learning rates ({parts.Sweep.Lists[0].Name} …).");
+            Console.Error.WriteLine($"irisnet: error: every configuration diverged; lower the learning rates " +
+                $"({parts.Sweep.Lists[0].Name} …).");
             return ExitCode.Failure;
         }
         SweepConfiguration chosen = configurations[winner.Index];
@@ -225,11 +241,13 @@ public static class SweepCommand
         {
             folder.WriteSummary(summary with { Status = "interrupted" });
             Console.Error.WriteLine($"irisnet: interrupted while retraining the best configuration {chosen.Id}; every "
-                + $"configuration is scored in {folder.Path}; retrain it with: irisnet sweep {parts.Resume.Name} {folder.Path}");
+                + $"configuration is scored in {folder.Path}; retrain it with: irisnet sweep {parts.Resume.Name} " +
+                    $"{folder.Path}");
             return interruptedCode;
         }
         folder.WriteText("model.json", ModelJson.Serialize(final.Model.WithData(
-            new TrainingData(source.Name, source.Sha256, source.Data.LabelName, source.Data.Count), DataSplit.Of(chosen.Options))));
+            new TrainingData(source.Name, source.Sha256, source.Data.LabelName, source.Data.Count),
+                DataSplit.Of(chosen.Options))));
         IReadOnlyList<SweepEntry> ties = SweepEntry.NearTies(winner, ranked.Select(t => t.Entry));
         var varied = dimensions.Where(d => d.Varies).ToArray();
         if (varied.Length == 2 && varied.All(d => d.Range is null))
@@ -241,16 +259,19 @@ public static class SweepCommand
     }
 
     private static string Describe(IReadOnlyList<SweepDimension> dimensions, SweepConfiguration c) =>
-        string.Join(' ', dimensions.Select((d, i) => (d, i)).Where(t => t.d.Varies).Select(t => $"{t.d.Column}={c.Values[t.i]}"));
+        string.Join(' ', dimensions.Select((d, i) => (d, i)).Where(t => t.d.Varies).Select(t
+            => $"{t.d.Column}={c.Values[t.i]}"));
 
-    private static void Progress(IReadOnlyList<SweepConfiguration> configurations, IReadOnlyList<SweepDimension> dimensions,
+    private static void Progress(IReadOnlyList<SweepConfiguration> configurations,
+        IReadOnlyList<SweepDimension> dimensions,
         SweepEntry entry, SweepEntry? best, int done)
     {
         SweepConfiguration c = configurations[entry.Index];
         string score = entry.Diverged is null
             ? $"held-out accuracy {Format.F(entry.AccuracyMean)} ± {Format.F(entry.AccuracySd)}"
             : $"diverged ({entry.Diverged})";
-        string leader = best is null ? "" : $"; best so far {configurations[best.Index].Id} {Format.F(best.AccuracyMean)}";
+        string leader = best is null ? "" :
+            $"; best so far {configurations[best.Index].Id} {Format.F(best.AccuracyMean)}";
         Console.WriteLine($"{done}/{configurations.Count} {c.Id} {Describe(dimensions, c)}: {score}{leader}");
     }
 
@@ -258,26 +279,32 @@ public static class SweepCommand
         IReadOnlyList<SweepEntry> ties, TrainingResult final, SweepFolder folder)
     {
         string I(int v) => v.ToString(CultureInfo.InvariantCulture);
-        AnsiConsole.WriteLine($"Sweep completed: {I(s.Configurations.Count)} configurations × {I(s.Folds * s.Repeats)} folds "
-            + $"({I(s.Folds)} × {I(s.Repeats)}) on {I(s.TrainRows)} training rows, {I(s.Threads)} at once, {Format.F(s.Seconds, 2)} s.");
+        AnsiConsole.WriteLine($"Sweep completed: {I(s.Configurations.Count)} configurations × " +
+            $"{I(s.Folds * s.Repeats)} folds "
+            + $"({I(s.Folds)} × {I(s.Repeats)}) on {I(s.TrainRows)} training rows, {I(s.Threads)} at once, " +
+                $"{Format.F(s.Seconds, 2)} s.");
         var table = new Table().Title("Leaderboard (best 10)");
         table.AddColumns("rank", "config", "options", "held-out acc", "± SD", "held-out loss", "fit s");
         foreach (var (e, rank) in ranked.Take(10))
         {
             SweepConfiguration c = s.Configurations[e.Index];
-            table.AddRow(I(rank), c.Id, Markup.Escape(Describe(s.Dimensions, c)), Format.F(e.AccuracyMean), Format.F(e.AccuracySd),
+            table.AddRow(I(rank), c.Id, Markup.Escape(Describe(s.Dimensions, c)), Format.F(e.AccuracyMean),
+                Format.F(e.AccuracySd),
                 Format.F(e.LossMean), Format.F(e.Seconds, 2));
         }
         AnsiConsole.Write(table);
         SweepConfiguration best = s.Configurations[winner.Index];
-        AnsiConsole.WriteLine($"Best {best.Id} ({Describe(s.Dimensions, best)}): CV held-out accuracy {Format.F(winner.AccuracyMean)} "
+        AnsiConsole.WriteLine($"Best {best.Id} ({Describe(s.Dimensions, best)}): CV held-out accuracy " +
+            $"{Format.F(winner.AccuracyMean)} "
             + $"± {Format.F(winner.AccuracySd)} (SE {Format.F(winner.AccuracyStandardError)}); test accuracy "
-            + (final.FinalTest is { } t ? $"{Format.F(t.Accuracy)} on {I(t.Count)} test rows (scored once, after the choice)"
+            + (final.FinalTest is { } t ?
+                $"{Format.F(t.Accuracy)} on {I(t.Count)} test rows (scored once, after the choice)"
                 : "- (no test rows: --test-fraction 0)"));
         AnsiConsole.WriteLine(ties.Count == 0
             ? "No near-ties: no other configuration's mean is within one standard error of the best."
             : $"Near-ties (mean within one SE of the best, {I(ties.Count)}): "
-                + string.Join(", ", ties.Take(20).Select(e => $"{s.Configurations[e.Index].Id} {Format.F(e.AccuracyMean)}"))
+                + string.Join(", ", ties.Take(20).Select(e =>
+                    $"{s.Configurations[e.Index].Id} {Format.F(e.AccuracyMean)}"))
                 + (ties.Count > 20 ? ", …" : ""));
         AnsiConsole.WriteLine("Files written:");
         foreach (string f in folder.Written) AnsiConsole.WriteLine("  " + f);

@@ -19,12 +19,21 @@ public static class TraceCommand
     public static Command Build()
     {
         var set = new ModelOptionSet();
-        var samples = new Option<string?>("--samples") { Description = "0-based data rows to train on, comma-separated (the first row after the header is 0) [default: every row]", HelpName = "0,5,17" };
+        var samples = new Option<string?>("--samples")
+        {
+            Description =
+            "0-based data rows to train on, comma-separated (the first row after the header is 0) [default: every row]",
+            HelpName = "0,5,17"
+        };
         Option<int> steps = SharedOptions.TraceSteps();
         Option<string?> outFile = SharedOptions.TraceFile();
         Option<string?> format = SharedOptions.TraceFormat();
-        var command = new Command("trace", "Record every quantity of K training steps (X, Z, H, S, Ŷ, L, dS, dB, db, dH, dZ, dA, da, the update and the weights after it) in one JSON (or NumPy .npz) file, sample-major, with equation numbers.");
-        foreach (Option o in new Option[] { set.Data, set.Label, samples, set.Init, set.Hidden, set.Activation, set.Bias, set.LearningRate, set.BatchSize, set.Momentum, set.L2, set.Seed, set.Standardize, steps, outFile, format })
+        var command = new Command("trace",
+            "Record every quantity of K training steps (X, Z, H, S, Ŷ, L, dS, dB, db, dH, dZ, dA, da, the update and " +
+            "the weights after it) in one JSON (or NumPy .npz) file, sample-major, with equation numbers.");
+        foreach (Option o in new Option[] { set.Data, set.Label, samples, set.Init, set.Hidden, set.Activation,
+            set.Bias, set.LearningRate, set.BatchSize, set.Momentum, set.L2, set.Seed, set.Standardize, steps, outFile,
+            format })
             command.Options.Add(o);
         command.SetAction(p =>
         {
@@ -53,11 +62,14 @@ public static class TraceCommand
             Dataset data = source.Data;
             int[] rows = ParseSamples(p.GetValue(samples), data.Count, source.Name, samples.Name);
             // With --init, Read took H and the biases from the weights.
-            CheckSize(rows.Length, data.FeatureCount, options.Hidden, data.ClassCount, options.Bias, options.BatchSize, k,
+            CheckSize(rows.Length, data.FeatureCount, options.Hidden, data.ClassCount, options.Bias, options.BatchSize,
+                k,
                 set.Hidden.Name, samples.Name, steps.Name);
             Dataset train = data.Subset(rows);
-            TraceFile trace = TraceRecorder.Record(train, options, init, k, rows, source.Name, source.Sha256, p.GetValue(set.Init));
-            TraceStep? bad = trace.Steps.FirstOrDefault(s => s.Quantities.Any(q => q.Values.Any(v => !double.IsFinite(v))));
+            TraceFile trace = TraceRecorder.Record(train, options, init, k, rows, source.Name, source.Sha256,
+                p.GetValue(set.Init));
+            TraceStep? bad = trace.Steps.FirstOrDefault(s => s.Quantities.Any(q => q.Values.Any(v
+                => !double.IsFinite(v))));
             if (bad is not null)
             {
                 Console.Error.WriteLine($"irisnet: error: step {bad.Number} produced a value that is not finite "
@@ -68,7 +80,8 @@ public static class TraceCommand
             if (npz) OutputFile.Write(output, outFile.Name, tmp => NpzArchive.Write(tmp, NpzTrace.ToArrays(trace)));
             else OutputFile.Write(output, outFile.Name, tmp => AtomicFile.WriteText(tmp, TraceJson.Serialize(trace)));
             TraceStep last = trace.Steps[^1];
-            Console.WriteLine($"wrote {Terminal.Escape(output)}: {trace.Steps.Count} step(s) on {rows.Length} row(s) of {Terminal.Escape(source.Name)}, " +
+            Console.WriteLine($"wrote {Terminal.Escape(output)}: {trace.Steps.Count} step(s) on {rows.Length} row(s) " +
+                $"of {Terminal.Escape(source.Name)}, " +
                 $"{trace.Steps[0].Quantities.Count} quantities per step, sample-major (see docs/trace-format.md)");
             string first = Format.R(trace.Steps[0].Find("L")!.Values[0]);
             Console.WriteLine(last.Number == 1
@@ -90,11 +103,13 @@ public static class TraceCommand
         double numbers = TraceRecorder.Numbers(N, D, H, C, bias, batchSize, k);
         if (numbers <= TraceRecorder.MaxNumbers) return;
         double one = TraceRecorder.Numbers(N, D, H, C, bias, batchSize, 1);
-        string flag = one <= TraceRecorder.MaxNumbers ? stepsFlag : (double)H * Math.Max(D, C) > (double)N * (D + C) ? hiddenFlag : samplesFlag;
+        string flag = one <= TraceRecorder.MaxNumbers ? stepsFlag : (double)H * Math.Max(D,
+            C) > (double)N * (D + C) ? hiddenFlag : samplesFlag;
         var inv = CultureInfo.InvariantCulture;
         throw new OptionException(flag, string.Create(inv,
             $"a trace of {k:N0} step(s) on {N:N0} row(s) with H = {H:N0} would hold {numbers:N0} numbers (about "
-            + $"{numbers * 22 / 1e9:0.#} GB of JSON); a trace holds at most {TraceRecorder.MaxNumbers:N0} numbers, what irisnet diff "
+            + $"{numbers * 22 / 1e9:0.#} GB of JSON); a trace holds at most {TraceRecorder.MaxNumbers:N0} numbers, " +
+                $"what irisnet diff "
             + $"reads. Lower {hiddenFlag} or {stepsFlag}, or trace fewer rows with {samplesFlag} 0,1,2."));
     }
 
@@ -108,7 +123,8 @@ public static class TraceCommand
             if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int row))
             {
                 throw new OptionException(flag,
-                    $"'{(part.Length > 40 ? part[..40] + "…" : part)}' is not a row number; give 0-based rows separated by commas, for example {flag} 0,5,17.");
+                    $"'{(part.Length > 40 ? part[..40] + "…" : part)}' is not a row number; give 0-based rows " +
+                        $"separated by commas, for example {flag} 0,5,17.");
             }
             if (row >= count)
                 throw new OptionException(flag,

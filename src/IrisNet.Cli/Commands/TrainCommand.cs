@@ -17,20 +17,31 @@ public static class TrainCommand
     {
         var set = new ModelOptionSet();
         Option<string?> outDir = SharedOptions.RunDirectory();
-        var logEvery = new Option<int>("--log-every") { Description = "Write every K-th epoch (and the last) to metrics.csv", DefaultValueFactory = _ => 1, HelpName = "K" };
+        var logEvery = new Option<int>("--log-every")
+        {
+            Description =
+            "Write every K-th epoch (and the last) to metrics.csv",
+            DefaultValueFactory = _ => 1,
+            HelpName = "K"
+        };
         Option<bool> quiet = SharedOptions.Quiet(), verbose = SharedOptions.VerboseEpochs();
         var animate = new Option<bool>("--animate")
         {
-            Description = $"Also write regions.apng: the decision regions and hidden-unit lines every k epochs (at most {Plots.MaxFrames} frames), the epoch and the accuracies on each",
+            Description =
+                $"Also write regions.apng: the decision regions and hidden-unit lines every k epochs (at most " +
+                $"{Plots.MaxFrames} frames), the epoch and the accuracies on each",
         };
-        var command = new Command("train", "Train the network and write a run directory: model.json, metrics.csv, summary.json, loss.png, accuracy.png, confusion.png, regions.png, units.png.");
+        var command = new Command("train",
+            "Train the network and write a run directory: model.json, metrics.csv, summary.json, loss.png, " +
+            "accuracy.png, confusion.png, regions.png, units.png.");
         set.AddTo(command, training: true);
         command.Options.Add(outDir);
         command.Options.Add(logEvery);
         command.Options.Add(quiet);
         command.Options.Add(verbose);
         command.Options.Add(animate);
-        command.SetAction(p => Run(set, p, outDir, logEvery, p.GetValue(quiet), p.GetValue(verbose), p.GetValue(animate)));
+        command.SetAction(p => Run(set, p, outDir, logEvery, p.GetValue(quiet), p.GetValue(verbose),
+            p.GetValue(animate)));
         return command;
     }
 
@@ -55,13 +66,15 @@ public static class TrainCommand
         options.ValidateFor(fit.Count, fit.FeatureCount, fit.ClassCount);
         Standardization.CheckTrainable(train, test, options, init?.Standardization);
         if (init?.LostOptimizerState is string lost && !quiet)
-            Console.WriteLine($"--init: only the weights are saved, not {lost}; this run's {Names.Of(options.Optimizer)} state starts at zero.");
+            Console.WriteLine($"--init: only the weights are saved, not {lost}; this run's " +
+                $"{Names.Of(options.Optimizer)} state starts at zero.");
         Phases.Mark("data");
 
         RunDirectory run = RunDirectory.Create(p.GetValue(outOption), outOption.Name);
         try
         {
-            return Train(run, signals, warmUp, set, p, options, init, source, train, test, fit, validation, logEvery, quiet, verbose, animate);
+            return Train(run, signals, warmUp, set, p, options, init, source, train, test, fit, validation, logEvery,
+                quiet, verbose, animate);
         }
         finally
         {
@@ -69,11 +82,15 @@ public static class TrainCommand
         }
     }
 
-    private static int Train(RunDirectory run, RunSignals signals, Task warmUp, ModelOptionSet set, ParseResult p, TrainingOptions options, InitialWeights? init,
-        DataSource source, Dataset train, Dataset? test, Dataset fit, Dataset? validation, int logEvery, bool quiet, bool verbose, bool animate)
+    private static int Train(RunDirectory run, RunSignals signals, Task warmUp, ModelOptionSet set, ParseResult p,
+        TrainingOptions options, InitialWeights? init,
+        DataSource source, Dataset train, Dataset? test, Dataset fit, Dataset? validation, int logEvery, bool quiet,
+            bool verbose, bool animate)
     {
-        SummaryInput summary = new SummaryInput("running", null, options, p.GetValue(set.Init), source.Name, source.Sha256, source.Data.Count,
-            fit.Count, test?.Count ?? 0, source.Data.LabelName, source.Data.FeatureNames, source.Data.ClassNames, null, null, 0, 0)
+        SummaryInput summary = new SummaryInput("running", null, options, p.GetValue(set.Init), source.Name,
+            source.Sha256, source.Data.Count,
+            fit.Count, test?.Count ?? 0, source.Data.LabelName, source.Data.FeatureNames, source.Data.ClassNames, null,
+                null, 0, 0)
         {
             LogEvery = logEvery,
             Started = run.Started,
@@ -92,7 +109,8 @@ public static class TrainCommand
             try
             {
                 result = progress.Run(onEpoch =>
-                    Trainer.Train(train, test, options, init, m => { metrics.Add(m); film?.Add(m); onEpoch(m); }, signals.Token, film?.Snapshots));
+                    Trainer.Train(train, test, options, init, m => { metrics.Add(m); film?.Add(m); onEpoch(m); },
+                        signals.Token, film?.Snapshots));
             }
             catch (TrainingDivergedException e)
             {
@@ -102,7 +120,9 @@ public static class TrainCommand
                 string message = ModelOptionSet.Describe(e, p.CommandResult.Command);
                 Final(run, summary with { Status = "failed", Error = message, Epochs = last }, "diverged", last);
                 Console.Error.WriteLine($"irisnet: error: {message}");
-                Console.Error.WriteLine($"irisnet: wrote {run.File("metrics.csv")} ({(last > 0 ? $"epochs 1-{last}" : "no epochs")}) and {run.File("summary.json")}; no model was saved.");
+                Console.Error.WriteLine($"irisnet: wrote {run.File("metrics.csv")} " +
+                    $"({(last > 0 ? $"epochs 1-{last}" : "no epochs")}) and {run.File("summary.json")}; no model was " +
+                    $"saved.");
                 return ExitCode.Failure;
             }
             catch (StandardOutputException e)
@@ -148,7 +168,8 @@ public static class TrainCommand
         {
             // summary.json last: it lists what was written and never claims more.
             run.WriteText("model.json", ModelJson.Serialize(result.Model.WithData(
-                new TrainingData(source.Name, source.Sha256, source.Data.LabelName, source.Data.Count), DataSplit.Of(options))));
+                new TrainingData(source.Name, source.Sha256, source.Data.LabelName, source.Data.Count),
+                    DataSplit.Of(options))));
             Phases.Mark("model.json");
             warmUp.Wait();
             Phases.Mark("waiting for the drawing warm-up");
@@ -159,8 +180,10 @@ public static class TrainCommand
             // this order whichever thread finishes first.
             Evaluation shown = result.FinalTest ?? result.FinalTrain;
             string rows = result.FinalTest is null ? "training rows" : "test rows";
-            RunDirectory.PendingWrite confusion = run.StartWrite("confusion.png", tmp => Plots.Confusion(shown, rows, tmp));
-            RunDirectory.PendingWrite regions = run.StartWrite("regions.png", tmp => Plots.Regions(result.Model, train, test, tmp), after: confusion);
+            RunDirectory.PendingWrite confusion = run.StartWrite("confusion.png", tmp => Plots.Confusion(shown, rows,
+                tmp));
+            RunDirectory.PendingWrite regions = run.StartWrite("regions.png", tmp => Plots.Regions(result.Model, train,
+                test, tmp), after: confusion);
             try
             {
                 if (result.History.Count > 0)
@@ -177,7 +200,8 @@ public static class TrainCommand
                 regions.Complete();
                 if (film is not null)
                 {
-                    run.Write("regions.apng", tmp => Plots.Animation(film.Frames(result), result.EpochsRun, train, test, tmp));
+                    run.Write("regions.apng", tmp => Plots.Animation(film.Frames(result), result.EpochsRun, train, test,
+                        tmp));
                     Phases.Mark("regions.apng");
                 }
             }
@@ -202,7 +226,8 @@ public static class TrainCommand
         Phases.Mark("report");
         if (result.Interrupted)
         {
-            Console.Error.WriteLine($"irisnet: interrupted by {signals.Received?.Name ?? "a signal"} after epoch {result.EpochsRun}; artifacts of the completed epochs are in {run.Path}.");
+            Console.Error.WriteLine($"irisnet: interrupted by {signals.Received?.Name ?? "a signal"} after epoch " +
+                $"{result.EpochsRun}; artifacts of the completed epochs are in {run.Path}.");
         }
         return signals.ExitCode;
     }
@@ -214,11 +239,13 @@ public static class TrainCommand
     /// </summary>
     private sealed class Film
     {
-        private readonly List<(int Epoch, double[] A, double[] HiddenBias, double[] B, double[] OutputBias)> _weights = [];
+        private readonly List<(int Epoch, double[] A, double[] HiddenBias, double[] B,
+            double[] OutputBias)> _weights = [];
         private readonly Dictionary<int, EpochMetrics> _next = [];
 
         public Film(int every) => Snapshots = new WeightSnapshots(every, (epoch, w) =>
-            _weights.Add((epoch, (double[])w.A.Clone(), (double[])w.HiddenBias.Clone(), (double[])w.B.Clone(), (double[])w.OutputBias.Clone())));
+            _weights.Add((epoch, (double[])w.A.Clone(), (double[])w.HiddenBias.Clone(), (double[])w.B.Clone(),
+                (double[])w.OutputBias.Clone())));
 
         public WeightSnapshots Snapshots { get; }
 
@@ -235,18 +262,22 @@ public static class TrainCommand
             var frames = new List<Plots.Frame>();
             foreach (var (epoch, A, a, B, b) in _weights.Where(w => w.Epoch < result.EpochsRun))
             {
-                var model = new Model(final.Shape, final.Precision, final.FeatureNames, final.ClassNames, final.LabelName, final.Standardization,
+                var model = new Model(final.Shape, final.Precision, final.FeatureNames, final.ClassNames,
+                    final.LabelName, final.Standardization,
                     A, final.Shape.Bias ? a : [], B, final.Shape.Bias ? b : [], final.Options);
                 bool measured = _next.TryGetValue(epoch, out EpochMetrics next);
-                frames.Add(new Plots.Frame(epoch, model, measured ? next.TrainAccuracy : null, measured ? next.TestAccuracy : null));
+                frames.Add(new Plots.Frame(epoch, model, measured ? next.TrainAccuracy : null,
+                    measured ? next.TestAccuracy : null));
             }
             string? note = result.BestEpoch is int best ? $"(early stopping: the weights of epoch {best})" : null;
-            frames.Add(new Plots.Frame(result.EpochsRun, final, result.FinalTrain.Accuracy, result.FinalTest?.Accuracy, note));
+            frames.Add(new Plots.Frame(result.EpochsRun, final, result.FinalTrain.Accuracy, result.FinalTest?.Accuracy,
+                note));
             return frames;
         }
     }
 
-    /// <summary>The rest of metrics.csv: the last epoch's row if --log-every skipped it, then everything buffered.</summary>
+    /// <summary>The rest of metrics.csv: the last epoch's row if --log-every skipped it, then everything
+    /// buffered.</summary>
     private static void Finish(RunDirectory run, MetricsWriter metrics, EpochMetrics? last, SummaryInput summary)
     {
         try
@@ -264,7 +295,8 @@ public static class TrainCommand
     /// <summary>Replaces the "running" summary with the final one, listing the files that exist.</summary>
     private static void Final(RunDirectory run, SummaryInput s, string reason, int? stoppedEpoch)
     {
-        var files = run.Written.Select(Path.GetFileName).OfType<string>().Where(f => f != "summary.json").Append("summary.json").ToArray();
+        var files = run.Written.Select(Path.GetFileName).OfType<string>().Where(f => f
+            != "summary.json").Append("summary.json").ToArray();
         run.WriteText("summary.json", RunDirectory.SummaryJson(s with
         {
             StopReason = reason,
@@ -274,7 +306,8 @@ public static class TrainCommand
         }));
     }
 
-    /// <summary>Best effort after a failed write: a "failed" summary if the disk still takes it; otherwise the "running" one stays.</summary>
+    /// <summary>Best effort after a failed write: a "failed" summary if the disk still takes it; otherwise the
+    /// "running" one stays.</summary>
     private static void TryFinal(RunDirectory run, SummaryInput s, string reason, int? stoppedEpoch)
     {
         try

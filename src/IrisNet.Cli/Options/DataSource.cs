@@ -12,7 +12,8 @@ public sealed record DataSource(Dataset Data, string Name, string Sha256)
         typeof(DataSource).Assembly.GetManifestResourceStream("IrisNet.Cli.iris.csv")
         ?? throw new InvalidOperationException("The bundled Iris data is missing from this build.");
 
-    /// <summary>Loads labelled data from <paramref name="path"/>, or the bundled data when null; the file is read once and the hash is of the bytes parsed.</summary>
+    /// <summary>Loads labelled data from <paramref name="path"/>, or the bundled data when null; the file is read once
+    /// and the hash is of the bytes parsed.</summary>
     public static DataSource Load(string? path, string? label)
     {
         if (path is null)
@@ -25,10 +26,13 @@ public sealed record DataSource(Dataset Data, string Name, string Sha256)
         return new DataSource(data, path, hash);
     }
 
-    /// <summary>Loads labelled data for a saved model (its features and classes), from --data or the bundled data.</summary>
-    public static Dataset LoadForModel(string? path, Model model, string? label) => LoadForModelWithHash(path, model, label).Data;
+    /// <summary>Loads labelled data for a saved model (its features and classes), from --data or the bundled
+    /// data.</summary>
+    public static Dataset LoadForModel(string? path, Model model, string? label) => LoadForModelWithHash(path, model,
+        label).Data;
 
-    /// <summary>As <see cref="LoadForModel"/>, with the name and SHA-256 of the bytes (to recognise the model's own data).</summary>
+    /// <summary>As <see cref="LoadForModel"/>, with the name and SHA-256 of the bytes (to recognise the model's own
+    /// data).</summary>
     public static DataSource LoadForModelWithHash(string? path, Model model, string? label)
     {
         string column = label ?? model.LabelName;
@@ -39,7 +43,8 @@ public sealed record DataSource(Dataset Data, string Name, string Sha256)
             return new DataSource(data, path, hash);
         }
         using Stream s = OpenBundled();
-        var (bundled, bundledHash) = CsvLoader.LoadForModelWithHash(s, BundledName, model.FeatureNames, model.ClassNames, column);
+        var (bundled, bundledHash) = CsvLoader.LoadForModelWithHash(s, BundledName, model.FeatureNames,
+            model.ClassNames, column);
         return new DataSource(bundled, BundledName, bundledHash);
     }
 }

@@ -57,7 +57,8 @@ public sealed class OptimizerOptionSet
             (o, v) => o with { LrSchedule = ModelOptionSet.Parse<LearningRateSchedule>(v) })
         {
             Description = "Learning rate per epoch: constant, step (--lr-step-size, --lr-gamma), exponential "
-                + "(--lr-gamma), cosine (--lr-min, --lr-t-max) or plateau (train only: reduce on the loss of the validation rows "
+                + "(--lr-gamma), cosine (--lr-min, --lr-t-max) or plateau (train only: reduce on the loss of the " +
+                    "validation rows "
                 + "the validation fraction sets aside)",
             DefaultValueFactory = _ => Names.Of(Defaults.LrSchedule),
         };
@@ -176,7 +177,8 @@ public sealed class OptimizerOptionSet
         foreach (Option o in ScheduleOptions.Cast<Option>()) command.Options.Remove(o);
     }
 
-    /// <summary>Removes the plateau schedule's options from <paramref name="command"/> (cv sets no validation rows aside).</summary>
+    /// <summary>Removes the plateau schedule's options from <paramref name="command"/> (cv sets no validation rows
+    /// aside).</summary>
     public void RemovePlateau(Command command)
     {
         foreach (Option o in new Option[] { PlateauFactor, PlateauPatience, PlateauThreshold, PlateauCooldown })

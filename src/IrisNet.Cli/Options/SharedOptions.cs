@@ -202,6 +202,7 @@ public static class SharedOptions
     [
         TrainingData, ScoredData, FeatureRows, RunData, Label, ModelLabel, Model, ModelToExplain, Json,
         RunDirectory, TraceFile, ExportFile, PlotFile, ReportFile, GraphFile, TraceFormat, ExportFormat, Folds, Repeats,
-        Quiet, VerboseEpochs, Verbose, GradientTolerance, TraceTolerance, FiniteDifferenceStep, TraceSteps, RangeTestSteps,
+        Quiet, VerboseEpochs, Verbose, GradientTolerance, TraceTolerance, FiniteDifferenceStep, TraceSteps,
+            RangeTestSteps,
     ];
 }

@@ -74,11 +74,13 @@ public sealed class SweepOptions
     /// <summary>--threads of sweep: configurations at once (Sweep.Run's <c>threads</c>).</summary>
     public BoundOption<int?> ConfigurationsAtOnce { get; } = new("--threads", "threads")
     {
-        Description = "Configurations trained at once, each on one thread, its folds in turn [default: the number of cores]",
+        Description =
+            "Configurations trained at once, each on one thread, its folds in turn [default: the number of cores]",
         HelpName = "N",
     };
 
-    /// <summary>Every option of sweep's own, one instance each, for the test that no command declares its own.</summary>
+    /// <summary>Every option of sweep's own, one instance each, for the test that no command declares its
+    /// own.</summary>
     public static IEnumerable<Option> All => [.. new SweepOptions().Lists, new SweepOptions().ConfigurationsAtOnce];
 
     private static SweepOption Declare(Option source)
@@ -94,7 +96,8 @@ public sealed class SweepOptions
         return new SweepOption(source.Name, ((IBoundOption)source).BoundTo, source)
         {
             Description = $"{description}{kind} [default: {shown}]",
-            HelpName = source.HelpName is { } h && h.Contains('|', StringComparison.Ordinal) ? h.Replace('|', ',') : "LIST",
+            HelpName = source.HelpName is { } h && h.Contains('|', StringComparison.Ordinal) ? h.Replace('|',
+                ',') : "LIST",
         };
     }
 
@@ -106,7 +109,8 @@ public sealed class SweepOptions
         foreach (SweepOption o in Lists)
         {
             if (p.GetValue(o) is not string text) continue;
-            if (text.Contains(':', StringComparison.Ordinal)) result.Add(new SweepDimension(o, [], Range(o, text, random)));
+            if (text.Contains(':', StringComparison.Ordinal)) result.Add(new SweepDimension(o, [], Range(o, text,
+                random)));
             else result.Add(new SweepDimension(o, List(o, text), null));
         }
         return result;
@@ -115,13 +119,15 @@ public sealed class SweepOptions
     private List<string> List(SweepOption o, string text)
     {
         if (text.Trim().Length == 0)
-            throw new OptionException(o.Name, "the list is empty; give one value or several separated by commas, such as 0.01,0.1,1.");
+            throw new OptionException(o.Name,
+                "the list is empty; give one value or several separated by commas, such as 0.01,0.1,1.");
         var values = new List<string>();
         foreach (string raw in text.Split(','))
         {
             string v = raw.Trim();
             if (v.Length == 0)
-                throw new OptionException(o.Name, $"'{text}' has an empty value; separate values by single commas, such as 4,8,16.");
+                throw new OptionException(o.Name,
+                    $"'{text}' has an empty value; separate values by single commas, such as 4,8,16.");
             Check(o, v, text);
             if (values.Contains(v))
                 throw new OptionException(o.Name, $"'{text}' lists '{v}' twice; give each value once.");
@@ -138,11 +144,13 @@ public sealed class SweepOptions
                 + "or give a list of values for the grid.");
         }
         if (!o.Numeric)
-            throw new OptionException(o.Name, $"'{text}': a range needs numbers; give a list of values, such as {Choices(o)}.");
+            throw new OptionException(o.Name,
+                $"'{text}': a range needs numbers; give a list of values, such as {Choices(o)}.");
         string[] parts = text.Split(':');
         string? scale = parts.Length == 3 ? parts[2].Trim() : null;
         if (parts.Length is < 2 or > 3 || (scale is not null && scale is not "log" and not "linear"))
-            throw new OptionException(o.Name, $"'{text}' is not a range; write LOW:HIGH, LOW:HIGH:log or LOW:HIGH:linear, such as 1e-3:1.");
+            throw new OptionException(o.Name,
+                $"'{text}' is not a range; write LOW:HIGH, LOW:HIGH:log or LOW:HIGH:linear, such as 1e-3:1.");
         bool integer = o.Source.ValueType == typeof(int);
         double Number(string s)
         {
@@ -152,13 +160,17 @@ public sealed class SweepOptions
         }
         double low = Number(parts[0]), high = Number(parts[1]);
         if (low > high)
-            throw new OptionException(o.Name, $"'{text}': the low end {parts[0].Trim()} exceeds the high end {parts[1].Trim()}; write {parts[1].Trim()}:{parts[0].Trim()}.");
+            throw new OptionException(o.Name,
+                $"'{text}': the low end {parts[0].Trim()} exceeds the high end {parts[1].Trim()}; write " +
+                $"{parts[1].Trim()}:{parts[0].Trim()}.");
         // Log-uniform when asked, or when the range spans a decade or more, or an end is written with an exponent.
-        bool exponent = parts[0].Contains('e', StringComparison.OrdinalIgnoreCase) || parts[1].Contains('e', StringComparison.OrdinalIgnoreCase);
+        bool exponent = parts[0].Contains('e', StringComparison.OrdinalIgnoreCase) || parts[1].Contains('e',
+            StringComparison.OrdinalIgnoreCase);
         bool log = scale == "log" || (scale is null && (exponent || (low > 0 && high >= 10 * low)));
         if (log && low <= 0)
         {
-            throw new OptionException(o.Name, $"'{text}' is a log-uniform range (an end has an exponent, or :log) through zero, where "
+            throw new OptionException(o.Name,
+                $"'{text}' is a log-uniform range (an end has an exponent, or :log) through zero, where "
                 + $"the logarithm does not exist; start above 0 (such as 1e-6:{parts[1].Trim()}) or add :linear.");
         }
         return new SweepRange(low, high, log, integer);
@@ -179,13 +191,16 @@ public sealed class SweepOptions
         throw new OptionException(o.Name, value == text ? message : $"in '{text}', {message}");
     }
 
-    /// <summary><paramref name="options"/> with the values of <paramref name="dimensions"/> applied by their train options.</summary>
-    public TrainingOptions Apply(TrainingOptions options, IReadOnlyList<SweepDimension> dimensions, IReadOnlyList<string> values)
+    /// <summary><paramref name="options"/> with the values of <paramref name="dimensions"/> applied by their train
+    /// options.</summary>
+    public TrainingOptions Apply(TrainingOptions options, IReadOnlyList<SweepDimension> dimensions,
+        IReadOnlyList<string> values)
     {
         var args = new List<string>();
         for (int i = 0; i < dimensions.Count; i++) args.AddRange([dimensions[i].Option.Name, values[i]]);
         ParseResult parsed = _probe.Parse(args);
-        if (parsed.Errors.Count > 0) throw new OptionException("sweep", UsageErrors.Describe(parsed, parsed.Errors[0], args));
+        if (parsed.Errors.Count > 0) throw new OptionException("sweep", UsageErrors.Describe(parsed, parsed.Errors[0],
+            args));
         foreach (SweepDimension d in dimensions)
             options = ((ITrainingOption)d.Option.Source).Apply(options, parsed);
         return options;
@@ -195,14 +210,17 @@ public sealed class SweepOptions
     /// The grid: every combination of the lists, the last option varying fastest.
     /// </summary>
     /// <exception cref="OptionException">More than <paramref name="limit"/> combinations.</exception>
-    public IReadOnlyList<SweepConfiguration> Grid(IReadOnlyList<SweepDimension> dimensions, TrainingOptions baseOptions, int limit,
+    public IReadOnlyList<SweepConfiguration> Grid(IReadOnlyList<SweepDimension> dimensions, TrainingOptions baseOptions,
+        int limit,
         string limitFlag)
     {
         double count = dimensions.Aggregate(1.0, (n, d) => n * d.Values.Count);
         if (count > limit)
         {
-            string sizes = string.Join(" × ", dimensions.Where(d => d.Varies).Select(d => $"{d.Values.Count} {d.Option.Name}"));
-            throw new OptionException(limitFlag, $"the grid has {count:N0} configurations ({sizes}), more than the limit of "
+            string sizes = string.Join(" × ", dimensions.Where(d => d.Varies).Select(d
+                => $"{d.Values.Count} {d.Option.Name}"));
+            throw new OptionException(limitFlag,
+                $"the grid has {count:N0} configurations ({sizes}), more than the limit of "
                 + $"{limit:N0}; shorten the lists, or raise the limit with {limitFlag} {count:F0}.");
         }
         var result = new List<SweepConfiguration>();
@@ -226,7 +244,8 @@ public sealed class SweepOptions
     /// uniformly (in the logarithm when log-uniform; whole numbers for an integer option; rounded to four significant
     /// digits), a list by a uniform choice.
     /// </summary>
-    public IReadOnlyList<SweepConfiguration> Random(IReadOnlyList<SweepDimension> dimensions, TrainingOptions baseOptions,
+    public IReadOnlyList<SweepConfiguration> Random(IReadOnlyList<SweepDimension> dimensions,
+        TrainingOptions baseOptions,
         int trials, ulong seed)
     {
         var rng = SplitMix64.Stream(seed, RandomStream.Sweep);
@@ -237,7 +256,8 @@ public sealed class SweepOptions
             for (int i = 0; i < dimensions.Count; i++)
             {
                 SweepDimension d = dimensions[i];
-                values[i] = d.Range is { } r ? Draw(r, ref rng) : d.Values[d.Values.Count == 1 ? 0 : rng.NextInt(d.Values.Count)];
+                values[i] = d.Range is { } r ? Draw(r, ref rng) : d.Values[d.Values.Count == 1 ? 0
+                    : rng.NextInt(d.Values.Count)];
             }
             result.Add(new SweepConfiguration($"c{t + 1}", values, Apply(baseOptions, dimensions, values)));
         }
@@ -247,11 +267,14 @@ public sealed class SweepOptions
     private static string Draw(SweepRange r, ref SplitMix64 rng)
     {
         double u = rng.NextDouble();
-        double v = r.Log ? Math.Exp(Math.Log(r.Low) + u * (Math.Log(r.High) - Math.Log(r.Low))) : r.Low + u * (r.High - r.Low);
+        double v = r.Log ? Math.Exp(Math.Log(r.Low) + u * (Math.Log(r.High) - Math.Log(r.Low))) : r.Low + u * (r.High
+            - r.Low);
         v = Math.Clamp(v, r.Low, r.High);
         // Four significant digits: a value a person can read and give to train as it is.
-        if (!r.Integer) return Math.Clamp(double.Parse(v.ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), r.Low, r.High).ToString("R", CultureInfo.InvariantCulture);
+        if (!r.Integer) return Math.Clamp(double.Parse(v.ToString("G4", CultureInfo.InvariantCulture),
+            CultureInfo.InvariantCulture), r.Low, r.High).ToString("R", CultureInfo.InvariantCulture);
         int whole = r.Log ? (int)Math.Round(v) : (int)r.Low + (int)Math.Min(u * (r.High - r.Low + 1), r.High - r.Low);
-        return Math.Clamp(whole, (int)Math.Ceiling(r.Low), (int)Math.Floor(r.High)).ToString(CultureInfo.InvariantCulture);
+        return Math.Clamp(whole, (int)Math.Ceiling(r.Low),
+            (int)Math.Floor(r.High)).ToString(CultureInfo.InvariantCulture);
     }
 }

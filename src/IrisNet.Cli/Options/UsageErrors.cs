@@ -13,20 +13,26 @@ public static class UsageErrors
 {
     public static string Describe(ParseResult parsed, ParseError error, IReadOnlyList<string> args)
     {
-        OptionResult? option = error.SymbolResult as OptionResult ?? (error.SymbolResult as ArgumentResult)?.Parent as OptionResult;
-        if (option is not null && option.Tokens.Count > 0 && Expected(option.Option.ValueType, option.Tokens[^1].Value) is string what)
+        OptionResult? option = error.SymbolResult as OptionResult ?? (error.SymbolResult as ArgumentResult)?.Parent as
+            OptionResult;
+        if (option is not null && option.Tokens.Count > 0 && Expected(option.Option.ValueType,
+            option.Tokens[^1].Value) is string what)
             return $"{option.Option.Name}: '{option.Tokens[^1].Value}' {what}; {Example(option.Option)}.";
         foreach (string token in parsed.UnmatchedTokens)
         {
             // An unknown option, even right after a true|false flag (which takes no value from it).
-            if (token.StartsWith('-') && !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                return $"'{(token.Length > 40 ? token[..40] + "…" : token)}' is not an option of irisnet {parsed.CommandResult.Command.Name}.";
+            if (token.StartsWith('-') && !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture,
+                out _))
+                return $"'{(token.Length > 40 ? token[..40] + "…" : token)}' is not an option of irisnet " +
+                    $"{parsed.CommandResult.Command.Name}.";
             // A value after a true|false option that is neither is left over as an unmatched token.
             int at = IndexOf(args, token);
-            if (at > 0 && FindOption(parsed.CommandResult.Command, args[at - 1]) is Option { ValueType: var t } flag && t == typeof(bool))
+            if (at > 0 && FindOption(parsed.CommandResult.Command, args[at - 1]) is Option { ValueType: var t } flag
+                && t == typeof(bool))
                 return $"{flag.Name}: '{token}' is not true or false; {Example(flag)}.";
         }
-        return string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));
+        return string.Join(' ', error.Message.Split(['\r', '\n', '\t'],
+            StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));
     }
 
     /// <summary>
@@ -82,24 +88,28 @@ public static class UsageErrors
     private static string EmptyPath(string name, string example) =>
         $"{name}: the path is empty (''); give a file or directory name, for example {example}.";
 
-    /// <summary>What is wrong with <paramref name="token"/> as a value of <paramref name="type"/>, or null when it parses.</summary>
+    /// <summary>What is wrong with <paramref name="token"/> as a value of <paramref name="type"/>, or null when it
+    /// parses.</summary>
     private static string? Expected(Type type, string token)
     {
         var inv = CultureInfo.InvariantCulture;
         if (type == typeof(double))
         {
             return double.TryParse(token, NumberStyles.Float, inv, out _) ? null
-                : token.Contains(',', StringComparison.Ordinal) ? "is not a number (write decimal points, not commas)" : "is not a number";
+                : token.Contains(',', StringComparison.Ordinal) ? "is not a number (write decimal points, not commas)"
+                    : "is not a number";
         }
         if (type == typeof(int))
         {
             if (int.TryParse(token, NumberStyles.Integer, inv, out _)) return null;
-            return long.TryParse(token, NumberStyles.Integer, inv, out _) ? $"is out of range (at most {int.MaxValue:N0})" : "is not a whole number";
+            return long.TryParse(token, NumberStyles.Integer, inv, out _)
+                ? $"is out of range (at most {int.MaxValue:N0})" : "is not a whole number";
         }
         if (type == typeof(ulong))
         {
             if (ulong.TryParse(token, NumberStyles.None, inv, out _)) return null;
-            return token.StartsWith('-') ? "is negative; it must be a whole number from 0 to 18446744073709551615" : "is not a whole number from 0 to 18446744073709551615";
+            return token.StartsWith('-') ? "is negative; it must be a whole number from 0 to 18446744073709551615"
+                : "is not a whole number from 0 to 18446744073709551615";
         }
         if (type == typeof(bool)) return bool.TryParse(token, out _) ? null : "is not true or false";
         return null;

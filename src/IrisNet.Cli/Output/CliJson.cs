@@ -3,7 +3,8 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace IrisNet.Cli.Output;
 
-/// <summary>Writes a <c>--json</c> document: serialized whole first, then written at once, so an error never leaves half a document.</summary>
+/// <summary>Writes a <c>--json</c> document: serialized whole first, then written at once, so an error never leaves
+/// half a document.</summary>
 internal static class CliJson
 {
     public static void Print<T>(T value, JsonTypeInfo<T> type)

@@ -26,7 +26,8 @@ public sealed class ConfusionDigest
     /// <summary>Row and column names: the kept classes, then "other (N classes)" when any were pooled.</summary>
     public string[] Names { get; }
 
-    /// <summary>The class index of each kept row; the pooled row (last, when <see cref="Pooled"/> &gt; 0) has none.</summary>
+    /// <summary>The class index of each kept row; the pooled row (last, when <see cref="Pooled"/> &gt; 0) has
+    /// none.</summary>
     public int[] Classes { get; }
 
     /// <summary>Counts[actual][predicted] over the digest's rows and columns.</summary>
@@ -56,7 +57,8 @@ public sealed class ConfusionDigest
                 errors[j] += row[j];
             }
         }
-        int[] kept = Enumerable.Range(0, C).OrderByDescending(k => errors[k]).ThenBy(k => k).Take(keep).Order().ToArray();
+        int[] kept = Enumerable.Range(0, C).OrderByDescending(k => errors[k]).ThenBy(k
+            => k).Take(keep).Order().ToArray();
         // slot[k]: the digest row of class k; the pooled row is the last.
         var slot = new int[C];
         Array.Fill(slot, keep);

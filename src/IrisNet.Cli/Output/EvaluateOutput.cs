@@ -10,7 +10,8 @@ namespace IrisNet.Cli.Output;
 public sealed record EvaluateOutput : EvaluationJson
 {
     [SetsRequiredMembers]
-    public EvaluateOutput(EvaluationJson scores, IReadOnlyList<string> classes, string model, string data, string sha256, string split) : base(scores)
+    public EvaluateOutput(EvaluationJson scores, IReadOnlyList<string> classes, string model, string data,
+        string sha256, string split) : base(scores)
     {
         Classes = classes;
         Model = model;

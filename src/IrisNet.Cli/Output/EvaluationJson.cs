@@ -24,9 +24,11 @@ public record EvaluationJson(int Rows, double Loss, double Accuracy, int[][]? Co
     public static EvaluationJson From(Evaluation e)
     {
         var perClass = new Dictionary<string, ClassScores>(StringComparer.Ordinal);
-        for (int k = 0; k < e.ClassNames.Count; k++) perClass[e.ClassNames[k]] = new ClassScores(e.Precision[k], e.Recall[k], e.F1[k]);
+        for (int k = 0; k < e.ClassNames.Count; k++) perClass[e.ClassNames[k]] = new ClassScores(e.Precision[k],
+            e.Recall[k], e.F1[k]);
         bool dense = e.ClassNames.Count <= ConfusionDigest.DenseLimit;
-        return new EvaluationJson(e.Count, e.Loss, e.Accuracy, dense ? e.Confusion : null, dense ? null : ConfusionDigest.Cells(e.Confusion), perClass);
+        return new EvaluationJson(e.Count, e.Loss, e.Accuracy, dense ? e.Confusion : null,
+            dense ? null : ConfusionDigest.Cells(e.Confusion), perClass);
     }
 
     /// <summary>Precision, recall and F1 of one class.</summary>

@@ -30,14 +30,16 @@ public sealed record ExplainOutput(int Sample,
             return null;
         }
         QuantityBlock[] Blocks(IEnumerable<Quantity> quantities, string section, string? estimate) =>
-            quantities.Select(q => QuantityBlock.From(q, estimate, $"{section} ({q.Equation}) {q.Symbol}", notFinite)).ToArray();
+            quantities.Select(q => QuantityBlock.From(q, estimate, $"{section} ({q.Equation}) {q.Symbol}",
+                notFinite)).ToArray();
 
         double? loss = Finite(e.Loss, "loss");
         QuantityBlock[] forward = Blocks(e.Forward, "forward", null);
         QuantityBlock[] backward = Blocks(e.Backward, "backward", "finite_difference");
         QuantityBlock[] shortcut = Blocks(e.Shortcut, "diagonal_only_shortcut", "correct");
         var step = new StepBlock(e.Step.Rule, e.Step.LearningRate, e.Step.Momentum, e.Step.L2,
-            Finite(e.Step.LossBefore, "training_step loss_before"), Finite(e.Step.LossAfter, "training_step loss_after"),
+            Finite(e.Step.LossBefore, "training_step loss_before"), Finite(e.Step.LossAfter,
+                "training_step loss_after"),
             Blocks(e.Step.Quantities, "training_step", null));
         return new(sample, rows.Source, rows.ClassNames[e.Label],
             new ShapeBlock(e.Shape.D, e.Shape.H, e.Shape.C, e.Shape.Bias, e.Shape.Activation),
@@ -48,8 +50,10 @@ public sealed record ExplainOutput(int Sample,
     public sealed record ShapeBlock([property: JsonPropertyName("D")] int D, [property: JsonPropertyName("H")] int H,
         [property: JsonPropertyName("C")] int C, bool Bias, Activation Activation);
 
-    /// <summary>η, μ, λ, the loss before and after the step, and each parameter's gradient, velocity and update.</summary>
-    public sealed record StepBlock(string Rule, double LearningRate, double Momentum, double L2, double? LossBefore, double? LossAfter,
+    /// <summary>η, μ, λ, the loss before and after the step, and each parameter's gradient, velocity and
+    /// update.</summary>
+    public sealed record StepBlock(string Rule, double LearningRate, double Momentum, double L2, double? LossBefore,
+        double? LossAfter,
         IReadOnlyList<QuantityBlock> Quantities);
 
     /// <summary>
@@ -76,7 +80,8 @@ public sealed record ExplainOutput(int Sample,
         /// </summary>
         public static QuantityBlock From(Quantity q, string? estimate, string name, List<string> notFinite)
         {
-            var block = new QuantityBlock(q.Equation, q.Symbol, q.Rows, q.Cols, q.RowLabels, q.ColLabels, Matrix(q.Value, q.Rows, q.Cols));
+            var block = new QuantityBlock(q.Equation, q.Symbol, q.Rows, q.Cols, q.RowLabels, q.ColLabels,
+                Matrix(q.Value, q.Rows, q.Cols));
             if (!q.Value.All(double.IsFinite)) notFinite.Add(name);
             if (q.Numeric is null || estimate is null) return block;
             double?[][] numeric = Matrix(q.Numeric, q.Rows, q.Cols);

@@ -11,26 +11,33 @@ public static class FinalReport
     public static void Final(TrainingResult r, RunDirectory run, string status)
     {
         string timing = r.Timing.SteadyMedianSeconds is double median
-            ? $"first epoch {Format.F(r.Timing.FirstEpochSeconds * 1e6, 1)} µs, then a median of {Format.F(median * 1e6, 1)} µs per epoch"
+            ? $"first epoch {Format.F(r.Timing.FirstEpochSeconds * 1e6, 1)} µs, then a median of " +
+                $"{Format.F(median * 1e6, 1)} µs per epoch"
             : $"{Format.F(r.MicrosecondsPerEpoch, 1)} µs per epoch";
         AnsiConsole.WriteLine($"Run {status}: {r.EpochsRun} epochs, training loop {Format.F(r.TrainSeconds, 3)} s.");
         AnsiConsole.WriteLine($"Timing: {timing}.");
         if (r.Stop == TrainingStop.EarlyStopped)
-            AnsiConsole.WriteLine($"Early stopping: the validation loss did not improve for the last {r.EpochsRun - r.BestEpoch!.Value} epochs; stopped after epoch {r.EpochsRun}.");
+            AnsiConsole.WriteLine($"Early stopping: the validation loss did not improve for the last " +
+                $"{r.EpochsRun - r.BestEpoch!.Value} epochs; stopped after epoch {r.EpochsRun}.");
         if (r.BestEpoch is int best)
         {
             var bestRow = r.History.FirstOrDefault(m => m.Epoch == best);
-            string loss = bestRow.Epoch == best && bestRow.ValidationLoss is double vl ? $" (validation loss {Format.F(vl, 6)})" : "";
-            AnsiConsole.WriteLine($"Restored the weights of epoch {best}, the lowest validation loss{loss}; the final metrics and model.json use them.");
+            string loss = bestRow.Epoch == best && bestRow.ValidationLoss is double vl
+                ? $" (validation loss {Format.F(vl, 6)})" : "";
+            AnsiConsole.WriteLine($"Restored the weights of epoch {best}, the lowest validation loss{loss}; the " +
+                $"final metrics and model.json use them.");
         }
         else AnsiConsole.WriteLine("Final metrics use the weights after the last update.");
         var metrics = new Table().Title("Final metrics");
         metrics.AddColumns("set", "rows", "loss", "accuracy");
-        metrics.AddRow("train", r.FinalTrain.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.F(r.FinalTrain.Loss, 6), Format.F(r.FinalTrain.Accuracy));
+        metrics.AddRow("train", r.FinalTrain.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Format.F(r.FinalTrain.Loss, 6), Format.F(r.FinalTrain.Accuracy));
         if (r.FinalValidation is Evaluation v)
-            metrics.AddRow("validation", v.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.F(v.Loss, 6), Format.F(v.Accuracy));
+            metrics.AddRow("validation", v.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Format.F(v.Loss, 6), Format.F(v.Accuracy));
         if (r.FinalTest is Evaluation t)
-            metrics.AddRow("test", t.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.F(t.Loss, 6), Format.F(t.Accuracy));
+            metrics.AddRow("test", t.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.F(t.Loss,
+                6), Format.F(t.Accuracy));
         AnsiConsole.Write(metrics);
         Evaluation shown = r.FinalTest ?? r.FinalTrain;
         AnsiConsole.Write(Confusion(shown, r.FinalTest is null ? "training rows" : "test rows"));
@@ -38,7 +45,8 @@ public static class FinalReport
         foreach (string f in run.Written) AnsiConsole.WriteLine("  " + f);
     }
 
-    /// <summary>Up to this many classes the terminal shows the whole confusion matrix; above, a digest of 11 and "other".</summary>
+    /// <summary>Up to this many classes the terminal shows the whole confusion matrix; above, a digest of 11 and
+    /// "other".</summary>
     public const int TerminalClasses = 12;
 
     /// <summary>
@@ -49,8 +57,10 @@ public static class FinalReport
     public static Table Confusion(Evaluation e, string what)
     {
         var digest = ConfusionDigest.Of(e, TerminalClasses - 1);
-        string shown = digest.Pooled > 0 ? $", the {digest.Classes.Length} classes with the most errors of {e.ClassNames.Count}" : "";
-        var table = new Table().Title($"Confusion matrix, {Terminal.Markup(what)}{shown} (rows: actual, columns: predicted)");
+        string shown = digest.Pooled > 0 ?
+            $", the {digest.Classes.Length} classes with the most errors of {e.ClassNames.Count}" : "";
+        var table = new
+            Table().Title($"Confusion matrix, {Terminal.Markup(what)}{shown} (rows: actual, columns: predicted)");
         table.AddColumn("actual \\ predicted");
         foreach (string c in digest.Names) table.AddColumn(new TableColumn(Terminal.Markup(c)).RightAligned());
         table.AddColumn(new TableColumn("precision").RightAligned());
@@ -71,7 +81,8 @@ public static class FinalReport
             table.AddRow(cells.ToArray());
         }
         if (digest.Pooled > 0)
-            table.Caption($"'other' pools {digest.Pooled} classes; every class's scores are in the JSON (per_class, confusion_cells).");
+            table.Caption($"'other' pools {digest.Pooled} classes; every class's scores are in the JSON (per_class, " +
+                $"confusion_cells).");
         return table;
     }
 }

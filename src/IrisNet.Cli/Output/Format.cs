@@ -4,7 +4,8 @@ namespace IrisNet.Cli.Output;
 
 internal static class Format
 {
-    /// <summary>Fixed-point numbers at least this large in magnitude are printed in scientific notation instead.</summary>
+    /// <summary>Fixed-point numbers at least this large in magnitude are printed in scientific notation
+    /// instead.</summary>
     public const double Large = 1e7;
 
     public static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -2,10 +2,12 @@ using System.Text.Json.Serialization;
 
 namespace IrisNet.Cli.Output;
 
-/// <summary><c>predict --json</c>: the classes, then per row its features and either a prediction or an error.</summary>
+/// <summary><c>predict --json</c>: the classes, then per row its features and either a prediction or an
+/// error.</summary>
 public sealed record PredictOutput(IReadOnlyList<string> Classes, IReadOnlyList<PredictOutput.Row> Predictions)
 {
-    /// <summary>One row: the predicted class and every probability, or, when they are not finite, the error instead.</summary>
+    /// <summary>One row: the predicted class and every probability, or, when they are not finite, the error
+    /// instead.</summary>
     public sealed record Row(
         int Number,
         double[] Features,

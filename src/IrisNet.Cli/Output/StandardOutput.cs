@@ -21,7 +21,8 @@ public sealed class StandardOutputException(IOException inner) : IrisNetExceptio
 /// </summary>
 internal static class StandardOutput
 {
-    /// <summary>The raw standard output stream (for --json and predict's rows), with write failures made clear.</summary>
+    /// <summary>The raw standard output stream (for --json and predict's rows), with write failures made
+    /// clear.</summary>
     public static Stream Open() => new GuardedStream(Console.OpenStandardOutput());
 
     /// <summary>Wraps a writer of standard output (Console.Out).</summary>
@@ -88,7 +89,11 @@ internal static class StandardOutput
 
         public override long Length => throw new NotSupportedException();
 
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException(); set
+            => throw new NotSupportedException();
+        }
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 

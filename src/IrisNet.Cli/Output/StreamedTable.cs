@@ -18,14 +18,16 @@ internal sealed class StreamedTable
     private readonly StringBuilder _line = new();
 
     /// <param name="output">Where the lines go.</param>
-    /// <param name="columns">Each column's header, its width in terminal cells (at least the header's) and whether it is right-aligned.</param>
+    /// <param name="columns">Each column's header, its width in terminal cells (at least the header's) and whether it
+    /// is right-aligned.</param>
     public StreamedTable(TextWriter output, IReadOnlyList<(string Header, int Width, bool Right)> columns)
     {
         _out = output;
         _widths = columns.Select(c => Math.Max(c.Width, c.Header.GetCellWidth())).ToArray();
         _right = columns.Select(c => c.Right).ToArray();
         Border('┌', '┬', '┐');
-        // Headers are left-aligned over left-aligned columns and right-aligned over right-aligned ones, as Spectre does.
+        // Headers are left-aligned over left-aligned columns and right-aligned over right-aligned ones, as Spectre
+        // does.
         Row([.. columns.Select(c => c.Header)]);
         Border('├', '┼', '┤');
     }

@@ -13,7 +13,8 @@ public static partial class Plots
     /// <summary>At most this many frames, the starting weights and the final model included.</summary>
     public const int MaxFrames = 48;
 
-    /// <summary>The grid of every frame but the last (which is regions.png's, 300 × 180): a quarter of the cells.</summary>
+    /// <summary>The grid of every frame but the last (which is regions.png's, 300 × 180): a quarter of the
+    /// cells.</summary>
     public const int FrameColumns = 150, FrameRows = 90;
 
     /// <summary>The strip under each frame's regions picture that says the epoch and the accuracies.</summary>
@@ -22,11 +23,14 @@ public static partial class Plots
     /// <summary>The keyword of the text chunk that lists each frame's epoch, in frame order.</summary>
     public const string FramesKeyword = "irisnet frames";
 
-    /// <summary>k, the epochs between frames: at most <see cref="MaxFrames"/> frames for <paramref name="epochs"/> epochs, epoch 0 and the last included.</summary>
+    /// <summary>k, the epochs between frames: at most <see cref="MaxFrames"/> frames for <paramref name="epochs"/>
+    /// epochs, epoch 0 and the last included.</summary>
     public static int FrameEvery(int epochs) => Math.Max(1, (epochs + MaxFrames - 3) / (MaxFrames - 2));
 
-    /// <summary>One frame: the model of the weights after <paramref name="Epoch"/> (0: the starting weights) and their accuracies.</summary>
-    public sealed record Frame(int Epoch, Model Model, double? TrainAccuracy, double? TestAccuracy, string? Note = null);
+    /// <summary>One frame: the model of the weights after <paramref name="Epoch"/> (0: the starting weights) and their
+    /// accuracies.</summary>
+    public sealed record Frame(int Epoch, Model Model, double? TrainAccuracy, double? TestAccuracy,
+        string? Note = null);
 
     /// <summary>
     /// Writes the animated PNG of <paramref name="frames"/>: each frame is the decision-regions picture of
@@ -78,7 +82,8 @@ public static partial class Plots
                 bool last = f == frames.Count - 1;
                 Frame frame = frames[f];
                 surface.Canvas.Clear(SKColors.White);
-                var picture = RegionsPicture(frame.Model, train, test, null, null, last ? RegionColumns : FrameColumns, last ? RegionRows : FrameRows);
+                var picture = RegionsPicture(frame.Model, train, test, null, null, last ? RegionColumns : FrameColumns,
+                    last ? RegionRows : FrameRows);
                 // Each plot clears what it is given: clip it to its own part of the frame.
                 if (last)
                 {
@@ -157,8 +162,10 @@ public static partial class Plots
         epoch.LabelFontSize = 14;
         epoch.LabelBold = true;
         epoch.LabelAlignment = Alignment.MiddleLeft;
-        static string Percent(double? a) => a is double v ? (100 * v).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "–";
-        string accuracies = $"train accuracy {Percent(frame.TrainAccuracy)}" + (frame.TestAccuracy is null && frame.TrainAccuracy is not null ? "" : $"   test accuracy {Percent(frame.TestAccuracy)}");
+        static string Percent(double? a) => a is double v ? (100 * v).ToString("0.0",
+            CultureInfo.InvariantCulture) + " %" : "–";
+        string accuracies = $"train accuracy {Percent(frame.TrainAccuracy)}" + (frame.TestAccuracy is null
+            && frame.TrainAccuracy is not null ? "" : $"   test accuracy {Percent(frame.TestAccuracy)}");
         var text = plot.Add.Text(accuracies + (frame.Note is null ? "" : "   " + frame.Note), 436, 14);
         text.LabelFontSize = 13;
         text.LabelAlignment = Alignment.MiddleLeft;

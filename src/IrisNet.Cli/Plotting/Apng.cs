@@ -16,7 +16,8 @@ internal static class Apng
     /// The APNG of <paramref name="frames"/>, each shown for its delay in milliseconds; a frame that is not
     /// <paramref name="whole"/> is drawn over the one before (blend "over": its transparent pixels keep it).
     /// </summary>
-    public static byte[] Write(byte[] defaultImage, IReadOnlyList<byte[]> frames, IReadOnlyList<int> delays, IReadOnlyList<bool> whole,
+    public static byte[] Write(byte[] defaultImage, IReadOnlyList<byte[]> frames, IReadOnlyList<int> delays,
+        IReadOnlyList<bool> whole,
         IEnumerable<(string Keyword, string Text)> text)
     {
         var first = PngText.Chunks(defaultImage);
@@ -35,7 +36,8 @@ internal static class Apng
         {
             var chunks = PngText.Chunks(frames[f]);
             if (!chunks.First(c => c.Type == "IHDR").Data.Span.SequenceEqual(header.Span))
-                throw new InvalidOperationException("The frames of an animated PNG must have one size and pixel format.");
+                throw new
+                    InvalidOperationException("The frames of an animated PNG must have one size and pixel format.");
             BinaryPrimitives.WriteUInt32BigEndian(control, sequence++);
             header.Span[..8].CopyTo(control[4..]); // width and height
             BinaryPrimitives.WriteUInt32BigEndian(control[12..], 0); // x offset

@@ -67,10 +67,12 @@ public static partial class Plots
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
             plot.Axes.Bottom.MinimumSize = Math.Min(200, longest * 7 + 40);
         }
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(t => C - 1 - t).ToArray(), names);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(t => C - 1
+            - t).ToArray(), names);
         plot.Axes.SetLimits(-0.5, C - 0.5, -0.5, C - 0.5);
         string shown = digest.Pooled > 0 ? $"; the {C - 1} classes with the most errors of {e.ClassNames.Count}" : "";
-        plot.Title($"Confusion matrix ({what}), accuracy {e.Accuracy.ToString("P1", CultureInfo.InvariantCulture)}{shown}");
+        plot.Title($"Confusion matrix ({what}), accuracy " +
+            $"{e.Accuracy.ToString("P1", CultureInfo.InvariantCulture)}{shown}");
         plot.XLabel("predicted class");
         plot.YLabel("actual class");
         Save(plot, path, "confusion", ("classes", e.ClassNames.Count.ToString(CultureInfo.InvariantCulture)),

@@ -24,7 +24,9 @@ public static class CvPlot
         Line(plot, r.TrainLoss!, train, "train, mean", LinePattern.Solid);
         Line(plot, r.HeldOutLoss!, heldOut, "held-out, mean", LinePattern.Dashed);
         string folds = n.ToString(CultureInfo.InvariantCulture);
-        plot.Title($"Cross-validation loss: mean over {folds} folds ({r.FoldCount.ToString(CultureInfo.InvariantCulture)} × {r.Repeats.ToString(CultureInfo.InvariantCulture)}), band = min–max across folds");
+        plot.Title($"Cross-validation loss: mean over {folds} folds " +
+            $"({r.FoldCount.ToString(CultureInfo.InvariantCulture)} × " +
+            $"{r.Repeats.ToString(CultureInfo.InvariantCulture)}), band = min–max across folds");
         plot.XLabel("epoch");
         plot.YLabel("mean cross-entropy loss L");
         double top = Math.Max(r.TrainLoss!.Max.Max(), r.HeldOutLoss!.Max.Max());

@@ -8,10 +8,12 @@ namespace IrisNet.Cli.Plotting;
 /// <summary>The computation graph of one sample (explain --graph, diff --graph).</summary>
 public static partial class Plots
 {
-    /// <summary>The keyword of the PNG text chunk that lists every number drawn on the graph and its pixel rectangle.</summary>
+    /// <summary>The keyword of the PNG text chunk that lists every number drawn on the graph and its pixel
+    /// rectangle.</summary>
     public const string GraphKeyword = "irisnet graph entries";
 
-    /// <summary>Up to these D, H and C every scalar is its own node; a larger network is drawn as one node per vector.</summary>
+    /// <summary>Up to these D, H and C every scalar is its own node; a larger network is drawn as one node per
+    /// vector.</summary>
     public const int GraphScalarD = 8, GraphScalarH = 16, GraphScalarC = 8;
 
     /// <summary>In a folded graph a vector node lists at most this many of its entries.</summary>
@@ -71,12 +73,14 @@ public static partial class Plots
             string xml = g.Plot.GetSvgXml(g.Width, g.Height);
             // The same entry list as the PNG's chunk, as an SVG comment right after the opening tag.
             int at = xml.IndexOf('>', xml.IndexOf("<svg", StringComparison.Ordinal)) + 1;
-            string comment = $"<!-- {GraphKeyword}\n{g.EntryList().Replace("--", "- -", StringComparison.Ordinal)}\n-->";
+            string comment =
+                $"<!-- {GraphKeyword}\n{g.EntryList().Replace("--", "- -", StringComparison.Ordinal)}\n-->";
             File.WriteAllText(path, xml[..at] + comment + xml[at..], new UTF8Encoding(false));
             return;
         }
         byte[] png = Png(g.Plot, g.Width, g.Height);
-        File.WriteAllBytes(path, PngText.Insert(png, [(AreaKeyword, Area(g.Plot, "graph", 0, [])), (GraphKeyword, g.EntryList())]));
+        File.WriteAllBytes(path, PngText.Insert(png, [(AreaKeyword, Area(g.Plot, "graph", 0, [])), (GraphKeyword,
+            g.EntryList())]));
     }
 
     /// <summary>One drawing of a sheet: the layout, the plottables and the rectangle of every entry drawn.</summary>
@@ -125,7 +129,8 @@ public static partial class Plots
 
         /// <summary>"quantity=… index=… mark=… left=… top=… right=… bottom=…", one line per entry drawn.</summary>
         public string EntryList() => string.Join('\n', _drawn.Select(d =>
-            $"quantity={Uri.EscapeDataString(d.Entry.Quantity)} index={d.Entry.Index} mark={d.Entry.Mark.ToString().ToLowerInvariant()} "
+            $"quantity={Uri.EscapeDataString(d.Entry.Quantity)} index={d.Entry.Index} " +
+                $"mark={d.Entry.Mark.ToString().ToLowerInvariant()} "
             + $"left={P(d.Left)} top={P(d.Top)} right={P(d.Right)} bottom={P(d.Bottom)}"));
 
         private static string P(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
@@ -177,9 +182,11 @@ public static partial class Plots
                 var line = Segment(zR, RowY(i), hL, RowY(i));
                 line.LineColor = Faint;
                 line.LineWidth = 1.5f;
-                EdgeLabel($"f′ {GraphPlotText.N(_s.FPrime[i])}", (zR + hL) / 2, RowY(i) - 2, Ink, Alignment.LowerCenter);
+                EdgeLabel($"f′ {GraphPlotText.N(_s.FPrime[i])}", (zR + hL) / 2, RowY(i) - 2, Ink,
+                    Alignment.LowerCenter);
                 if (_s.FPrimeTheirs.ElementAtOrDefault(i) is double theirs)
-                    EdgeLabel($"yours {GraphSheets.Number(theirs, _s.FPrime[i])}", (zR + hL) / 2, RowY(i) + 2, WrongInk, Alignment.UpperCenter,
+                    EdgeLabel($"yours {GraphSheets.Number(theirs, _s.FPrime[i])}", (zR + hL) / 2, RowY(i) + 2, WrongInk,
+                        Alignment.UpperCenter,
                         bold: true);
             }
             for (int j = 0; j < C; j++)
@@ -191,7 +198,8 @@ public static partial class Plots
                     line.LineWidth = k == j ? 1.5f : 1;
                     // The label near the source, where the three edges of s_j are apart.
                     double t = 0.2, lx = sR + t * (yL - sR), ly = sY[j] + t * (sY[k] - sY[j]);
-                    EdgeLabel($"∂ŷ{k + 1}/∂s{j + 1} {GraphPlotText.N(_s.Jacobian[k * C + j])}", lx + 4, ly - 1, Ink, Alignment.LowerLeft);
+                    EdgeLabel($"∂ŷ{k + 1}/∂s{j + 1} {GraphPlotText.N(_s.Jacobian[k * C + j])}", lx + 4, ly - 1, Ink,
+                        Alignment.LowerLeft);
                 }
             }
             for (int k = 0; k < C; k++)
@@ -203,7 +211,8 @@ public static partial class Plots
                 if (zero) line.LinePattern = LinePattern.Dashed;
                 double t = 0.55, lx = yR + t * (lL - yR), ly = sY[k] + t * (lY - sY[k]);
                 // Above the edge on the side it leaves free: right of a falling edge, left of a rising one.
-                var (dx, side) = sY[k] < lY ? (6, Alignment.LowerLeft) : sY[k] > lY ? (-6, Alignment.LowerRight) : (0, Alignment.LowerCenter);
+                var (dx, side) = sY[k] < lY ? (6, Alignment.LowerLeft) : sY[k] > lY ? (-6, Alignment.LowerRight) : (0,
+                    Alignment.LowerCenter);
                 EdgeLabel($"−y{k + 1}/ŷ{k + 1} {GraphPlotText.N(_s.LossFactor[k])}", lx + dx, ly - 2, Ink, side);
             }
 
@@ -222,19 +231,25 @@ public static partial class Plots
             Column(lL, lR, L == "ℓ" ? "ℓ = −Σ y ln ŷ (5)" : "L: the batch mean (5)", "");
 
             // Weight matrices, one row per hidden unit.
-            for (int d = 0; d < D; d++) Label($"x{d + 1}", aL + (d + 0.5) * CellWidth, _top - 2, 9.5f, Faint, Alignment.LowerCenter);
+            for (int d = 0; d < D; d++) Label($"x{d + 1}", aL + (d + 0.5) * CellWidth, _top - 2, 9.5f, Faint,
+                Alignment.LowerCenter);
             if (v.Bias) Label("a", aL + (D + 0.5) * CellWidth, _top - 2, 9.5f, Faint, Alignment.LowerCenter);
-            for (int j = 0; j < C; j++) Label($"s{j + 1}", bL + (j + 0.5) * CellWidth, _top - 2, 9.5f, Faint, Alignment.LowerCenter);
+            for (int j = 0; j < C; j++) Label($"s{j + 1}", bL + (j + 0.5) * CellWidth, _top - 2, 9.5f, Faint,
+                Alignment.LowerCenter);
             for (int i = 0; i < H; i++)
             {
-                for (int d = 0; d < D; d++) Cell(aL + d * CellWidth, RowY(i), _s.A[i * D + d], _s.DA.ElementAtOrDefault(i * D + d), signed: true);
-                if (v.Bias) Cell(aL + D * CellWidth, RowY(i), _s.HiddenBias[i], _s.DHiddenBias.ElementAtOrDefault(i), signed: false);
-                for (int j = 0; j < C; j++) Cell(bL + j * CellWidth, RowY(i), _s.B[j * H + i], _s.DB.ElementAtOrDefault(j * H + i), signed: true);
+                for (int d = 0; d < D; d++) Cell(aL + d * CellWidth, RowY(i), _s.A[i * D + d],
+                    _s.DA.ElementAtOrDefault(i * D + d), signed: true);
+                if (v.Bias) Cell(aL + D * CellWidth, RowY(i), _s.HiddenBias[i], _s.DHiddenBias.ElementAtOrDefault(i),
+                    signed: false);
+                for (int j = 0; j < C; j++) Cell(bL + j * CellWidth, RowY(i), _s.B[j * H + i],
+                    _s.DB.ElementAtOrDefault(j * H + i), signed: true);
             }
             if (v.Bias)
             {
                 Label("b (× 1):", bL - 4, RowY(H), 9.5f, Faint, Alignment.MiddleRight);
-                for (int j = 0; j < C; j++) Cell(bL + j * CellWidth, RowY(H), _s.OutputBias[j], _s.DOutputBias.ElementAtOrDefault(j), signed: false);
+                for (int j = 0; j < C; j++) Cell(bL + j * CellWidth, RowY(H), _s.OutputBias[j],
+                    _s.DOutputBias.ElementAtOrDefault(j), signed: false);
             }
 
             // The nodes.
@@ -252,7 +267,8 @@ public static partial class Plots
                 var yBox = Rect(yR - 42, yR, sY[j] - _box / 2.0 - 15, sY[j] - _box / 2.0);
                 yBox.FillColor = fill;
                 yBox.LineColor = border;
-                Label($"y{j + 1} = {_s.Y[j].Value.ToString("0.###", CultureInfo.InvariantCulture)}", yR - 21, sY[j] - _box / 2.0 - 1.5, 9.5f, Ink, Alignment.LowerCenter);
+                Label($"y{j + 1} = {_s.Y[j].Value.ToString("0.###", CultureInfo.InvariantCulture)}", yR - 21,
+                    sY[j] - _box / 2.0 - 1.5, 9.5f, Ink, Alignment.LowerCenter);
                 _drawn.Add((_s.Y[j], yR - 42, sY[j] - _box / 2.0 - 15, yR, sY[j] - _box / 2.0));
             }
             Node(lL, lR, lY, L == "ℓ" ? "ℓ" : "L (batch mean)", _s.LossValue, null);
@@ -268,7 +284,8 @@ public static partial class Plots
 
         private static string Short(string name) => name.Length <= 13 ? name : name[..12] + "…";
 
-        private void Column(double left, double right, string first, string second) => Column(left, right, first, second, _top);
+        private void Column(double left, double right, string first, string second) => Column(left, right, first,
+            second, _top);
 
         /// <summary>A column's title and, under it, its gradient's, just above <paramref name="top"/>.</summary>
         private void Column(double left, double right, string first, string second, double top)
@@ -288,9 +305,11 @@ public static partial class Plots
             double line = top + 13;
             Line(left, right, line, value, Ink, "");
             if (gradient is not null) Line(left, right, line + 13, gradient, Gradient, $"∂{_s.Loss} ");
-            GraphEntry? wrong = value.Mark == GraphMark.Wrong ? value : gradient?.Mark == GraphMark.Wrong ? gradient : null;
+            GraphEntry? wrong = value.Mark == GraphMark.Wrong ? value : gradient?.Mark == GraphMark.Wrong ? gradient
+                : null;
             if (wrong is not null) Reference(left, right, line + 26, wrong);
-            var (_, border, width) = Style(wrong?.Mark ?? (value.Mark == GraphMark.Input || gradient?.Mark == GraphMark.Input ? GraphMark.Input : GraphMark.Plain));
+            var (_, border, width) = Style(wrong?.Mark ?? (value.Mark == GraphMark.Input || gradient?.Mark
+                == GraphMark.Input ? GraphMark.Input : GraphMark.Plain));
             var outline = Rect(left, right, top, bottom);
             outline.FillColor = Colors.Transparent;
             outline.LineColor = width > 1 ? border : new Color(120, 120, 120);
@@ -307,22 +326,27 @@ public static partial class Plots
                 strip.FillColor = fill;
                 strip.LineWidth = 0;
             }
-            string text = e.Note is not null ? "yours: shape" : e.Reference is double r && e.Mark == GraphMark.Wrong ? GraphSheets.Number(e.Value, r) : GraphPlotText.N(e.Value);
-            Label(prefix + text, right - 4, top + 6.5, 10.5f, e.Mark == GraphMark.Missing ? Faint : color, Alignment.MiddleRight, bold: e.Mark == GraphMark.Wrong);
+            string text = e.Note is not null ? "yours: shape" : e.Reference is double r && e.Mark == GraphMark.Wrong
+                ? GraphSheets.Number(e.Value, r) : GraphPlotText.N(e.Value);
+            Label(prefix + text, right - 4, top + 6.5, 10.5f, e.Mark == GraphMark.Missing ? Faint : color,
+                Alignment.MiddleRight, bold: e.Mark == GraphMark.Wrong);
             _drawn.Add((e, left, top, right, top + 13));
         }
 
         private void Reference(double left, double right, double top, GraphEntry e)
         {
-            string text = e.Note is not null ? "ref: " + GraphPlotText.N(e.Reference ?? double.NaN) : "ref " + GraphSheets.Number(e.Reference!.Value, e.Value);
+            string text = e.Note is not null ? "ref: " + GraphPlotText.N(e.Reference ?? double.NaN) : "ref "
+                + GraphSheets.Number(e.Reference!.Value, e.Value);
             Label(text, right - 4, top + 6.5, 10.5f, WrongInk, Alignment.MiddleRight, bold: true);
         }
 
-        /// <summary>A weight: its value (coloured by sign), its gradient below, and the reference's when wrong.</summary>
+        /// <summary>A weight: its value (coloured by sign), its gradient below, and the reference's when
+        /// wrong.</summary>
         private void Cell(double left, double cy, GraphEntry weight, GraphEntry? gradient, bool signed)
         {
             double right = left + CellWidth - 2, top = cy - _box / 2.0 + 2, bottom = cy + _box / 2.0 - 2;
-            GraphMark mark = gradient?.Mark == GraphMark.Wrong ? GraphMark.Wrong : weight.Mark == GraphMark.Input || gradient?.Mark == GraphMark.Input ? GraphMark.Input : GraphMark.Plain;
+            GraphMark mark = gradient?.Mark == GraphMark.Wrong ? GraphMark.Wrong : weight.Mark == GraphMark.Input
+                || gradient?.Mark == GraphMark.Input ? GraphMark.Input : GraphMark.Plain;
             var (_, border, width) = Style(mark);
             var frame = Rect(left, right, top, bottom);
             frame.FillColor = new Color(250, 250, 250);
@@ -333,7 +357,8 @@ public static partial class Plots
             WeightLine(left, right, line, weight, ink);
             if (gradient is not null) WeightLine(left, right, line + 12.5, gradient, Gradient);
             if (gradient?.Mark == GraphMark.Wrong)
-                Label(gradient.Note is not null ? "shape!" : GraphSheets.Number(gradient.Reference!.Value, gradient.Value), right - 3, line + 31, 9.5f, WrongInk, Alignment.MiddleRight, bold: true);
+                Label(gradient.Note is not null ? "shape!" : GraphSheets.Number(gradient.Reference!.Value,
+                    gradient.Value), right - 3, line + 31, 9.5f, WrongInk, Alignment.MiddleRight, bold: true);
         }
 
         private void WeightLine(double left, double right, double top, GraphEntry e, Color color)
@@ -345,8 +370,10 @@ public static partial class Plots
                 strip.FillColor = fill;
                 strip.LineWidth = 0;
             }
-            string text = e.Reference is double r && e.Mark == GraphMark.Wrong ? GraphSheets.Number(e.Value, r) : GraphPlotText.N(e.Value);
-            Label(text, right - 3, top + 6, 9.5f, e.Mark == GraphMark.Missing ? Faint : color, Alignment.MiddleRight, bold: e.Mark == GraphMark.Wrong);
+            string text = e.Reference is double r && e.Mark == GraphMark.Wrong ? GraphSheets.Number(e.Value,
+                r) : GraphPlotText.N(e.Value);
+            Label(text, right - 3, top + 6, 9.5f, e.Mark == GraphMark.Missing ? Faint : color, Alignment.MiddleRight,
+                bold: e.Mark == GraphMark.Wrong);
             _drawn.Add((e, left, top, right, top + 12));
         }
 
@@ -358,13 +385,17 @@ public static partial class Plots
             string L = _s.Loss;
             const int width = 170, edge = 200;
             double x = x0;
-            var layers = new (string Title, string Value, string Gradient, GraphEntry[] Values, GraphEntry?[] Gradients, string[] Names)[]
+            var layers = new (string Title, string Value, string Gradient, GraphEntry[] Values, GraphEntry?[] Gradients,
+                string[] Names)[]
             {
                 ("x", "x (standardized)", "input", _s.X, new GraphEntry?[v.D], _s.Features.ToArray()),
-                ("z", "z = A x + a (1)", $"∂{L}/∂z (10)", _s.Z, _s.DZ, Enumerable.Range(1, v.H).Select(i => $"z{i}").ToArray()),
-                ("h", "h = f(z) (2)", $"∂{L}/∂h (9)", _s.H, _s.DH, Enumerable.Range(1, v.H).Select(i => $"h{i}").ToArray()),
+                ("z", "z = A x + a (1)", $"∂{L}/∂z (10)", _s.Z, _s.DZ, Enumerable.Range(1,
+                    v.H).Select(i => $"z{i}").ToArray()),
+                ("h", "h = f(z) (2)", $"∂{L}/∂h (9)", _s.H, _s.DH, Enumerable.Range(1,
+                    v.H).Select(i => $"h{i}").ToArray()),
                 ("s", "s = B h + b (3)", $"∂{L}/∂s (7)", _s.S, _s.DS, _s.Classes.ToArray()),
-                ("ŷ", "ŷ = softmax(s) (4)", L == "ℓ" ? "∂ℓ/∂ŷ = −y/ŷ (5)" : "", _s.Yhat, _s.DYhat, _s.Classes.ToArray()),
+                ("ŷ", "ŷ = softmax(s) (4)", L == "ℓ" ? "∂ℓ/∂ŷ = −y/ŷ (5)" : "", _s.Yhat, _s.DYhat,
+                    _s.Classes.ToArray()),
             };
             string[] jacobians =
             [
@@ -381,21 +412,27 @@ public static partial class Plots
                 double top = VectorNode(x, x + width, layer.Values, layer.Gradients, layer.Names);
                 Column(x, x + width, layer.Value, layer.Gradient, top);
                 double from = x + width, to = x + width + edge;
-                var arrow = Plot.Add.Arrow(new Coordinates(from + 4, Height - _top - height / 2), new Coordinates(to - 4, Height - _top - height / 2));
+                var arrow = Plot.Add.Arrow(new Coordinates(from + 4, Height - _top - height / 2),
+                    new Coordinates(to - 4, Height - _top - height / 2));
                 arrow.ArrowFillColor = Faint;
                 arrow.ArrowLineWidth = 0;
                 arrow.ArrowWidth = 3;
-                Label(jacobians[l], (from + to) / 2, _top + height / 2 - 8, 9.5f, Ink, Alignment.LowerCenter, bold: true);
+                Label(jacobians[l], (from + to) / 2, _top + height / 2 - 8, 9.5f, Ink, Alignment.LowerCenter,
+                    bold: true);
                 string parameter = l switch
                 {
-                    0 => Summary("A", _s.A, _s.DA, 11) + (v.Bias ? "\n" + Summary("a", _s.HiddenBias, _s.DHiddenBias, 12) : ""),
-                    2 => Summary("B", _s.B, _s.DB, 8) + (v.Bias ? "\n" + Summary("b", _s.OutputBias, _s.DOutputBias, 12) : ""),
+                    0 => Summary("A", _s.A, _s.DA, 11) + (v.Bias ? "\n" + Summary("a", _s.HiddenBias, _s.DHiddenBias,
+                        12) : ""),
+                    2 => Summary("B", _s.B, _s.DB, 8) + (v.Bias ? "\n" + Summary("b", _s.OutputBias, _s.DOutputBias,
+                        12) : ""),
                     _ => "",
                 };
-                if (parameter.Length > 0) Label(parameter, (from + to) / 2, _top + height / 2 + 10, 9f, Gradient, Alignment.UpperCenter);
+                if (parameter.Length > 0) Label(parameter, (from + to) / 2, _top + height / 2 + 10, 9f, Gradient,
+                    Alignment.UpperCenter);
                 x = to;
             }
-            Column(x, x + 110, L == "ℓ" ? "ℓ = −Σ y ln ŷ (5)" : "L: batch mean (5)", "", _top + (height - _box) / 2 + 12);
+            Column(x, x + 110, L == "ℓ" ? "ℓ = −Σ y ln ŷ (5)" : "L: batch mean (5)", "",
+                _top + (height - _box) / 2 + 12);
             Node(x, x + 110, _top + height / 2, L, _s.LossValue, null);
             // The parameters' entries are not drawn one by one here; their marks still count for the legend.
             return x + 110;
@@ -406,8 +443,10 @@ public static partial class Plots
             if (values.Length == 0) return "";
             string largest = GraphPlotText.N(values.Max(e => Math.Abs(e.Value)));
             var g = gradients.OfType<GraphEntry>().ToArray();
-            string gradient = g.Length == 0 ? "" : $"\nmax |∂/∂{name}| {GraphPlotText.N(g.Max(e => Math.Abs(e.Value)))} ({equation})";
-            string wrong = g.Any(e => e.Mark == GraphMark.Wrong) ? $"\n∂/∂{name} DIFFERS (first)" : g.Any(e => e.Mark == GraphMark.Later) ? $"\n∂/∂{name} differs" : "";
+            string gradient = g.Length == 0 ? "" :
+                $"\nmax |∂/∂{name}| {GraphPlotText.N(g.Max(e => Math.Abs(e.Value)))} ({equation})";
+            string wrong = g.Any(e => e.Mark == GraphMark.Wrong) ? $"\n∂/∂{name} DIFFERS (first)" : g.Any(e => e.Mark
+                == GraphMark.Later) ? $"\n∂/∂{name} differs" : "";
             return $"{name}: max |{name}| {largest}{gradient}{wrong}";
         }
 
@@ -416,14 +455,17 @@ public static partial class Plots
         /// the first ones, but those the first difference is computed from and its wrong entries before the
         /// others, then how many more. Returns the box's top.
         /// </summary>
-        private double VectorNode(double left, double right, GraphEntry[] values, GraphEntry?[] gradients, string[] names)
+        private double VectorNode(double left, double right, GraphEntry[] values, GraphEntry?[] gradients,
+            string[] names)
         {
             int n = values.Length;
             var shown = new SortedSet<int>(Enumerable.Range(0, Math.Min(n, GraphFoldedRows)));
-            // The entries the first difference is computed from (those of its worst entry) come first, then its other wrong entries.
+            // The entries the first difference is computed from (those of its worst entry) come first, then its other
+            // wrong entries.
             bool Has(int i, GraphMark mark) => values[i].Mark == mark || gradients.ElementAtOrDefault(i)?.Mark == mark;
             int[] wrong = Enumerable.Range(0, n).Where(i => Has(i, GraphMark.Input))
-                .Concat(Enumerable.Range(0, n).Where(i => Has(i, GraphMark.Wrong))).Distinct().Take(GraphFoldedRows / 2).ToArray();
+                .Concat(Enumerable.Range(0, n).Where(i => Has(i, GraphMark.Wrong))).Distinct().Take(GraphFoldedRows
+                    / 2).ToArray();
             foreach (int i in wrong)
             {
                 if (shown.Contains(i)) continue;
@@ -444,7 +486,8 @@ public static partial class Plots
             }
             if (n > shown.Count)
             {
-                Label($"… and {n - shown.Count} more (vector of {n})", (left + right) / 2, RowY(offset + r) - _box / 2.0 + 4, 9.5f, Faint,
+                Label($"… and {n - shown.Count} more (vector of {n})", (left + right) / 2,
+                    RowY(offset + r) - _box / 2.0 + 4, 9.5f, Faint,
                     Alignment.UpperCenter);
             }
             return top;
@@ -459,8 +502,10 @@ public static partial class Plots
             var lines = _s.Header.ToList();
             if (_folded)
             {
-                lines.Add($"FOLDED: D = {_s.Shape.D}, H = {_s.Shape.H}, C = {_s.Shape.C} is larger than one node per scalar allows (D ≤ {GraphScalarD}, "
-                    + $"H ≤ {GraphScalarH}, C ≤ {GraphScalarC}): each layer is one vector node listing at most {GraphFoldedRows} entries; edges carry the Jacobian matrices.");
+                lines.Add($"FOLDED: D = {_s.Shape.D}, H = {_s.Shape.H}, C = {_s.Shape.C} is larger than one node per " +
+                    $"scalar allows (D ≤ {GraphScalarD}, "
+                    + $"H ≤ {GraphScalarH}, C ≤ {GraphScalarC}): each layer is one vector node listing at most " +
+                        $"{GraphFoldedRows} entries; edges carry the Jacobian matrices.");
             }
             foreach (string line in lines)
             {
@@ -473,15 +518,21 @@ public static partial class Plots
         {
             double y = _top + _rows * _pitch + 12;
             string L = _s.Loss;
-            string backward = $"Backward (each gradient is the sum over the edges leaving a box of the edge's factor times the gradient at its other end): ∂{L}/∂s = ŷ − y (7"
-                + (L == "L" ? ", divided by N" : "") + $"), ∂{L}/∂h = Bᵀ ∂{L}/∂s (9), ∂{L}/∂z = ∂{L}/∂h ⊙ f′(z) (10), ∂{L}/∂B = ∂{L}/∂s hᵀ (8), "
-                + $"∂{L}/∂A = ∂{L}/∂z xᵀ (11)" + (_s.Shape.Bias ? $", ∂{L}/∂b = ∂{L}/∂s, ∂{L}/∂a = ∂{L}/∂z (12)." : ".");
+            string backward =
+                $"Backward (each gradient is the sum over the edges leaving a box of the edge's factor times the " +
+                $"gradient at its other end): ∂{L}/∂s = ŷ − y (7"
+                + (L == "L" ? ", divided by N" : "") +
+                    $"), ∂{L}/∂h = Bᵀ ∂{L}/∂s (9), ∂{L}/∂z = ∂{L}/∂h ⊙ f′(z) (10), ∂{L}/∂B = ∂{L}/∂s hᵀ (8), "
+                + $"∂{L}/∂A = ∂{L}/∂z xᵀ (11)" + (_s.Shape.Bias ? $", ∂{L}/∂b = ∂{L}/∂s, ∂{L}/∂a = ∂{L}/∂z (12)."
+                    : ".");
             Label(backward, Margin, y, 10, Ink, Alignment.UpperLeft);
             y += 16;
             if (!_folded)
             {
-                Label("Edges x→z and h→s: blue a positive weight, orange a negative one, width its size; their values are the matrices beside z and h "
-                    + "(row i: the edges into z_i, the edges out of h_i). Dashed: a factor that is 0 (y_k = 0) or a bias's 1.", Margin, y, 10, Ink, Alignment.UpperLeft);
+                Label("Edges x→z and h→s: blue a positive weight, orange a negative one, width its size; their " +
+                    "values are the matrices beside z and h "
+                    + "(row i: the edges into z_i, the edges out of h_i). Dashed: a factor that is 0 (y_k = 0) or a " +
+                        "bias's 1.", Margin, y, 10, Ink, Alignment.UpperLeft);
                 y += 16;
             }
             if (_diff)
@@ -518,7 +569,8 @@ public static partial class Plots
             }
             foreach (string line in _s.Footer)
             {
-                Label(line, Margin, y, 11, line.StartsWith("FIRST", StringComparison.Ordinal) ? WrongInk : Ink, Alignment.UpperLeft, bold: line.StartsWith("FIRST", StringComparison.Ordinal));
+                Label(line, Margin, y, 11, line.StartsWith("FIRST", StringComparison.Ordinal) ? WrongInk : Ink,
+                    Alignment.UpperLeft, bold: line.StartsWith("FIRST", StringComparison.Ordinal));
                 y += 16;
             }
         }
@@ -531,14 +583,16 @@ public static partial class Plots
         private ScottPlot.Plottables.LinePlot Segment(double x1, double y1, double x2, double y2) =>
             Plot.Add.Line(x1, Height - y1, x2, Height - y2);
 
-        private void Label(string text, double x, double y, float size, Color color, Alignment alignment, bool bold = false)
+        private void Label(string text, double x, double y, float size, Color color, Alignment alignment,
+            bool bold = false)
             => AddLabel(text, x, y, size, color, alignment, bold);
 
         /// <summary>An edge's label: on a white ground, so the edges it crosses do not strike through it.</summary>
         private void EdgeLabel(string text, double x, double y, Color color, Alignment alignment, bool bold = false)
             => AddLabel(text, x, y, 9.5f, color, alignment, bold).LabelBackgroundColor = Colors.White.WithAlpha(0.85);
 
-        private ScottPlot.Plottables.Text AddLabel(string text, double x, double y, float size, Color color, Alignment alignment,
+        private ScottPlot.Plottables.Text AddLabel(string text, double x, double y, float size, Color color,
+            Alignment alignment,
             bool bold)
         {
             var t = Plot.Add.Text(text, x, Height - y);

@@ -2,7 +2,8 @@ using IrisNet.Reference;
 
 namespace IrisNet.Cli.Plotting;
 
-/// <summary>How a number drawn on the computation graph stands against the reference (diff) or alone (explain).</summary>
+/// <summary>How a number drawn on the computation graph stands against the reference (diff) or alone
+/// (explain).</summary>
 public enum GraphMark
 {
     /// <summary>explain: nothing to compare with.</summary>
@@ -89,7 +90,8 @@ public sealed class GraphSheet
     /// <summary>The loss node's value.</summary>
     public required GraphEntry LossValue { get; init; }
 
-    /// <summary>A (H×D) and ∂/∂A, a and ∂/∂a (H, empty without biases), B (C×H) and ∂/∂B, b and ∂/∂b (C, or empty).</summary>
+    /// <summary>A (H×D) and ∂/∂A, a and ∂/∂a (H, empty without biases), B (C×H) and ∂/∂B, b and ∂/∂b (C, or
+    /// empty).</summary>
     public required GraphEntry[] A { get; init; }
 
     /// <inheritdoc cref="A"/>
@@ -139,6 +141,7 @@ public sealed class GraphSheet
 
     /// <summary>Every entry drawn, with the part of the graph it is drawn in.</summary>
     public IEnumerable<GraphEntry> Entries() =>
-        new IEnumerable<GraphEntry?>[] { X, Z, H, S, Yhat, DZ, DH, DS, DYhat, [LossValue], A, DA, HiddenBias, DHiddenBias, B, DB, OutputBias, DOutputBias, Y }
+        new IEnumerable<GraphEntry?>[] { X, Z, H, S, Yhat, DZ, DH, DS, DYhat, [LossValue], A, DA, HiddenBias,
+            DHiddenBias, B, DB, OutputBias, DOutputBias, Y }
             .SelectMany(e => e).OfType<GraphEntry>();
 }

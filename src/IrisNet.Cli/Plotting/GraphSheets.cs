@@ -15,14 +15,17 @@ public static class GraphSheets
     /// quantity is explain's symbol, its index the row-major index in that quantity), the weights are
     /// those explain used.
     /// </summary>
-    public static GraphSheet FromExplanation(Explanation e, InitialWeights weights, int sample, string source, IReadOnlyList<string> features,
+    public static GraphSheet FromExplanation(Explanation e, InitialWeights weights, int sample, string source,
+        IReadOnlyList<string> features,
         IReadOnlyList<string> classes)
     {
         NetworkShape s = e.Shape;
         Quantity Forward(string head) => e.Forward.First(q => Head(q.Symbol) == head);
         Quantity? Backward(string head) => e.Backward.FirstOrDefault(q => Head(q.Symbol) == head);
-        static GraphEntry[] Entries(Quantity? q) => q is null ? [] : q.Value.Select((v, i) => new GraphEntry(q.Symbol, i, v)).ToArray();
-        static GraphEntry[] Flat(string name, double[] values) => values.Select((v, i) => new GraphEntry(name, i, v)).ToArray();
+        static GraphEntry[] Entries(Quantity? q) => q is null ? [] : q.Value.Select((v, i) => new GraphEntry(q.Symbol,
+            i, v)).ToArray();
+        static GraphEntry[] Flat(string name, double[] values) => values.Select((v, i) => new GraphEntry(name, i,
+            v)).ToArray();
         Quantity z = Forward("z");
         double[] A = weights.A.SelectMany(r => r).ToArray(), B = weights.B.SelectMany(r => r).ToArray();
         double[] y = new double[s.C];
@@ -35,9 +38,11 @@ public static class GraphSheets
             Title = $"Computation graph of sample {sample} of {source} (class {classes[e.Label]})",
             Header =
             [
-                "Forward, left to right: each box is one number, its value above its gradient ∂ℓ/∂(it) (the backward pass, right to left); "
+                "Forward, left to right: each box is one number, its value above its gradient ∂ℓ/∂(it) (the backward " +
+                    "pass, right to left); "
                     + "each edge carries its local derivative, the factor the chain rule multiplies along it.",
-                "Values and gradients are those irisnet explain prints (6 decimals); equation numbers are those of docs/derivation.md.",
+                "Values and gradients are those irisnet explain prints (6 decimals); equation numbers are those of " +
+                    "docs/derivation.md.",
             ],
             Loss = "ℓ",
             X = Entries(Forward("x")),
@@ -93,7 +98,8 @@ public static class GraphSheets
         int N = refStep.Batch.Length;
         TraceTensor? FirstTheirs() => first is null ? null : theirs?.Find(first.Name);
         TraceTensor? FirstReference() => first is null ? null : refStep.Find(first.Name);
-        bool firstComparable = first is not null && FirstTheirs() is TraceTensor ft && FirstReference() is TraceTensor fr && ft.Shape.SequenceEqual(fr.Shape);
+        bool firstComparable = first is not null && FirstTheirs() is TraceTensor ft
+            && FirstReference() is TraceTensor fr && ft.Shape.SequenceEqual(fr.Shape);
 
         // The sample drawn, and the worst entry of the first difference.
         int row = 0, worst = 0;
@@ -107,7 +113,8 @@ public static class GraphSheets
                 if (double.IsNaN(d)) d = double.PositiveInfinity;
                 if (d > largest) { largest = d; worst = i; }
             }
-            if (PerSample.Contains(first!.Name) && FirstReference()!.Shape.Length == 2) row = worst / FirstReference()!.Shape[1];
+            if (PerSample.Contains(first!.Name) && FirstReference()!.Shape.Length == 2) row = worst
+                / FirstReference()!.Shape[1];
         }
         int dataRow = refStep.Batch[row];
         string[] features = trace.Data.Features ?? Enumerable.Range(1, D).Select(d => $"feature {d}").ToArray();
@@ -121,7 +128,8 @@ public static class GraphSheets
         double[] a = shape.Bias ? before?.Find("a_after")!.Values ?? trace.Initial.HiddenBias! : [];
         double[] b = shape.Bias ? before?.Find("b_after")!.Values ?? trace.Initial.OutputBias! : [];
 
-        HashSet<(string, int)> inputs = first is null ? [] : Inputs(first.Name, worst, row, D, H, C, shape.Bias, firstComparable);
+        HashSet<(string, int)> inputs = first is null ? [] : Inputs(first.Name, worst, row, D, H, C, shape.Bias,
+            firstComparable);
 
         GraphEntry Entry(string name, int index)
         {
@@ -132,7 +140,8 @@ public static class GraphSheets
             GraphEntry entry;
             if (t is null || diff is null) entry = new GraphEntry(name, index, refValue, GraphMark.Missing);
             else if (!t.Shape.SequenceEqual(r!.Shape))
-                entry = new GraphEntry(name, index, refValue, diff == first ? GraphMark.Wrong : GraphMark.Later, refValue,
+                entry = new GraphEntry(name, index, refValue, diff == first ? GraphMark.Wrong : GraphMark.Later,
+                    refValue,
                     $"yours is {t.ShapeText}, the reference's {r.ShapeText}");
             else if (diff.Agrees) entry = new GraphEntry(name, index, t.Values[index], GraphMark.Agrees);
             else if (diff != first) entry = new GraphEntry(name, index, t.Values[index], GraphMark.Later, refValue);
@@ -141,22 +150,29 @@ public static class GraphSheets
                 var (abs, _) = TraceDiff.Difference(t.Values.AsSpan(index, 1), r.Values.AsSpan(index, 1));
                 double scale = r.Values.Select(Math.Abs).DefaultIfEmpty(0).Max();
                 bool wrong = double.IsNaN(abs) || abs > report.Tolerance * scale || (scale == 0 && abs > 0);
-                entry = new GraphEntry(name, index, t.Values[index], wrong ? GraphMark.Wrong : GraphMark.Agrees, refValue);
+                entry = new GraphEntry(name, index, t.Values[index], wrong ? GraphMark.Wrong : GraphMark.Agrees,
+                    refValue);
             }
-            if (inputs.Contains((name, index)) && entry.Mark is GraphMark.Agrees or GraphMark.Missing or GraphMark.Plain)
+            if (inputs.Contains((name, index)) && entry.Mark is GraphMark.Agrees or GraphMark.Missing or
+                GraphMark.Plain)
                 entry = entry with { Mark = GraphMark.Input };
             return entry;
         }
-        GraphEntry[] Sample(string name, int K) => Enumerable.Range(0, K).Select(k => Entry(name, row * K + k)).ToArray();
-        GraphEntry[] Tensor(string name, int count) => refStep.Find(name) is null ? [] : Enumerable.Range(0, count).Select(i => Entry(name, i)).ToArray();
+        GraphEntry[] Sample(string name, int K) => Enumerable.Range(0, K).Select(k => Entry(name,
+            row * K + k)).ToArray();
+        GraphEntry[] Tensor(string name, int count) => refStep.Find(name) is null ? [] : Enumerable.Range(0,
+            count).Select(i => Entry(name, i)).ToArray();
         GraphEntry[] Weights(string name, double[] values) =>
-            values.Select((v, i) => new GraphEntry(name, i, v, inputs.Contains((name, i)) ? GraphMark.Input : GraphMark.Plain)).ToArray();
+            values.Select((v, i) => new GraphEntry(name, i, v, inputs.Contains((name,
+                i)) ? GraphMark.Input : GraphMark.Plain)).ToArray();
 
         GraphEntry[] z = Sample("Z", H), yhat = Sample("Yhat", C), y = Sample("Y", C), dZ = Sample("dZ", H);
-        // Where their dZ is the first difference, the factor their own numbers put on z_i → h_i: their dZ over their dH.
+        // Where their dZ is the first difference, the factor their own numbers put on z_i → h_i: their dZ over their
+        // dH.
         TraceTensor? dH = theirs?.Find("dH") ?? refStep.Find("dH");
         double?[] fPrimeTheirs = first?.Name == "dZ" && firstComparable && dH is not null
-            ? dZ.Select((e, i) => e.Mark == GraphMark.Wrong && dH.Values[row * H + i] != 0 ? e.Value / dH.Values[row * H + i] : (double?)null)
+            ? dZ.Select((e, i) => e.Mark == GraphMark.Wrong && dH.Values[row * H + i] != 0 ? e.Value / dH.Values[row * H
+                + i] : (double?)null)
                 .ToArray()
             : [];
         double[] yhatValues = yhat.Select(e => e.Value).ToArray(), yValues = y.Select(e => e.Value).ToArray();
@@ -167,8 +183,10 @@ public static class GraphSheets
         {
             if (refStep.Find(name) is null) continue;
             DiffRow? d = report.Rows.FirstOrDefault(r => r.Step == number && r.Name == name);
-            GraphMark mark = d is null ? GraphMark.Missing : d.Agrees ? GraphMark.Agrees : d == first ? GraphMark.Wrong : GraphMark.Later;
-            if (first is not null && Updates(first.Name).Contains(name) && mark is GraphMark.Agrees or GraphMark.Missing) mark = GraphMark.Input;
+            GraphMark mark = d is null ? GraphMark.Missing : d.Agrees ? GraphMark.Agrees : d == first ? GraphMark.Wrong
+                : GraphMark.Later;
+            if (first is not null && Updates(first.Name).Contains(name)
+                && mark is GraphMark.Agrees or GraphMark.Missing) mark = GraphMark.Input;
             chips.Add((name, mark));
         }
 
@@ -182,11 +200,15 @@ public static class GraphSheets
             Header =
             [
                 first is null
-                    ? "Every quantity of your trace agrees with the reference (recomputed in float64 from your starting weights and data)."
+                    ? "Every quantity of your trace agrees with the reference (recomputed in float64 from your " +
+                        "starting weights and data)."
                     : PerSample.Contains(first.Name) && firstComparable
-                        ? $"Drawn: the sample where {first.Name}, the first quantity that differs, differs most. Gradients are of L, the batch's mean loss (1/N of one sample's)."
-                        : $"Drawn: the batch's first sample ({first.Name}, the first quantity that differs, is not per sample). Gradients are of L, the batch's mean loss.",
-                "Each box is one number of your trace, its value above its gradient; each edge carries its local derivative (equation numbers: docs/derivation.md).",
+                        ? $"Drawn: the sample where {first.Name}, the first quantity that differs, differs most. " +
+                            $"Gradients are of L, the batch's mean loss (1/N of one sample's)."
+                        : $"Drawn: the batch's first sample ({first.Name}, the first quantity that differs, is not " +
+                            $"per sample). Gradients are of L, the batch's mean loss.",
+                "Each box is one number of your trace, its value above its gradient; each edge carries its local " +
+                    "derivative (equation numbers: docs/derivation.md).",
             ],
             Loss = "L",
             X = Sample("X", D),
@@ -221,7 +243,8 @@ public static class GraphSheets
     /// The entries the worst entry of the first difference is computed from, as (quantity, index) in the
     /// step's tensors (row <paramref name="row"/> for the per-sample ones).
     /// </summary>
-    private static HashSet<(string, int)> Inputs(string name, int worst, int row, int D, int H, int C, bool bias, bool comparable)
+    private static HashSet<(string, int)> Inputs(string name, int worst, int row, int D, int H, int C, bool bias,
+        bool comparable)
     {
         var set = new HashSet<(string, int)>();
         void Row(string q, int K, params int[] columns)
@@ -328,42 +351,57 @@ public static class GraphSheets
         "gB" => ("gB = dB + λB (15)", "dB and B"),
         "ga" => ("ga = da (15)", "da"),
         "gb" => ("gb = db (15)", "db"),
-        "vA" or "va" or "vB" or "vb" => ($"{name} = μ {name} + g{name[1..]} (16)", $"g{name[1..]} and the last step's {name}"),
+        "vA" or "va" or "vB" or "vb" => ($"{name} = μ {name} + g{name[1..]} (16)",
+            $"g{name[1..]} and the last step's {name}"),
         _ => ($"{name[0]} ← {name[0]} − η v{name[0]} (16)", $"{name[0]} and v{name[0]}"),
     };
 
-    private static IReadOnlyList<string> Footer(DiffRow? first, DiffReport report, TraceStep refStep, TraceStep? theirs, int worst, int row,
+    private static IReadOnlyList<string> Footer(DiffRow? first, DiffReport report, TraceStep refStep, TraceStep? theirs,
+        int worst, int row,
         int N, double?[] fPrimeTheirs, NetworkShape shape)
     {
-        if (first is null) return [$"All {report.Rows.Count} quantities agree (relative tolerance {report.Tolerance.ToString("0.0E+0", CultureInfo.InvariantCulture)})."];
+        if (first is null) return
+            [$"All {report.Rows.Count} quantities agree (relative tolerance " +
+            $"{report.Tolerance.ToString("0.0E+0", CultureInfo.InvariantCulture)})."];
         var (formula, from) = Recipe(first.Name);
         TraceTensor r = refStep.Find(first.Name)!;
         TraceTensor t = theirs!.Find(first.Name)!;
         var lines = new List<string>();
         if (!t.Shape.SequenceEqual(r.Shape))
-            lines.Add($"FIRST DIFFERENCE: step {first.Step}, {first.Name} (equation {first.Equation}) has shape {t.ShapeText}; the reference's is {r.ShapeText}.");
+            lines.Add($"FIRST DIFFERENCE: step {first.Step}, {first.Name} (equation {first.Equation}) has shape " +
+                $"{t.ShapeText}; the reference's is {r.ShapeText}.");
         else
         {
-            string at = r.Shape.Length == 2 ? $"[{worst / r.Shape[1] + 1}, {worst % r.Shape[1] + 1}]" : r.Shape.Length == 1 ? $"[{worst + 1}]" : "";
-            lines.Add($"FIRST DIFFERENCE: step {first.Step}, {first.Name}{at} (equation {first.Equation}): yours {Number(t.Values[worst], r.Values[worst])}, "
-                + $"the reference's {Number(r.Values[worst], t.Values[worst])} (red, the reference's value under yours).");
+            string at = r.Shape.Length == 2 ? $"[{worst / r.Shape[1] + 1}, {worst % r.Shape[1] + 1}]" : r.Shape.Length
+                == 1 ? $"[{worst + 1}]" : "";
+            lines.Add($"FIRST DIFFERENCE: step {first.Step}, {first.Name}{at} (equation {first.Equation}): yours " +
+                $"{Number(t.Values[worst], r.Values[worst])}, "
+                + $"the reference's {Number(r.Values[worst], t.Values[worst])} (red, the reference's value under " +
+                    $"yours).");
         }
-        lines.Add($"It is computed as {formula}, from {from} (yellow): those agree, so the mistake is in how your code computes {first.Name}.");
+        lines.Add($"It is computed as {formula}, from {from} (yellow): those agree, so the mistake is in how your " +
+            $"code computes {first.Name}.");
         if (t.Shape.SequenceEqual(r.Shape) && Ratio(t.Values, r.Values) is double ratio)
-            lines.Add($"Every entry of your {first.Name} is the reference's times {Number(ratio, 1)}{RatioName(ratio, N)}.");
+            lines.Add($"Every entry of your {first.Name} is the reference's times " +
+                $"{Number(ratio, 1)}{RatioName(ratio, N)}.");
         // The unit of the worst entry, the one the first line names.
         int unit = fPrimeTheirs.ElementAtOrDefault(worst % shape.H) is null ? -1 : worst % shape.H;
         if (unit >= 0)
         {
             double z = refStep.Find("Z")!.Values[row * shape.H + unit];
             double reference = Equations.Derivative(shape.Activation, z);
-            lines.Add($"Your dZ / dH is the f′ your code used: {Number(fPrimeTheirs[unit]!.Value, reference)} on z{unit + 1} → h{unit + 1} "
-                + $"(red, under the edge); f′(z) of {Names.Of(shape.Activation)} (13) is {Number(reference, fPrimeTheirs[unit]!.Value)} there.");
+            lines.Add($"Your dZ / dH is the f′ your code used: {Number(fPrimeTheirs[unit]!.Value, reference)} on " +
+                $"z{unit + 1} → h{unit + 1} "
+                + $"(red, under the edge); f′(z) of {Names.Of(shape.Activation)} (13) is " +
+                    $"{Number(reference, fPrimeTheirs[unit]!.Value)} there.");
         }
         int differing = report.Rows.Count(d => !d.Agrees);
-        lines.Add($"{differing} of {report.Rows.Count} quantities differ; everything before {first.Name} agrees (green). Orange: differs too, after it.");
+        lines.Add($"{differing} of {report.Rows.Count} quantities differ; everything before {first.Name} agrees " +
+            $"(green). Orange: differs too, after it.");
         if (report.Diagnoses.Count > 0)
-            lines.Add("A known mistake reproduces it: " + string.Join("; ", report.Diagnoses.Select(d => $"{MistakeCatalogue.Key(d.Mistake)}: {MistakeCatalogue.Describe(d.Mistake)}")));
+            lines.Add("A known mistake reproduces it: " + string.Join("; ",
+                report.Diagnoses.Select(d =>
+                $"{MistakeCatalogue.Key(d.Mistake)}: {MistakeCatalogue.Describe(d.Mistake)}")));
         return lines;
     }
 
@@ -390,7 +428,8 @@ public static class GraphSheets
         return ratio is double v && Math.Abs(v - 1) > 1e-9 ? v : null;
     }
 
-    /// <summary>What a ratio of a whole quantity to the reference's most likely is: 1/N, N, a sign, a factor 2.</summary>
+    /// <summary>What a ratio of a whole quantity to the reference's most likely is: 1/N, N, a sign, a factor
+    /// 2.</summary>
     private static string RatioName(double ratio, int N)
     {
         static bool Is(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Abs(b);

@@ -5,13 +5,16 @@ using SkiaSharp;
 
 namespace IrisNet.Cli.Plotting;
 
-/// <summary>Loss and accuracy curves. A history may skip epochs (a downsampled series): points are drawn at their epochs.</summary>
+/// <summary>Loss and accuracy curves. A history may skip epochs (a downsampled series): points are drawn at their
+/// epochs.</summary>
 public static partial class Plots
 {
-    /// <summary>The loss axis turns logarithmic when its largest positive value exceeds the smallest by more than this factor (two decades).</summary>
+    /// <summary>The loss axis turns logarithmic when its largest positive value exceeds the smallest by more than this
+    /// factor (two decades).</summary>
     public const double LogSpan = 100;
 
-    /// <summary>The epoch axis turns logarithmic when the last epoch exceeds the first by more than this factor (four decades): a long run's early descent would otherwise be a vertical line at the left edge.</summary>
+    /// <summary>The epoch axis turns logarithmic when the last epoch exceeds the first by more than this factor (four
+    /// decades): a long run's early descent would otherwise be a vertical line at the left edge.</summary>
     public const double LogEpochSpan = 10_000;
 
     public static void Loss(IReadOnlyList<EpochMetrics> history, string path)
@@ -31,7 +34,8 @@ public static partial class Plots
     {
         var (loss, lossExtra) = LossPlot(runs);
         var (accuracy, accuracyExtra) = AccuracyPlot(runs);
-        (Plot Plot, string Panel, (string, string)[] Extra)[] panels = [(loss, "loss", lossExtra), (accuracy, "accuracy", accuracyExtra)];
+        (Plot Plot, string Panel, (string, string)[] Extra)[] panels = [(loss, "loss", lossExtra), (accuracy,
+            "accuracy", accuracyExtra)];
         var info = new SKImageInfo(Width * 2, Height);
         using SKSurface surface = SKSurface.Create(info);
         surface.Canvas.Clear(SKColors.White);
@@ -49,7 +53,8 @@ public static partial class Plots
         AtomicFile.WriteBytes(path, PngText.Insert(data.ToArray(), areas));
     }
 
-    private static (Plot, (string, string)[]) LossPlot(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs)
+    private static (Plot, (string, string)[]) LossPlot(IReadOnlyList<(string Name,
+        IReadOnlyList<EpochMetrics> History)> runs)
     {
         var plot = new Plot();
         // Losses are never negative; a log axis shows a diverging or a long run's decades, which a
@@ -78,7 +83,8 @@ public static partial class Plots
         return (plot, rateScale is null ? extra : [.. extra, ("lr-scale", rateScale)]);
     }
 
-    /// <summary>The learning rate turns logarithmic on its axis when its largest value exceeds the smallest by more than this factor.</summary>
+    /// <summary>The learning rate turns logarithmic on its axis when its largest value exceeds the smallest by more
+    /// than this factor.</summary>
     public const double LogRateSpan = 10;
 
     /// <summary>
@@ -86,10 +92,13 @@ public static partial class Plots
     /// dotted in the run's train colour on a second axis at the right; a constant rate draws nothing. Returns
     /// that axis's scale (linear or log10), or null when nothing was drawn.
     /// </summary>
-    private static string? AddRates(Plot plot, IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs, bool logX)
+    private static string? AddRates(Plot plot, IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs,
+        bool logX)
     {
-        var varying = runs.Select((r, i) => (r.Name, History: r.History.Where(m => m.LearningRate is > 0).OrderBy(m => m.Epoch).ToArray(), Index: i))
-            .Where(r => r.History.Length > 1 && r.History.Any(m => m.LearningRate != r.History[0].LearningRate)).ToArray();
+        var varying = runs.Select((r, i) => (r.Name, History: r.History.Where(m => m.LearningRate is > 0).OrderBy(m
+            => m.Epoch).ToArray(), Index: i))
+            .Where(r => r.History.Length > 1 && r.History.Any(m => m.LearningRate
+                != r.History[0].LearningRate)).ToArray();
         if (varying.Length == 0) return null;
         double[] all = varying.SelectMany(r => r.History.Select(m => m.LearningRate!.Value)).ToArray();
         bool log = all.Max() > LogRateSpan * all.Min();
@@ -98,7 +107,8 @@ public static partial class Plots
         foreach (var (name, history, index) in varying)
         {
             double[] xs = history.Select(m => logX ? Math.Log10(Math.Max(1, m.Epoch)) : m.Epoch).ToArray();
-            double[] ys = history.Select(m => log ? Math.Log10(m.LearningRate!.Value) : m.LearningRate!.Value).ToArray();
+            double[] ys = history.Select(m => log ? Math.Log10(m.LearningRate!.Value)
+                : m.LearningRate!.Value).ToArray();
             var line = plot.Add.Scatter(xs, ys);
             line.Axes.YAxis = plot.Axes.Right;
             line.LegendText = (name.Length > 0 ? name + ": " : "") + "learning rate (right axis)";
@@ -117,7 +127,8 @@ public static partial class Plots
         return log ? "log10" : "linear";
     }
 
-    private static (Plot, (string, string)[]) AccuracyPlot(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs)
+    private static (Plot, (string, string)[]) AccuracyPlot(IReadOnlyList<(string Name,
+        IReadOnlyList<EpochMetrics> History)> runs)
     {
         var plot = new Plot();
         bool logX = AddCurves(plot, runs, m => m.TrainAccuracy, m => m.TestAccuracy);
@@ -151,7 +162,8 @@ public static partial class Plots
             double[] xs = history.Select(m => logX ? Math.Log10(Math.Max(1, m.Epoch)) : m.Epoch).ToArray();
             Curve(plot, xs, history.Select(train).ToArray(), prefix + "train", trainColor, LinePattern.Solid);
             if (history.All(m => test(m).HasValue))
-                Curve(plot, xs, history.Select(m => test(m)!.Value).ToArray(), prefix + "test", testColor, LinePattern.Dashed);
+                Curve(plot, xs, history.Select(m => test(m)!.Value).ToArray(), prefix + "test", testColor,
+                    LinePattern.Dashed);
         }
         if (logX)
         {

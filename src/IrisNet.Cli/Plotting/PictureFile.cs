@@ -3,7 +3,8 @@ using IrisNet.Errors;
 
 namespace IrisNet.Cli.Plotting;
 
-/// <summary>A picture file named by an option (explain --graph, diff --graph): checked before any work, written atomically.</summary>
+/// <summary>A picture file named by an option (explain --graph, diff --graph): checked before any work, written
+/// atomically.</summary>
 internal static class PictureFile
 {
     /// <summary>
@@ -15,16 +16,22 @@ internal static class PictureFile
     {
         bool isSvg = svg && target.EndsWith(".svg", StringComparison.OrdinalIgnoreCase);
         if (!isSvg && !target.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
-            throw new OptionException(option, $"'{target}' does not end in .png{(svg ? " or .svg" : "")}; name the picture to write, for example graph.png.");
+            throw new OptionException(option,
+                $"'{target}' does not end in .png{(svg ? " or .svg" : "")}; name the picture to write, for example " +
+                $"graph.png.");
         if (Directory.Exists(target))
-            throw new OptionException(option, $"'{target}' is a directory; give a file name ending in .png{(svg ? " or .svg" : "")}.");
+            throw new OptionException(option,
+                $"'{target}' is a directory; give a file name ending in .png{(svg ? " or .svg" : "")}.");
         string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
         if (!Directory.Exists(folder))
-            throw new OptionException(option, $"cannot write '{target}': the folder '{folder}' does not exist; create it first or choose another {option}.");
+            throw new OptionException(option,
+                $"cannot write '{target}': the folder '{folder}' does not exist; create it first or choose another " +
+                $"{option}.");
         return isSvg;
     }
 
-    /// <summary>Writes <paramref name="target"/> through a temporary file; a disk that refuses it is one error line about the option.</summary>
+    /// <summary>Writes <paramref name="target"/> through a temporary file; a disk that refuses it is one error line
+    /// about the option.</summary>
     public static void Write(string target, string option, Action<string> draw)
     {
         try

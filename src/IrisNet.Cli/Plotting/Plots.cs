@@ -98,7 +98,8 @@ public static partial class Plots
     {
         if (v == 0) return "0";
         double a = Math.Abs(v);
-        return a is >= 1e-4 and < 1e6 ? v.ToString("0.#####", CultureInfo.InvariantCulture) : v.ToString("0.###e0", CultureInfo.InvariantCulture);
+        return a is >= 1e-4 and < 1e6 ? v.ToString("0.#####", CultureInfo.InvariantCulture) : v.ToString("0.###e0",
+            CultureInfo.InvariantCulture);
     }
 
     /// <summary>A count such as an epoch: 950, 12500, 200k, 1.5M, 2e9.</summary>
@@ -111,7 +112,8 @@ public static partial class Plots
         return v.ToString("0.##e0", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The label of a decade tick k on a log10 axis: 10^k written plainly (0.01, 1, 100), as a count (100k, 1M) or as 1e-5, 1e300.</summary>
+    /// <summary>The label of a decade tick k on a log10 axis: 10^k written plainly (0.01, 1, 100), as a count (100k,
+    /// 1M) or as 1e-5, 1e300.</summary>
     private static string Decade(double k)
     {
         if (Math.Abs(k - Math.Round(k)) > 1e-9) return "";
@@ -131,7 +133,8 @@ public static partial class Plots
     private static void ShortTicks(IAxis axis) =>
         axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Tick };
 
-    /// <summary>Makes <paramref name="axis"/> show decades: it carries log10 of the values, labelled as the values.</summary>
+    /// <summary>Makes <paramref name="axis"/> show decades: it carries log10 of the values, labelled as the
+    /// values.</summary>
     private static void LogTicks(IAxis axis) =>
         axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {

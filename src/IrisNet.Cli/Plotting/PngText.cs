@@ -27,7 +27,8 @@ public static class PngText
     /// <summary>Writes one tEXt chunk per entry.</summary>
     internal static void WriteText(Stream output, IEnumerable<(string Keyword, string Text)> entries)
     {
-        foreach (var (keyword, text) in entries) WriteChunk(output, "tEXt", Encoding.Latin1.GetBytes(keyword + "\0" + text));
+        foreach (var (keyword, text) in entries) WriteChunk(output, "tEXt",
+            Encoding.Latin1.GetBytes(keyword + "\0" + text));
     }
 
     /// <summary>Writes the chunk <paramref name="type"/> with <paramref name="data"/> and its CRC-32.</summary>

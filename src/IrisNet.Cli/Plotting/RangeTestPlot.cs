@@ -4,7 +4,8 @@ using ScottPlot;
 
 namespace IrisNet.Cli.Plotting;
 
-/// <summary>The learning-rate range test: the loss against the rate on a log axis, with the suggestion marked.</summary>
+/// <summary>The learning-rate range test: the loss against the rate on a log axis, with the suggestion
+/// marked.</summary>
 public static partial class Plots
 {
     public static void RangeTest(RangeTestResult result, string path)
@@ -19,7 +20,8 @@ public static partial class Plots
         raw.LineWidth = 1;
         raw.MarkerSize = 0;
         var smooth = plot.Add.Scatter(xs, points.Select(p => p.SmoothedLoss).ToArray());
-        smooth.LegendText = $"smoothed loss (β = {LearningRateFinder.Beta.ToString(CultureInfo.InvariantCulture)}, debiased)";
+        smooth.LegendText =
+            $"smoothed loss (β = {LearningRateFinder.Beta.ToString(CultureInfo.InvariantCulture)}, debiased)";
         smooth.Color = category.GetColor(0);
         smooth.LineWidth = 2;
         smooth.MarkerSize = points.Length == 1 ? 7 : 0;
@@ -47,7 +49,8 @@ public static partial class Plots
         plot.XLabel("learning rate η (log scale)");
         ShortTicks(plot.Axes.Left);
         // The smoothed loss sets the top (fastai draws it alone): a diverging batch's loss would flatten the curve.
-        double low = Math.Min(points.Min(p => p.SmoothedLoss), points.Min(p => p.Loss)), high = points.Max(p => p.SmoothedLoss);
+        double low = Math.Min(points.Min(p => p.SmoothedLoss), points.Min(p => p.Loss)),
+            high = points.Max(p => p.SmoothedLoss);
         double pad = Math.Max(0.05 * (high - low), 1e-3 * Math.Abs(high));
         plot.Axes.SetLimitsY(Math.Max(0, low - pad), high + pad);
         plot.YLabel("loss of the batch before its step");

@@ -39,21 +39,25 @@ public static partial class Plots
     /// <param name="yName">The feature up, or null for the default.</param>
     /// <returns>The two features drawn.</returns>
     /// <exception cref="OptionException">An unknown feature name, or the same feature twice.</exception>
-    public static (string X, string Y) Regions(Model model, Dataset train, Dataset? test, string path, string? xName = null, string? yName = null)
+    public static (string X, string Y) Regions(Model model, Dataset train, Dataset? test, string path,
+        string? xName = null, string? yName = null)
     {
         var picture = RegionsPicture(model, train, test, xName, yName, RegionColumns, RegionRows);
         using (picture.Grid) Save(picture.Plot, path, "regions", picture.Extra);
         return picture.Features;
     }
 
-    /// <summary>The plot of <see cref="Regions"/> with a grid of <paramref name="columns"/> × <paramref name="rows"/> cells (dispose the grid after rendering).</summary>
-    private static (Plot Plot, IDisposable Grid, (string, string)[] Extra, (string X, string Y) Features) RegionsPicture(
+    /// <summary>The plot of <see cref="Regions"/> with a grid of <paramref name="columns"/> × <paramref name="rows"/>
+    /// cells (dispose the grid after rendering).</summary>
+    private static (Plot Plot, IDisposable Grid, (string, string)[] Extra, (string X,
+        string Y) Features) RegionsPicture(
         Model model, Dataset train, Dataset? test, string? xName, string? yName, int columns, int rows)
     {
         var (p, q) = ChooseFeatures(model, xName, yName);
         int D = model.Shape.D, C = model.Shape.C;
         double[] mean = new double[D];
-        for (int d = 0; d < D; d++) mean[d] = train.Count > 0 ? train.Features.Average(r => r[d]) : model.Standardization.Mean[d];
+        for (int d = 0; d < D; d++) mean[d] = train.Count > 0 ? train.Features.Average(r => r[d])
+            : model.Standardization.Mean[d];
 
         Dataset[] sets = test is null ? [train] : [train, test];
         var (xMin, xMax) = Span(sets.SelectMany(s => s.Features).Select(r => r[p]));
@@ -75,9 +79,21 @@ public static partial class Plots
         // draw than the regions and show nothing.
         var legend = new List<LegendItem>();
         for (int k = 0; k < Math.Min(C, LegendClasses); k++)
-            legend.Add(new LegendItem { LabelText = model.ClassNames[k], FillColor = Tint(colors[k]), OutlineColor = colors[k], OutlineWidth = 1 });
+            legend.Add(new LegendItem
+            {
+                LabelText = model.ClassNames[k],
+                FillColor = Tint(colors[k]),
+                OutlineColor = colors[k],
+                OutlineWidth = 1
+            });
         if (C > LegendClasses)
-            legend.Add(new LegendItem { LabelText = $"… and {C - LegendClasses} more classes (colours repeat)", FillColor = Colors.White, OutlineColor = Colors.Gray, OutlineWidth = 1 });
+            legend.Add(new LegendItem
+            {
+                LabelText = $"… and {C - LegendClasses} more classes (colours repeat)",
+                FillColor = Colors.White,
+                OutlineColor = Colors.Gray,
+                OutlineWidth = 1
+            });
 
         bool lines = model.Shape.Activation is Activation.Identity or Activation.Relu;
         if (lines) HiddenUnitLines(plot, model, p, q, mean, xMin, xMax, yMin, yMax, legend);
@@ -86,17 +102,46 @@ public static partial class Plots
         Points(plot, model, train, stride, p, q, MarkerShape.FilledCircle, 7, colors);
         if (test is not null) Points(plot, model, test, stride, p, q, MarkerShape.FilledTriangleUp, 10, colors);
         string every = stride > 1 ? $" (every {stride}th)" : "";
-        legend.Add(new LegendItem { LabelText = "training row" + every, MarkerShape = MarkerShape.FilledCircle, MarkerSize = 7, MarkerFillColor = Colors.Gray, MarkerLineColor = Colors.Black });
+        legend.Add(new LegendItem
+        {
+            LabelText = "training row" + every,
+            MarkerShape = MarkerShape.FilledCircle,
+            MarkerSize = 7,
+            MarkerFillColor = Colors.Gray,
+            MarkerLineColor = Colors.Black
+        });
         if (test is not null)
-            legend.Add(new LegendItem { LabelText = "test row" + every, MarkerShape = MarkerShape.FilledTriangleUp, MarkerSize = 10, MarkerFillColor = Colors.Gray, MarkerLineColor = Colors.Black });
-        legend.Add(new LegendItem { LabelText = "misclassified", MarkerShape = MarkerShape.OpenCircle, MarkerSize = 14, MarkerLineColor = Colors.Black, MarkerLineWidth = 2 });
+            legend.Add(new LegendItem
+            {
+                LabelText = "test row" + every,
+                MarkerShape = MarkerShape.FilledTriangleUp,
+                MarkerSize = 10,
+                MarkerFillColor = Colors.Gray,
+                MarkerLineColor = Colors.Black
+            });
+        legend.Add(new LegendItem
+        {
+            LabelText = "misclassified",
+            MarkerShape = MarkerShape.OpenCircle,
+            MarkerSize = 14,
+            MarkerLineColor = Colors.Black,
+            MarkerLineWidth = 2
+        });
 
         if (D > 2 || model.Standardization.Enabled)
         {
             var centre = plot.Add.Marker(mean[p], q >= 0 ? mean[q] : 0.5, MarkerShape.Cross, 16);
             centre.Color = Colors.Black;
             centre.LineWidth = 2;
-            legend.Add(new LegendItem { LabelText = D > 2 ? "training mean (other features held there)" : "training mean", MarkerShape = MarkerShape.Cross, MarkerSize = 14, MarkerLineColor = Colors.Black, MarkerLineWidth = 2 });
+            legend.Add(new LegendItem
+            {
+                LabelText = D > 2 ? "training mean (other features held there)"
+                : "training mean",
+                MarkerShape = MarkerShape.Cross,
+                MarkerSize = 14,
+                MarkerLineColor = Colors.Black,
+                MarkerLineWidth = 2
+            });
         }
 
         plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
@@ -104,7 +149,8 @@ public static partial class Plots
         ShortTicks(plot.Axes.Left);
         plot.XLabel(model.FeatureNames[p]);
         plot.YLabel(q >= 0 ? model.FeatureNames[q] : "(one feature only)");
-        string network = $"{Names.Of(model.Shape.Activation)}, H = {model.Shape.H}, {(model.Shape.Bias ? "biases" : "no biases")}";
+        string network =
+            $"{Names.Of(model.Shape.Activation)}, H = {model.Shape.H}, {(model.Shape.Bias ? "biases" : "no biases")}";
         plot.Title($"Decision regions ({network})");
         plot.Legend.ManualItems.AddRange(legend);
         plot.ShowLegend(Edge.Right);
@@ -130,11 +176,13 @@ public static partial class Plots
             if (name is null) return -1;
             int i = names.ToList().IndexOf(name);
             if (i < 0) i = names.ToList().FindIndex(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
-            if (i < 0) throw new OptionException(option, $"the model has no feature '{name}'; its features are {string.Join(", ", names)}.");
+            if (i < 0) throw new OptionException(option,
+                $"the model has no feature '{name}'; its features are {string.Join(", ", names)}.");
             return i;
         }
         int x = Find(xName, "--x"), y = Find(yName, "--y");
-        if (x >= 0 && x == y) throw new OptionException("--y", $"'{yName}' is also --x; choose two different features ({string.Join(", ", names)}).");
+        if (x >= 0 && x == y) throw new OptionException("--y",
+            $"'{yName}' is also --x; choose two different features ({string.Join(", ", names)}).");
         if (D == 1) return (0, -1);
         var preferred = new List<int>();
         int petalLength = names.ToList().IndexOf("petal_length"), petalWidth = names.ToList().IndexOf("petal_width");
@@ -178,12 +226,15 @@ public static partial class Plots
             line.LineWidth = 1;
         }
         string equation = model.Shape.Bias ? "A_i·x + a_i = 0" : "A_i·x = 0";
-        string meaning = model.Shape.Activation == Activation.Relu ? "where ReLU unit i turns on" : "one line per hidden unit";
+        string meaning = model.Shape.Activation == Activation.Relu ? "where ReLU unit i turns on"
+            : "one line per hidden unit";
         legend.Add(new LegendItem { LabelText = $"{equation}: {meaning}", LineColor = color, LineWidth = 1 });
     }
 
-    /// <summary>Draws the rows of <paramref name="data"/>, every <paramref name="stride"/>-th one (a large file would bury the regions).</summary>
-    private static void Points(Plot plot, Model model, Dataset data, int stride, int p, int q, MarkerShape shape, float size, Color[] colors)
+    /// <summary>Draws the rows of <paramref name="data"/>, every <paramref name="stride"/>-th one (a large file would
+    /// bury the regions).</summary>
+    private static void Points(Plot plot, Model model, Dataset data, int stride, int p, int q, MarkerShape shape,
+        float size, Color[] colors)
     {
         if (data.Count == 0) return;
         int[] drawn = Enumerable.Range(0, (data.Count + stride - 1) / stride).Select(i => i * stride).ToArray();
@@ -233,7 +284,8 @@ public static partial class Plots
         return (min - pad, max + pad);
     }
 
-    /// <summary>One colour per class: the Category10 palette, Category20 past ten classes (repeated past twenty).</summary>
+    /// <summary>One colour per class: the Category10 palette, Category20 past ten classes (repeated past
+    /// twenty).</summary>
     private static Color[] ClassColors(int C)
     {
         IPalette palette = C <= 10 ? new ScottPlot.Palettes.Category10() : new ScottPlot.Palettes.Category20();
@@ -278,7 +330,8 @@ public static partial class Plots
         public AxisLimits GetAxisLimits() => new(_rect);
 
         public void Render(RenderPack rp) =>
-            rp.Canvas.DrawImage(_image, Axes.GetPixelRect(_rect).ToSKRect(), new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None));
+            rp.Canvas.DrawImage(_image, Axes.GetPixelRect(_rect).ToSKRect(), new SKSamplingOptions(SKFilterMode.Nearest,
+                SKMipmapMode.None));
 
         public void Dispose() => _image.Dispose();
     }

@@ -12,7 +12,8 @@ namespace IrisNet.Cli.Plotting;
 /// </summary>
 public static class SweepPlot
 {
-    public static void Heatmap(IReadOnlyList<SweepDimension> dimensions, IReadOnlyList<SweepConfiguration> configurations,
+    public static void Heatmap(IReadOnlyList<SweepDimension> dimensions,
+        IReadOnlyList<SweepConfiguration> configurations,
         IReadOnlyList<SweepEntry> entries, string path)
     {
         int[] varied = Enumerable.Range(0, dimensions.Count).Where(i => dimensions[i].Varies).ToArray();
@@ -51,7 +52,8 @@ public static class SweepPlot
                 text.LabelFontSize = size;
                 text.LabelBold = mean[y, x] == best;
                 text.LabelAlignment = Alignment.MiddleCenter;
-                text.LabelFontColor = double.IsNaN(mean[y, x]) || mean[y, x] > (low + high) / 2 ? Colors.Black : Colors.White;
+                text.LabelFontColor = double.IsNaN(mean[y, x]) || mean[y,
+                    x] > (low + high) / 2 ? Colors.Black : Colors.White;
                 if (mean[y, x] == best)
                 {
                     var box = plot.Add.Rectangle(x - 0.48, x + 0.48, Y - 1 - y - 0.48, Y - 1 - y + 0.48);

@@ -11,7 +11,8 @@ namespace IrisNet.Cli.Plotting;
 /// <summary>The hidden units: each unit's activation over the plane of the decision regions.</summary>
 public static partial class Plots
 {
-    /// <summary>At most this many units get a panel; a larger network shows those with the largest outgoing weights.</summary>
+    /// <summary>At most this many units get a panel; a larger network shows those with the largest outgoing
+    /// weights.</summary>
     public const int MaxUnitPanels = 32;
 
     /// <summary>Grid cells across and down one unit's panel.</summary>
@@ -28,12 +29,14 @@ public static partial class Plots
     /// <see cref="MaxUnitPanels"/> with the largest ‖B_·i‖, and the picture says so. Each panel's data area
     /// is recorded (panel=unit-i, with the plane's features and the colour scale).
     /// </summary>
-    public static void Units(Model model, Dataset train, Dataset? test, string path, string? xName = null, string? yName = null)
+    public static void Units(Model model, Dataset train, Dataset? test, string path, string? xName = null,
+        string? yName = null)
     {
         var (p, q) = ChooseFeatures(model, xName, yName);
         int D = model.Shape.D, H = model.Shape.H, C = model.Shape.C;
         double[] mean = new double[D];
-        for (int d = 0; d < D; d++) mean[d] = train.Count > 0 ? train.Features.Average(r => r[d]) : model.Standardization.Mean[d];
+        for (int d = 0; d < D; d++) mean[d] = train.Count > 0 ? train.Features.Average(r => r[d])
+            : model.Standardization.Mean[d];
         Dataset[] sets = test is null ? [train] : [train, test];
         var (xMin, xMax) = Span(sets.SelectMany(s => s.Features).Select(r => r[p]));
         var (yMin, yMax) = q >= 0 ? Span(sets.SelectMany(s => s.Features).Select(r => r[q])) : (0.0, 1.0);
@@ -93,12 +96,17 @@ public static partial class Plots
             t.LabelBold = bold;
         }
         string network = $"{Names.Of(model.Shape.Activation)}, H = {H}, {(model.Shape.Bias ? "biases" : "no biases")}";
-        Text($"Hidden units ({network}): h_i = f(z_i) over the plane of regions.png", margin, 10, 15, Colors.Black, Alignment.UpperLeft, bold: true);
-        string which = H > MaxUnitPanels ? $"The {MaxUnitPanels} of {H} units with the largest outgoing weights ‖B_·i‖, largest first. " : "";
-        Text(which + $"Blue h_i > 0, orange h_i < 0, white 0; the shade ∝ |h_i|, full at |h_i| = {Tick(scale)} in every panel. "
-            + $"x: {model.FeatureNames[p]}, y: {(q >= 0 ? model.FeatureNames[q] : "-")}, other features at their training mean.",
+        Text($"Hidden units ({network}): h_i = f(z_i) over the plane of regions.png", margin, 10, 15, Colors.Black,
+            Alignment.UpperLeft, bold: true);
+        string which = H > MaxUnitPanels ?
+            $"The {MaxUnitPanels} of {H} units with the largest outgoing weights ‖B_·i‖, largest first. " : "";
+        Text(which +
+            $"Blue h_i > 0, orange h_i < 0, white 0; the shade ∝ |h_i|, full at |h_i| = {Tick(scale)} in every panel. "
+            + $"x: {model.FeatureNames[p]}, y: {(q >= 0 ? model.FeatureNames[q] : "-")}, other features at their " +
+                $"training mean.",
             margin, 32, 10.5f, Colors.Black, Alignment.UpperLeft);
-        Text($"Bars: the unit's outgoing weights B_ji to each class j (blue +, orange −), the longest |B_ji| = {Tick(maxB)}: "
+        Text($"Bars: the unit's outgoing weights B_ji to each class j (blue +, orange −), the longest |B_ji| = " +
+            $"{Tick(maxB)}: "
             + "what the unit votes for where it is active.", margin, 46, 10.5f, Colors.Black, Alignment.UpperLeft);
         for (int u = 0; u < units.Length; u++)
         {
@@ -106,16 +114,21 @@ public static partial class Plots
             double left = margin + (u % columns) * (UnitPanelWidth + gapX), panelTop = top + (u / columns) * cellH + 18;
             Text($"h{i + 1}", left, panelTop - 16, 11, Colors.Black, Alignment.UpperLeft, bold: true);
             var image = new CellImage(Shade(h[u], scale), UnitColumns, UnitRows,
-                new CoordinateRect(left, left + UnitPanelWidth, height - panelTop - UnitPanelHeight, height - panelTop));
+                new CoordinateRect(left, left + UnitPanelWidth, height - panelTop - UnitPanelHeight,
+                    height - panelTop));
             images.Add(image);
             plot.Add.Plottable(image);
-            var frame = plot.Add.Rectangle(left, left + UnitPanelWidth, height - panelTop - UnitPanelHeight, height - panelTop);
+            var frame = plot.Add.Rectangle(left, left + UnitPanelWidth, height - panelTop - UnitPanelHeight,
+                height - panelTop);
             frame.FillColor = Colors.Transparent;
             frame.LineColor = Colors.Gray;
             areas.Add((AreaKeyword, string.Join(' ',
-                $"panel=unit-{i + 1}", $"left={N(left)}", $"top={N(panelTop)}", $"right={N(left + UnitPanelWidth)}", $"bottom={N(panelTop + UnitPanelHeight)}",
-                $"x-min={N(xMin)}", $"x-max={N(xMax)}", $"y-min={N(yMin)}", $"y-max={N(yMax)}", "y-scale=linear", "x-scale=linear",
-                $"x-feature={Uri.EscapeDataString(model.FeatureNames[p])}", $"y-feature={(q >= 0 ? Uri.EscapeDataString(model.FeatureNames[q]) : "-")}",
+                $"panel=unit-{i + 1}", $"left={N(left)}", $"top={N(panelTop)}", $"right={N(left + UnitPanelWidth)}",
+                    $"bottom={N(panelTop + UnitPanelHeight)}",
+                $"x-min={N(xMin)}", $"x-max={N(xMax)}", $"y-min={N(yMin)}", $"y-max={N(yMax)}", "y-scale=linear",
+                    "x-scale=linear",
+                $"x-feature={Uri.EscapeDataString(model.FeatureNames[p])}",
+                    $"y-feature={(q >= 0 ? Uri.EscapeDataString(model.FeatureNames[q]) : "-")}",
                 $"unit={i + 1}", $"h-scale={N(scale)}")));
             // The outgoing weights: a bar per class from the middle, right for positive, left for negative.
             double barsTop = panelTop + UnitPanelHeight + 6, mid = left + 122, half = UnitPanelWidth - 122 - 4;
@@ -125,10 +138,12 @@ public static partial class Plots
                 // The class by name only: a swatch in regions.png's class colour would read as the bar's sign colour.
                 Text(Short(model.ClassNames[j], 12), left, y + 6, 9.5f, Colors.Black, Alignment.MiddleLeft);
                 double length = half * Math.Abs(w) / maxB;
-                var bar = plot.Add.Rectangle(w >= 0 ? mid : mid - length, w >= 0 ? mid + length : mid, height - y - 10, height - y - 2);
+                var bar = plot.Add.Rectangle(w >= 0 ? mid : mid - length, w >= 0 ? mid + length : mid, height - y - 10,
+                    height - y - 2);
                 bar.FillColor = w >= 0 ? Positive : Negative;
                 bar.LineWidth = 0;
-                Text(w.ToString("+0.00;−0.00;0.00", CultureInfo.InvariantCulture), w >= 0 ? mid - 3 : mid + 3, y + 6, 9, Colors.Gray,
+                Text(w.ToString("+0.00;−0.00;0.00", CultureInfo.InvariantCulture), w >= 0 ? mid - 3 : mid + 3, y + 6, 9,
+                    Colors.Gray,
                     w >= 0 ? Alignment.MiddleRight : Alignment.MiddleLeft);
             }
             var axis = plot.Add.Line(mid, height - barsTop + 1, mid, height - barsTop - 14 * C + 1);
@@ -165,7 +180,8 @@ public static partial class Plots
         return (cp, cq, c0);
     }
 
-    /// <summary>Opaque BGRA pixels: white at 0, towards blue for positive and orange for negative values, ∝ |v|/scale.</summary>
+    /// <summary>Opaque BGRA pixels: white at 0, towards blue for positive and orange for negative values, ∝
+    /// |v|/scale.</summary>
     private static uint[] Shade(double[] values, double scale)
     {
         var pixels = new uint[values.Length];
@@ -202,7 +218,8 @@ public static partial class Plots
         public AxisLimits GetAxisLimits() => new(_rect);
 
         public void Render(RenderPack rp) =>
-            rp.Canvas.DrawImage(_image, Axes.GetPixelRect(_rect).ToSKRect(), new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None));
+            rp.Canvas.DrawImage(_image, Axes.GetPixelRect(_rect).ToSKRect(), new SKSamplingOptions(SKFilterMode.Nearest,
+                SKMipmapMode.None));
 
         public void Dispose() => _image.Dispose();
     }

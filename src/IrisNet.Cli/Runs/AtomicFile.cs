@@ -10,7 +10,8 @@ public static class AtomicFile
     /// <summary>The longest file name (one path component) the common file systems take, in bytes of UTF-8.</summary>
     public const int MaxNameBytes = 255;
 
-    /// <summary>Calls <paramref name="writeTo"/> with a temporary path beside <paramref name="path"/>, then renames it into place.</summary>
+    /// <summary>Calls <paramref name="writeTo"/> with a temporary path beside <paramref name="path"/>, then renames it
+    /// into place.</summary>
     public static string Write(string path, Action<string> writeTo)
     {
         string temp = TemporaryPath(path);
@@ -59,7 +60,8 @@ public static class AtomicFile
         return Path.Combine(dir, $".{Prefix(name, budget)}{hash}{suffix}");
     }
 
-    /// <summary>The longest beginning of <paramref name="text"/> of at most <paramref name="bytes"/> UTF-8 bytes, never splitting a character.</summary>
+    /// <summary>The longest beginning of <paramref name="text"/> of at most <paramref name="bytes"/> UTF-8 bytes, never
+    /// splitting a character.</summary>
     private static string Prefix(string text, int bytes)
     {
         int used = 0, end = 0;

@@ -14,15 +14,18 @@ public static class CvSummary
 {
     /// <summary>How the folds were drawn (<see cref="CrossValidation.Partition"/>), with the stream's number.</summary>
     public static string Partition =>
-        $"stratified; SplitMix64 stream {(ulong)RandomStream.Folds} (folds) of the seed, every repeat in turn: the rows of each class shuffled, then dealt to the folds in turn";
+        $"stratified; SplitMix64 stream {(ulong)RandomStream.Folds} (folds) of the seed, every repeat in turn: the " +
+            $"rows of each class shuffled, then dealt to the folds in turn";
 
     /// <summary>
     /// The summary.json text: <paramref name="done"/> are the completed folds, <paramref name="r"/> the result
     /// when the folds ended without error, <paramref name="signal"/> the signal that interrupted them, and
     /// <paramref name="files"/> the run's files that exist, complete (null while running).
     /// </summary>
-    public static string Json(string status, string? error, string? signal, TrainingOptions options, string? initFile, DataSource source,
-        int folds, int repeats, int threads, IReadOnlyList<FoldResult> done, CrossValidationResult? r, IReadOnlyList<string>? files)
+    public static string Json(string status, string? error, string? signal, TrainingOptions options, string? initFile,
+        DataSource source,
+        int folds, int repeats, int threads, IReadOnlyList<FoldResult> done, CrossValidationResult? r,
+            IReadOnlyList<string>? files)
     {
         var file = new CvSummaryFile(Program.Version, "cv", status, error, signal,
             CvSummaryFile.CvOptions.From(options, initFile),
@@ -42,7 +45,9 @@ public static class CvSummary
     {
         EvaluationJson pooled = EvaluationJson.From(r.Pooled);
         return new CvSummaryFile.HeldOutBlock(r.MeanAccuracy, r.AccuracySd, r.MeanLoss, r.LossSd,
-            new CvSummaryFile.IntervalBlock("wilson score interval on the pooled held-out accuracy, n = distinct rows", r.Rows, r.AccuracyLow, r.AccuracyHigh),
-            new CvSummaryFile.PooledBlock(r.Pooled.Count, r.Pooled.Loss, r.Pooled.Accuracy, pooled.Confusion, pooled.ConfusionCells, pooled.PerClass));
+            new CvSummaryFile.IntervalBlock("wilson score interval on the pooled held-out accuracy, n = distinct rows",
+                r.Rows, r.AccuracyLow, r.AccuracyHigh),
+            new CvSummaryFile.PooledBlock(r.Pooled.Count, r.Pooled.Loss, r.Pooled.Accuracy, pooled.Confusion,
+                pooled.ConfusionCells, pooled.PerClass));
     }
 }

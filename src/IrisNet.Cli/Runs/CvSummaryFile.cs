@@ -15,19 +15,23 @@ namespace IrisNet.Cli.Runs;
 public sealed record CvSummaryFile(string IrisnetVersion, string Command, string Status,
     string? Error,
     string? Signal,
-    CvSummaryFile.CvOptions Options, ulong Seed, CvSummaryFile.CrossValidationBlock CrossValidation, CvSummaryFile.CvDataBlock Data,
+    CvSummaryFile.CvOptions Options, ulong Seed, CvSummaryFile.CrossValidationBlock CrossValidation,
+        CvSummaryFile.CvDataBlock Data,
     IReadOnlyList<string> Features, IReadOnlyList<string> Classes, IReadOnlyList<CvSummaryFile.FoldBlock> Folds,
     CvSummaryFile.HeldOutBlock? Heldout,
     CvSummaryFile.CvTimingBlock Timing,
     IReadOnlyList<string>? Files)
 {
-    /// <summary>The constructor summary.json is read with (plot --confusion): the members left out when null are optional.</summary>
+    /// <summary>The constructor summary.json is read with (plot --confusion): the members left out when null are
+    /// optional.</summary>
     [JsonConstructor]
     public CvSummaryFile(string irisnetVersion, string command, string status, CvOptions options, ulong seed,
-        CrossValidationBlock crossValidation, CvDataBlock data, IReadOnlyList<string> features, IReadOnlyList<string> classes,
+        CrossValidationBlock crossValidation, CvDataBlock data, IReadOnlyList<string> features,
+            IReadOnlyList<string> classes,
         IReadOnlyList<FoldBlock> folds, CvTimingBlock timing, string? error = null, string? signal = null,
         HeldOutBlock? heldout = null, IReadOnlyList<string>? files = null)
-        : this(irisnetVersion, command, status, error, signal, options, seed, crossValidation, data, features, classes, folds,
+        : this(irisnetVersion, command, status, error, signal, options, seed, crossValidation, data, features, classes,
+            folds,
             heldout, timing, files)
     {
     }
@@ -70,16 +74,19 @@ public sealed record CvSummaryFile(string IrisnetVersion, string Command, string
 
     /// <summary>
     /// Every held-out prediction of every fold taken together; the confusion matrix as in
-    /// <see cref="EvaluationJson"/>: whole up to <see cref="ConfusionDigest.DenseLimit"/> classes, else its nonzero cells.
+    /// <see cref="EvaluationJson"/>: whole up to <see cref="ConfusionDigest.DenseLimit"/> classes, else its nonzero
+    /// cells.
     /// </summary>
     public sealed record PooledBlock(int Predictions, double Loss, double Accuracy,
         int[][]? Confusion,
         int[][]? ConfusionCells,
         Dictionary<string, EvaluationJson.ClassScores> PerClass)
     {
-        /// <summary>The constructor summary.json is read with (plot --confusion): one of confusion and confusion_cells is absent.</summary>
+        /// <summary>The constructor summary.json is read with (plot --confusion): one of confusion and confusion_cells
+        /// is absent.</summary>
         [JsonConstructor]
-        public PooledBlock(int predictions, double loss, double accuracy, Dictionary<string, EvaluationJson.ClassScores> perClass,
+        public PooledBlock(int predictions, double loss, double accuracy, Dictionary<string,
+            EvaluationJson.ClassScores> perClass,
             int[][]? confusion = null, int[][]? confusionCells = null)
             : this(predictions, loss, accuracy, confusion, confusionCells, perClass)
         {

@@ -38,7 +38,8 @@ public sealed class FoldsWriter : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Opens fold (<paramref name="repeat"/>, <paramref name="fold"/>)'s spool; returns what takes each of its epochs. Called on the fold's thread.</summary>
+    /// <summary>Opens fold (<paramref name="repeat"/>, <paramref name="fold"/>)'s spool; returns what takes each of its
+    /// epochs. Called on the fold's thread.</summary>
     /// <exception cref="IOException">The spool could not be created.</exception>
     public Action<EpochMetrics> Start(int repeat, int fold)
     {
@@ -52,13 +53,15 @@ public sealed class FoldsWriter : IDisposable
     }
 
     /// <summary>Appends the completed fold's rows to folds.csv in whole lines and closes its spool.</summary>
-    /// <exception cref="IOException">A write failed (a full disk): folds.csv is cut back to the folds before this one.</exception>
+    /// <exception cref="IOException">A write failed (a full disk): folds.csv is cut back to the folds before this
+    /// one.</exception>
     public void Complete(int repeat, int fold)
     {
         Spool spool;
         lock (_spools)
         {
-            if (!_spools.Remove((repeat, fold), out spool!)) throw new InvalidOperationException($"fold {repeat}/{fold} was never started.");
+            if (!_spools.Remove((repeat, fold), out spool!)) throw new
+                InvalidOperationException($"fold {repeat}/{fold} was never started.");
         }
         using (spool)
         {
@@ -111,7 +114,8 @@ public sealed class FoldsWriter : IDisposable
         }
     }
 
-    /// <summary>One fold's rows as it trains: formatted into a buffer, written to an unnamed file in whole buffers.</summary>
+    /// <summary>One fold's rows as it trains: formatted into a buffer, written to an unnamed file in whole
+    /// buffers.</summary>
     private sealed class Spool : IDisposable
     {
         private const int LineChars = 7 * 32;
@@ -125,7 +129,8 @@ public sealed class FoldsWriter : IDisposable
         public Spool(string folder, int repeat, int fold)
         {
             var inv = CultureInfo.InvariantCulture;
-            string path = System.IO.Path.Combine(folder, string.Create(inv, $".fold-{repeat}-{fold}.incomplete-{Environment.ProcessId}"));
+            string path = System.IO.Path.Combine(folder, string.Create(inv,
+                $".fold-{repeat}-{fold}.incomplete-{Environment.ProcessId}"));
             _stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Delete, bufferSize: 0);
             try
             {

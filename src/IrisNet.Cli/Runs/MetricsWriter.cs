@@ -23,7 +23,8 @@ namespace IrisNet.Cli.Runs;
 /// </remarks>
 public sealed class MetricsWriter : IDisposable
 {
-    /// <summary>The columns every metrics.csv starts with (the whole header of files written before the lr column).</summary>
+    /// <summary>The columns every metrics.csv starts with (the whole header of files written before the lr
+    /// column).</summary>
     public const string BaseHeader = "epoch,train_loss,train_accuracy,test_loss,test_accuracy";
 
     /// <summary>The columns a run with a validation set adds after <see cref="BaseHeader"/>.</summary>
@@ -107,7 +108,8 @@ public sealed class MetricsWriter : IDisposable
         if (_count == BatchRows || _handSoon) Hand();
     }
 
-    /// <summary>Writes the last epoch's row (if --log-every skipped it) and everything not yet written, and stops the writer.</summary>
+    /// <summary>Writes the last epoch's row (if --log-every skipped it) and everything not yet written, and stops the
+    /// writer.</summary>
     /// <exception cref="IOException">A write failed; the file ends at its last whole row.</exception>
     public void Finish(EpochMetrics? last)
     {
@@ -264,7 +266,8 @@ public sealed class MetricsWriter : IDisposable
         _chars[_used++] = '\n';
     }
 
-    /// <summary>One write of every buffered (whole) line; on failure, cut the file back to its last whole line.</summary>
+    /// <summary>One write of every buffered (whole) line; on failure, cut the file back to its last whole
+    /// line.</summary>
     private void Flush()
     {
         if (_used == 0 || _failure is not null) return;

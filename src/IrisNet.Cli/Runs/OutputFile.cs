@@ -14,7 +14,8 @@ public static class OutputFile
     /// only, no permission, a working directory that was deleted). The temporary file is created and removed
     /// to find out.
     /// </summary>
-    /// <exception cref="OptionException">The path cannot be written; the error names <paramref name="flag"/>.</exception>
+    /// <exception cref="OptionException">The path cannot be written; the error names <paramref
+    /// name="flag"/>.</exception>
     public static void Check(string path, string flag, bool overwrite)
     {
         try
@@ -22,12 +23,14 @@ public static class OutputFile
             string full = Path.GetFullPath(path);
             if (Directory.Exists(full)) throw new OptionException(flag, $"'{path}' is a directory; give a file name.");
             if (!overwrite && File.Exists(full))
-                throw new OptionException(flag, $"'{path}' already exists and is never overwritten; remove it or choose another file.");
+                throw new OptionException(flag,
+                    $"'{path}' already exists and is never overwritten; remove it or choose another file.");
             string folder = Path.GetDirectoryName(full)!;
             if (!Directory.Exists(folder))
             {
                 throw new OptionException(flag,
-                    $"cannot write '{path}': the folder '{folder}' does not exist; create it first or choose another {flag}.");
+                    $"cannot write '{path}': the folder '{folder}' does not exist; create it first or choose another " +
+                        $"{flag}.");
             }
             string temp = AtomicFile.TemporaryPath(full);
             using (new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None)) { }
@@ -39,7 +42,8 @@ public static class OutputFile
         }
     }
 
-    /// <summary>Writes <paramref name="path"/> atomically; a failure (a full disk) leaves nothing and is one error under <paramref name="flag"/>.</summary>
+    /// <summary>Writes <paramref name="path"/> atomically; a failure (a full disk) leaves nothing and is one error
+    /// under <paramref name="flag"/>.</summary>
     /// <exception cref="OptionException">The file could not be written.</exception>
     public static void Write(string path, string flag, Action<string> writeTo)
     {
@@ -53,10 +57,12 @@ public static class OutputFile
         }
     }
 
-    private static OptionException CannotWrite(string path, string flag, Exception e) => new(flag, RunWriteException.IsDiskFull(e)
+    private static OptionException CannotWrite(string path, string flag, Exception e) => new(flag,
+        RunWriteException.IsDiskFull(e)
         ? $"cannot write '{path}': no space left on the device; free some space or choose another {flag}."
         : !Path.IsPathRooted(path) && WorkingDirectoryGone()
-            ? $"cannot write '{path}': the working directory no longer exists; change to an existing directory or give {flag} a full path."
+            ? $"cannot write '{path}': the working directory no longer exists; change to an existing directory or " +
+                $"give {flag} a full path."
             : $"cannot write '{path}': {e.Message.TrimEnd('.')}; choose a writable folder with {flag}.");
 
     private static bool WorkingDirectoryGone()

@@ -13,13 +13,14 @@ namespace IrisNet.Cli.Runs;
 /// grants to exactly one process), and only then is the folder checked to hold nothing but that
 /// marker. Two runs can therefore never share a folder, whatever their timing: the second either
 /// fails to create the marker or finds the first one's files. The marker is removed when the run
-/// ends; one left behind means the run was killed. A folder that already holds files is never reused. Every file except the streamed metrics.csv is written to a temporary
-/// name (<c>.NAME.incomplete-PID</c>) in the same folder and then renamed, so a reader never sees
-/// half a file; a temporary file left behind is from a run killed while writing it.
+/// ends; one left behind means the run was killed. A folder that already holds files is never reused. Every file except
+/// the streamed metrics.csv is written to a temporary name (<c>.NAME.incomplete-PID</c>) in the same folder and then
+/// renamed, so a reader never sees half a file; a temporary file left behind is from a run killed while writing it.
 /// </summary>
 public sealed class RunDirectory
 {
-    /// <summary>The marker that claims the folder while a run writes it: the process id and start time, one per line.</summary>
+    /// <summary>The marker that claims the folder while a run writes it: the process id and start time, one per
+    /// line.</summary>
     public const string ClaimFile = ".irisnet-run";
 
     private readonly List<string> _written = [];
@@ -40,7 +41,8 @@ public sealed class RunDirectory
     /// <summary>Claims the folder: --out as given, or runs/&lt;UTC timestamp&gt; (with -2, -3 … when taken).</summary>
     /// <param name="requested">The folder given, or null for a new one under runs/.</param>
     /// <param name="option">The flag that gave it (--out), which errors name.</param>
-    /// <exception cref="OptionException">The folder holds files, is another run's, is a file or a dangling link, or cannot be written.</exception>
+    /// <exception cref="OptionException">The folder holds files, is another run's, is a file or a dangling link, or
+    /// cannot be written.</exception>
     public static RunDirectory Create(string? requested, string option)
     {
         DateTimeOffset started = DateTimeOffset.UtcNow;
@@ -50,7 +52,8 @@ public sealed class RunDirectory
             for (int i = 1; ; i++)
             {
                 string path = System.IO.Path.Combine("runs", i == 1 ? stamp : $"{stamp}-{i}");
-                if (System.IO.File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())) continue;
+                if (System.IO.File.Exists(path) || (Directory.Exists(path)
+                    && Directory.EnumerateFileSystemEntries(path).Any())) continue;
                 if (TryClaim(path, started, option) == Claim.Taken) return new RunDirectory(path, started);
             }
         }
@@ -63,27 +66,33 @@ public sealed class RunDirectory
         };
     }
 
-    /// <summary>Why a folder with another run's marker is refused: a run still writing it, or one that was killed.</summary>
+    /// <summary>Why a folder with another run's marker is refused: a run still writing it, or one that was
+    /// killed.</summary>
     private static string Claimed(string path, bool holdsFiles)
     {
         var (pid, started) = ReadClaim(System.IO.Path.Combine(path, ClaimFile));
-        string process = pid is int id ? $"process {id}{(started is null ? "" : $", started {started}")}" : "process unknown";
+        string process = pid is int id ? $"process {id}{(started is null ? "" : $", started {started}")}"
+            : "process unknown";
         if (pid is int p && !IsRunning(p, started))
         {
             return $"'{path}' holds an unfinished run: its marker {ClaimFile} names irisnet {process}, which no longer "
-                + "runs (it was killed, or the machine stopped); its files are kept and never overwritten. Choose a new "
+                + "runs (it was killed, or the machine stopped); its files are kept and never overwritten. Choose a " +
+                    "new "
                 + "directory, or delete this one.";
         }
-        return $"'{path}' is being written by another irisnet run ({process}){(holdsFiles ? " and already holds files" : "")}; "
+        return $"'{path}' is being written by another irisnet run " +
+            $"({process}){(holdsFiles ? " and already holds files" : "")}; "
             + $"choose a new directory, or delete the marker {ClaimFile} if no irisnet run is writing it.";
     }
 
-    /// <summary>Why a folder that holds files is refused, naming a few of them (hidden ones too, which ls does not show).</summary>
+    /// <summary>Why a folder that holds files is refused, naming a few of them (hidden ones too, which ls does not
+    /// show).</summary>
     private static string HoldsFiles(string path)
     {
         string[] names = Directory.EnumerateFileSystemEntries(path).Select(System.IO.Path.GetFileName).OfType<string>()
             .Where(n => n != ClaimFile).Order(StringComparer.Ordinal).Take(4).ToArray();
-        string listed = names.Length == 0 ? "" : $" ({string.Join(", ", names.Take(3))}{(names.Length > 3 ? ", …" : "")})";
+        string listed = names.Length == 0 ? "" :
+            $" ({string.Join(", ", names.Take(3))}{(names.Length > 3 ? ", …" : "")})";
         return $"'{path}' already holds files{listed} and is never overwritten; choose a new directory or delete it.";
     }
 
@@ -94,7 +103,8 @@ public sealed class RunDirectory
         {
             string[] lines = System.IO.File.ReadAllText(marker).Split('\n');
             int? pid = int.TryParse(lines[0], NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : null;
-            string? started = lines.Length > 1 && DateTimeOffset.TryParse(lines[1], CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? lines[1] : null;
+            string? started = lines.Length > 1 && DateTimeOffset.TryParse(lines[1], CultureInfo.InvariantCulture,
+                DateTimeStyles.None, out _) ? lines[1] : null;
             return (pid, started);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -113,10 +123,12 @@ public sealed class RunDirectory
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);
             if (process.HasExited) return false;
-            return started is null || !DateTimeOffset.TryParse(started, CultureInfo.InvariantCulture, DateTimeStyles.None, out var claimed)
+            return started is null || !DateTimeOffset.TryParse(started, CultureInfo.InvariantCulture,
+                DateTimeStyles.None, out var claimed)
                 || process.StartTime.ToUniversalTime() <= claimed.UtcDateTime.AddSeconds(1);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or
+            System.ComponentModel.Win32Exception)
         {
             return false; // no such process
         }
@@ -159,10 +171,12 @@ public sealed class RunDirectory
         if (System.IO.File.Exists(path))
             throw new OptionException(option, $"'{path}' is a file; give a directory for the run.");
         // Another run's claim marker alone is left to TryClaim, whose create-new open decides.
-        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e) != ClaimFile))
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e)
+            != ClaimFile))
         {
             // With a marker, the files are another run's: one still writing them, or one that was killed.
-            throw new OptionException(option, System.IO.File.Exists(System.IO.Path.Combine(path, ClaimFile)) ? Claimed(path, holdsFiles: true) : HoldsFiles(path));
+            throw new OptionException(option, System.IO.File.Exists(System.IO.Path.Combine(path,
+                ClaimFile)) ? Claimed(path, holdsFiles: true) : HoldsFiles(path));
         }
     }
 
@@ -178,7 +192,8 @@ public sealed class RunDirectory
             Directory.CreateDirectory(path);
             using (var claim = new FileStream(marker, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                claim.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}\n{started:O}\n")));
+                claim.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+                    $"{Environment.ProcessId}\n{started:O}\n")));
             }
             if (Directory.EnumerateFileSystemEntries(path).Any(e => System.IO.Path.GetFileName(e) != ClaimFile))
             {
@@ -191,7 +206,8 @@ public sealed class RunDirectory
         {
             return Claim.InUse;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or
+            ArgumentException)
         {
             throw new OptionException(option, RunWriteException.IsDiskFull(e)
                 ? $"cannot write to '{path}': no space left on the device. Free some space or choose another directory."
@@ -236,7 +252,8 @@ public sealed class RunDirectory
     {
         string final = File(name);
         void Work() => WriteFile(final, writeTo);
-        Task task = after is null ? Task.Run(Work) : after.Task.ContinueWith(_ => Work(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        Task task = after is null ? Task.Run(Work) : after.Task.ContinueWith(_ => Work(), CancellationToken.None,
+            TaskContinuationOptions.None, TaskScheduler.Default);
         return new PendingWrite(this, final, task);
     }
 
@@ -349,15 +366,18 @@ public sealed class RunDirectory
         if (f.Length != expected)
             throw new DataException(path, lineNumber, 0, $"{f.Length} fields; a metrics row here has {expected}.");
         if (!int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out int epoch) || epoch < 1)
-            throw new DataException(path, lineNumber, 1, $"the epoch '{Shorten(f[0])}' is not a positive whole number.");
+            throw new DataException(path, lineNumber, 1,
+                $"the epoch '{Shorten(f[0])}' is not a positive whole number.");
         double Value(int i)
         {
             string text = f[i];
             if (text.Contains('\0', StringComparison.Ordinal)
-                || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+                || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture,
+                    out double v) || !double.IsFinite(v))
             {
                 throw new DataException(path, lineNumber, i + 1,
-                    $"{(i < fields ? MetricsWriter.ValidationHeader.Split(',')[i] : LearningRateColumn)} is '{Shorten(text)}', "
+                    $"{(i < fields ? MetricsWriter.ValidationHeader.Split(',')[i] : LearningRateColumn)} is " +
+                        $"'{Shorten(text)}', "
                     + "not a finite number; an IrisNet run writes only finite values. Fix or remove the line.");
             }
             return v;
@@ -365,14 +385,17 @@ public sealed class RunDirectory
         double? Optional(int i) => f[i].Length > 0 ? Value(i) : null;
         var m = new EpochMetrics(epoch, Value(1), Value(2), Optional(3), Optional(4),
             fields == 7 ? Optional(5) : null, fields == 7 ? Optional(6) : null, learningRate ? Optional(fields) : null);
-        if (m.Epoch <= previous) throw new DataException(path, lineNumber, 1, $"epoch {m.Epoch} follows epoch {previous}; epochs must increase.");
+        if (m.Epoch <= previous) throw new DataException(path, lineNumber, 1,
+            $"epoch {m.Epoch} follows epoch {previous}; epochs must increase.");
         return m;
     }
 
-    /// <summary>At most 40 characters of <paramref name="text"/>, control characters shown as \uXXXX, for an error message.</summary>
+    /// <summary>At most 40 characters of <paramref name="text"/>, control characters shown as \uXXXX, for an error
+    /// message.</summary>
     private static string Shorten(string text)
     {
-        string cut = text.Length > 40 ? text[..40] + string.Create(CultureInfo.InvariantCulture, $"… ({text.Length:N0} characters)") : text;
+        string cut = text.Length > 40 ? text[..40] + string.Create(CultureInfo.InvariantCulture,
+            $"… ({text.Length:N0} characters)") : text;
         return string.Concat(cut.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
     }
 
@@ -390,16 +413,20 @@ public sealed class RunDirectory
         Finished = s.Finished is DateTimeOffset finished ? Utc(finished) : null,
         Options = new SummaryFile.SummaryOptions(TrainingBlock.From(s.Options), s.LogEvery, s.InitFile),
         Seed = s.Options.Seed,
-        Data = new SummaryFile.DataBlock(s.DataName, s.DataSha256, s.Rows, s.TrainRows, s.TestRows, s.ValidationRows > 0 ? s.ValidationRows : null, s.LabelName),
+        Data = new SummaryFile.DataBlock(s.DataName, s.DataSha256, s.Rows, s.TrainRows, s.TestRows,
+            s.ValidationRows > 0 ? s.ValidationRows : null, s.LabelName),
         Features = s.FeatureNames,
         Classes = s.ClassNames,
         Final = s.Train is null ? null : new SummaryFile.FinalBlock(EvaluationJson.From(s.Train),
-            s.Test is null ? null : EvaluationJson.From(s.Test), s.Validation is null ? null : EvaluationJson.From(s.Validation)),
-        Timing = new SummaryFile.TimingBlock(s.Epochs, s.TrainSeconds, s.Epochs > 0 ? s.TrainSeconds * 1e6 / s.Epochs : 0,
+            s.Test is null ? null : EvaluationJson.From(s.Test), s.Validation is null ? null
+                : EvaluationJson.From(s.Validation)),
+        Timing = new SummaryFile.TimingBlock(s.Epochs, s.TrainSeconds,
+            s.Epochs > 0 ? s.TrainSeconds * 1e6 / s.Epochs : 0,
             s.FirstEpochSeconds * 1e6, s.SteadyMedianSeconds * 1e6),
         Files = s.Files,
     }, CliJsonContext.Default.SummaryFile) + "\n";
 
     /// <summary>ISO 8601 in UTC with milliseconds, for example 2026-12-02T01:19:48.121Z.</summary>
-    public static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    public static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'",
+        CultureInfo.InvariantCulture);
 }

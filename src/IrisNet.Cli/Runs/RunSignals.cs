@@ -16,7 +16,8 @@ public sealed class RunSignals : IDisposable
     private readonly string _work;
     private int _count;
 
-    /// <param name="work">What the run finishes before it writes its files: "the current epoch" for train; cv names its folds.</param>
+    /// <param name="work">What the run finishes before it writes its files: "the current epoch" for train; cv names its
+    /// folds.</param>
     public RunSignals(string work = "the current epoch")
     {
         _work = work;
@@ -34,7 +35,8 @@ public sealed class RunSignals : IDisposable
     /// <summary>The exit code for the first signal: 128 + its number.</summary>
     public int ExitCode => Received is var (_, number) ? 128 + number : Cli.ExitCode.Success;
 
-    /// <summary>Set once training is over and the files are being written (changes what a second signal says).</summary>
+    /// <summary>Set once training is over and the files are being written (changes what a second signal
+    /// says).</summary>
     public bool Writing { get; set; }
 
     public void Dispose()
@@ -71,12 +73,15 @@ public sealed class RunSignals : IDisposable
         else if (count == 2)
         {
             Console.Error.WriteLine(Writing
-                ? $"irisnet: {name}: finishing, writing the run directory; send it again to stop at once (the run is then left marked \"running\")."
-                : $"irisnet: {name}: finishing {_work}, then writing the run directory; send it again to stop at once (the run is then left marked \"running\").");
+                ? $"irisnet: {name}: finishing, writing the run directory; send it again to stop at once (the run is " +
+                    $"then left marked \"running\")."
+                : $"irisnet: {name}: finishing {_work}, then writing the run directory; send it again to stop at " +
+                    $"once (the run is then left marked \"running\").");
         }
         else
         {
-            Console.Error.WriteLine($"irisnet: {name}: stopped at once; the run directory is incomplete and its summary.json says \"running\".");
+            Console.Error.WriteLine($"irisnet: {name}: stopped at once; the run directory is incomplete and its " +
+                $"summary.json says \"running\".");
             Environment.Exit(128 + number);
         }
     }

@@ -53,7 +53,8 @@ public sealed record SummaryFile
     /// <summary>Files of the run directory that exist, complete, in the order written.</summary>
     public IReadOnlyList<string>? Files { get; init; }
 
-    /// <summary>The run's options, as in model.json's "training" block, with the logging option and the --init file.</summary>
+    /// <summary>The run's options, as in model.json's "training" block, with the logging option and the --init
+    /// file.</summary>
     public sealed record SummaryOptions : TrainingBlock
     {
         [SetsRequiredMembers]
@@ -91,7 +92,8 @@ public sealed record SummaryFile
         }
     }
 
-    /// <summary>Scores of the final weights on the training rows and, with a split, the test and validation rows.</summary>
+    /// <summary>Scores of the final weights on the training rows and, with a split, the test and validation
+    /// rows.</summary>
     public sealed record FinalBlock(EvaluationJson Train, EvaluationJson? Test = null,
         EvaluationJson? Validation = null);
 

@@ -6,7 +6,8 @@ namespace IrisNet.Cli.Runs;
 /// <summary>What summary.json records.</summary>
 public sealed record SummaryInput(
     string Status, string? Error, TrainingOptions Options, string? InitFile, string DataName, string DataSha256,
-    int Rows, int TrainRows, int TestRows, string LabelName, IReadOnlyList<string> FeatureNames, IReadOnlyList<string> ClassNames,
+    int Rows, int TrainRows, int TestRows, string LabelName, IReadOnlyList<string> FeatureNames,
+        IReadOnlyList<string> ClassNames,
     Evaluation? Train, Evaluation? Test, int Epochs, double TrainSeconds)
 {
     /// <summary>metrics.csv holds every this-many-th epoch (and the last).</summary>

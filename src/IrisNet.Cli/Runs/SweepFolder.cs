@@ -39,25 +39,30 @@ public sealed class SweepFolder
         return new SweepFolder(run.Path, run, resumed: false);
     }
 
-    /// <summary>The arguments an interrupted sweep in <paramref name="dir"/> was started with (its summary.json).</summary>
+    /// <summary>The arguments an interrupted sweep in <paramref name="dir"/> was started with (its
+    /// summary.json).</summary>
     /// <exception cref="OptionException">There is no interrupted sweep in the directory.</exception>
     public static IReadOnlyList<string> ResumeArguments(string dir, string option)
     {
         string path = System.IO.Path.Combine(dir, "summary.json");
         if (!System.IO.File.Exists(path))
-            throw new OptionException(option, $"'{dir}' holds no sweep (no summary.json); give the directory an interrupted sweep wrote.");
+            throw new OptionException(option,
+                $"'{dir}' holds no sweep (no summary.json); give the directory an interrupted sweep wrote.");
         try
         {
             using JsonDocument doc = JsonDocument.Parse(System.IO.File.ReadAllBytes(path));
             JsonElement root = doc.RootElement;
             if (!root.TryGetProperty("command", out JsonElement c) || c.GetString() != "sweep")
-                throw new OptionException(option, $"'{dir}' is not a sweep directory ({path} is not a sweep's summary).");
+                throw new OptionException(option,
+                    $"'{dir}' is not a sweep directory ({path} is not a sweep's summary).");
             string? status = root.TryGetProperty("status", out JsonElement s) ? s.GetString() : null;
             if (status != "interrupted")
-                throw new OptionException(option, $"the sweep in '{dir}' is {status}, not interrupted: there is nothing to resume.");
+                throw new OptionException(option,
+                    $"the sweep in '{dir}' is {status}, not interrupted: there is nothing to resume.");
             return root.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()!).ToArray();
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IOException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or
+            IOException)
         {
             throw new OptionException(option, $"{path} cannot be read as a sweep's summary: {e.Message}");
         }
@@ -68,14 +73,16 @@ public sealed class SweepFolder
     {
         try
         {
-            using (new FileStream(System.IO.Path.Combine(dir, RunDirectory.ClaimFile), FileMode.CreateNew, FileAccess.Write))
+            using (new FileStream(System.IO.Path.Combine(dir, RunDirectory.ClaimFile), FileMode.CreateNew,
+                FileAccess.Write))
             {
             }
         }
         catch (IOException)
         {
             throw new OptionException(option, $"'{dir}' is being written by another irisnet run (its marker "
-                + $"{RunDirectory.ClaimFile} is there); wait for it, or delete the marker if no irisnet run is writing it.");
+                + $"{RunDirectory.ClaimFile} is there); wait for it, or delete the marker if no irisnet run is " +
+                    $"writing it.");
         }
         return new SweepFolder(dir, null, resumed: true);
     }
@@ -97,8 +104,10 @@ public sealed class SweepFolder
         }
     }
 
-    /// <summary>The configurations an interrupted sweep completed, from its leaderboard.csv; none for a new sweep.</summary>
-    /// <exception cref="DataException">The leaderboard names a configuration the sweep does not have, or with other values.</exception>
+    /// <summary>The configurations an interrupted sweep completed, from its leaderboard.csv; none for a new
+    /// sweep.</summary>
+    /// <exception cref="DataException">The leaderboard names a configuration the sweep does not have, or with other
+    /// values.</exception>
     public IEnumerable<SweepEntry> Completed(IReadOnlyList<SweepConfiguration> configurations, int folds)
     {
         string path = File("leaderboard.csv");
@@ -108,16 +117,19 @@ public sealed class SweepFolder
         foreach (LeaderboardRow row in LeaderboardFile.Read(path).Rows)
         {
             if (!byId.TryGetValue(row.Config, out int index))
-                throw new DataException(path, row.Line, 2, $"the configuration '{row.Config}' is not one of this sweep's.");
+                throw new DataException(path, row.Line, 2,
+                    $"the configuration '{row.Config}' is not one of this sweep's.");
             bool diverged = double.IsNaN(row.AccuracyMean);
-            entries.Add(new SweepEntry(index, [], row.AccuracyMean, row.AccuracySd, row.LossMean, row.LossSd, row.FitSeconds,
+            entries.Add(new SweepEntry(index, [], row.AccuracyMean, row.AccuracySd, row.LossMean, row.LossSd,
+                row.FitSeconds,
                 diverged ? "diverged (before resuming)" : null)
             { FoldCount = folds });
         }
         return entries;
     }
 
-    /// <summary>Opens folds.csv for writing: a temporary file holding the rows written so far, renamed on completion.</summary>
+    /// <summary>Opens folds.csv for writing: a temporary file holding the rows written so far, renamed on
+    /// completion.</summary>
     public FoldsWriter OpenFolds() => new(this);
 
     /// <summary>folds.csv, written under a temporary name and renamed into place by <see cref="Complete"/>.</summary>
@@ -197,7 +209,8 @@ public sealed class SweepFolder
     /// given), the held-out accuracy and loss mean and SD (shortest round-trip text, so a resume reads them
     /// exactly), fit_seconds.
     /// </summary>
-    public void WriteLeaderboard(IReadOnlyList<SweepDimension> dimensions, IReadOnlyList<SweepConfiguration> configurations,
+    public void WriteLeaderboard(IReadOnlyList<SweepDimension> dimensions,
+        IReadOnlyList<SweepConfiguration> configurations,
         IReadOnlyList<(SweepEntry Entry, int Rank)> ranked)
     {
         int[] varied = Enumerable.Range(0, dimensions.Count).Where(i => dimensions[i].Varies).ToArray();
@@ -217,10 +230,12 @@ public sealed class SweepFolder
         WriteText("leaderboard.csv", text.ToString());
     }
 
-    /// <summary>An RFC 4180 field: quoted, with quotes doubled, when it holds a comma, a quote or a line break.</summary>
+    /// <summary>An RFC 4180 field: quoted, with quotes doubled, when it holds a comma, a quote or a line
+    /// break.</summary>
     private static string Csv(string field) => field.AsSpan().IndexOfAny(",\"\r\n") < 0
         ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public void WriteSummary(SweepSummary summary) =>
-        WriteText("summary.json", summary.Json([.. _written.Select(System.IO.Path.GetFileName).OfType<string>(), "summary.json"]));
+        WriteText("summary.json", summary.Json([.. _written.Select(System.IO.Path.GetFileName).OfType<string>(),
+            "summary.json"]));
 }

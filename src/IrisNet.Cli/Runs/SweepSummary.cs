@@ -12,7 +12,8 @@ namespace IrisNet.Cli.Runs;
 /// its one test score, and its near-ties.
 /// </summary>
 public sealed record SweepSummary(IReadOnlyList<string> Arguments, IReadOnlyList<SweepDimension> Dimensions,
-    IReadOnlyList<SweepConfiguration> Configurations, IReadOnlyList<(SweepEntry Entry, int Rank)> Ranked, DataSource Source,
+    IReadOnlyList<SweepConfiguration> Configurations, IReadOnlyList<(SweepEntry Entry, int Rank)> Ranked,
+        DataSource Source,
     int TrainRows, int TestRows, int Folds, int Repeats, int Threads, double Seconds)
 {
     /// <summary>running, completed, interrupted or failed.</summary>

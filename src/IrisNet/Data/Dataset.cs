@@ -9,14 +9,16 @@ namespace IrisNet.Data;
 /// </summary>
 public sealed class Dataset
 {
-    /// <summary>Creates a dataset after checking that every row has D finite values and every label names a class.</summary>
+    /// <summary>Creates a dataset after checking that every row has D finite values and every label names a
+    /// class.</summary>
     /// <param name="featureNames">The D feature names, in column order.</param>
     /// <param name="classNames">The C class names; label k means <c>classNames[k]</c>.</param>
     /// <param name="features">N rows of D values each.</param>
     /// <param name="labels">N class indices in [0, C).</param>
     /// <param name="labelName">The name of the label column.</param>
     /// <param name="source">Where the data came from (a file path), for messages.</param>
-    public Dataset(IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, double[][] features, int[] labels,
+    public Dataset(IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, double[][] features,
+        int[] labels,
         string labelName = "label", string? source = null)
     {
         if (features.Length != labels.Length)
@@ -26,14 +28,18 @@ public sealed class Dataset
         for (int n = 0; n < features.Length; n++)
         {
             if (features[n].Length != featureNames.Count)
-                throw new DataException(source, 0, 0, $"row {n + 1} has {features[n].Length} features, expected {featureNames.Count}.");
+                throw new DataException(source, 0, 0,
+                    $"row {n + 1} has {features[n].Length} features, expected {featureNames.Count}.");
             for (int d = 0; d < features[n].Length; d++)
             {
                 if (!double.IsFinite(features[n][d]))
-                    throw new DataException(source, 0, 0, $"row {n + 1}, feature '{featureNames[d]}' is {features[n][d]}; every feature must be a finite number.");
+                    throw new DataException(source, 0, 0,
+                        $"row {n + 1}, feature '{featureNames[d]}' is {features[n][d]}; every feature must be a " +
+                        $"finite number.");
             }
             if ((uint)labels[n] >= (uint)classNames.Count)
-                throw new DataException(source, 0, 0, $"row {n + 1} has label index {labels[n]}, but there are {classNames.Count} classes.");
+                throw new DataException(source, 0, 0,
+                    $"row {n + 1} has label index {labels[n]}, but there are {classNames.Count} classes.");
         }
         FeatureNames = featureNames.ToArray();
         ClassNames = classNames.ToArray();
@@ -96,12 +102,16 @@ public sealed class Dataset
 
     /// <summary>
     /// The same stratified split drawn from the <paramref name="stream"/> stream of the seed; errors name
-    /// the <see cref="TrainingOptions"/> property <paramref name="option"/> and call the held-out part <paramref name="heldOut"/>.
+    /// the <see cref="TrainingOptions"/> property <paramref name="option"/> and call the held-out part <paramref
+    /// name="heldOut"/>.
     /// </summary>
-    internal (Dataset Kept, Dataset? HeldOut) SplitStratified(double fraction, ulong seed, RandomStream stream, string option, string heldOut)
+    internal (Dataset Kept, Dataset? HeldOut) SplitStratified(double fraction, ulong seed, RandomStream stream,
+        string option, string heldOut)
     {
         if (!(fraction >= 0 && fraction < 1))
-            throw new OptionException(option, $"{fraction} is outside [0, 1); use for example 0.2, or 0 {(heldOut == "test" ? "to train on every row" : $"for no {heldOut} set")}.");
+            throw new OptionException(option,
+                $"{fraction} is outside [0, 1); use for example 0.2, or 0 " +
+                $"{(heldOut == "test" ? "to train on every row" : $"for no {heldOut} set")}.");
         if (fraction == 0) return (this, null);
         var rng = SplitMix64.Stream(seed, stream);
         var isHeldOut = new bool[Count];
@@ -112,7 +122,10 @@ public sealed class Dataset
             if (members.Length > 0 && (take == 0 || take == members.Length))
             {
                 throw new DataException(Source, 0, 0,
-                    $"class '{ClassNames[c]}' has {members.Length} row(s){(heldOut == "test" ? "" : " left for training")}: too few for a stratified split with a {heldOut} fraction of {fraction} to put it in both the training and the {heldOut} set. Add rows, change the {heldOut} fraction, or set it to 0.");
+                    $"class '{ClassNames[c]}' has {members.Length} " +
+                        $"row(s){(heldOut == "test" ? "" : " left for training")}: too few for a stratified split " +
+                        $"with a {heldOut} fraction of {fraction} to put it in both the training and the {heldOut} " +
+                        $"set. Add rows, change the {heldOut} fraction, or set it to 0.");
             }
             rng.Shuffle(members);
             for (int i = 0; i < take; i++) isHeldOut[members[i]] = true;

@@ -7,7 +7,8 @@ namespace IrisNet.Data;
 [JsonConverter(typeof(NameConverter<SplitMethod>))]
 public enum SplitMethod
 {
-    /// <summary><see cref="Dataset.SplitStratified(double, ulong)"/>: each class shuffled with the seed, the first round(n_c · fraction) held out.</summary>
+    /// <summary><see cref="Dataset.SplitStratified(double, ulong)"/>: each class shuffled with the seed, the first
+    /// round(n_c · fraction) held out.</summary>
     [JsonStringEnumMemberName("stratified")]
     Stratified,
 }

@@ -48,7 +48,8 @@ public sealed class Standardization
     /// for bit those of the unscaled two-pass formula. Features whose σ is 0 or below the normal range
     /// are divided by 1.
     /// </summary>
-    /// <exception cref="DataException">μ or σ cannot be represented, or a standardized training value (x − μ) / σ is not finite.</exception>
+    /// <exception cref="DataException">μ or σ cannot be represented, or a standardized training value (x − μ) / σ is
+    /// not finite.</exception>
     public static Standardization Fit(Dataset data)
     {
         int D = data.FeatureCount, N = data.Count;
@@ -77,7 +78,9 @@ public sealed class Standardization
             mean[d] = Math.ScaleB(mu, e);
             scale[d] = sigma >= double.Epsilon * (1L << 52) ? sigma : 1;
             if (!double.IsFinite(mean[d]) || !double.IsFinite(scale[d]))
-                throw new DataException(data.Source, 0, 0, $"feature '{data.FeatureNames[d]}' spans values too large to standardize (its mean or spread is beyond ±1.8e308); rescale the column (for example divide it by 1e10).");
+                throw new DataException(data.Source, 0, 0,
+                    $"feature '{data.FeatureNames[d]}' spans values too large to standardize (its mean or spread is " +
+                    $"beyond ±1.8e308); rescale the column (for example divide it by 1e10).");
         }
         var st = new Standardization(mean, scale, true);
         st.CheckRepresentable(data, Precision.Float64);
@@ -101,12 +104,15 @@ public sealed class Standardization
                 double v = Apply(row[d], d);
                 if (Math.Abs(v) <= limit) continue;
                 string raw = row[d].ToString("G4", CultureInfo.InvariantCulture);
-                string what = Enabled ? $"{raw}, which standardizes to {v.ToString("G4", CultureInfo.InvariantCulture)}," : raw;
+                string what = Enabled ?
+                    $"{raw}, which standardizes to {v.ToString("G4", CultureInfo.InvariantCulture)}," : raw;
                 string fix = precision == Precision.Float32
-                    ? (Enabled ? "train in float64 precision" : "standardize the features (z-score), or train in float64 precision")
+                    ? (Enabled ? "train in float64 precision" :
+                        "standardize the features (z-score), or train in float64 precision")
                     : "rescale the column (for example divide it by 1e10)";
                 throw new DataException(data.Source, 0, 0,
-                    $"feature '{data.FeatureNames[d]}' has the value {what} beyond the range of {(precision == Precision.Float32 ? "float32 (about ±3.4e38)" : "a double (about ±1.8e308)")}; {fix}.");
+                    $"feature '{data.FeatureNames[d]}' has the value {what} beyond the range of " +
+                        $"{(precision == Precision.Float32 ? "float32 (about ±3.4e38)" : "a double (about ±1.8e308)")}; {fix}.");
             }
         }
     }

@@ -3,7 +3,8 @@ namespace IrisNet.Errors;
 /// <summary>A data file (CSV) that cannot be used: names the file, line and column where known.</summary>
 public sealed class DataException : IrisNetException
 {
-    /// <summary>Creates the error; the message is prefixed with <c>file:line:column</c> where those are known.</summary>
+    /// <summary>Creates the error; the message is prefixed with <c>file:line:column</c> where those are
+    /// known.</summary>
     public DataException(string? file, long line, int column, string message, Exception? inner = null)
         : base(Prefix(file, line, column) + message, inner)
     {

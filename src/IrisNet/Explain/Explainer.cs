@@ -22,7 +22,8 @@ namespace IrisNet.Explain;
 /// </remarks>
 public static class Explainer
 {
-    /// <summary>Explains one step of <paramref name="weights"/> on sample <paramref name="x"/> (already standardized).</summary>
+    /// <summary>Explains one step of <paramref name="weights"/> on sample <paramref name="x"/> (already
+    /// standardized).</summary>
     /// <param name="shape">D, H, C, bias and activation.</param>
     /// <param name="weights">The weights to explain.</param>
     /// <param name="x">The standardized sample, D entries.</param>
@@ -32,7 +33,8 @@ public static class Explainer
     /// <param name="training">η, μ and λ of the step (defaults: <see cref="TrainingOptions"/>'s).</param>
     /// <param name="epsilon">The finite-difference step.</param>
     public static Explanation Explain(NetworkShape shape, InitialWeights weights, double[] x, int label,
-        IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, TrainingOptions? training = null, double epsilon = 1e-5)
+        IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, TrainingOptions? training = null,
+            double epsilon = 1e-5)
     {
         training ??= new TrainingOptions();
         int D = shape.D, H = shape.H, C = shape.C;
@@ -95,7 +97,9 @@ public static class Explainer
         var (nZ, zNotes) = Numeric(z, v => LossOfH(e.H(f, [v])[0]), _ => epsilon);
         var (nA, aNotes) = Numeric(Flat(w.A), v => Whole(w with { A = Rows(v, H, D) }), _ => epsilon);
         string central = $"central difference, step ε = {epsilon:0.#E+0}";
-        string relative = $"central difference, step ε·ŷ_k with ε = {epsilon:0.#E+0} (relative to ŷ_k, so it stays inside the domain of ln)";
+        string relative =
+            $"central difference, step ε·ŷ_k with ε = {epsilon:0.#E+0} (relative to ŷ_k, so it stays inside the " +
+            $"domain of ln)";
 
         var forward = new List<Quantity>
         {
@@ -193,7 +197,8 @@ public static class Explainer
                     after = r.Weights;
                     rule = $"{(decay > 0 ? "AdamW" : "Adam")}, Eqs. 15, 18–22 at step t = 1: β1 = {R(o.Beta1)}, "
                         + $"β2 = {R(o.Beta2)}, ε = {R(o.Epsilon)}, bias corrections c₁ = 1 − β1 = {G(r.C1)} and "
-                        + $"c₂ = 1 − β2 = {G(r.C2)} (m and r start at 0, so m̂ = g and r̂ = g²: each entry moves by about η "
+                        + $"c₂ = 1 − β2 = {G(r.C2)} (m and r start at 0, so m̂ = g and r̂ = g²: each entry moves by " +
+                            $"about η "
                         + "on this first step, whatever the size of its gradient)"
                         + (decay > 0 ? $", decoupled decay λ_w = {R(decay)} on A and B" : "");
                     break;
@@ -235,7 +240,8 @@ public static class Explainer
     private static double[][] Rows(double[] flat, int rows, int cols) =>
         Enumerable.Range(0, rows).Select(r => flat.AsSpan(r * cols, cols).ToArray()).ToArray();
 
-    private static (double[] Estimate, string?[] Notes) Numeric(double[] at, Func<double[], double> f, Func<int, double> step)
+    private static (double[] Estimate, string?[] Notes) Numeric(double[] at, Func<double[], double> f, Func<int,
+        double> step)
     {
         var (d, notes) = Numeric(at, v => [f(v)], 1, step);
         return (d, notes);
@@ -246,7 +252,8 @@ public static class Explainer
     // whether an entry can be trusted: the central difference with twice the step (their gap is
     // about three times the truncation error), and the one-sided slopes on either side (they part
     // at a kink such as ReLU's z = 0, where the central difference averages two slopes).
-    private static (double[] Estimate, string?[] Notes) Numeric(double[] at, Func<double[], double[]> f, int outputs, Func<int, double> step)
+    private static (double[] Estimate, string?[] Notes) Numeric(double[] at, Func<double[], double[]> f, int outputs,
+        Func<int, double> step)
     {
         int n = at.Length;
         var estimate = new double[outputs * n];
@@ -267,16 +274,21 @@ public static class Explainer
                 if (!double.IsFinite(d1) || !double.IsFinite(d2))
                     notes[k] = "no finite difference: the function is not finite within the step";
                 else if (truncation > 1e-8 + 1e-4 * Math.Abs(d1))
-                    notes[k] = $"inaccurate by nature here: steps {e:0.#E+0} and {2 * e:0.#E+0} disagree by {3 * truncation:0.#E+0} (the function bends too fast for the step)";
+                    notes[k] =
+                        $"inaccurate by nature here: steps {e:0.#E+0} and {2 * e:0.#E+0} disagree by " +
+                        $"{3 * truncation:0.#E+0} (the function bends too fast for the step)";
                 else if (kink > 1e-6 + 1e-3 * Math.Abs(d1))
-                    notes[k] = $"inaccurate by nature here: the slopes on either side differ by {kink:0.#E+0} (a kink, such as ReLU at z = 0, where the derivative does not exist)";
+                    notes[k] =
+                        $"inaccurate by nature here: the slopes on either side differ by {kink:0.#E+0} (a kink, such " +
+                        $"as ReLU at z = 0, where the derivative does not exist)";
             }
         }
         return (estimate, notes);
     }
 
     // f at at ± e in entry i, with the steps actually taken after rounding.
-    private static (double[] Plus, double[] Minus, double Up, double Down) Evaluate(double[] at, Func<double[], double[]> f, int i, double e)
+    private static (double[] Plus, double[] Minus, double Up, double Down) Evaluate(double[] at, Func<double[],
+        double[]> f, int i, double e)
     {
         double[] plus = (double[])at.Clone(), minus = (double[])at.Clone();
         plus[i] += e;

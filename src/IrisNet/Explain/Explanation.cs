@@ -5,7 +5,8 @@ namespace IrisNet.Explain;
 /// <summary>The walk-through of one observation and one training step.</summary>
 public sealed class Explanation
 {
-    internal Explanation(NetworkShape shape, int label, double loss, IReadOnlyList<Quantity> forward, IReadOnlyList<Quantity> backward,
+    internal Explanation(NetworkShape shape, int label, double loss, IReadOnlyList<Quantity> forward,
+        IReadOnlyList<Quantity> backward,
         IReadOnlyList<Quantity> shortcut, TrainingStep step)
     {
         Shape = shape;
@@ -32,7 +33,8 @@ public sealed class Explanation
     /// <summary>Every chain-rule factor with its finite-difference estimate (Eqs. 5–12).</summary>
     public IReadOnlyList<Quantity> Backward { get; }
 
-    /// <summary>The diagonal-only shortcut's ∂L/∂s, ∂L/∂B and ∂L/∂A, each "Numeric" holding the correct value for contrast.</summary>
+    /// <summary>The diagonal-only shortcut's ∂L/∂s, ∂L/∂B and ∂L/∂A, each "Numeric" holding the correct value for
+    /// contrast.</summary>
     public IReadOnlyList<Quantity> Shortcut { get; }
 
     /// <summary>One gradient-descent step on this sample alone (Eqs. 15, 16) and its effect on ℓ.</summary>

@@ -39,8 +39,10 @@ public static class GradientCheck
         return 2 * parameters * N * H * (D + (double)C);
     }
 
-    /// <summary>Checks any differentiable objective: <paramref name="gradient"/> fills every tensor's Gradient at the current θ.</summary>
-    public static IReadOnlyList<TensorCheck> Run(IReadOnlyList<ParameterTensor> tensors, Func<double> objective, Action gradient,
+    /// <summary>Checks any differentiable objective: <paramref name="gradient"/> fills every tensor's Gradient at the
+    /// current θ.</summary>
+    public static IReadOnlyList<TensorCheck> Run(IReadOnlyList<ParameterTensor> tensors, Func<double> objective,
+        Action gradient,
         double epsilon = DefaultEpsilon)
     {
         gradient();
@@ -61,7 +63,8 @@ public static class GradientCheck
                 double numeric = (plus - minus) / (2 * epsilon);
                 double g = analytic[t][i];
                 double error = Math.Abs(g - numeric) / Math.Max(Math.Max(Math.Abs(g), Math.Abs(numeric)), 1e-8);
-                if (error > worst.MaxRelativeError || worst.Index < 0) worst = new TensorCheck(tensors[t].Name, error, i, g, numeric);
+                if (error > worst.MaxRelativeError || worst.Index < 0) worst = new TensorCheck(tensors[t].Name, error,
+                    i, g, numeric);
             }
             report.Add(worst);
         }
@@ -76,13 +79,16 @@ public static class GradientCheck
     /// <param name="options">Network options (hidden, activation, bias, L2, seed).</param>
     /// <param name="init">Weights to check at, or null for the seeded initialization.</param>
     /// <param name="epsilon">The finite-difference step ε.</param>
-    public static IReadOnlyList<TensorCheck> Run(Dataset data, TrainingOptions options, InitialWeights? init = null, double epsilon = DefaultEpsilon)
+    public static IReadOnlyList<TensorCheck> Run(Dataset data, TrainingOptions options, InitialWeights? init = null,
+        double epsilon = DefaultEpsilon)
     {
         options.Validate();
-        var shape = new NetworkShape(data.FeatureCount, init?.Hidden ?? options.Hidden, data.ClassCount, options.Bias, options.Activation);
+        var shape = new NetworkShape(data.FeatureCount, init?.Hidden ?? options.Hidden, data.ClassCount, options.Bias,
+            options.Activation);
         init ??= Trainer.Initialize(shape, options.Seed);
         init.Validate(shape.D, shape.C, shape.Bias, null);
-        Standardization st = init.Standardization ?? (options.Standardize ? Standardization.Fit(data) : Standardization.None(shape.D));
+        Standardization st = init.Standardization ?? (options.Standardize ? Standardization.Fit(data)
+            : Standardization.None(shape.D));
         var (X, Y) = FeatureMajor.Build<double>(data, st);
         int N = data.Count;
         using var net = new Network<double, VectorKernels<double>>(shape, N);

@@ -7,11 +7,15 @@ namespace IrisNet.Explain;
 /// <param name="Cols">Column count (1 for a vector or a scalar).</param>
 /// <param name="RowLabels">A label per row.</param>
 /// <param name="ColLabels">A label per column.</param>
-/// <param name="Value">The analytic value, row-major; always finite except ∂ℓ/∂ŷ of a probability that rounded to 0.</param>
-/// <param name="Numeric">The estimate it is compared with (a central finite difference, or the correct value for the shortcut), row-major, or null.</param>
-/// <param name="Notes">Per entry, null, or why the estimate of that entry is not a fair check (it is then left out of <see cref="MaxAbsDifference"/>).</param>
+/// <param name="Value">The analytic value, row-major; always finite except ∂ℓ/∂ŷ of a probability that rounded to
+/// 0.</param>
+/// <param name="Numeric">The estimate it is compared with (a central finite difference, or the correct value for the
+/// shortcut), row-major, or null.</param>
+/// <param name="Notes">Per entry, null, or why the estimate of that entry is not a fair check (it is then left out of
+/// <see cref="MaxAbsDifference"/>).</param>
 /// <param name="Method">How <paramref name="Numeric"/> was obtained, for example the finite-difference step.</param>
-public sealed record Quantity(int Equation, string Symbol, int Rows, int Cols, IReadOnlyList<string> RowLabels, IReadOnlyList<string> ColLabels,
+public sealed record Quantity(int Equation, string Symbol, int Rows, int Cols, IReadOnlyList<string> RowLabels,
+    IReadOnlyList<string> ColLabels,
     double[] Value, double[]? Numeric, IReadOnlyList<string?>? Notes = null, string? Method = null)
 {
     /// <summary>max |value − numeric| over the entries without a note, or 0 without an estimate.</summary>

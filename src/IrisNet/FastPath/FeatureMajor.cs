@@ -13,7 +13,8 @@ namespace IrisNet.FastPath;
 public static class FeatureMajor
 {
     /// <summary>X (D×N) and Y (C×N), leading dimension N.</summary>
-    public static (T[] X, T[] Y) Build<T>(Dataset data, Standardization standardization) where T : unmanaged, IFloatingPointIeee754<T>
+    public static (T[] X, T[] Y) Build<T>(Dataset data, Standardization standardization) where T : unmanaged,
+        IFloatingPointIeee754<T>
     {
         int N = data.Count, C = data.ClassCount;
         T[] X = Features<T>(data.Features, standardization);
@@ -23,7 +24,8 @@ public static class FeatureMajor
     }
 
     /// <summary>X (D×N), leading dimension N, with x′ = (x − μ)/σ applied in double and then rounded to T.</summary>
-    public static T[] Features<T>(double[][] rows, Standardization standardization) where T : unmanaged, IFloatingPointIeee754<T>
+    public static T[] Features<T>(double[][] rows, Standardization standardization) where T : unmanaged,
+        IFloatingPointIeee754<T>
     {
         int N = rows.Length, D = standardization.Mean.Count;
         var X = new T[D * N];
@@ -33,7 +35,8 @@ public static class FeatureMajor
     }
 
     /// <summary>Loss, and the confusion matrix from the first maximal class probability of each sample.</summary>
-    public static Evaluation Evaluate<T, TK>(Network<T, TK> net, T[] X, T[] Y, int[] labels, IReadOnlyList<string> classNames)
+    public static Evaluation Evaluate<T, TK>(Network<T, TK> net, T[] X, T[] Y, int[] labels,
+        IReadOnlyList<string> classNames)
         where T : unmanaged, IFloatingPointIeee754<T> where TK : struct, IKernels<T>
     {
         int N = labels.Length, C = net.Shape.C;

@@ -57,15 +57,19 @@ public sealed class Network<T, TK> : IDisposable
     private T[]? _probabilities; // Predict's output, C×N with leading dimension N: each chunk's ŷ is copied there
     private int[]? _classes;     // PredictClasses' output
 
-    /// <summary>Creates the network with zero weights and buffers for batches of up to <paramref name="maxBatch"/> samples.</summary>
+    /// <summary>Creates the network with zero weights and buffers for batches of up to <paramref name="maxBatch"/>
+    /// samples.</summary>
     /// <param name="shape">D, H, C, bias and activation.</param>
     /// <param name="maxBatch">The largest N that <see cref="ForwardBackward"/> will be given.</param>
     /// <param name="threads">Threads used for a pass (1 = the calling thread only).</param>
-    /// <param name="path">Separate kernel calls, or the fused sweep where it applies (see <see cref="KernelPath"/>).</param>
+    /// <param name="path">Separate kernel calls, or the fused sweep where it applies (see <see
+    /// cref="KernelPath"/>).</param>
     public Network(NetworkShape shape, int maxBatch, int threads = 1, KernelPath path = KernelPath.Fused)
     {
-        if (shape.D <= 0 || shape.H <= 0 || shape.C <= 0) throw new ArgumentOutOfRangeException(nameof(shape), "D, H and C must be positive.");
-        if (maxBatch <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatch), "The batch must hold at least one sample.");
+        if (shape.D <= 0 || shape.H <= 0 || shape.C <= 0) throw new ArgumentOutOfRangeException(nameof(shape),
+            "D, H and C must be positive.");
+        if (maxBatch <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatch),
+            "The batch must hold at least one sample.");
         if (threads <= 0) throw new ArgumentOutOfRangeException(nameof(threads), "At least one thread is needed.");
         Shape = shape;
         int D = shape.D, H = shape.H, C = shape.C;
@@ -82,7 +86,8 @@ public sealed class Network<T, TK> : IDisposable
         _ldw = WorkStride(_chunk);
         int maxPartitions = PartitionCount(maxBatch);
         _partitions = new Partition[maxPartitions];
-        for (int p = 0; p < maxPartitions; p++) _partitions[p] = new Partition(shape, _ldw, _fused, p == 0 ? this : null);
+        for (int p = 0; p < maxPartitions; p++) _partitions[p] = new Partition(shape, _ldw, _fused,
+            p == 0 ? this : null);
         _pool = new WorkerPool(Math.Min(threads, maxPartitions));
         _runPartition = RunPartition;
     }
@@ -117,7 +122,8 @@ public sealed class Network<T, TK> : IDisposable
     /// <summary>∂L/∂b, C entries.</summary>
     public T[] dOutputBias { get; }
 
-    /// <summary>The four parameter tensors with their gradients, in the order A, a, B, b (biases only when on).</summary>
+    /// <summary>The four parameter tensors with their gradients, in the order A, a, B, b (biases only when
+    /// on).</summary>
     public IEnumerable<(string Name, T[] Value, T[] Gradient, int Rows, int Cols)> Tensors()
     {
         yield return ("A", A, dA, Shape.H, Shape.D);
@@ -135,7 +141,8 @@ public sealed class Network<T, TK> : IDisposable
     public (double LossSum, int Correct) ForwardBackward(T[] X, T[] Y, int offset, int ld, int N) =>
         Run(X, Y, offset, ld, N, backward: true);
 
-    /// <summary>The forward pass alone (Eqs. 1–5): Σ_n ℓ_n and the correct count; gradients are left as they were.</summary>
+    /// <summary>The forward pass alone (Eqs. 1–5): Σ_n ℓ_n and the correct count; gradients are left as they
+    /// were.</summary>
     public (double LossSum, int Correct) Forward(T[] X, T[] Y, int offset, int ld, int N) =>
         Run(X, Y, offset, ld, N, backward: false);
 
@@ -311,7 +318,8 @@ public sealed class Network<T, TK> : IDisposable
             correct += part.Correct;
             if (p > 0 && backward)
             {
-                Add(part.dA, dA); Add(part.dHiddenBias, dHiddenBias); Add(part.dB, dB); Add(part.dOutputBias, dOutputBias);
+                Add(part.dA, dA); Add(part.dHiddenBias, dHiddenBias); Add(part.dB, dB); Add(part.dOutputBias,
+                    dOutputBias);
             }
         }
         _X = _Y = [];
@@ -353,18 +361,21 @@ public sealed class Network<T, TK> : IDisposable
                 }
                 else Y = _Y.AsSpan(_offset + (int)c0);
                 var (l, k) = FusedSweep<T>.Chunk(Shape, A, a0, B, b0, X, Y, ld, n, _scale,
-                    part.Hh, part.S, part.dS, part.Xpad, ldw, part.Lanes, first: c0 == start, part.dOutputBias, _backward);
+                    part.Hh, part.S, part.dS, part.Xpad, ldw, part.Lanes, first: c0 == start, part.dOutputBias,
+                        _backward);
                 loss += l;
                 correct += k;
                 Predicted(part.dS, ldw, (int)c0, n);
             }
-            if (_backward && end > start) FusedSweep<T>.ReduceLanes(Shape, part.Lanes, part.dA, part.dHiddenBias, part.dB);
+            if (_backward && end > start) FusedSweep<T>.ReduceLanes(Shape, part.Lanes, part.dA, part.dHiddenBias,
+                part.dB);
             part.Loss = loss;
             part.Correct = correct;
             return;
         }
         bool identity = Shape.Activation == Activation.Identity;
-        Span<T> Z = part.Z, Hh = part.Hh, dH = part.dHZ, dZ = part.dHZ; // with the identity, Hh is Z; dZ overwrites dH in place
+        // with the identity, Hh is Z; dZ overwrites dH in place
+        Span<T> Z = part.Z, Hh = part.Hh, dH = part.dHZ, dZ = part.dHZ;
         for (long c0 = start; c0 < end; c0 += nc)
         {
             int n = (int)Math.Min(nc, end - c0);
@@ -384,20 +395,25 @@ public sealed class Network<T, TK> : IDisposable
                 Xs = part.Xpad;
                 ldx = ldw;
             }
-            TK.MatMul(A, HiddenBias, Xs, ldx, H, D, nv, Z, ldw);                                         // (1) Z = A X + a
+            // (1) Z = A X + a
+            TK.MatMul(A, HiddenBias, Xs, ldx, H, D, nv, Z, ldw);
             if (!identity) TK.ActivationForward(Shape.Activation, Z, Hh, ldw, H, nv);           // (2) Hh = f(Z)
-            TK.MatMul(B, OutputBias, Hh, ldw, C, H, nv, part.S, ldw);                                     // (3) S = B Hh + b
+            // (3) S = B Hh + b
+            TK.MatMul(B, OutputBias, Hh, ldw, C, H, nv, part.S, ldw);
             var (l, k) = TK.SoftmaxCrossEntropy(part.S, ldw, Y, ldy, C, n, _scale, part.dS, ldw); // (4, 5, 7) Ŷ, ℓ, dS
             loss += l;
             correct += k;
             Predicted(part.dS, ldw, (int)c0, n);
             if (!_backward) continue;
             TK.MatMulTransposedAdd(part.dS, ldw, Hh, ldw, C, H, n, part.dB);                   // (8) dB += dS Hhᵀ
-            if (Shape.Bias) TK.RowSumsAdd(part.dS, ldw, C, n, part.dOutputBias);                         // (12) db += Σ_n dS
+            // (12) db += Σ_n dS
+            if (Shape.Bias) TK.RowSumsAdd(part.dS, ldw, C, n, part.dOutputBias);
             TK.MatMul(_Bt, [], part.dS, ldw, H, C, n, dH, ldw);                                  // (9) dHh = Bᵀ dS
-            TK.ActivationBackward(Shape.Activation, Hh, ldw, H, n, dZ);                         // (10, 13) dZ = dHh ⊙ f′, in place
+            // (10, 13) dZ = dHh ⊙ f′, in place
+            TK.ActivationBackward(Shape.Activation, Hh, ldw, H, n, dZ);
             TK.MatMulTransposedAdd(dZ, ldw, X, _ld, H, D, n, part.dA);                          // (11) dA += dZ Xᵀ
-            if (Shape.Bias) TK.RowSumsAdd(dZ, ldw, H, n, part.dHiddenBias);                              // (12) da += Σ_n dZ
+            // (12) da += Σ_n dZ
+            if (Shape.Bias) TK.RowSumsAdd(dZ, ldw, H, n, part.dHiddenBias);
         }
         part.Loss = loss;
         part.Correct = correct;
@@ -449,7 +465,8 @@ public sealed class Network<T, TK> : IDisposable
             dOutputBias = owner?.dOutputBias ?? new T[s.Bias ? s.C : 0];
         }
 
-        /// <summary>z = A x + a for the separate kernels (the same buffer as Hh on the fused path and for the identity).</summary>
+        /// <summary>z = A x + a for the separate kernels (the same buffer as Hh on the fused path and for the
+        /// identity).</summary>
         public Span<T> Z => _z.Span;
 
         /// <summary>h = f(z); the same buffer as Z for the identity.</summary>

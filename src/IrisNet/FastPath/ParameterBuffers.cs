@@ -11,7 +11,8 @@ namespace IrisNet.FastPath;
 /// <typeparam name="T">float or double.</typeparam>
 public class ParameterBuffers<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Zero buffers for <paramref name="shape"/>; with <paramref name="empty"/>, buffers of length 0 (state an optimizer does not keep).</summary>
+    /// <summary>Zero buffers for <paramref name="shape"/>; with <paramref name="empty"/>, buffers of length 0 (state an
+    /// optimizer does not keep).</summary>
     public ParameterBuffers(NetworkShape shape, bool empty = false)
     {
         A = new T[empty ? 0 : shape.H * shape.D];

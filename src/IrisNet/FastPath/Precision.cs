@@ -3,7 +3,8 @@ using IrisNet.Models;
 
 namespace IrisNet.FastPath;
 
-/// <summary>Arithmetic precision of training and evaluation; each member's name is its attribute (see <see cref="Names"/>).</summary>
+/// <summary>Arithmetic precision of training and evaluation; each member's name is its attribute (see <see
+/// cref="Names"/>).</summary>
 [JsonConverter(typeof(NameConverter<Precision>))]
 public enum Precision
 {

@@ -28,7 +28,8 @@ public readonly struct AdamStep<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>1 − β2, the weight of g² in r (Eq. 19).</summary>
     public T OneMinusBeta2 { get; init; }
 
-    /// <summary>η / (1 − β1^t), the step size with the first moment's bias correction folded in (Eqs. 20, 21).</summary>
+    /// <summary>η / (1 − β1^t), the step size with the first moment's bias correction folded in (Eqs. 20,
+    /// 21).</summary>
     public T StepSize { get; init; }
 
     /// <summary>√(1 − β2^t), the square root of the second moment's bias correction (Eqs. 20, 21).</summary>
@@ -41,7 +42,8 @@ public readonly struct AdamStep<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// The numbers of step <paramref name="t"/> (1 for the first step) at learning rate <paramref name="eta"/>:
     /// c₁ = 1 − β1^t, c₂ = 1 − β2^t, step size η/c₁, √c₂, and with AdamW 1 − ηλ_w.
     /// </summary>
-    public static AdamStep<T> For(double eta, double beta1, double beta2, double epsilon, double l2, double decoupledDecay, long t)
+    public static AdamStep<T> For(double eta, double beta1, double beta2, double epsilon, double l2,
+        double decoupledDecay, long t)
     {
         double c1 = 1 - Math.Pow(beta1, t), c2 = 1 - Math.Pow(beta2, t);
         return new AdamStep<T>

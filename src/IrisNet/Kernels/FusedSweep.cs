@@ -10,8 +10,9 @@ namespace IrisNet.Kernels;
 
 /// <summary>
 /// The forward and backward pass over one chunk of columns in two sweeps instead of nine kernel
-/// calls: the vector hot path for D ≤ 4 inputs, C ≤ 4 classes and any activation (Iris is D = 4, C = 3). It computes exactly the products of <see cref="Network{T, TK}"/>'s separate
-/// kernels, (1)–(14) of docs/derivation.md, in a different order.
+/// calls: the vector hot path for D ≤ 4 inputs, C ≤ 4 classes and any activation (Iris is D = 4, C = 3). It computes
+/// exactly the products of <see cref="Network{T, TK}"/>'s separate kernels, (1)–(14) of docs/derivation.md, in a
+/// different order.
 /// <code>
 /// sweep 1, samples outer, hidden units inner     sweep 2, hidden units outer, samples inner
 ///  for a pair of sample vectors (x, s in regs):   for each pair of hidden units (sums in regs):
@@ -23,26 +24,27 @@ namespace IrisNet.Kernels;
 ///                                                     dA_jd += dz_j x_d, da_j += dz_j (11, 12)
 /// </code>
 /// Nothing H×N is read back more than once: h is written once in sweep 1 (into Hh) and read once
-/// in sweep 2; z, dh and dz live only in registers and never exist as arrays. Each multiply-add the FLOP count 2·N·H·(2D + 3C) counts is
-/// done once, and every vector loaded feeds several of them (sweep 1: one weight broadcast feeds two
-/// sample vectors; sweep 2: with two hidden units per pass, the D vectors x and the C vectors dS feed
+/// in sweep 2; z, dh and dz live only in registers and never exist as arrays. Each multiply-add the FLOP count
+/// 2·N·H·(2D + 3C) counts is done once, and every vector loaded feeds several of them (sweep 1: one weight broadcast
+/// feeds two sample vectors; sweep 2: with two hidden units per pass, the D vectors x and the C vectors dS feed
 /// both units' operations, and each h_j feeds C + 1 of its own).
 /// </summary>
 /// <remarks>
 /// The gradient sums of sweep 2 are kept per vector lane in <c>lanes</c> (one vector per gradient
 /// entry) across all chunks of a partition, and reduced to scalars once, by
 /// <see cref="ReduceLanes"/>: a horizontal sum per entry per chunk would cost as much as the work
-/// of a short chunk. The first chunk of a pass starts the sums at zero, so the buffer is never cleared. The forward values z and s are bit-identical to the separate kernels' (same
-/// fused multiply-adds in the same order); the gradient sums differ only in summation order.
-/// A chunk whose column count is not a multiple of the vector width is copied into a zero-padded
-/// block first; the padded columns get dS = 0, so they add nothing to any gradient.
+/// of a short chunk. The first chunk of a pass starts the sums at zero, so the buffer is never cleared. The forward
+/// values z and s are bit-identical to the separate kernels' (same fused multiply-adds in the same order); the gradient
+/// sums differ only in summation order. A chunk whose column count is not a multiple of the vector width is copied into
+/// a zero-padded block first; the padded columns get dS = 0, so they add nothing to any gradient.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>True when the fused sweep handles the shape (D ≤ 4, C ≤ 4; identity, ReLU or tanh).</summary>
     public static bool Supports(NetworkShape shape) =>
-        shape.D is >= 1 and <= 4 && shape.C is >= 1 and <= 4 && shape.Activation is Activation.Identity or Activation.Relu or Activation.Tanh;
+        shape.D is >= 1 and <= 4 && shape.C is >= 1 and <= 4 && shape.Activation is Activation.Identity or
+            Activation.Relu or Activation.Tanh;
 
     /// <summary>Elements of the per-lane gradient buffer: one vector for each entry of dA, dB and da.</summary>
     public static int LaneLength(NetworkShape shape) => shape.H * (shape.D + shape.C + 1) * Vector<T>.Count;
@@ -56,21 +58,26 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <paramref name="ldw"/> ≥ n rounded up to the vector width. <paramref name="a"/> and
     /// <paramref name="b"/> must hold H and C entries (zeros for a network without biases).
     /// </summary>
-    public static (T LossSum, int Correct) Chunk(NetworkShape shape, ReadOnlySpan<T> A, ReadOnlySpan<T> a, ReadOnlySpan<T> B, ReadOnlySpan<T> b,
+    public static (T LossSum, int Correct) Chunk(NetworkShape shape, ReadOnlySpan<T> A, ReadOnlySpan<T> a,
+        ReadOnlySpan<T> B, ReadOnlySpan<T> b,
         ReadOnlySpan<T> X, ReadOnlySpan<T> Y, int ld, int n, T scale,
-        Span<T> Hh, Span<T> S, Span<T> dS, Span<T> Xpad, int ldw, Span<T> lanes, bool first, Span<T> db, bool backward = true)
+        Span<T> Hh, Span<T> S, Span<T> dS, Span<T> Xpad, int ldw, Span<T> lanes, bool first, Span<T> db,
+            bool backward = true)
     {
         int D = shape.D, H = shape.H, C = shape.C, V = Vector<T>.Count;
         int vectors = (n + V - 1) / V;
         if (n == 0) return (T.Zero, 0);
-        if (!Supports(shape)) throw new ArgumentException("The fused sweep needs D ≤ 4, C ≤ 4 and the identity, ReLU or tanh activation.", nameof(shape));
+        if (!Supports(shape)) throw new
+            ArgumentException("The fused sweep needs D ≤ 4, C ≤ 4 and the identity, ReLU or tanh activation.",
+            nameof(shape));
         KernelArgs.Vector(A.Length, H * D, nameof(A));
         KernelArgs.Vector(a.Length, H, nameof(a));
         KernelArgs.Vector(B.Length, C * H, nameof(B));
         KernelArgs.Vector(b.Length, C, nameof(b));
         KernelArgs.Matrix(X.Length, D, n, ld, nameof(X));
         KernelArgs.Matrix(Y.Length, C, n, ld, nameof(Y));
-        if (ldw < vectors * V) throw new ArgumentOutOfRangeException(nameof(ldw), $"The work buffers' leading dimension must be at least {vectors * V}.");
+        if (ldw < vectors * V) throw new ArgumentOutOfRangeException(nameof(ldw),
+            $"The work buffers' leading dimension must be at least {vectors * V}.");
         KernelArgs.Matrix(Hh.Length, H, vectors * V, ldw, nameof(Hh));
         KernelArgs.Matrix(S.Length, C, vectors * V, ldw, nameof(S));
         KernelArgs.Matrix(dS.Length, C, vectors * V, ldw, nameof(dS));
@@ -115,7 +122,8 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         SumLanes(lanes, H * (D + C + 1));
         // The sums lie unit by unit (D for dA, C for dB, one for da); lengths are checked above, so the
         // scatter runs on references without a bounds check per entry.
-        ref T l = ref MemoryMarshal.GetReference(lanes), gA = ref MemoryMarshal.GetReference(dA), gB = ref MemoryMarshal.GetReference(dB);
+        ref T l = ref MemoryMarshal.GetReference(lanes), gA = ref MemoryMarshal.GetReference(dA),
+            gB = ref MemoryMarshal.GetReference(dB);
         ref T ga = ref MemoryMarshal.GetReference(da);
         bool bias = !da.IsEmpty;
         for (int j = 0; j < H; j++)
@@ -143,18 +151,24 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
                 if (typeof(T) == typeof(double))
                 {
                     ref double q = ref Unsafe.As<T, double>(ref g);
-                    Vector256<double> t0 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q), Vector256.LoadUnsafe(ref q, 4));
-                    Vector256<double> t1 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q, 8), Vector256.LoadUnsafe(ref q, 12));
+                    Vector256<double> t0 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q), Vector256.LoadUnsafe(ref q,
+                        4));
+                    Vector256<double> t1 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q, 8), Vector256.LoadUnsafe(ref q,
+                        12));
                     Vector256<double> sum = Avx.Permute2x128(t0, t1, 0x20) + Avx.Permute2x128(t0, t1, 0x31);
                     sum.StoreUnsafe(ref Unsafe.As<T, double>(ref Unsafe.Add(ref l, e)));
                 }
                 else
                 {
                     ref float q = ref Unsafe.As<T, float>(ref g);
-                    Vector256<float> t0 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q), Vector256.LoadUnsafe(ref q, 8));
-                    Vector256<float> t1 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q, 16), Vector256.LoadUnsafe(ref q, 24));
-                    Vector256<float> t2 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q, 32), Vector256.LoadUnsafe(ref q, 40));
-                    Vector256<float> t3 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q, 48), Vector256.LoadUnsafe(ref q, 56));
+                    Vector256<float> t0 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q), Vector256.LoadUnsafe(ref q,
+                        8));
+                    Vector256<float> t1 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q, 16), Vector256.LoadUnsafe(ref q,
+                        24));
+                    Vector256<float> t2 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q, 32), Vector256.LoadUnsafe(ref q,
+                        40));
+                    Vector256<float> t3 = Avx.HorizontalAdd(Vector256.LoadUnsafe(ref q, 48), Vector256.LoadUnsafe(ref q,
+                        56));
                     Vector256<float> u0 = Avx.HorizontalAdd(t0, t1), u1 = Avx.HorizontalAdd(t2, t3);
                     Vector256<float> sum = Avx.Permute2x128(u0, u1, 0x20) + Avx.Permute2x128(u0, u1, 0x31);
                     sum.StoreUnsafe(ref Unsafe.As<T, float>(ref Unsafe.Add(ref l, e)));
@@ -222,7 +236,8 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         }
     }
 
-    private static void DispatchF<TD, TC>(Activation f, Part part, in Sweep sw) where TD : struct, IBlock where TC : struct, IBlock
+    private static void DispatchF<TD, TC>(Activation f, Part part, in Sweep sw) where TD : struct,
+        IBlock where TC : struct, IBlock
     {
         switch (f)
         {
@@ -232,7 +247,8 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         }
     }
 
-    private static void Run<TD, TC, TF>(Part part, in Sweep sw) where TD : struct, IBlock where TC : struct, IBlock where TF : struct, IActivationKind
+    private static void Run<TD, TC, TF>(Part part, in Sweep sw) where TD : struct, IBlock where TC : struct,
+        IBlock where TF : struct, IActivationKind
     {
         if (part == Part.Forward) Forward<TD, TC, TF>(sw);
         else Backward<TD, TC, TF>(sw);
@@ -261,16 +277,22 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         bool pair = TP.Count > 1;
         nuint v1 = (nuint)Vector<T>.Count;
         ref T x = ref sw.X, s = ref sw.S, B = ref sw.B, b = ref sw.b;
-        ref T x1 = ref Row(ref x, TD.Count > 1 ? ldx : 0), x2 = ref Row(ref x, TD.Count > 2 ? 2 * ldx : 0), x3 = ref Row(ref x, TD.Count > 3 ? 3 * ldx : 0);
-        ref T s1 = ref Row(ref s, TC.Count > 1 ? ldw : 0), s2 = ref Row(ref s, TC.Count > 2 ? 2 * ldw : 0), s3 = ref Row(ref s, TC.Count > 3 ? 3 * ldw : 0);
-        ref T B1 = ref Row(ref B, TC.Count > 1 ? H : 0), B2 = ref Row(ref B, TC.Count > 2 ? 2 * H : 0), B3 = ref Row(ref B, TC.Count > 3 ? 3 * H : 0);
+        ref T x1 = ref Row(ref x, TD.Count > 1 ? ldx : 0), x2 = ref Row(ref x, TD.Count > 2 ? 2 * ldx : 0),
+            x3 = ref Row(ref x, TD.Count > 3 ? 3 * ldx : 0);
+        ref T s1 = ref Row(ref s, TC.Count > 1 ? ldw : 0), s2 = ref Row(ref s, TC.Count > 2 ? 2 * ldw : 0),
+            s3 = ref Row(ref s, TC.Count > 3 ? 3 * ldw : 0);
+        ref T B1 = ref Row(ref B, TC.Count > 1 ? H : 0), B2 = ref Row(ref B, TC.Count > 2 ? 2 * H : 0),
+            B3 = ref Row(ref B, TC.Count > 3 ? 3 * H : 0);
         Vector<T> b0 = new(b), b1 = TC.Count > 1 ? new(b.At(1)) : default;
         Vector<T> b2 = TC.Count > 2 ? new(b.At(2)) : default, b3 = TC.Count > 3 ? new(b.At(3)) : default;
 
         Vector<T> x00 = Vector.LoadUnsafe(ref x, n), x01 = pair ? Vector.LoadUnsafe(ref x, n + v1) : default;
-        Vector<T> x10 = TD.Count > 1 ? Vector.LoadUnsafe(ref x1, n) : default, x11 = TD.Count > 1 && pair ? Vector.LoadUnsafe(ref x1, n + v1) : default;
-        Vector<T> x20 = TD.Count > 2 ? Vector.LoadUnsafe(ref x2, n) : default, x21 = TD.Count > 2 && pair ? Vector.LoadUnsafe(ref x2, n + v1) : default;
-        Vector<T> x30 = TD.Count > 3 ? Vector.LoadUnsafe(ref x3, n) : default, x31 = TD.Count > 3 && pair ? Vector.LoadUnsafe(ref x3, n + v1) : default;
+        Vector<T> x10 = TD.Count > 1 ? Vector.LoadUnsafe(ref x1, n) : default,
+            x11 = TD.Count > 1 && pair ? Vector.LoadUnsafe(ref x1, n + v1) : default;
+        Vector<T> x20 = TD.Count > 2 ? Vector.LoadUnsafe(ref x2, n) : default,
+            x21 = TD.Count > 2 && pair ? Vector.LoadUnsafe(ref x2, n + v1) : default;
+        Vector<T> x30 = TD.Count > 3 ? Vector.LoadUnsafe(ref x3, n) : default,
+            x31 = TD.Count > 3 && pair ? Vector.LoadUnsafe(ref x3, n + v1) : default;
         Vector<T> s00 = b0, s01 = b0, s10 = b1, s11 = b1, s20 = b2, s21 = b2, s30 = b3, s31 = b3;
         ref T hj = ref Unsafe.Add(ref sw.Hh, n);
         ref T Aj = ref sw.A;
@@ -278,9 +300,21 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             Vector<T> aj = new(Unsafe.Add(ref sw.a, j)), wd = new(Aj);
             Vector<T> z0 = Fma(wd, x00, aj), z1 = pair ? Fma(wd, x01, aj) : default;                // (1)
-            if (TD.Count > 1) { wd = new(Unsafe.Add(ref Aj, 1)); z0 = Fma(wd, x10, z0); if (pair) z1 = Fma(wd, x11, z1); }
-            if (TD.Count > 2) { wd = new(Unsafe.Add(ref Aj, 2)); z0 = Fma(wd, x20, z0); if (pair) z1 = Fma(wd, x21, z1); }
-            if (TD.Count > 3) { wd = new(Unsafe.Add(ref Aj, 3)); z0 = Fma(wd, x30, z0); if (pair) z1 = Fma(wd, x31, z1); }
+            if (TD.Count > 1)
+            {
+                wd = new(Unsafe.Add(ref Aj, 1)); z0 = Fma(wd, x10, z0); if (pair) z1 = Fma(wd, x11,
+                z1);
+            }
+            if (TD.Count > 2)
+            {
+                wd = new(Unsafe.Add(ref Aj, 2)); z0 = Fma(wd, x20, z0); if (pair) z1 = Fma(wd, x21,
+                z1);
+            }
+            if (TD.Count > 3)
+            {
+                wd = new(Unsafe.Add(ref Aj, 3)); z0 = Fma(wd, x30, z0); if (pair) z1 = Fma(wd, x31,
+                z1);
+            }
             if (TF.Relu) { z0 = Vector.Max(z0, Vector<T>.Zero); if (pair) z1 = Vector.Max(z1, Vector<T>.Zero); } // (2)
             z0.StoreUnsafe(ref hj);
             if (pair) z1.StoreUnsafe(ref hj, v1);
@@ -289,9 +323,21 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
             if (TF.Tanh) continue; // h and s in the loop below
             Vector<T> c = new(Unsafe.Add(ref B, j));                                                  // (3)
             s00 = Fma(c, z0, s00); if (pair) s01 = Fma(c, z1, s01);
-            if (TC.Count > 1) { c = new(Unsafe.Add(ref B1, j)); s10 = Fma(c, z0, s10); if (pair) s11 = Fma(c, z1, s11); }
-            if (TC.Count > 2) { c = new(Unsafe.Add(ref B2, j)); s20 = Fma(c, z0, s20); if (pair) s21 = Fma(c, z1, s21); }
-            if (TC.Count > 3) { c = new(Unsafe.Add(ref B3, j)); s30 = Fma(c, z0, s30); if (pair) s31 = Fma(c, z1, s31); }
+            if (TC.Count > 1)
+            {
+                c = new(Unsafe.Add(ref B1, j)); s10 = Fma(c, z0, s10); if (pair) s11 = Fma(c, z1,
+                s11);
+            }
+            if (TC.Count > 2)
+            {
+                c = new(Unsafe.Add(ref B2, j)); s20 = Fma(c, z0, s20); if (pair) s21 = Fma(c, z1,
+                s21);
+            }
+            if (TC.Count > 3)
+            {
+                c = new(Unsafe.Add(ref B3, j)); s30 = Fma(c, z0, s30); if (pair) s31 = Fma(c, z1,
+                s31);
+            }
         }
         if (TF.Tanh && pair && VectorMath.Wide<T>())
         {
@@ -318,9 +364,21 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
                 hj = ref Unsafe.Add(ref hj, ldw);
                 Vector<T> c = new(Unsafe.Add(ref B, j));                                                  // (3)
                 s00 = Fma(c, z0, s00); if (pair) s01 = Fma(c, z1, s01);
-                if (TC.Count > 1) { c = new(Unsafe.Add(ref B1, j)); s10 = Fma(c, z0, s10); if (pair) s11 = Fma(c, z1, s11); }
-                if (TC.Count > 2) { c = new(Unsafe.Add(ref B2, j)); s20 = Fma(c, z0, s20); if (pair) s21 = Fma(c, z1, s21); }
-                if (TC.Count > 3) { c = new(Unsafe.Add(ref B3, j)); s30 = Fma(c, z0, s30); if (pair) s31 = Fma(c, z1, s31); }
+                if (TC.Count > 1)
+                {
+                    c = new(Unsafe.Add(ref B1, j)); s10 = Fma(c, z0, s10); if (pair) s11 = Fma(c, z1,
+                    s11);
+                }
+                if (TC.Count > 2)
+                {
+                    c = new(Unsafe.Add(ref B2, j)); s20 = Fma(c, z0, s20); if (pair) s21 = Fma(c, z1,
+                    s21);
+                }
+                if (TC.Count > 3)
+                {
+                    c = new(Unsafe.Add(ref B3, j)); s30 = Fma(c, z0, s30); if (pair) s31 = Fma(c, z1,
+                    s31);
+                }
             }
         }
         s00.StoreUnsafe(ref s, n); if (pair) s01.StoreUnsafe(ref s, n + v1);
@@ -338,10 +396,13 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         int H = sw.H, ldw = sw.Ldw;
         ref T s = ref sw.S, B = ref sw.B, b = ref sw.b;
-        ref T s1 = ref Row(ref s, TC.Count > 1 ? ldw : 0), s2 = ref Row(ref s, TC.Count > 2 ? 2 * ldw : 0), s3 = ref Row(ref s, TC.Count > 3 ? 3 * ldw : 0);
-        ref T B1 = ref Row(ref B, TC.Count > 1 ? H : 0), B2 = ref Row(ref B, TC.Count > 2 ? 2 * H : 0), B3 = ref Row(ref B, TC.Count > 3 ? 3 * H : 0);
+        ref T s1 = ref Row(ref s, TC.Count > 1 ? ldw : 0), s2 = ref Row(ref s, TC.Count > 2 ? 2 * ldw : 0),
+            s3 = ref Row(ref s, TC.Count > 3 ? 3 * ldw : 0);
+        ref T B1 = ref Row(ref B, TC.Count > 1 ? H : 0), B2 = ref Row(ref B, TC.Count > 2 ? 2 * H : 0),
+            B3 = ref Row(ref B, TC.Count > 3 ? 3 * H : 0);
         Vector512<T> S0 = Vector512.Create(b), S1 = TC.Count > 1 ? Vector512.Create(b.At(1)) : default;
-        Vector512<T> S2 = TC.Count > 2 ? Vector512.Create(b.At(2)) : default, S3 = TC.Count > 3 ? Vector512.Create(b.At(3)) : default;
+        Vector512<T> S2 = TC.Count > 2 ? Vector512.Create(b.At(2)) : default,
+            S3 = TC.Count > 3 ? Vector512.Create(b.At(3)) : default;
         ref T hj = ref Unsafe.Add(ref sw.Hh, n);
         TanhParts512<T> t = VectorMath.TanhStart(Vector512.LoadUnsafe(ref hj));
         for (nint j = 0; j < H; j++)
@@ -371,8 +432,10 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         int V = Vector<T>.Count, H = sw.H, ldx = sw.Ldx, ldw = sw.Ldw;
         int stride = (TD.Count + TC.Count + 1) * V;
         ref T x = ref sw.X, dS = ref sw.dS, B = ref sw.B;
-        ref T x1 = ref Row(ref x, TD.Count > 1 ? ldx : 0), x2 = ref Row(ref x, TD.Count > 2 ? 2 * ldx : 0), x3 = ref Row(ref x, TD.Count > 3 ? 3 * ldx : 0);
-        ref T dS1 = ref Row(ref dS, TC.Count > 1 ? ldw : 0), dS2 = ref Row(ref dS, TC.Count > 2 ? 2 * ldw : 0), dS3 = ref Row(ref dS, TC.Count > 3 ? 3 * ldw : 0);
+        ref T x1 = ref Row(ref x, TD.Count > 1 ? ldx : 0), x2 = ref Row(ref x, TD.Count > 2 ? 2 * ldx : 0),
+            x3 = ref Row(ref x, TD.Count > 3 ? 3 * ldx : 0);
+        ref T dS1 = ref Row(ref dS, TC.Count > 1 ? ldw : 0), dS2 = ref Row(ref dS, TC.Count > 2 ? 2 * ldw : 0),
+            dS3 = ref Row(ref dS, TC.Count > 3 ? 3 * ldw : 0);
         nuint v1 = (nuint)V, count = (nuint)(sw.Vectors * V);
         ref T hj = ref sw.Hh;
         ref T L = ref sw.Lanes;
@@ -390,7 +453,8 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             ref T LB = ref Unsafe.Add(ref L, TD.Count * V);
             ref T La = ref Unsafe.Add(ref LB, TC.Count * V);
-            Vector<T> gA0 = default, gA1 = default, gA2 = default, gA3 = default, gB0 = default, gB1 = default, gB2 = default, gB3 = default, ga = default;
+            Vector<T> gA0 = default, gA1 = default, gA2 = default, gA3 = default, gB0 = default, gB1 = default,
+                gB2 = default, gB3 = default, ga = default;
             if (!sw.First)
             {
                 gA0 = Load(ref L, 0);
@@ -413,9 +477,21 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
                 Vector<T> dS0 = Vector.LoadUnsafe(ref dS, n);
                 Vector<T> dh = dS0 * c0;                                                          // (9)
                 gB0 = Fma(dS0, h, gB0);                                                           // (8)
-                if (TC.Count > 1) { Vector<T> e = Vector.LoadUnsafe(ref dS1, n); dh = Fma(e, c1, dh); gB1 = Fma(e, h, gB1); }
-                if (TC.Count > 2) { Vector<T> e = Vector.LoadUnsafe(ref dS2, n); dh = Fma(e, c2, dh); gB2 = Fma(e, h, gB2); }
-                if (TC.Count > 3) { Vector<T> e = Vector.LoadUnsafe(ref dS3, n); dh = Fma(e, c3, dh); gB3 = Fma(e, h, gB3); }
+                if (TC.Count > 1)
+                {
+                    Vector<T> e = Vector.LoadUnsafe(ref dS1, n); dh = Fma(e, c1, dh); gB1 = Fma(e, h,
+                    gB1);
+                }
+                if (TC.Count > 2)
+                {
+                    Vector<T> e = Vector.LoadUnsafe(ref dS2, n); dh = Fma(e, c2, dh); gB2 = Fma(e, h,
+                    gB2);
+                }
+                if (TC.Count > 3)
+                {
+                    Vector<T> e = Vector.LoadUnsafe(ref dS3, n); dh = Fma(e, c3, dh); gB3 = Fma(e, h,
+                    gB3);
+                }
                 Vector<T> dz = Dz<TF>(dh, h);                                                     // (10, 13)
                 ga += dz;                                                                         // (12)
                 gA0 = Fma(dz, Vector.LoadUnsafe(ref x, n), gA0);                                  // (11)
@@ -455,15 +531,19 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         int V = Vector<T>.Count, H = sw.H, ldx = sw.Ldx, ldw = sw.Ldw;
         int stride = (TD.Count + TC.Count + 1) * V;
         ref T x = ref sw.X, dS = ref sw.dS, B = ref sw.B;
-        ref T x1 = ref Row(ref x, TD.Count > 1 ? ldx : 0), x2 = ref Row(ref x, TD.Count > 2 ? 2 * ldx : 0), x3 = ref Row(ref x, TD.Count > 3 ? 3 * ldx : 0);
-        ref T dS1 = ref Row(ref dS, TC.Count > 1 ? ldw : 0), dS2 = ref Row(ref dS, TC.Count > 2 ? 2 * ldw : 0), dS3 = ref Row(ref dS, TC.Count > 3 ? 3 * ldw : 0);
+        ref T x1 = ref Row(ref x, TD.Count > 1 ? ldx : 0), x2 = ref Row(ref x, TD.Count > 2 ? 2 * ldx : 0),
+            x3 = ref Row(ref x, TD.Count > 3 ? 3 * ldx : 0);
+        ref T dS1 = ref Row(ref dS, TC.Count > 1 ? ldw : 0), dS2 = ref Row(ref dS, TC.Count > 2 ? 2 * ldw : 0),
+            dS3 = ref Row(ref dS, TC.Count > 3 ? 3 * ldw : 0);
         nuint v1 = (nuint)V, count = (nuint)(sw.Vectors * V);
         ref T hP = ref Unsafe.Add(ref sw.Hh, j * ldw), hQ = ref Unsafe.Add(ref hP, ldw);
         ref T LP = ref L0, LQ = ref Unsafe.Add(ref L0, stride);
         ref T LBP = ref Unsafe.Add(ref LP, TD.Count * V), LBQ = ref Unsafe.Add(ref LQ, TD.Count * V);
         ref T LaP = ref Unsafe.Add(ref LBP, TC.Count * V), LaQ = ref Unsafe.Add(ref LBQ, TC.Count * V);
-        Vector<T> pA0 = default, pA1 = default, pA2 = default, pA3 = default, pB0 = default, pB1 = default, pB2 = default, pB3 = default, pa = default;
-        Vector<T> qA0 = default, qA1 = default, qA2 = default, qA3 = default, qB0 = default, qB1 = default, qB2 = default, qB3 = default, qa = default;
+        Vector<T> pA0 = default, pA1 = default, pA2 = default, pA3 = default, pB0 = default, pB1 = default,
+            pB2 = default, pB3 = default, pa = default;
+        Vector<T> qA0 = default, qA1 = default, qA2 = default, qA3 = default, qB0 = default, qB1 = default,
+            qB2 = default, qB3 = default, qa = default;
         if (!sw.First)
         {
             pA0 = Load(ref LP, 0); qA0 = Load(ref LQ, 0);
@@ -478,17 +558,31 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
         }
         Vector<T> cp0 = new(B.At(j)), cq0 = new(B.At(j + 1));
         Vector<T> cp1 = TC.Count > 1 ? new(B.At(H + j)) : default, cq1 = TC.Count > 1 ? new(B.At(H + j + 1)) : default;
-        Vector<T> cp2 = TC.Count > 2 ? new(B.At(2 * H + j)) : default, cq2 = TC.Count > 2 ? new(B.At(2 * H + j + 1)) : default;
-        Vector<T> cp3 = TC.Count > 3 ? new(B.At(3 * H + j)) : default, cq3 = TC.Count > 3 ? new(B.At(3 * H + j + 1)) : default;
+        Vector<T> cp2 = TC.Count > 2 ? new(B.At(2 * H + j)) : default,
+            cq2 = TC.Count > 2 ? new(B.At(2 * H + j + 1)) : default;
+        Vector<T> cp3 = TC.Count > 3 ? new(B.At(3 * H + j)) : default,
+            cq3 = TC.Count > 3 ? new(B.At(3 * H + j + 1)) : default;
         for (nuint n = 0; n < count; n += v1)
         {
             Vector<T> hp = Vector.LoadUnsafe(ref hP, n), hq = Vector.LoadUnsafe(ref hQ, n);
             Vector<T> e = Vector.LoadUnsafe(ref dS, n);
             Vector<T> dp = e * cp0, dq = e * cq0;                                                   // (9)
             pB0 = Fma(e, hp, pB0); qB0 = Fma(e, hq, qB0);                                           // (8)
-            if (TC.Count > 1) { e = Vector.LoadUnsafe(ref dS1, n); dp = Fma(e, cp1, dp); dq = Fma(e, cq1, dq); pB1 = Fma(e, hp, pB1); qB1 = Fma(e, hq, qB1); }
-            if (TC.Count > 2) { e = Vector.LoadUnsafe(ref dS2, n); dp = Fma(e, cp2, dp); dq = Fma(e, cq2, dq); pB2 = Fma(e, hp, pB2); qB2 = Fma(e, hq, qB2); }
-            if (TC.Count > 3) { e = Vector.LoadUnsafe(ref dS3, n); dp = Fma(e, cp3, dp); dq = Fma(e, cq3, dq); pB3 = Fma(e, hp, pB3); qB3 = Fma(e, hq, qB3); }
+            if (TC.Count > 1)
+            {
+                e = Vector.LoadUnsafe(ref dS1, n); dp = Fma(e, cp1, dp); dq = Fma(e, cq1,
+                dq); pB1 = Fma(e, hp, pB1); qB1 = Fma(e, hq, qB1);
+            }
+            if (TC.Count > 2)
+            {
+                e = Vector.LoadUnsafe(ref dS2, n); dp = Fma(e, cp2, dp); dq = Fma(e, cq2,
+                dq); pB2 = Fma(e, hp, pB2); qB2 = Fma(e, hq, qB2);
+            }
+            if (TC.Count > 3)
+            {
+                e = Vector.LoadUnsafe(ref dS3, n); dp = Fma(e, cp3, dp); dq = Fma(e, cq3,
+                dq); pB3 = Fma(e, hp, pB3); qB3 = Fma(e, hq, qB3);
+            }
             Vector<T> zp = Dz<TF>(dp, hp), zq = Dz<TF>(dq, hq);                                     // (10, 13)
             pa += zp; qa += zq;                                                                     // (12)
             Vector<T> xv = Vector.LoadUnsafe(ref x, n);
@@ -523,7 +617,8 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
     private static Vector<T> Load(ref T source, int offset) => VectorKernels<T>.Load(ref source, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector<T> value, ref T destination, int offset) => VectorKernels<T>.Store(value, ref destination, offset);
+    private static void Store(Vector<T> value, ref T destination, int offset) => VectorKernels<T>.Store(value,
+        ref destination, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Fma(Vector<T> a, Vector<T> b, Vector<T> c) => VectorKernels<T>.Fma(a, b, c);
@@ -531,8 +626,10 @@ internal static class FusedSweep<T> where T : unmanaged, IFloatingPointIeee754<T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c)
     {
-        if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
-        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T,
+            double>()).As<double, T>();
+        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T,
+            float>()).As<float, T>();
         throw new NotSupportedException($"{typeof(T)} is not float or double.");
     }
 }
@@ -544,6 +641,18 @@ internal interface IActivationKind
     static abstract bool Tanh { get; }
 }
 
-internal readonly struct LinearKind : IActivationKind { public static bool Relu => false; public static bool Tanh => false; }
-internal readonly struct ReluKind : IActivationKind { public static bool Relu => true; public static bool Tanh => false; }
-internal readonly struct TanhKind : IActivationKind { public static bool Relu => false; public static bool Tanh => true; }
+internal readonly struct LinearKind : IActivationKind
+{
+    public static bool Relu => false; public static bool Tanh
+    => false;
+}
+internal readonly struct ReluKind : IActivationKind
+{
+    public static bool Relu => true; public static bool Tanh
+    => false;
+}
+internal readonly struct TanhKind : IActivationKind
+{
+    public static bool Relu => false; public static bool Tanh
+    => true;
+}

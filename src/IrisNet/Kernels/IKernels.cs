@@ -61,7 +61,8 @@ public interface IKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
     static abstract (T LossSum, int Correct) SoftmaxCrossEntropy(ReadOnlySpan<T> S, int lds, ReadOnlySpan<T> Y, int ldy,
         int C, int N, T scale, Span<T> dS, int ldd);
 
-    /// <summary>Hidden activation, elementwise: Hh[i, n] = f(Z[i, n]), overwriting Hh (R×N, both leading dimension <paramref name="ld"/>).</summary>
+    /// <summary>Hidden activation, elementwise: Hh[i, n] = f(Z[i, n]), overwriting Hh (R×N, both leading dimension
+    /// <paramref name="ld"/>).</summary>
     static abstract void ActivationForward(Activation f, ReadOnlySpan<T> Z, Span<T> Hh, int ld, int R, int N);
 
     /// <summary>
@@ -111,9 +112,12 @@ internal static class KernelArgs
     {
         if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(name, "Dimensions must be non-negative.");
         if (rows == 0 || cols == 0) return;
-        if (ld < cols) throw new ArgumentOutOfRangeException(name, $"Leading dimension {ld} is smaller than the column count {cols}.");
+        if (ld < cols) throw new ArgumentOutOfRangeException(name,
+            $"Leading dimension {ld} is smaller than the column count {cols}.");
         long need = (long)(rows - 1) * ld + cols;
-        if (length < need) throw new ArgumentException($"{name} holds {length} elements; a {rows}×{cols} matrix with leading dimension {ld} needs {need}.", name);
+        if (length < need) throw new
+            ArgumentException($"{name} holds {length} elements; a {rows}×{cols} matrix with leading dimension {ld} " +
+            $"needs {need}.", name);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

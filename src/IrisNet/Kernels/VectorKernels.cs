@@ -47,7 +47,8 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
 
     // Rows r0 .. r0+TR.Count−1 of Z = W X + bias. Each output element is one FMA chain over k in
     // order 0..K−1, in the vector body and in the scalar tail alike.
-    private static void MatMulRows<TR>(ref T w, bool hasBias, ref T b, ref T x, int ldx, int r0, int K, int N, ref T z, int ldz)
+    private static void MatMulRows<TR>(ref T w, bool hasBias, ref T b, ref T x, int ldx, int r0, int K, int N, ref T z,
+        int ldz)
         where TR : struct, IBlock
     {
         int V = Vector<T>.Count;
@@ -63,16 +64,29 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         int n = 0;
         for (; n + 2 * V <= N; n += 2 * V)
         {
-            Vector<T> a00 = new(b0), a01 = a00, a10 = new(b1), a11 = a10, a20 = new(b2), a21 = a20, a30 = new(b3), a31 = a30;
+            Vector<T> a00 = new(b0), a01 = a00, a10 = new(b1), a11 = a10, a20 = new(b2), a21 = a20, a30 = new(b3),
+                a31 = a30;
             for (int k = 0; k < K; k++)
             {
                 ref T xk = ref Unsafe.Add(ref x, k * ldx + n);
                 Vector<T> x0 = Load(ref xk, 0), x1 = Load(ref xk, V);
                 Vector<T> c0 = new(Unsafe.Add(ref w0, k));
                 a00 = Fma(c0, x0, a00); a01 = Fma(c0, x1, a01);
-                if (TR.Count > 1) { Vector<T> c1 = new(Unsafe.Add(ref w1, k)); a10 = Fma(c1, x0, a10); a11 = Fma(c1, x1, a11); }
-                if (TR.Count > 2) { Vector<T> c2 = new(Unsafe.Add(ref w2, k)); a20 = Fma(c2, x0, a20); a21 = Fma(c2, x1, a21); }
-                if (TR.Count > 3) { Vector<T> c3 = new(Unsafe.Add(ref w3, k)); a30 = Fma(c3, x0, a30); a31 = Fma(c3, x1, a31); }
+                if (TR.Count > 1)
+                {
+                    Vector<T> c1 = new(Unsafe.Add(ref w1, k)); a10 = Fma(c1, x0, a10); a11 = Fma(c1, x1,
+                    a11);
+                }
+                if (TR.Count > 2)
+                {
+                    Vector<T> c2 = new(Unsafe.Add(ref w2, k)); a20 = Fma(c2, x0, a20); a21 = Fma(c2, x1,
+                    a21);
+                }
+                if (TR.Count > 3)
+                {
+                    Vector<T> c3 = new(Unsafe.Add(ref w3, k)); a30 = Fma(c3, x0, a30); a31 = Fma(c3, x1,
+                    a31);
+                }
             }
             Store(a00, ref z0, n); Store(a01, ref z0, n + V);
             if (TR.Count > 1) { Store(a10, ref z0, ldz + n); Store(a11, ref z0, ldz + n + V); }
@@ -101,7 +115,8 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
             {
                 ref T wi = ref Unsafe.Add(ref w0, i * K);
                 T acc = i switch { 0 => b0, 1 => b1, 2 => b2, _ => b3 };
-                for (int k = 0; k < K; k++) acc = T.FusedMultiplyAdd(Unsafe.Add(ref wi, k), Unsafe.Add(ref x, k * ldx + n), acc);
+                for (int k = 0; k < K; k++) acc = T.FusedMultiplyAdd(Unsafe.Add(ref wi, k), Unsafe.Add(ref x,
+                    k * ldx + n), acc);
                 Unsafe.Add(ref z0, i * ldz + n) = acc;
             }
         }
@@ -282,10 +297,18 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         // Up to four classes: a version specialized for C keeps every per-class vector in a register.
         switch (C)
         {
-            case 1: (n, lossV, hitsV) = SoftmaxColumns<One>(ref s, lds, ref y, ldy, N, scaleV, ref d, ldd, block); break;
-            case 2: (n, lossV, hitsV) = SoftmaxColumns<Two>(ref s, lds, ref y, ldy, N, scaleV, ref d, ldd, block); break;
-            case 3: (n, lossV, hitsV) = SoftmaxColumns<Three>(ref s, lds, ref y, ldy, N, scaleV, ref d, ldd, block); break;
-            case 4: (n, lossV, hitsV) = SoftmaxColumns<Four>(ref s, lds, ref y, ldy, N, scaleV, ref d, ldd, block); break;
+            case 1:
+                (n, lossV, hitsV) = SoftmaxColumns<One>(ref s, lds, ref y, ldy, N, scaleV, ref d, ldd,
+                block); break;
+            case 2:
+                (n, lossV, hitsV) = SoftmaxColumns<Two>(ref s, lds, ref y, ldy, N, scaleV, ref d, ldd,
+                block); break;
+            case 3:
+                (n, lossV, hitsV) = SoftmaxColumns<Three>(ref s, lds, ref y, ldy, N, scaleV, ref d, ldd,
+                block); break;
+            case 4:
+                (n, lossV, hitsV) = SoftmaxColumns<Four>(ref s, lds, ref y, ldy, N, scaleV, ref d, ldd,
+                block); break;
         }
         for (; C > 4 && n + V <= N; n += V)
         {
@@ -351,8 +374,10 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
     // The vector part of SoftmaxCrossEntropy for C = TC.Count ≤ 4 classes, the same steps as its general
     // loop: m, e_k = exp(s_k − m), σ = Σ e_k, dS_k = (e_k/σ − y_k)·scale, ℓ = Σ y_k (m − s_k) + ln(1 + t) (with
     // ln(1 + t) taken from u, logged every `block` columns), and the first-maximum hit test.
-    // Handles every column (the last partial vector on zero-padded copies); returns N and the loss and hit accumulators.
-    private static (int N, Vector<T> Loss, Vector<T> Hits) SoftmaxColumns<TC>(ref T s, int lds, ref T y, int ldy, int N, Vector<T> scale,
+    // Handles every column (the last partial vector on zero-padded copies); returns N and the loss and hit
+    // accumulators.
+    private static (int N, Vector<T> Loss, Vector<T> Hits) SoftmaxColumns<TC>(ref T s, int lds, ref T y, int ldy, int N,
+        Vector<T> scale,
         ref T d, int ldd, int block) where TC : struct, IBlock
     {
         int V = Vector<T>.Count, n = 0;
@@ -431,7 +456,8 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         int V = Vector<T>.Count;
         Vector<T> u = Vector<T>.Zero, one = Vector<T>.One, minusOne = -one;
         ref T r1 = ref Unsafe.Add(ref r, TC.Count > 1 ? ldr : 0);
-        ref T r2 = ref Unsafe.Add(ref r, TC.Count > 2 ? 2 * ldr : 0), r3 = ref Unsafe.Add(ref r, TC.Count > 3 ? 3 * ldr : 0);
+        ref T r2 = ref Unsafe.Add(ref r, TC.Count > 2 ? 2 * ldr : 0), r3 = ref Unsafe.Add(ref r,
+            TC.Count > 3 ? 3 * ldr : 0);
         for (int i = n; i < end; i += V)
         {
             Vector<T> s0 = Load(ref s, i);
@@ -534,7 +560,8 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         // Two vectors at a time on 512 bits where the processor has them: the same bits, but twice the exponentials
         // in flight in the scheduler, which is what limits this loop (see VectorMath.Wide).
         if (VectorMath.Wide<T>())
-            for (; i + 2 * V <= end; i += 2 * V) VectorMath.ExpNonPositive(Vector512.LoadUnsafe(ref p, i)).StoreUnsafe(ref p, i);
+            for (; i + 2 * V <= end; i += 2 * V) VectorMath.ExpNonPositive(Vector512.LoadUnsafe(ref p,
+                i)).StoreUnsafe(ref p, i);
         for (; i < end; i += V) VectorMath.ExpNonPositive(Vector.LoadUnsafe(ref p, i)).StoreUnsafe(ref p, i);
     }
 
@@ -595,7 +622,8 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
                 for (; n + V <= N; n += V)
                 {
                     Vector<T> mask = Vector.GreaterThan(Load(ref h, row + n), Vector<T>.Zero);
-                    Store(Load(ref d, row + n) * Vector.ConditionalSelect(mask, Vector<T>.One, Vector<T>.Zero), ref d, row + n);
+                    Store(Load(ref d, row + n) * Vector.ConditionalSelect(mask, Vector<T>.One, Vector<T>.Zero), ref d,
+                        row + n);
                 }
                 for (; n < N; n++) d.At(row + n) *= h.At(row + n) > T.Zero ? T.One : T.Zero;
             }
@@ -676,7 +704,8 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         ref T rr = ref MemoryMarshal.GetReference(r);
         T negativeStep = -step.StepSize;
         Vector<T> l2 = new(step.L2), decay = new(step.Decay), beta1 = new(step.Beta1), w1 = new(step.OneMinusBeta1),
-            beta2 = new(step.Beta2), w2 = new(step.OneMinusBeta2), size = new(negativeStep), c2 = new(step.CorrectionSqrt),
+            beta2 = new(step.Beta2), w2 = new(step.OneMinusBeta2), size = new(negativeStep),
+                c2 = new(step.CorrectionSqrt),
             eps = new(step.Epsilon);
         for (; n + V <= L; n += V)
         {
@@ -705,14 +734,17 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
     internal static Vector<T> Load(ref T source, int offset) => Vector.LoadUnsafe(ref source, (nuint)offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Store(Vector<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+    internal static void Store(Vector<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination,
+        (nuint)offset);
 
     /// <summary>a·b + c with a single rounding (one FMA instruction where the CPU has it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector<T> Fma(Vector<T> a, Vector<T> b, Vector<T> c)
     {
-        if (typeof(T) == typeof(double)) return Vector.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
-        if (typeof(T) == typeof(float)) return Vector.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T,
+            double>()).As<double, T>();
+        if (typeof(T) == typeof(float)) return Vector.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T,
+            float>()).As<float, T>();
         throw new NotSupportedException($"{typeof(T)} is not float or double.");
     }
 
@@ -734,13 +766,17 @@ public readonly struct VectorKernels<T> : IKernels<T> where T : unmanaged, IFloa
         {
             if (typeof(T) == typeof(float))
             {
-                Vector256<float> x = a.As<T, float>().AsVector256(), y = b.As<T, float>().AsVector256(), z = c.As<T, float>().AsVector256();
-                return (subtract ? System.Runtime.Intrinsics.X86.Fma.MultiplySubtract(x, y, z) : System.Runtime.Intrinsics.X86.Fma.MultiplyAddNegated(x, y, z)).AsVector().As<float, T>();
+                Vector256<float> x = a.As<T, float>().AsVector256(), y = b.As<T, float>().AsVector256(), z = c.As<T,
+                    float>().AsVector256();
+                return (subtract ? System.Runtime.Intrinsics.X86.Fma.MultiplySubtract(x, y,
+                    z) : System.Runtime.Intrinsics.X86.Fma.MultiplyAddNegated(x, y, z)).AsVector().As<float, T>();
             }
             if (typeof(T) == typeof(double))
             {
-                Vector256<double> x = a.As<T, double>().AsVector256(), y = b.As<T, double>().AsVector256(), z = c.As<T, double>().AsVector256();
-                return (subtract ? System.Runtime.Intrinsics.X86.Fma.MultiplySubtract(x, y, z) : System.Runtime.Intrinsics.X86.Fma.MultiplyAddNegated(x, y, z)).AsVector().As<double, T>();
+                Vector256<double> x = a.As<T, double>().AsVector256(), y = b.As<T, double>().AsVector256(), z = c.As<T,
+                    double>().AsVector256();
+                return (subtract ? System.Runtime.Intrinsics.X86.Fma.MultiplySubtract(x, y,
+                    z) : System.Runtime.Intrinsics.X86.Fma.MultiplyAddNegated(x, y, z)).AsVector().As<double, T>();
             }
         }
         return subtract ? Fma(a, b, -c) : Fma(-a, b, c);
@@ -778,7 +814,8 @@ internal readonly struct Four : IBlock { public static int Count => 4; }
 
 internal static class RefExtensions
 {
-    /// <summary>The element <paramref name="offset"/> places after <paramref name="origin"/> (no bounds check).</summary>
+    /// <summary>The element <paramref name="offset"/> places after <paramref name="origin"/> (no bounds
+    /// check).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ref T At<T>(ref this T origin, int offset) where T : struct => ref Unsafe.Add(ref origin, offset);
 }

@@ -21,7 +21,8 @@ namespace IrisNet.Kernels;
 /// </remarks>
 internal static class VectorMath
 {
-    private const double Ln2Hi = 6.93147180369123816490e-01, Ln2Lo = 1.90821492927058770002e-10, InvLn2 = 1.44269504088896338700e+00;
+    private const double Ln2Hi = 6.93147180369123816490e-01, Ln2Lo = 1.90821492927058770002e-10,
+        InvLn2 = 1.44269504088896338700e+00;
     private const double Ln2 = 0.693147180559945309417; // rounded to double: within 2⁻⁵⁴ of ln 2
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -98,19 +99,27 @@ internal static class VectorMath
         Vector<double> r = Vector.FusedMultiplyAdd(k, new Vector<double>(-Ln2), x);                 // x − k ln 2
         Vector<double> r2 = r * r;
         // Padé [6/6]: e^r = (Q + n)/(Q − n), n = r·P(r²).
-        Vector<double> P = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(r2, new Vector<double>(1.0 / 7920), new Vector<double>(1.0 / 33)), r2, Vector<double>.One);
+        Vector<double> P = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(r2, new Vector<double>(1.0 / 7920),
+            new Vector<double>(1.0 / 33)), r2, Vector<double>.One);
         Vector<double> Q = Vector.FusedMultiplyAdd(r2, new Vector<double>(1.0 / 332640), new Vector<double>(1.0 / 396));
-        Q = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Q, r2, new Vector<double>(5.0 / 22)), r2, new Vector<double>(2.0));
-        Vector<double> scale = Vector.ShiftLeft(t.As<double, long>() + new Vector<long>(1023 - BitConverter.DoubleToInt64Bits(ShifterD)), 52).As<long, double>();
+        Q = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Q, r2, new Vector<double>(5.0 / 22)), r2,
+            new Vector<double>(2.0));
+        Vector<double> scale = Vector.ShiftLeft(t.As<double, long>() + new Vector<long>(1023
+            - BitConverter.DoubleToInt64Bits(ShifterD)), 52).As<long, double>();
         Vector<double> n = r * P;
-        return (n + n, Q + n, scale);                                                               // 2n (exact) and u = Q + n
+        // 2n (exact) and u = Q + n
+        return (n + n, Q + n, scale);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> TanhFinish(Vector<double> z, Vector<double> n2, Vector<double> u, Vector<double> scale)
+    private static Vector<double> TanhFinish(Vector<double> z, Vector<double> n2, Vector<double> u,
+        Vector<double> scale)
     {
-        Vector<double> ratio = Vector.FusedMultiplyAdd(scale - Vector<double>.One, u, n2) / VectorKernels<double>.FmaSubtract(scale + Vector<double>.One, u, n2); // −tanh a, or NaN
-        return Vector.ConditionalSelect(new Vector<double>(-0.0), z, ratio);                        // z's sign, the other bits of |ratio|
+        // −tanh a, or NaN
+        Vector<double> ratio = Vector.FusedMultiplyAdd(scale - Vector<double>.One, u,
+            n2) / VectorKernels<double>.FmaSubtract(scale + Vector<double>.One, u, n2);
+        // z's sign, the other bits of |ratio|
+        return Vector.ConditionalSelect(new Vector<double>(-0.0), z, ratio);
     }
 
     /// <summary>
@@ -123,38 +132,47 @@ internal static class VectorMath
     /// (so tanh z = z exactly for the smallest z, subnormals included). The coefficients are a near-minimax fit
     /// of the relative error of tanh x / x over 0 &lt; x ≤ 9.5 (Lawson's iteratively reweighted least squares on
     /// the linearized error P − (tanh x / x)·Q, 6,000 Chebyshev-spaced points): 3.5·10⁻⁸, and 4.3·10⁻⁸ once the
-    /// coefficients are rounded to float. Rounding x², the polynomials, the product and the quotient each add about 2⁻²⁴; measured against
-    /// the double tanh rounded to float, at most 3.6·10⁻⁷ over 8 million arguments (3.0·10⁻⁷ over TanhTests' sweep). P and Q by Horner's rule: ten multiplications
-    /// and multiply-adds in all, which is what bounds the sweep's tanh loop (its FMA pipes are the busy ones);
-    /// Estrin's scheme would be one multiplication more for a shorter chain, and measured no faster there.
-    /// Saturation: tanh 9.5 is 1 − 1.1·10⁻⁸ and the fraction there rounds to 1, so every |z| ≥ 9.5 gives ±1, as the
-    /// exact tanh rounded to float does from about 9.01 on (1 − tanh z &lt; 2⁻²⁵). x·P is odd and Q is even in x, so
-    /// tanh(−z) = −tanh z exactly and ±0 keep their sign. NaN passes through the clamp (see there) and the arithmetic.
+    /// coefficients are rounded to float. Rounding x², the polynomials, the product and the quotient each add about
+    /// 2⁻²⁴; measured against the double tanh rounded to float, at most 3.6·10⁻⁷ over 8 million arguments (3.0·10⁻⁷
+    /// over TanhTests' sweep). P and Q by Horner's rule: ten multiplications and multiply-adds in all, which is what
+    /// bounds the sweep's tanh loop (its FMA pipes are the busy ones); Estrin's scheme would be one multiplication more
+    /// for a shorter chain, and measured no faster there. Saturation: tanh 9.5 is 1 − 1.1·10⁻⁸ and the fraction there
+    /// rounds to 1, so every |z| ≥ 9.5 gives ±1, as the exact tanh rounded to float does from about 9.01 on (1 − tanh z
+    /// &lt; 2⁻²⁵). x·P is odd and Q is even in x, so tanh(−z) = −tanh z exactly and ±0 keep their sign. NaN passes
+    /// through the clamp (see there) and the arithmetic.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector<float> Numerator, Vector<float> Denominator) TanhStart(Vector<float> z)
     {
         // max(−c, z) then min(c, ·), the constant first: x86's max and min give their second operand when either is
         // NaN, and ARM's give NaN, so a NaN z comes through the clamp as itself on both (TanhTests checks it).
-        Vector<float> x = Vector.MinNative(new Vector<float>(TanhClampF), Vector.MaxNative(new Vector<float>(-TanhClampF), z));
+        Vector<float> x = Vector.MinNative(new Vector<float>(TanhClampF),
+            Vector.MaxNative(new Vector<float>(-TanhClampF), z));
         Vector<float> y = x * x;
-        Vector<float> P = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(new Vector<float>(TanhP4), y, new Vector<float>(TanhP3)), y, new Vector<float>(TanhP2)), y, new Vector<float>(TanhP1)), y, Vector<float>.One);
-        Vector<float> Q = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(new Vector<float>(TanhQ4), y, new Vector<float>(TanhQ3)), y, new Vector<float>(TanhQ2)), y, new Vector<float>(TanhQ1)), y, Vector<float>.One);
+        Vector<float> P =
+            Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(new
+            Vector<float>(TanhP4), y, new Vector<float>(TanhP3)), y, new Vector<float>(TanhP2)), y,
+            new Vector<float>(TanhP1)), y, Vector<float>.One);
+        Vector<float> Q =
+            Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(new
+            Vector<float>(TanhQ4), y, new Vector<float>(TanhQ3)), y, new Vector<float>(TanhQ2)), y,
+            new Vector<float>(TanhQ1)), y, Vector<float>.One);
         return (x * P, Q);                                                                         // tanh z = x·P / Q
     }
 
     /// <summary>
     /// True where the processor runs 512-bit vectors (x86 with AVX-512): there <see cref="TanhStart{T}(Vector512{T})"/>
-    /// and <see cref="TanhFinish{T}(TanhParts512{T})"/> compute tanh on two of <see cref="Vector{T}"/>'s vectors at once.
+    /// and <see cref="TanhFinish{T}(TanhParts512{T})"/> compute tanh on two of <see cref="Vector{T}"/>'s vectors at
+    /// once.
     /// </summary>
     /// <remarks>
     /// The same operations on twice the lanes, so each lane's bits are those of <see cref="Tanh{T}"/> (TanhTests checks
     /// it). What it buys is room, not arithmetic: a 512-bit operation does the work of two 256-bit ones on this kind of
-    /// core (Zen 4 splits it over the same two pipes) but takes one place in the scheduler. The double tanh is a chain of
-    /// about 55 cycles of dependent operations; to keep the FMA pipes busy the processor must hold the waiting operations
-    /// of several tanh at once, more than its floating-point scheduler has room for with 256-bit operations (a loop of
-    /// nothing but tanh ran at 11–13 cycles per 256-bit vector against about 6 for its FMA-pipe operations alone; at
-    /// 512 bits, 7–10 cycles per 256 bits of result).
+    /// core (Zen 4 splits it over the same two pipes) but takes one place in the scheduler. The double tanh is a chain
+    /// of about 55 cycles of dependent operations; to keep the FMA pipes busy the processor must hold the waiting
+    /// operations of several tanh at once, more than its floating-point scheduler has room for with 256-bit operations
+    /// (a loop of nothing but tanh ran at 11–13 cycles per 256-bit vector against about 6 for its FMA-pipe operations
+    /// alone; at 512 bits, 7–10 cycles per 256 bits of result).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Wide<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -162,8 +180,8 @@ internal static class VectorMath
 
     /// <summary>
     /// The first half of <see cref="Tanh{T}"/> on 512 bits (see <see cref="Wide{T}"/>): everything up to the final
-    /// division. <see cref="TanhFinish{T}(TanhParts512{T})"/> of its result is Tanh z in every lane, bit for bit. Split so
-    /// that the fused sweep's loop can start the tanh of its next unit before it finishes this one's (each half is a
+    /// division. <see cref="TanhFinish{T}(TanhParts512{T})"/> of its result is Tanh z in every lane, bit for bit. Split
+    /// so that the fused sweep's loop can start the tanh of its next unit before it finishes this one's (each half is a
     /// chain of about 25 cycles of dependent operations).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -182,7 +200,8 @@ internal static class VectorMath
         throw new NotSupportedException($"{typeof(T)} is not float or double.");
     }
 
-    /// <summary>The second half of <see cref="Tanh{T}"/> on 512 bits (see <see cref="TanhStart{T}(Vector512{T})"/>).</summary>
+    /// <summary>The second half of <see cref="Tanh{T}"/> on 512 bits (see <see
+    /// cref="TanhStart{T}(Vector512{T})"/>).</summary>
     /// <remarks>
     /// The parts come by value, not <c>in</c>: passed by reference, a pipelined loop that overwrites them right after
     /// this call computed wrong values when .NET 10's JIT ran with hardware intrinsics disabled (FusedSweepTests caught
@@ -194,8 +213,10 @@ internal static class VectorMath
         if (typeof(T) == typeof(double))
         {
             Vector512<double> n2 = p.A.As<T, double>(), u = p.B.As<T, double>(), scale = p.C.As<T, double>();
-            Vector512<double> den = Avx512F.IsSupported ? Avx512F.FusedMultiplySubtract(scale + Vector512<double>.One, u, n2)
-                : Vector512.FusedMultiplyAdd(scale + Vector512<double>.One, u, -n2);                 // the same bits, one operation more
+            Vector512<double> den = Avx512F.IsSupported ? Avx512F.FusedMultiplySubtract(scale + Vector512<double>.One,
+                u, n2)
+                // the same bits, one operation more
+                : Vector512.FusedMultiplyAdd(scale + Vector512<double>.One, u, -n2);
             Vector512<double> ratio = Vector512.FusedMultiplyAdd(scale - Vector512<double>.One, u, n2) / den;
             return Vector512.ConditionalSelect(Vector512.Create(-0.0), p.Z.As<T, double>(), ratio).As<double, T>();
         }
@@ -203,7 +224,8 @@ internal static class VectorMath
         throw new NotSupportedException($"{typeof(T)} is not float or double.");
     }
 
-    /// <summary><see cref="ExpNonPositive{T}(Vector{T})"/> on 512 bits, the same bits in every lane (see <see cref="Wide{T}"/>).</summary>
+    /// <summary><see cref="ExpNonPositive{T}(Vector{T})"/> on 512 bits, the same bits in every lane (see <see
+    /// cref="Wide{T}"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> ExpNonPositive<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -227,15 +249,18 @@ internal static class VectorMath
         Vector512<double> q1 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 6), Vector512.Create(0.5));
         Vector512<double> q2 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 120), Vector512.Create(1.0 / 24));
         Vector512<double> q3 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 5040), Vector512.Create(1.0 / 720));
-        Vector512<double> q4 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 362880), Vector512.Create(1.0 / 40320));
-        Vector512<double> q5 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 39916800), Vector512.Create(1.0 / 3628800));
+        Vector512<double> q4 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 362880),
+            Vector512.Create(1.0 / 40320));
+        Vector512<double> q5 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 39916800),
+            Vector512.Create(1.0 / 3628800));
         Vector512<double> u0 = Vector512.FusedMultiplyAdd(q1, r2, q0);
         Vector512<double> u1 = Vector512.FusedMultiplyAdd(q3, r2, q2);
         Vector512<double> u2 = Vector512.FusedMultiplyAdd(q5, r2, q4);
         Vector512<double> v0 = Vector512.FusedMultiplyAdd(u1, r4, u0);
         Vector512<double> v1 = Vector512.FusedMultiplyAdd(Vector512.Create(1.0 / 479001600), r4, u2);
         Vector512<double> p = Vector512.FusedMultiplyAdd(v1, r8, v0);
-        Vector512<long> bits = Vector512.ShiftLeft(t.AsInt64() + Vector512.Create(1023 - BitConverter.DoubleToInt64Bits(ShifterD)), 52);
+        Vector512<long> bits = Vector512.ShiftLeft(t.AsInt64() + Vector512.Create(1023
+            - BitConverter.DoubleToInt64Bits(ShifterD)), 52);
         return Vector512.AndNot(p * bits.AsDouble(), tooSmall);
     }
 
@@ -257,7 +282,8 @@ internal static class VectorMath
         Vector512<float> u0 = Vector512.FusedMultiplyAdd(q1, r2, q0);
         Vector512<float> u1 = Vector512.FusedMultiplyAdd(q3, r2, q2);
         Vector512<float> p = Vector512.FusedMultiplyAdd(u1, r4, u0);
-        Vector512<int> bits = Vector512.ShiftLeft(t.AsInt32() + Vector512.Create(127 - BitConverter.SingleToInt32Bits(ShifterF)), 23);
+        Vector512<int> bits = Vector512.ShiftLeft(t.AsInt32() + Vector512.Create(127
+            - BitConverter.SingleToInt32Bits(ShifterF)), 23);
         return Vector512.AndNot(p * bits.AsSingle(), tooSmall);
     }
 
@@ -270,10 +296,14 @@ internal static class VectorMath
         Vector512<double> k = t - Vector512.Create(ShifterD);
         Vector512<double> r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2), x);
         Vector512<double> r2 = r * r;
-        Vector512<double> P = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(r2, Vector512.Create(1.0 / 7920), Vector512.Create(1.0 / 33)), r2, Vector512<double>.One);
-        Vector512<double> Q = Vector512.FusedMultiplyAdd(r2, Vector512.Create(1.0 / 332640), Vector512.Create(1.0 / 396));
-        Q = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Q, r2, Vector512.Create(5.0 / 22)), r2, Vector512.Create(2.0));
-        Vector512<double> scale = Vector512.ShiftLeft(t.AsInt64() + Vector512.Create(1023 - BitConverter.DoubleToInt64Bits(ShifterD)), 52).AsDouble();
+        Vector512<double> P = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(r2, Vector512.Create(1.0 / 7920),
+            Vector512.Create(1.0 / 33)), r2, Vector512<double>.One);
+        Vector512<double> Q = Vector512.FusedMultiplyAdd(r2, Vector512.Create(1.0 / 332640),
+            Vector512.Create(1.0 / 396));
+        Q = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Q, r2, Vector512.Create(5.0 / 22)), r2,
+            Vector512.Create(2.0));
+        Vector512<double> scale = Vector512.ShiftLeft(t.AsInt64() + Vector512.Create(1023
+            - BitConverter.DoubleToInt64Bits(ShifterD)), 52).AsDouble();
         Vector512<double> n = r * P;
         return (n + n, Q + n, scale);
     }
@@ -282,16 +312,21 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector512<float> Numerator, Vector512<float> Denominator) TanhStart(Vector512<float> z)
     {
-        Vector512<float> x = Vector512.MinNative(Vector512.Create(TanhClampF), Vector512.MaxNative(Vector512.Create(-TanhClampF), z));
+        Vector512<float> x = Vector512.MinNative(Vector512.Create(TanhClampF),
+            Vector512.MaxNative(Vector512.Create(-TanhClampF), z));
         Vector512<float> y = x * x;
-        Vector512<float> P = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.Create(TanhP4), y, Vector512.Create(TanhP3)), y, Vector512.Create(TanhP2)), y, Vector512.Create(TanhP1)), y, Vector512<float>.One);
-        Vector512<float> Q = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.Create(TanhQ4), y, Vector512.Create(TanhQ3)), y, Vector512.Create(TanhQ2)), y, Vector512.Create(TanhQ1)), y, Vector512<float>.One);
+        Vector512<float> P =
+            Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.Create(TanhP4), y, Vector512.Create(TanhP3)), y, Vector512.Create(TanhP2)), y, Vector512.Create(TanhP1)), y, Vector512<float>.One);
+        Vector512<float> Q =
+            Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.Create(TanhQ4), y, Vector512.Create(TanhQ3)), y, Vector512.Create(TanhQ2)), y, Vector512.Create(TanhQ1)), y, Vector512<float>.One);
         return (x * P, Q);
     }
 
     private const float TanhClampF = 9.5f;
-    private const float TanhP1 = 0.13351257562106825f, TanhP2 = 0.0034602121544729278f, TanhP3 = 2.0027738510056063e-05f, TanhP4 = 1.2554316780820484e-08f;
-    private const float TanhQ1 = 0.46684571950339815f, TanhQ2 = 0.02574243485266639f, TanhQ3 = 0.0003227793374088639f, TanhQ4 = 7.44767987693602e-07f;
+    private const float TanhP1 = 0.13351257562106825f, TanhP2 = 0.0034602121544729278f,
+        TanhP3 = 2.0027738510056063e-05f, TanhP4 = 1.2554316780820484e-08f;
+    private const float TanhQ1 = 0.46684571950339815f, TanhQ2 = 0.02574243485266639f, TanhQ3 = 0.0003227793374088639f,
+        TanhQ4 = 7.44767987693602e-07f;
 
     // Adding 1.5·2⁵² rounds x/ln2 to an integer k held in the low mantissa bits of t (round-to-nearest),
     // so k and 2^k come from plain vector arithmetic, with no float-to-integer conversion instruction.
@@ -318,8 +353,10 @@ internal static class VectorMath
         Vector<double> q1 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 6), new Vector<double>(0.5));
         Vector<double> q2 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 120), new Vector<double>(1.0 / 24));
         Vector<double> q3 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 5040), new Vector<double>(1.0 / 720));
-        Vector<double> q4 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 362880), new Vector<double>(1.0 / 40320));
-        Vector<double> q5 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 39916800), new Vector<double>(1.0 / 3628800));
+        Vector<double> q4 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 362880),
+            new Vector<double>(1.0 / 40320));
+        Vector<double> q5 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 39916800),
+            new Vector<double>(1.0 / 3628800));
         Vector<double> u0 = Vector.FusedMultiplyAdd(q1, r2, q0);
         Vector<double> u1 = Vector.FusedMultiplyAdd(q3, r2, q2);
         Vector<double> u2 = Vector.FusedMultiplyAdd(q5, r2, q4);
@@ -327,7 +364,8 @@ internal static class VectorMath
         Vector<double> v1 = Vector.FusedMultiplyAdd(new Vector<double>(1.0 / 479001600), r4, u2);
         Vector<double> p = Vector.FusedMultiplyAdd(v1, r8, v0);
         // 2^k: the biased exponent k + 1023 in bits 52–62.
-        Vector<long> bits = Vector.ShiftLeft(t.As<double, long>() + new Vector<long>(1023 - BitConverter.DoubleToInt64Bits(ShifterD)), 52);
+        Vector<long> bits = Vector.ShiftLeft(t.As<double, long>() + new Vector<long>(1023
+            - BitConverter.DoubleToInt64Bits(ShifterD)), 52);
         Vector<double> result = p * bits.As<long, double>();
         return Vector.AndNot(result, tooSmall);
     }
@@ -336,7 +374,8 @@ internal static class VectorMath
     private static Vector<float> Exp(Vector<float> x)
     {
         Vector<float> tooSmall = Vector.LessThan(x, new Vector<float>(-87f)).As<int, float>();
-        x = Vector.MaxNative(new Vector<float>(-87f), x); // the constant first, so NaN stays NaN (see the double version)
+        // the constant first, so NaN stays NaN (see the double version)
+        x = Vector.MaxNative(new Vector<float>(-87f), x);
         Vector<float> t = Vector.FusedMultiplyAdd(x, new Vector<float>((float)InvLn2), new Vector<float>(ShifterF));
         Vector<float> k = t - new Vector<float>(ShifterF);
         Vector<float> r = Vector.FusedMultiplyAdd(k, new Vector<float>(-0.693145752f), x);
@@ -350,14 +389,17 @@ internal static class VectorMath
         Vector<float> u0 = Vector.FusedMultiplyAdd(q1, r2, q0);
         Vector<float> u1 = Vector.FusedMultiplyAdd(q3, r2, q2);
         Vector<float> p = Vector.FusedMultiplyAdd(u1, r4, u0);
-        Vector<int> bits = Vector.ShiftLeft(t.As<float, int>() + new Vector<int>(127 - BitConverter.SingleToInt32Bits(ShifterF)), 23);
+        Vector<int> bits = Vector.ShiftLeft(t.As<float, int>() + new Vector<int>(127
+            - BitConverter.SingleToInt32Bits(ShifterF)), 23);
         Vector<float> result = p * bits.As<int, float>();
         return Vector.AndNot(result, tooSmall);
     }
 }
 
-/// <summary>The values <see cref="VectorMath.TanhStart{T}(Vector512{T})"/> hands to <see cref="VectorMath.TanhFinish{T}(TanhParts512{T})"/>.</summary>
-internal readonly struct TanhParts512<T>(Vector512<T> z, Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>The values <see cref="VectorMath.TanhStart{T}(Vector512{T})"/> hands to <see
+/// cref="VectorMath.TanhFinish{T}(TanhParts512{T})"/>.</summary>
+internal readonly struct TanhParts512<T>(Vector512<T> z, Vector512<T> a, Vector512<T> b,
+    Vector512<T> c) where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The argument (double; unused in float).</summary>
     public readonly Vector512<T> Z = z;

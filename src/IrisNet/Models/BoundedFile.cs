@@ -7,12 +7,14 @@ namespace IrisNet.Models;
 /// </summary>
 internal static class BoundedFile
 {
-    /// <summary>The bytes of <paramref name="path"/>, or null when it holds more than <paramref name="maxBytes"/>.</summary>
+    /// <summary>The bytes of <paramref name="path"/>, or null when it holds more than <paramref
+    /// name="maxBytes"/>.</summary>
     /// <exception cref="IOException">The file cannot be opened or read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     public static byte[]? Read(string path, int maxBytes)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1,
+            FileOptions.SequentialScan);
         if (stream.CanSeek && stream.Length > maxBytes) return null;
         var bytes = new MemoryStream();
         var buffer = new byte[81920];

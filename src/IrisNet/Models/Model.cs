@@ -18,12 +18,17 @@ public sealed class Model
 {
     /// <summary>Creates a model after checking shapes and that every weight is finite.</summary>
     /// <exception cref="ArgumentException">Shapes disagree or a weight is not finite.</exception>
-    public Model(NetworkShape shape, Precision precision, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames,
-        string labelName, Standardization standardization, double[] A, double[] hiddenBias, double[] B, double[] outputBias, TrainingOptions? options)
+    public Model(NetworkShape shape, Precision precision, IReadOnlyList<string> featureNames,
+        IReadOnlyList<string> classNames,
+        string labelName, Standardization standardization, double[] A, double[] hiddenBias, double[] B,
+            double[] outputBias, TrainingOptions? options)
     {
-        if (featureNames.Count != shape.D) throw new ArgumentException($"{featureNames.Count} feature names for D = {shape.D}.", nameof(featureNames));
-        if (classNames.Count != shape.C) throw new ArgumentException($"{classNames.Count} class names for C = {shape.C}.", nameof(classNames));
-        if (standardization.Mean.Count != shape.D) throw new ArgumentException("The standardization does not match D.", nameof(standardization));
+        if (featureNames.Count != shape.D) throw new
+            ArgumentException($"{featureNames.Count} feature names for D = {shape.D}.", nameof(featureNames));
+        if (classNames.Count != shape.C) throw new
+            ArgumentException($"{classNames.Count} class names for C = {shape.C}.", nameof(classNames));
+        if (standardization.Mean.Count != shape.D) throw new ArgumentException("The standardization does not match D.",
+            nameof(standardization));
         Check(A, shape.H * shape.D, nameof(A));
         Check(B, shape.C * shape.H, nameof(B));
         Check(hiddenBias, shape.Bias ? shape.H : 0, nameof(hiddenBias));
@@ -79,7 +84,9 @@ public sealed class Model
 
     /// <summary>This model with its training data and split recorded.</summary>
     public Model WithData(TrainingData data, DataSplit split) =>
-        new(Shape, Precision, FeatureNames, ClassNames, LabelName, Standardization, A, HiddenBias, B, OutputBias, Options) { Data = data, Split = split };
+        new(Shape, Precision, FeatureNames, ClassNames, LabelName, Standardization, A, HiddenBias, B, OutputBias,
+            Options)
+        { Data = data, Split = split };
 
     /// <summary>The weights as a starting point for further training (same standardization).</summary>
     public InitialWeights ToInitialWeights() => new(
@@ -140,22 +147,31 @@ public sealed class Model
         return result;
     }
 
-    /// <summary>Loss, accuracy, confusion matrix and per-class scores on labelled data whose classes are this model's.</summary>
-    /// <exception cref="DataException">The data's features or classes differ from the model's, or a row's probabilities are not finite.</exception>
+    /// <summary>Loss, accuracy, confusion matrix and per-class scores on labelled data whose classes are this
+    /// model's.</summary>
+    /// <exception cref="DataException">The data's features or classes differ from the model's, or a row's probabilities
+    /// are not finite.</exception>
     public Evaluation Evaluate(Dataset data)
     {
         if (!data.FeatureNames.SequenceEqual(FeatureNames))
-            throw new DataException(data.Source, 0, 0, $"the features ({string.Join(", ", data.FeatureNames)}) are not the model's ({string.Join(", ", FeatureNames)}).");
+            throw new DataException(data.Source, 0, 0,
+                $"the features ({string.Join(", ", data.FeatureNames)}) are not the model's " +
+                $"({string.Join(", ", FeatureNames)}).");
         if (!data.ClassNames.SequenceEqual(ClassNames))
-            throw new DataException(data.Source, 0, 0, $"the classes ({string.Join(", ", data.ClassNames)}) are not the model's ({string.Join(", ", ClassNames)}).");
+            throw new DataException(data.Source, 0, 0,
+                $"the classes ({string.Join(", ", data.ClassNames)}) are not the model's " +
+                $"({string.Join(", ", ClassNames)}).");
         // A row whose probabilities are not finite has no prediction: refuse rather than count it as some class.
         double[][] probabilities = PredictProbabilities(data.Features);
         for (int n = 0; n < probabilities.Length; n++)
         {
             if (!probabilities[n].All(double.IsFinite))
-                throw new DataException(data.Source, 0, 0, $"the row with features {string.Join(", ", data.Features[n].Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))} gives probabilities that are not finite numbers (a feature is too large for the model's weights), so it has no prediction; remove or correct it.");
+                throw new DataException(data.Source, 0, 0,
+                    $"the row with features " +
+                    $"{string.Join(", ", data.Features[n].Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))} gives probabilities that are not finite numbers (a feature is too large for the model's weights), so it has no prediction; remove or correct it.");
         }
-        return Precision == Precision.Float32 ? Inference<float>.Evaluate(this, data) : Inference<double>.Evaluate(this, data);
+        return Precision == Precision.Float32 ? Inference<float>.Evaluate(this, data) : Inference<double>.Evaluate(this,
+            data);
     }
 
     internal static double[][] Rows(double[] flat, int rows, int cols)
@@ -167,10 +183,12 @@ public sealed class Model
 
     private static void Check(double[] values, int length, string name)
     {
-        if (values.Length != length) throw new ArgumentException($"{name} has {values.Length} entries; {length} expected.", name);
+        if (values.Length != length) throw new
+            ArgumentException($"{name} has {values.Length} entries; {length} expected.", name);
         foreach (double v in values)
         {
-            if (!double.IsFinite(v)) throw new ArgumentException($"{name} holds {v}; a model's weights must be finite.", name);
+            if (!double.IsFinite(v)) throw new ArgumentException($"{name} holds {v}; a model's weights must be finite.",
+                name);
         }
     }
 

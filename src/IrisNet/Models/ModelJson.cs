@@ -43,13 +43,16 @@ public static class ModelJson
     public const int MaxFileBytes = 128 << 20;
 
     /// <summary>The model as indented JSON text.</summary>
-    public static string Serialize(Model model) => JsonSerializer.Serialize(ToFile(model), ModelJsonContext.Default.ModelFile) + "\n";
+    public static string Serialize(Model model) => JsonSerializer.Serialize(ToFile(model),
+        ModelJsonContext.Default.ModelFile) + "\n";
 
     /// <summary>Reads and validates a model file.</summary>
-    /// <exception cref="ModelFileException">The file is missing, unreadable, too large, not JSON, or not a valid model.</exception>
+    /// <exception cref="ModelFileException">The file is missing, unreadable, too large, not JSON, or not a valid
+    /// model.</exception>
     public static Model Load(string path) => ParseModel(ReadBounded(path), path);
 
-    /// <summary>Reads starting weights: a saved model (its weights, names and standardization) or a file with "A", "B" and optionally "a", "b", "features", "classes".</summary>
+    /// <summary>Reads starting weights: a saved model (its weights, names and standardization) or a file with "A", "B"
+    /// and optionally "a", "b", "features", "classes".</summary>
     /// <exception cref="ModelFileException">The file is missing or invalid.</exception>
     public static InitialWeights LoadWeights(string path) => ParseWeights(ReadBounded(path), path);
 
@@ -59,7 +62,8 @@ public static class ModelJson
 
     /// <summary>Parses starting weights from JSON (a model, or a plain "A"/"B"/"a"/"b" object).</summary>
     /// <exception cref="ModelFileException">The text is not valid weights.</exception>
-    public static InitialWeights ParseWeights(string json, string? file = null) => ParseWeights(Encoding.UTF8.GetBytes(json), file);
+    public static InitialWeights ParseWeights(string json, string? file = null)
+        => ParseWeights(Encoding.UTF8.GetBytes(json), file);
 
     private static InitialWeights ParseWeights(byte[] utf8, string? file)
     {
@@ -76,12 +80,17 @@ public static class ModelJson
         int H = w.Hidden.Length, D = w.Hidden[0].Length, C = w.Output.Length;
         check.Matrix("A", w.Hidden, H, D, "H rows of D numbers (the length of its first row)");
         check.Matrix("B", w.Output, C, H, "C rows of H numbers (H = the rows of \"A\")");
-        if ((w.HiddenBias is null) != (w.OutputBias is null)) throw check.Error(w.HiddenBias is null ? "a" : "b", "is missing; with biases both \"a\" and \"b\" are needed.");
+        if ((w.HiddenBias is null) != (w.OutputBias is null)) throw check.Error(w.HiddenBias is null ? "a" : "b",
+            "is missing; with biases both \"a\" and \"b\" are needed.");
         if (w.HiddenBias is not null) check.Vector("a", w.HiddenBias, H, "H");
         if (w.OutputBias is not null) check.Vector("b", w.OutputBias, C, "C");
         if (w.Features is not null) check.Names("features", w.Features, D, "D");
         if (w.Classes is not null) check.Names("classes", w.Classes, C, "C");
-        return new InitialWeights(w.Hidden, w.HiddenBias, w.Output, w.OutputBias) { FeatureNames = w.Features, ClassNames = w.Classes };
+        return new InitialWeights(w.Hidden, w.HiddenBias, w.Output, w.OutputBias)
+        {
+            FeatureNames = w.Features,
+            ClassNames = w.Classes
+        };
     }
 
     private static Model ParseModel(byte[] utf8, string? file)
@@ -97,11 +106,15 @@ public static class ModelJson
         }
         // Format and version first, so a newer file is refused by its version, not by its new fields.
         var (_, format, version) = StrictJson.Header(utf8, "format", "version");
-        if (format is not null && format != FormatName) throw check.Error("format", $"is \"{format}\", not \"{FormatName}\"; this is not an IrisNet model file.");
+        if (format is not null && format != FormatName) throw check.Error("format",
+            $"is \"{format}\", not \"{FormatName}\"; this is not an IrisNet model file.");
         if (version is int v && (v < OldestVersion || v > Version))
-            throw check.Error("version", $"format version {v} is not supported; this IrisNet reads versions {OldestVersion} to {Version}. Retrain, or use the IrisNet that wrote it.");
+            throw check.Error("version",
+                $"format version {v} is not supported; this IrisNet reads versions {OldestVersion} to {Version}. " +
+                $"Retrain, or use the IrisNet that wrote it.");
         ModelFile f = Deserialize(utf8, ModelJsonContext.Default.ModelFile, file);
-        if (f.Format != FormatName) throw check.Error("format", $"is \"{f.Format}\", not \"{FormatName}\"; this is not an IrisNet model file.");
+        if (f.Format != FormatName) throw check.Error("format",
+            $"is \"{f.Format}\", not \"{FormatName}\"; this is not an IrisNet model file.");
         int D = check.Positive("D", f.D), H = check.Positive("H", f.H), C = check.Positive("C", f.C);
         check.Names("features", f.Features, D, "D");
         check.Names("classes", f.Classes, C, "C");
@@ -110,12 +123,15 @@ public static class ModelJson
         check.Matrix("B", f.Output, C, H, "C rows of H numbers");
         if (f.Bias)
         {
-            check.Vector("a", f.HiddenBias ?? throw check.Error("a", "is missing; \"bias\" is true, so H numbers are needed."), H, "H");
-            check.Vector("b", f.OutputBias ?? throw check.Error("b", "is missing; \"bias\" is true, so C numbers are needed."), C, "C");
+            check.Vector("a", f.HiddenBias ?? throw check.Error("a",
+                "is missing; \"bias\" is true, so H numbers are needed."), H, "H");
+            check.Vector("b", f.OutputBias ?? throw check.Error("b",
+                "is missing; \"bias\" is true, so C numbers are needed."), C, "C");
         }
         else if (f.HiddenBias is not null || f.OutputBias is not null)
         {
-            throw check.Error(f.HiddenBias is not null ? "a" : "b", "is present but \"bias\" is false; remove it or set \"bias\" to true.");
+            throw check.Error(f.HiddenBias is not null ? "a" : "b",
+                "is present but \"bias\" is false; remove it or set \"bias\" to true.");
         }
         TrainingOptions? options = f.Training is null ? null : ReadTraining(check, f);
         if (f.Data is TrainingData data)
@@ -123,7 +139,8 @@ public static class ModelJson
             if (data.Rows <= 0) throw check.Error("data.rows", $"is {data.Rows}; it must be positive.");
             if (!IsSha256Hex(data.Sha256))
                 throw check.Error("data.sha256", "must be 64 lower-case hexadecimal digits.");
-            if (data.Label != f.Label) throw check.Error("data.label", $"is \"{data.Label}\" but \"label\" is \"{f.Label}\"; they must agree.");
+            if (data.Label != f.Label) throw check.Error("data.label",
+                $"is \"{data.Label}\" but \"label\" is \"{f.Label}\"; they must agree.");
         }
         if (f.Split is DataSplit split)
         {
@@ -149,7 +166,8 @@ public static class ModelJson
         if (s.Kind == StandardizationKind.None) return Standardization.None(D);
         for (int d = 0; d < D; d++)
         {
-            if (s.Scale[d] <= 0) throw check.Error($"standardization.scale[{d}]", $"is {s.Scale[d]}; every scale must be positive.");
+            if (s.Scale[d] <= 0) throw check.Error($"standardization.scale[{d}]",
+                $"is {s.Scale[d]}; every scale must be positive.");
         }
         return Standardization.FromValues(s.Mean, s.Scale);
     }
@@ -167,13 +185,17 @@ public static class ModelJson
             throw check.Error("training." + FieldOf(e.Option), e.Detail);
         }
         if (t.Hidden != f.H) throw check.Error("training.hidden", $"is {t.Hidden} but H = {f.H}; they must agree.");
-        if (t.Bias != f.Bias) throw check.Error("training.bias", $"is {Lower(t.Bias)} but \"bias\" is {Lower(f.Bias)}; they must agree.");
-        if (t.Activation != f.Activation) throw check.Error("training.activation", $"is \"{Names.Of(t.Activation)}\" but \"activation\" is \"{Names.Of(f.Activation)}\"; they must agree.");
-        if (t.Precision != f.Precision) throw check.Error("training.precision", $"is \"{Names.Of(t.Precision)}\" but \"precision\" is \"{Names.Of(f.Precision)}\"; they must agree.");
+        if (t.Bias != f.Bias) throw check.Error("training.bias",
+            $"is {Lower(t.Bias)} but \"bias\" is {Lower(f.Bias)}; they must agree.");
+        if (t.Activation != f.Activation) throw check.Error("training.activation",
+            $"is \"{Names.Of(t.Activation)}\" but \"activation\" is \"{Names.Of(f.Activation)}\"; they must agree.");
+        if (t.Precision != f.Precision) throw check.Error("training.precision",
+            $"is \"{Names.Of(t.Precision)}\" but \"precision\" is \"{Names.Of(f.Precision)}\"; they must agree.");
         return o;
     }
 
-    /// <summary>The JSON field of the training block that holds the <see cref="TrainingOptions"/> property <paramref name="property"/>.</summary>
+    /// <summary>The JSON field of the training block that holds the <see cref="TrainingOptions"/> property <paramref
+    /// name="property"/>.</summary>
     internal static string FieldOf(string property)
     {
         foreach (JsonPropertyInfo p in ModelJsonContext.Default.TrainingBlock.Properties)
@@ -229,12 +251,14 @@ public static class ModelJson
     {
         try
         {
-            if (Directory.Exists(path)) throw new ModelFileException(path, "is a directory, not a model file; give the path of model.json.");
+            if (Directory.Exists(path)) throw new ModelFileException(path,
+                "is a directory, not a model file; give the path of model.json.");
             return BoundedFile.Read(path, MaxFileBytes) ?? throw TooLarge(path);
         }
         catch (FileNotFoundException e)
         {
-            throw new ModelFileException(path, "file not found; check the path (a run writes runs/<timestamp>/model.json).", e);
+            throw new ModelFileException(path,
+                "file not found; check the path (a run writes runs/<timestamp>/model.json).", e);
         }
         catch (DirectoryNotFoundException e)
         {
@@ -247,7 +271,9 @@ public static class ModelJson
     }
 
     private static ModelFileException TooLarge(string path) =>
-        new(path, $"is larger than {MaxFileBytes >> 20} MiB, more than any model or weights file holds; is it the right file?");
+        new(path,
+            $"is larger than {MaxFileBytes >> 20} MiB, more than any model or weights file holds; is it the right " +
+            $"file?");
 
     /// <summary>Read through the generated context; a problem becomes "field: what is wrong (line, column)."</summary>
     private static T Deserialize<T>(byte[] utf8, JsonTypeInfo<T> type, string? file) where T : class =>
@@ -263,7 +289,8 @@ public static class ModelJson
     {
         public ModelFileException Error(string field, string what) => new(file, $"{field}: {what}");
 
-        public int Positive(string field, int value) => value > 0 ? value : throw Error(field, $"is {value}; it must be positive.");
+        public int Positive(string field, int value) => value > 0 ? value : throw Error(field,
+            $"is {value}; it must be positive.");
 
         public void Names(string field, string[] names, int count, string symbol)
         {
@@ -277,23 +304,28 @@ public static class ModelJson
 
         public void Vector(string field, double[] values, int count, string symbol)
         {
-            if (values.Length != count) throw Error(field, $"has {values.Length} numbers; it needs {symbol} = {count}.");
+            if (values.Length != count) throw Error(field,
+                $"has {values.Length} numbers; it needs {symbol} = {count}.");
             for (int i = 0; i < values.Length; i++)
             {
-                if (!double.IsFinite(values[i])) throw Error($"{field}[{i}]", "is beyond the range of a double; every number must be finite.");
+                if (!double.IsFinite(values[i])) throw Error($"{field}[{i}]",
+                    "is beyond the range of a double; every number must be finite.");
             }
         }
 
         public void Matrix(string field, double[][] rows, int count, int length, string shape)
         {
-            if (rows.Length != count) throw Error(field, $"has {rows.Length} rows; it needs {shape}, {count} × {length}.");
+            if (rows.Length != count) throw Error(field,
+                $"has {rows.Length} rows; it needs {shape}, {count} × {length}.");
             for (int r = 0; r < rows.Length; r++)
             {
                 for (int c = 0; c < rows[r].Length; c++)
                 {
-                    if (!double.IsFinite(rows[r][c])) throw Error($"{field}[{r}][{c}]", "is beyond the range of a double; every weight must be finite.");
+                    if (!double.IsFinite(rows[r][c])) throw Error($"{field}[{r}][{c}]",
+                        "is beyond the range of a double; every weight must be finite.");
                 }
-                if (rows[r].Length != length) throw Error($"{field}[{r}]", $"has {rows[r].Length} numbers; \"{field}\" needs {shape}, {count} × {length}.");
+                if (rows[r].Length != length) throw Error($"{field}[{r}]",
+                    $"has {rows[r].Length} numbers; \"{field}\" needs {shape}, {count} × {length}.");
             }
         }
     }

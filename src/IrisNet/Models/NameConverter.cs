@@ -23,5 +23,6 @@ public sealed class NameConverter<T> : JsonConverter<T> where T : struct, Enum
     }
 
     /// <inheritdoc/>
-    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(Names.Of(value));
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
+        => writer.WriteStringValue(Names.Of(value));
 }

@@ -14,7 +14,8 @@ namespace IrisNet.Models;
 /// </summary>
 public static class Names
 {
-    /// <summary>The name of <paramref name="value"/>, as written in files and on the command line (for example "float64").</summary>
+    /// <summary>The name of <paramref name="value"/>, as written in files and on the command line (for example
+    /// "float64").</summary>
     public static string Of<T>(T value) where T : struct, Enum
     {
         foreach (var (v, name) in Table<T>.Entries)

@@ -41,7 +41,8 @@ public record TrainingBlock
     /// <summary>Test fraction of each class.</summary>
     public required double TestFraction { get; init; }
 
-    /// <summary>Validation fraction of each class of the training rows (early stopping), 0 when off. Absent before format version 3.</summary>
+    /// <summary>Validation fraction of each class of the training rows (early stopping), 0 when off. Absent before
+    /// format version 3.</summary>
     public double ValidationFraction { get; init; }
 
     /// <summary>Early-stopping patience in epochs, 0 when off. Absent before format version 3.</summary>

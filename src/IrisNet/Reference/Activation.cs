@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace IrisNet.Reference;
 
 /// <summary>
-/// The hidden activation f applied to z = A x + a, giving h = f(z). The network of the sources (docs/derivation.md, References) uses the
-/// identity (h = A x); tanh and ReLU make the network non-linear. Each member's name (files and
+/// The hidden activation f applied to z = A x + a, giving h = f(z). The network of the sources (docs/derivation.md,
+/// References) uses the identity (h = A x); tanh and ReLU make the network non-linear. Each member's name (files and
 /// command line) is its attribute; IrisNet.Models.Names reads it, and the JSON contexts of the files convert it
 /// by that name (the converter is theirs, so the reference names nothing else of the library).
 /// </summary>

@@ -6,7 +6,8 @@ namespace IrisNet.Reference;
 /// </summary>
 /// <param name="Rate">The current rate: η until the first reduction.</param>
 /// <param name="Best">The lowest validation loss observed (+∞ before the first).</param>
-/// <param name="BadEpochs">Observations since the last improvement (cleared by a reduction and during cooldown).</param>
+/// <param name="BadEpochs">Observations since the last improvement (cleared by a reduction and during
+/// cooldown).</param>
 /// <param name="CooldownLeft">Observations left during which bad epochs are not counted.</param>
 public readonly record struct PlateauState(double Rate, double Best, int BadEpochs, int CooldownLeft);
 

@@ -4,7 +4,8 @@ namespace IrisNet.Reference;
 /// <param name="D">Features per sample.</param>
 /// <param name="H">Hidden units.</param>
 /// <param name="C">Classes.</param>
-/// <param name="Bias">True for h = f(A x + a), s = B h + b; false for the sources' h = f(A x), s = B h (docs/derivation.md, References).</param>
+/// <param name="Bias">True for h = f(A x + a), s = B h + b; false for the sources' h = f(A x), s = B h
+/// (docs/derivation.md, References).</param>
 /// <param name="Activation">The hidden activation f.</param>
 public readonly record struct NetworkShape(int D, int H, int C, bool Bias, Activation Activation)
 {

@@ -72,7 +72,8 @@ public static class ReferenceNetwork
     /// </summary>
     /// <param name="w">The weights before the step.</param>
     /// <param name="gradients">∂L/∂θ from <see cref="Backward"/>.</param>
-    /// <param name="velocity">v before the step (<see cref="Parameters.Zero"/> at the start), or null for zeros.</param>
+    /// <param name="velocity">v before the step (<see cref="Parameters.Zero"/> at the start), or null for
+    /// zeros.</param>
     /// <param name="eta">η, the learning rate.</param>
     /// <param name="mu">μ, the momentum (0 for none).</param>
     /// <param name="lambda">λ, the L2 weight decay on A and B.</param>

@@ -49,11 +49,14 @@ public static class CrossValidation
     }
 
     /// <summary>Checks K and R against the data: 2 ≤ K ≤ the rows of the smallest class, R ≥ 1.</summary>
-    /// <exception cref="OptionException"><paramref name="folds"/> or <paramref name="repeats"/> is out of range (the error names the parameter).</exception>
+    /// <exception cref="OptionException"><paramref name="folds"/> or <paramref name="repeats"/> is out of range (the
+    /// error names the parameter).</exception>
     public static void Validate(Dataset data, int folds, int repeats)
     {
         if (folds < 2)
-            throw new OptionException(nameof(folds), $"{folds} is fewer than 2; cross-validation holds out one fold while training on the others, so use for example 5.");
+            throw new OptionException(nameof(folds),
+                $"{folds} is fewer than 2; cross-validation holds out one fold while training on the others, so use " +
+                $"for example 5.");
         int smallest = int.MaxValue, smallestClass = 0;
         for (int c = 0; c < data.ClassCount; c++)
         {
@@ -62,11 +65,16 @@ public static class CrossValidation
         }
         if (folds > smallest)
         {
-            throw new OptionException(nameof(folds), $"{folds} is more than the {smallest} row(s) of class '{data.ClassNames[smallestClass]}', the smallest class; " +
-                $"stratified folds need every class in every fold. Use {Math.Max(2, smallest)} or fewer{(smallest < 2 ? ", after adding rows of that class" : "")}.");
+            throw new OptionException(nameof(folds),
+                $"{folds} is more than the {smallest} row(s) of class '{data.ClassNames[smallestClass]}', the " +
+                $"smallest class; " +
+                $"stratified folds need every class in every fold. Use {Math.Max(2, smallest)} or " +
+                    $"fewer{(smallest < 2 ? ", after adding rows of that class" : "")}.");
         }
-        if (repeats < 1) throw new OptionException(nameof(repeats), $"{repeats} is not a positive number of repeats; use for example 1.");
-        if (repeats > 10_000) throw new OptionException(nameof(repeats), $"{repeats} repeats is beyond the supported 10,000.");
+        if (repeats < 1) throw new OptionException(nameof(repeats),
+            $"{repeats} is not a positive number of repeats; use for example 1.");
+        if (repeats > 10_000) throw new OptionException(nameof(repeats),
+            $"{repeats} repeats is beyond the supported 10,000.");
     }
 
     /// <summary>
@@ -84,18 +92,24 @@ public static class CrossValidation
     /// <param name="folds">K.</param>
     /// <param name="repeats">R.</param>
     /// <param name="threads">Folds trained at once (each fold's own training uses <c>options.Threads</c>).</param>
-    /// <param name="init">Starting weights for every fold, or null for the seeded initialization. A standardization stored with them is ignored: each fold fits its own.</param>
-    /// <param name="epochsOf">Called with (repeat, fold), 1-based, on the training thread before the fold's first epoch: the sink of its epochs, or null.</param>
+    /// <param name="init">Starting weights for every fold, or null for the seeded initialization. A standardization
+    /// stored with them is ignored: each fold fits its own.</param>
+    /// <param name="epochsOf">Called with (repeat, fold), 1-based, on the training thread before the fold's first
+    /// epoch: the sink of its epochs, or null.</param>
     /// <param name="onFold">Called with each completed fold, in order.</param>
     /// <param name="cancel">Stops the run: folds in progress end after their current epoch and are not counted.</param>
     /// <exception cref="OptionException">K, R or a training option does not fit the data.</exception>
-    /// <exception cref="TrainingDivergedException">The first fold (in order) whose loss was not finite; the folds before it were reported.</exception>
-    public static CrossValidationResult Run(Dataset data, TrainingOptions options, int folds, int repeats, int threads = 1,
-        InitialWeights? init = null, Func<int, int, Action<EpochMetrics>?>? epochsOf = null, Action<FoldResult>? onFold = null,
+    /// <exception cref="TrainingDivergedException">The first fold (in order) whose loss was not finite; the folds
+    /// before it were reported.</exception>
+    public static CrossValidationResult Run(Dataset data, TrainingOptions options, int folds, int repeats,
+        int threads = 1,
+        InitialWeights? init = null, Func<int, int, Action<EpochMetrics>?>? epochsOf = null,
+            Action<FoldResult>? onFold = null,
         CancellationToken cancel = default)
     {
         options.Validate();
-        if (threads < 1) throw new OptionException(nameof(threads), $"{threads} is not a positive thread count; use 1 or more.");
+        if (threads < 1) throw new OptionException(nameof(threads),
+            $"{threads} is not a positive thread count; use 1 or more.");
         int[][] partition = Partition(data, folds, repeats, options.Seed);
         int largestFold = (data.Count + folds - 1) / folds;
         options.ValidateFor(data.Count - largestFold, data.FeatureCount, data.ClassCount);
@@ -128,7 +142,8 @@ public static class CrossValidation
                     sink?.Invoke(m);
                 }, abort.Token);
                 if (t.Interrupted) return new Outcome(null, null, null);
-                return new Outcome(new FoldResult(r + 1, k + 1, held, t.FinalTrain, t.FinalTest!, t.EpochsRun, t.TrainSeconds), curve, null);
+                return new Outcome(new FoldResult(r + 1, k + 1, held, t.FinalTrain, t.FinalTest!, t.EpochsRun,
+                    t.TrainSeconds), curve, null);
             }
             catch (Exception e)
             {
@@ -222,7 +237,8 @@ public static class CrossValidation
         }
     }
 
-    /// <summary>Mean and sample standard deviation (divisor n − 1; 0 for fewer than two values), summed in order.</summary>
+    /// <summary>Mean and sample standard deviation (divisor n − 1; 0 for fewer than two values), summed in
+    /// order.</summary>
     public static (double Mean, double Sd) MeanAndSd(IReadOnlyList<double> values)
     {
         int n = values.Count;
@@ -289,7 +305,8 @@ public static class CrossValidation
         }
     }
 
-    /// <summary>The running per-bucket sums, minima and maxima and the pooled confusion matrix, fed in fold order.</summary>
+    /// <summary>The running per-bucket sums, minima and maxima and the pooled confusion matrix, fed in fold
+    /// order.</summary>
     private sealed class Accumulator(Dataset data, int epochs, int width)
     {
         private readonly List<FoldResult> _folds = [];
@@ -325,9 +342,11 @@ public static class CrossValidation
             var middle = new double[buckets];
             for (int i = 0; i < buckets; i++) middle[i] = i * (double)width + (Count(i) + 1) / 2.0;
             double[] Mean(double[] sum) => sum.Select((s, i) => s / (n * (double)Count(i))).ToArray();
-            CurveBand? Band(double[] sum, double[] min, double[] max) => n == 0 ? null : new CurveBand(width, middle, Mean(sum), min, max);
+            CurveBand? Band(double[] sum, double[] min, double[] max) => n == 0 ? null : new CurveBand(width, middle,
+                Mean(sum), min, max);
             var pooled = new Evaluation(data.ClassNames, _confusion, _predictions > 0 ? _lossSum / _predictions : 0);
-            return new CrossValidationResult(folds, repeats, data.Count, _folds, Band(_all.TrainSum, _all.TrainMin, _all.TrainMax),
+            return new CrossValidationResult(folds, repeats, data.Count, _folds, Band(_all.TrainSum, _all.TrainMin,
+                _all.TrainMax),
                 Band(_all.TestSum, _all.TestMin, _all.TestMax), pooled, interrupted, seconds);
         }
 

@@ -7,7 +7,8 @@ namespace IrisNet.Scoring;
 /// </summary>
 public sealed class CrossValidationResult
 {
-    internal CrossValidationResult(int folds, int repeats, int rows, IReadOnlyList<FoldResult> results, CurveBand? trainLoss,
+    internal CrossValidationResult(int folds, int repeats, int rows, IReadOnlyList<FoldResult> results,
+        CurveBand? trainLoss,
         CurveBand? heldOutLoss, Evaluation pooled, bool interrupted, double seconds)
     {
         FoldCount = folds;
@@ -41,7 +42,8 @@ public sealed class CrossValidationResult
     /// <summary>Train loss per epoch across the completed folds, or null when none completed.</summary>
     public CurveBand? TrainLoss { get; }
 
-    /// <summary>Held-out loss per epoch (at each epoch's starting weights, as in metrics.csv) across the completed folds, or null.</summary>
+    /// <summary>Held-out loss per epoch (at each epoch's starting weights, as in metrics.csv) across the completed
+    /// folds, or null.</summary>
     public CurveBand? HeldOutLoss { get; }
 
     /// <summary>
@@ -53,7 +55,8 @@ public sealed class CrossValidationResult
     /// <summary>Mean held-out accuracy over the completed folds (each fold weighted equally).</summary>
     public double MeanAccuracy { get; }
 
-    /// <summary>Sample standard deviation (divisor K·R − 1) of the folds' held-out accuracies; 0 with one fold.</summary>
+    /// <summary>Sample standard deviation (divisor K·R − 1) of the folds' held-out accuracies; 0 with one
+    /// fold.</summary>
     public double AccuracySd { get; }
 
     /// <summary>Mean held-out cross-entropy over the completed folds.</summary>
@@ -72,7 +75,8 @@ public sealed class CrossValidationResult
     /// <summary>Upper end of the 95 % Wilson score interval (see <see cref="AccuracyLow"/>).</summary>
     public double AccuracyHigh { get; }
 
-    /// <summary>True when cancellation stopped the run: only the folds before the first unfinished one are counted.</summary>
+    /// <summary>True when cancellation stopped the run: only the folds before the first unfinished one are
+    /// counted.</summary>
     public bool Interrupted { get; }
 
     /// <summary>Wall-clock seconds of the whole cross-validation (timing only).</summary>

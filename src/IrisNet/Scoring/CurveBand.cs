@@ -8,7 +8,8 @@ namespace IrisNet.Scoring;
 /// </summary>
 /// <param name="Width">Epochs per bucket.</param>
 /// <param name="Epoch">The middle of each bucket's epochs (the epoch itself at width 1).</param>
-/// <param name="Mean">The mean over the folds and over the bucket's epochs (summed in fold order, then epoch order).</param>
+/// <param name="Mean">The mean over the folds and over the bucket's epochs (summed in fold order, then epoch
+/// order).</param>
 /// <param name="Min">The smallest value of any fold at any of the bucket's epochs.</param>
 /// <param name="Max">The largest value of any fold at any of the bucket's epochs.</param>
 public sealed record CurveBand(int Width, double[] Epoch, double[] Mean, double[] Min, double[] Max)

@@ -8,4 +8,5 @@ namespace IrisNet.Scoring;
 /// <param name="HeldOut">The final weights on the held-out rows.</param>
 /// <param name="Epochs">Epochs trained.</param>
 /// <param name="Seconds">Seconds in the training loop (timing only; not part of the result's identity).</param>
-public sealed record FoldResult(int Repeat, int Fold, int[] HeldOutRows, Evaluation Train, Evaluation HeldOut, int Epochs, double Seconds);
+public sealed record FoldResult(int Repeat, int Fold, int[] HeldOutRows, Evaluation Train, Evaluation HeldOut,
+    int Epochs, double Seconds);

@@ -22,21 +22,27 @@ public static class Sweep
     /// order, with its folds' per-epoch histories (not kept: at most 2 × threads configurations wait).
     /// </summary>
     /// <param name="data">The rows to cross-validate on (a sweep's training rows; its test rows take no part).</param>
-    /// <param name="configurations">The options of every configuration, validated; each fold trains with them unchanged.</param>
+    /// <param name="configurations">The options of every configuration, validated; each fold trains with them
+    /// unchanged.</param>
     /// <param name="folds">K.</param>
     /// <param name="repeats">R.</param>
     /// <param name="seed">The seed of the fold partition.</param>
     /// <param name="threads">Configurations trained at once.</param>
     /// <param name="include">Which configurations to train (the others are skipped, as on resuming), or null.</param>
-    /// <param name="onConfiguration">Called with each finished configuration and its folds' histories, in (repeat, fold) order.</param>
-    /// <param name="cancel">Stops the sweep: configurations in progress are dropped, those reported are complete.</param>
+    /// <param name="onConfiguration">Called with each finished configuration and its folds' histories, in (repeat,
+    /// fold) order.</param>
+    /// <param name="cancel">Stops the sweep: configurations in progress are dropped, those reported are
+    /// complete.</param>
     /// <returns>Whether every included configuration was reported (false when cancelled).</returns>
     /// <exception cref="OptionException">K, R or the thread count does not fit.</exception>
-    public static bool Run(Dataset data, IReadOnlyList<TrainingOptions> configurations, int folds, int repeats, ulong seed,
-        int threads, Func<int, bool>? include, Action<SweepEntry, IReadOnlyList<IReadOnlyList<EpochMetrics>>> onConfiguration,
+    public static bool Run(Dataset data, IReadOnlyList<TrainingOptions> configurations, int folds, int repeats,
+        ulong seed,
+        int threads, Func<int, bool>? include, Action<SweepEntry, IReadOnlyList<IReadOnlyList<EpochMetrics>>>
+            onConfiguration,
         CancellationToken cancel = default)
     {
-        if (threads < 1) throw new OptionException(nameof(threads), $"{threads} is not a positive thread count; use 1 or more.");
+        if (threads < 1) throw new OptionException(nameof(threads),
+            $"{threads} is not a positive thread count; use 1 or more.");
         int[][] partition = CrossValidation.Partition(data, folds, repeats, seed);
         int[] todo = Enumerable.Range(0, configurations.Count).Where(i => include?.Invoke(i) ?? true).ToArray();
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -97,7 +103,8 @@ public static class Sweep
                 {
                     TrainingResult t = Trainer.Train(data.Subset(kept), data.Subset(held), options, null, null, cancel);
                     if (t.Interrupted) return new Outcome(null, null, null);
-                    results.Add(new FoldResult(r + 1, k + 1, held, t.FinalTrain, t.FinalTest!, t.EpochsRun, t.TrainSeconds));
+                    results.Add(new FoldResult(r + 1, k + 1, held, t.FinalTrain, t.FinalTest!, t.EpochsRun,
+                        t.TrainSeconds));
                     histories.Add(t.History);
                 }
                 catch (TrainingDivergedException e)
@@ -109,7 +116,8 @@ public static class Sweep
         return new Outcome(SweepEntry.Of(index, results, diverged, clock.Elapsed.TotalSeconds), histories, null);
     }
 
-    /// <summary>A finished configuration with its histories, one not run or interrupted (all null), or a failure.</summary>
+    /// <summary>A finished configuration with its histories, one not run or interrupted (all null), or a
+    /// failure.</summary>
     private sealed record Outcome(SweepEntry? Entry, IReadOnlyList<IReadOnlyList<EpochMetrics>>? Histories,
         ExceptionDispatchInfo? Error);
 }
@@ -129,7 +137,8 @@ public static class Sweep
 public sealed record SweepEntry(int Index, IReadOnlyList<FoldResult> Folds, double AccuracyMean, double AccuracySd,
     double LossMean, double LossSd, double Seconds, string? Diverged)
 {
-    /// <summary>The number of folds the scores are over (kept when <see cref="Folds"/> is not, as on resuming).</summary>
+    /// <summary>The number of folds the scores are over (kept when <see cref="Folds"/> is not, as on
+    /// resuming).</summary>
     public int FoldCount { get; init; }
 
     /// <summary>The standard error of <see cref="AccuracyMean"/>: SD / √(folds).</summary>
@@ -147,7 +156,9 @@ public sealed record SweepEntry(int Index, IReadOnlyList<FoldResult> Folds, doub
         }
         var (accuracy, accuracySd) = CrossValidation.MeanAndSd(folds.Select(f => f.HeldOut.Accuracy).ToArray());
         var (loss, lossSd) = CrossValidation.MeanAndSd(folds.Select(f => f.HeldOut.Loss).ToArray());
-        return new SweepEntry(index, folds, accuracy, accuracySd, loss, lossSd, seconds, null) { FoldCount = folds.Count };
+        return new SweepEntry(index, folds, accuracy, accuracySd, loss, lossSd, seconds,
+            null)
+        { FoldCount = folds.Count };
     }
 
     /// <summary>

@@ -9,4 +9,5 @@ namespace IrisNet.Tracing;
 /// <param name="MaxAbsolute">max_i |theirs_i − ref_i|; NaN when the shapes differ.</param>
 /// <param name="MaxRelative">MaxAbsolute / max_i |ref_i| (0 when both are 0); NaN when the shapes differ.</param>
 /// <param name="Agrees">Same shape and MaxRelative ≤ the tolerance.</param>
-public sealed record DiffRow(int Step, string Name, int Equation, int[] Shape, int[] ReferenceShape, double MaxAbsolute, double MaxRelative, bool Agrees);
+public sealed record DiffRow(int Step, string Name, int Equation, int[] Shape, int[] ReferenceShape, double MaxAbsolute,
+    double MaxRelative, bool Agrees);

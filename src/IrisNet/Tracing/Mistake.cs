@@ -21,13 +21,15 @@ public enum Mistake
     /// <summary>(14) without the 1/N: the loss summed over the batch, L = Σ_n ℓ_n, and dS = Ŷ − Y (5, 7).</summary>
     SummedLoss,
 
-    /// <summary>(9) with B where Bᵀ belongs: dH_ni = Σ_j dS_nj B_ij (per sample B ds instead of Bᵀ ds); only possible when H = C.</summary>
+    /// <summary>(9) with B where Bᵀ belongs: dH_ni = Σ_j dS_nj B_ij (per sample B ds instead of Bᵀ ds); only possible
+    /// when H = C.</summary>
     TransposedB,
 
     /// <summary>(10) without the activation derivative: dZ = dH.</summary>
     NoActivationDerivative,
 
-    /// <summary>(10) with f′ evaluated at h instead of z: dZ = dH ⊙ f′(H) (for tanh, 1 − tanh²(h) instead of 1 − h²).</summary>
+    /// <summary>(10) with f′ evaluated at h instead of z: dZ = dH ⊙ f′(H) (for tanh, 1 − tanh²(h) instead of 1 −
+    /// h²).</summary>
     ActivationDerivativeOfH,
 
     /// <summary>(15) applied to the biases as well: the gradients of a and b get + λa and + λb.</summary>
@@ -39,7 +41,8 @@ public enum Mistake
     /// <summary>(16) with the sign of the step flipped: θ ← θ + ηv.</summary>
     UpdateSign,
 
-    /// <summary>(12) with the bias gradients summed over the wrong axis: per sample over classes (db_n = Σ_k dS_nk) and hidden units (da_n = Σ_i dZ_ni), giving N numbers.</summary>
+    /// <summary>(12) with the bias gradients summed over the wrong axis: per sample over classes (db_n = Σ_k dS_nk) and
+    /// hidden units (da_n = Σ_i dZ_ni), giving N numbers.</summary>
     BiasGradientWrongAxis,
 
     /// <summary>(5) and (7) with the class index in place of the one-hot row: Y_nk = label_n for every k.</summary>

@@ -11,7 +11,8 @@ namespace IrisNet.Tracing;
 /// <param name="Source">The data file, or null.</param>
 /// <param name="Sha256">The SHA-256 of the data file's bytes, or null.</param>
 /// <param name="Standardization">The transform that turned the file's features into X, or null.</param>
-public sealed record TraceData(double[][] X, int[] Labels, string[]? Features = null, string[]? Classes = null, int[]? Rows = null,
+public sealed record TraceData(double[][] X, int[] Labels, string[]? Features = null, string[]? Classes = null,
+    int[]? Rows = null,
     string? Source = null, string? Sha256 = null, Standardization? Standardization = null)
 {
     /// <summary>N, the number of rows.</summary>

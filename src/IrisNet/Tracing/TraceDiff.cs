@@ -29,7 +29,8 @@ public static class TraceDiff
                 TraceTensor r = refStep.Find(t.Name)!;
                 if (!t.Shape.SequenceEqual(r.Shape))
                 {
-                    rows.Add(new DiffRow(step.Number, t.Name, t.Equation, t.Shape, r.Shape, double.NaN, double.NaN, false));
+                    rows.Add(new DiffRow(step.Number, t.Name, t.Equation, t.Shape, r.Shape, double.NaN, double.NaN,
+                        false));
                     continue;
                 }
                 var (abs, rel) = Difference(t.Values, r.Values);
@@ -49,19 +50,24 @@ public static class TraceDiff
                 TraceTensor? v = variant.Count >= first.Step ? variant[first.Step - 1].Find(first.Name) : null;
                 if (v is null || !Agree(theirsFirst, v, tolerance) || Agree(v, refFirst, tolerance)) continue;
                 int reproduced = theirs.Steps.Sum(s => s.Quantities.Count(t =>
-                    variant.Count >= s.Number && variant[s.Number - 1].Find(t.Name) is TraceTensor vt && Agree(t, vt, tolerance)));
+                    variant.Count >= s.Number && variant[s.Number - 1].Find(t.Name) is TraceTensor vt && Agree(t, vt,
+                        tolerance)));
                 diagnoses.Add(new Diagnosis(m, reproduced, given));
             }
         }
         return new DiffReport(rows, tolerance, diagnoses);
     }
 
-    /// <summary>The steps of <paramref name="trace"/> recomputed from its starting weights and batches, as <paramref name="mistake"/> computes them.</summary>
+    /// <summary>The steps of <paramref name="trace"/> recomputed from its starting weights and batches, as <paramref
+    /// name="mistake"/> computes them.</summary>
     public static IReadOnlyList<TraceStep> Recompute(TraceFile trace, Mistake mistake) =>
-        TraceComputation.Run(trace.Initial, trace.Data.X, trace.Data.Labels, trace.Settings, trace.Steps.Select(s => s.Batch).ToArray(), mistake);
+        TraceComputation.Run(trace.Initial, trace.Data.X, trace.Data.Labels, trace.Settings,
+            trace.Steps.Select(s => s.Batch).ToArray(), mistake);
 
-    /// <summary>max_i |t_i − r_i| and that over max_i |r_i| (0 when both are 0, +∞ when only the reference is all zeros).</summary>
-    public static (double MaxAbsolute, double MaxRelative) Difference(ReadOnlySpan<double> theirs, ReadOnlySpan<double> reference)
+    /// <summary>max_i |t_i − r_i| and that over max_i |r_i| (0 when both are 0, +∞ when only the reference is all
+    /// zeros).</summary>
+    public static (double MaxAbsolute, double MaxRelative) Difference(ReadOnlySpan<double> theirs,
+        ReadOnlySpan<double> reference)
     {
         double abs = 0, scale = 0;
         for (int i = 0; i < theirs.Length; i++)
@@ -75,5 +81,6 @@ public static class TraceDiff
     }
 
     private static bool Agree(TraceTensor theirs, TraceTensor reference, double tolerance) =>
-        theirs.Shape.SequenceEqual(reference.Shape) && Difference(theirs.Values, reference.Values).MaxRelative <= tolerance;
+        theirs.Shape.SequenceEqual(reference.Shape) && Difference(theirs.Values,
+            reference.Values).MaxRelative <= tolerance;
 }

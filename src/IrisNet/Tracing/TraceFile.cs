@@ -14,7 +14,8 @@ namespace IrisNet.Tracing;
 /// <param name="Data">The rows and labels.</param>
 /// <param name="Initial">The weights before step 1.</param>
 /// <param name="Steps">The steps, in order.</param>
-public sealed record TraceFile(TraceSettings Settings, int BatchSize, ulong? Seed, TraceData Data, InitialWeights Initial, IReadOnlyList<TraceStep> Steps)
+public sealed record TraceFile(TraceSettings Settings, int BatchSize, ulong? Seed, TraceData Data,
+    InitialWeights Initial, IReadOnlyList<TraceStep> Steps)
 {
     /// <summary>The value of the "format" field.</summary>
     public const string FormatName = "irisnet-trace";
@@ -26,5 +27,6 @@ public sealed record TraceFile(TraceSettings Settings, int BatchSize, ulong? See
     public const string Layout = "sample-major";
 
     /// <summary>D, H, C and the bias flag of the network, from the starting weights.</summary>
-    public NetworkShape Shape => new(Initial.A[0].Length, Initial.A.Length, Initial.B.Length, Initial.HiddenBias is not null, Settings.Activation);
+    public NetworkShape Shape => new(Initial.A[0].Length, Initial.A.Length, Initial.B.Length,
+        Initial.HiddenBias is not null, Settings.Activation);
 }

@@ -144,7 +144,8 @@ public static class TraceJson
             if (Directory.Exists(path)) throw new TraceFileException(path, "$", "is a directory, not a trace file.");
             string most = TraceRecorder.MaxNumbers.ToString("N0", CultureInfo.InvariantCulture);
             utf8 = BoundedFile.Read(path, MaxFileBytes) ?? throw new TraceFileException(path, "$",
-                $"is larger than {MaxFileBytes >> 20} MiB, more than any trace irisnet diff reads (irisnet trace writes at "
+                $"is larger than {MaxFileBytes >> 20} MiB, more than any trace irisnet diff reads (irisnet trace " +
+                    $"writes at "
                 + $"most {most} numbers); is it the right file? Trace fewer steps or rows.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -170,7 +171,8 @@ public static class TraceJson
             // A model is told by its format; a summary.json by its irisnet_version.
             string path = kind == FileKind.Model ? "$.format" : "$";
             string how = kind == FileKind.Model ? $"is \"{ModelJsonFormat}\": " : "";
-            throw new TraceFileException(file, path, $"{how}this is {FileKinds.Describe(kind)}, not a trace; record one with "
+            throw new TraceFileException(file, path,
+                $"{how}this is {FileKinds.Describe(kind)}, not a trace; record one with "
                 + "irisnet trace, or write yours in the format of docs/trace-format.md.");
         }
         // Format and version first, so a model or a newer trace is refused by them, not by its first unknown field.

@@ -43,8 +43,10 @@ public static class TraceRecorder
 
     /// <summary>The trace of <paramref name="steps"/> steps on every row of <paramref name="train"/>.</summary>
     /// <param name="train">The training rows (raw features).</param>
-    /// <param name="options">Hidden units, activation, biases, η, μ, λ, batch size, seed and standardization; the rest is ignored.</param>
-    /// <param name="init">Starting weights (with their standardization, when a model), or null for the seeded initialization.</param>
+    /// <param name="options">Hidden units, activation, biases, η, μ, λ, batch size, seed and standardization; the rest
+    /// is ignored.</param>
+    /// <param name="init">Starting weights (with their standardization, when a model), or null for the seeded
+    /// initialization.</param>
     /// <param name="steps">Number of steps (updates).</param>
     /// <param name="rows">For each training row, its row number in the data file, or null.</param>
     /// <param name="source">The data file's name, or null.</param>
@@ -62,15 +64,18 @@ public static class TraceRecorder
             init.Validate(train.FeatureCount, train.ClassCount, options.Bias, initFile);
         }
         options.ValidateFor(train.Count, train.FeatureCount, train.ClassCount);
-        var shape = new NetworkShape(train.FeatureCount, options.Hidden, train.ClassCount, options.Bias, options.Activation);
-        Standardization st = init?.Standardization ?? (options.Standardize ? Standardization.Fit(train) : Standardization.None(train.FeatureCount));
+        var shape = new NetworkShape(train.FeatureCount, options.Hidden, train.ClassCount, options.Bias,
+            options.Activation);
+        Standardization st = init?.Standardization ?? (options.Standardize ? Standardization.Fit(train)
+            : Standardization.None(train.FeatureCount));
         InitialWeights start = init ?? Trainer.Initialize(shape, options.Seed);
         start = new InitialWeights(start.A, start.HiddenBias, start.B, start.OutputBias);
         double[][] X = train.Features.Select(r => r.Select((v, d) => st.Apply(v, d)).ToArray()).ToArray();
         var settings = new TraceSettings(options.Activation, options.LearningRate, options.Momentum, options.L2);
         IReadOnlyList<int[]> batches = TraceSchedule.Batches(train.Count, options.BatchSize, options.Seed, steps);
         IReadOnlyList<TraceStep> computed = TraceComputation.Run(start, X, train.Labels, settings, batches);
-        var data = new TraceData(X, train.Labels, [.. train.FeatureNames], [.. train.ClassNames], rows, source, sha256, st);
+        var data = new TraceData(X, train.Labels, [.. train.FeatureNames], [.. train.ClassNames], rows, source, sha256,
+            st);
         return new TraceFile(settings, options.BatchSize, options.Seed, data, start, computed);
     }
 }

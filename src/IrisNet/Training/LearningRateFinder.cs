@@ -7,7 +7,8 @@ using IrisNet.Reference;
 
 namespace IrisNet.Training;
 
-/// <summary>One step of the range test: its rate, the loss of its batch before the step, and the smoothed loss.</summary>
+/// <summary>One step of the range test: its rate, the loss of its batch before the step, and the smoothed
+/// loss.</summary>
 /// <param name="Step">1-based step.</param>
 /// <param name="LearningRate">η_i = η_start (η_end/η_start)^(i/n), i = Step − 1.</param>
 /// <param name="Loss">The mean loss of the step's batch at the weights before its update.</param>
@@ -27,7 +28,8 @@ public enum RangeTestRule
 /// <summary>What a range test found.</summary>
 /// <param name="Points">Every step run, in order.</param>
 /// <param name="Requested">The steps asked for.</param>
-/// <param name="Diverged">True when the test stopped early: the smoothed loss exceeded four times its minimum, or a loss was not finite.</param>
+/// <param name="Diverged">True when the test stopped early: the smoothed loss exceeded four times its minimum, or a
+/// loss was not finite.</param>
 /// <param name="Steepest">The rate at the steepest descent of the smoothed loss, and its step.</param>
 /// <param name="MinimumOverTen">A tenth of the rate at the smoothed loss's minimum, and the minimum's step.</param>
 public sealed record RangeTestResult(IReadOnlyList<RangeTestPoint> Points, int Requested, bool Diverged,
@@ -78,16 +80,22 @@ public static class LearningRateFinder
     public static void Validate(double startLr, double endLr, int steps)
     {
         if (!double.IsFinite(startLr) || startLr <= 0)
-            throw new OptionException(nameof(startLr), $"{startLr} is not a positive finite learning rate; for example 1e-7.");
+            throw new OptionException(nameof(startLr),
+                $"{startLr} is not a positive finite learning rate; for example 1e-7.");
         if (!double.IsFinite(endLr) || endLr <= startLr)
-            throw new OptionException(nameof(endLr), $"{endLr} is not above the start rate {startLr}; the rate grows from start to end, for example to 10.");
-        if (endLr > 1e6) throw new OptionException(nameof(endLr), $"{endLr} is beyond the supported 1e6; for example 10.");
+            throw new OptionException(nameof(endLr),
+                $"{endLr} is not above the start rate {startLr}; the rate grows from start to end, for example to 10.");
+        if (endLr > 1e6) throw new OptionException(nameof(endLr),
+            $"{endLr} is beyond the supported 1e6; for example 10.");
         if (steps < MinSteps || steps > MaxSteps)
-            throw new OptionException(nameof(steps), $"{steps} is outside {MinSteps} to {MaxSteps:N0}; for example 100.");
+            throw new OptionException(nameof(steps),
+                $"{steps} is outside {MinSteps} to {MaxSteps:N0}; for example 100.");
     }
 
-    /// <summary>Runs the test on <paramref name="train"/> with the options' network, optimizer, batch size, precision and seed.</summary>
-    /// <param name="train">Training rows (standardization is fitted on them unless <paramref name="init"/> carries one).</param>
+    /// <summary>Runs the test on <paramref name="train"/> with the options' network, optimizer, batch size, precision
+    /// and seed.</summary>
+    /// <param name="train">Training rows (standardization is fitted on them unless <paramref name="init"/> carries
+    /// one).</param>
     /// <param name="options">Validated options; the learning rate, epochs and schedule are not used.</param>
     /// <param name="init">Starting weights, or null for the seeded initialization.</param>
     /// <param name="startLr">η_start.</param>
@@ -96,7 +104,8 @@ public static class LearningRateFinder
     /// <param name="cancel">Checked before each step: the test then ends with the steps done.</param>
     /// <exception cref="OptionException">The range or step count is out of range.</exception>
     /// <exception cref="TrainingDivergedException">The very first loss is not finite.</exception>
-    public static RangeTestResult Run(Dataset train, TrainingOptions options, InitialWeights? init, double startLr, double endLr, int steps,
+    public static RangeTestResult Run(Dataset train, TrainingOptions options, InitialWeights? init, double startLr,
+        double endLr, int steps,
         CancellationToken cancel = default)
     {
         Validate(startLr, endLr, steps);
@@ -113,7 +122,8 @@ public static class LearningRateFinder
             : Run<double>(train, options, init, startLr, endLr, steps, cancel);
     }
 
-    private static RangeTestResult Run<T>(Dataset train, TrainingOptions o, InitialWeights? init, double startLr, double endLr, int steps,
+    private static RangeTestResult Run<T>(Dataset train, TrainingOptions o, InitialWeights? init, double startLr,
+        double endLr, int steps,
         CancellationToken cancel) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var shape = new NetworkShape(train.FeatureCount, o.Hidden, train.ClassCount, o.Bias, o.Activation);
@@ -185,7 +195,8 @@ public static class LearningRateFinder
     /// the rate of the lowest a.
     /// </summary>
     /// <exception cref="OptionException">Fewer than two steps ran: there is no slope to read.</exception>
-    public static ((double Rate, int Step) Steepest, (double Rate, int Step) MinimumOverTen) Suggest(IReadOnlyList<RangeTestPoint> points, int requested)
+    public static ((double Rate, int Step) Steepest, (double Rate, int Step) MinimumOverTen)
+        Suggest(IReadOnlyList<RangeTestPoint> points, int requested)
     {
         int from = requested / 10, to = points.Count - 5;
         if (to - from < 2)
@@ -194,20 +205,24 @@ public static class LearningRateFinder
             to = points.Count;
         }
         if (to - from < 2)
-            throw new OptionException("startLr", $"the test ran {points.Count} step(s) before the loss diverged, too few to read a slope; lower the start rate or take more steps.");
+            throw new OptionException("startLr",
+                $"the test ran {points.Count} step(s) before the loss diverged, too few to read a slope; lower the " +
+                $"start rate or take more steps.");
         int steepest = from, lowest = from;
         double slope = double.PositiveInfinity;
         for (int j = from; j < to; j++)
         {
             if (points[j].SmoothedLoss < points[lowest].SmoothedLoss) lowest = j;
             if (j + 1 >= to) break;
-            double s = (points[j + 1].SmoothedLoss - points[j].SmoothedLoss) / (Math.Log(points[j + 1].LearningRate) - Math.Log(points[j].LearningRate));
+            double s = (points[j + 1].SmoothedLoss - points[j].SmoothedLoss) / (Math.Log(points[j + 1].LearningRate)
+                - Math.Log(points[j].LearningRate));
             if (s < slope)
             {
                 slope = s;
                 steepest = j;
             }
         }
-        return ((points[steepest].LearningRate, points[steepest].Step), (points[lowest].LearningRate / 10, points[lowest].Step));
+        return ((points[steepest].LearningRate, points[steepest].Step), (points[lowest].LearningRate / 10,
+            points[lowest].Step));
     }
 }

@@ -23,11 +23,13 @@ public enum LearningRateSchedule
     [JsonStringEnumMemberName("exponential")]
     Exponential,
 
-    /// <summary>η_min + (η − η_min)(1 + cos(π e/T))/2: half a cosine from η down to η_min over T epochs (Eq. 26; CosineAnnealingLR).</summary>
+    /// <summary>η_min + (η − η_min)(1 + cos(π e/T))/2: half a cosine from η down to η_min over T epochs (Eq. 26;
+    /// CosineAnnealingLR).</summary>
     [JsonStringEnumMemberName("cosine")]
     Cosine,
 
-    /// <summary>Multiplied by a factor when the validation loss stops improving (Eq. 28; ReduceLROnPlateau). Needs a validation set.</summary>
+    /// <summary>Multiplied by a factor when the validation loss stops improving (Eq. 28; ReduceLROnPlateau). Needs a
+    /// validation set.</summary>
     [JsonStringEnumMemberName("plateau")]
     Plateau,
 }

@@ -37,7 +37,8 @@ public sealed class LearningRateScheduler
         int e = Epoch++;
         if (_options.LrSchedule != LearningRateSchedule.Plateau) return RateAt(_options, e);
         if (e > 0)
-            Plateau = ObservePlateau(Plateau, validationLoss ?? throw new InvalidOperationException("The plateau schedule needs the validation loss."), _options);
+            Plateau = ObservePlateau(Plateau, validationLoss ?? throw new
+                InvalidOperationException("The plateau schedule needs the validation loss."), _options);
         return Plateau.Rate;
     }
 

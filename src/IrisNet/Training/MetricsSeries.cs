@@ -4,10 +4,10 @@ namespace IrisNet.Training;
 
 /// <summary>
 /// The loss and accuracy curves of a run in bounded memory, for drawing. Epochs arrive in order
-/// (1, 2, 3, …, or with gaps, as read back from a metrics.csv written every K epochs). Up to <see cref="Capacity"/> epochs every row is kept exactly. Beyond that the
-/// epochs are grouped into at most <see cref="Capacity"/> buckets of 2^k consecutive epochs (two
-/// neighbouring buckets merge whenever the count would exceed the capacity), and each bucket keeps,
-/// for every column, its minimum and its maximum and which came first. <see cref="ToList"/> turns a
+/// (1, 2, 3, …, or with gaps, as read back from a metrics.csv written every K epochs). Up to <see cref="Capacity"/>
+/// epochs every row is kept exactly. Beyond that the epochs are grouped into at most <see cref="Capacity"/> buckets of
+/// 2^k consecutive epochs (two neighbouring buckets merge whenever the count would exceed the capacity), and each
+/// bucket keeps, for every column, its minimum and its maximum and which came first. <see cref="ToList"/> turns a
 /// bucket into two rows (at its first and last epoch) carrying those extremes in the order they
 /// occurred, so a line through the rows covers exactly the vertical range the full curve covers in
 /// that bucket; with more buckets than pixel columns the drawn picture is the same. The last epoch
@@ -38,7 +38,8 @@ public sealed class MetricsSeries
     /// <summary>Creates an empty series of at most <paramref name="capacity"/> buckets (an even number ≥ 2).</summary>
     public MetricsSeries(int capacity = DefaultCapacity)
     {
-        if (capacity < 2 || capacity % 2 != 0) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The capacity must be an even number of at least 2.");
+        if (capacity < 2 || capacity % 2 != 0) throw new ArgumentOutOfRangeException(nameof(capacity), capacity,
+            "The capacity must be an even number of at least 2.");
         _buckets = new Bucket[capacity];
         for (int i = 0; i < capacity; i++) _buckets[i] = new Bucket();
     }
@@ -56,7 +57,9 @@ public sealed class MetricsSeries
     /// <exception cref="ArgumentException">The epoch is not after the last one added.</exception>
     public void Add(EpochMetrics m)
     {
-        if (m.Epoch <= _last.Epoch) throw new ArgumentException($"Epoch {m.Epoch} follows epoch {EpochCount}; epochs must arrive in increasing order.", nameof(m));
+        if (m.Epoch <= _last.Epoch) throw new
+            ArgumentException($"Epoch {m.Epoch} follows epoch {EpochCount}; epochs must arrive in increasing order.",
+            nameof(m));
         if (_last.Epoch > 0) Place(in _last);
         else
         {
@@ -67,7 +70,8 @@ public sealed class MetricsSeries
         _last = m;
     }
 
-    /// <summary>The rows to draw: every epoch when there were at most <see cref="Capacity"/>, otherwise two per bucket, then the last epoch.</summary>
+    /// <summary>The rows to draw: every epoch when there were at most <see cref="Capacity"/>, otherwise two per bucket,
+    /// then the last epoch.</summary>
     public EpochMetrics[] ToList()
     {
         var rows = new List<EpochMetrics>(_headCount + 2 * _count + 1);
@@ -148,14 +152,16 @@ public sealed class MetricsSeries
         public readonly double Pick(bool early) => (MinAt <= MaxAt) == early ? Min : Max;
     }
 
-    /// <summary>One <see cref="Extremes"/> per column, stored inline (no arrays, no bounds checks on constant indices).</summary>
+    /// <summary>One <see cref="Extremes"/> per column, stored inline (no arrays, no bounds checks on constant
+    /// indices).</summary>
     [InlineArray(Columns)]
     private struct ColumnExtremes
     {
         private Extremes _first;
     }
 
-    /// <summary>Consecutive epochs First..LastEpoch: per column the minimum, the maximum, and the epoch of each.</summary>
+    /// <summary>Consecutive epochs First..LastEpoch: per column the minimum, the maximum, and the epoch of
+    /// each.</summary>
     private sealed class Bucket
     {
         private ColumnExtremes _columns;

@@ -14,7 +14,8 @@ public enum Optimizer
     [JsonStringEnumMemberName("sgd")]
     Sgd,
 
-    /// <summary>Nesterov momentum: the step looks ahead along the velocity (Eq. 17; SGD with nesterov=True). Needs μ &gt; 0.</summary>
+    /// <summary>Nesterov momentum: the step looks ahead along the velocity (Eq. 17; SGD with nesterov=True). Needs μ
+    /// &gt; 0.</summary>
     [JsonStringEnumMemberName("nesterov")]
     Nesterov,
 
@@ -22,7 +23,8 @@ public enum Optimizer
     [JsonStringEnumMemberName("adam")]
     Adam,
 
-    /// <summary>AdamW: Adam with decoupled weight decay θ ← θ(1 − ηλ_w) before the step (Eq. 22; torch.optim.AdamW).</summary>
+    /// <summary>AdamW: Adam with decoupled weight decay θ ← θ(1 − ηλ_w) before the step (Eq. 22;
+    /// torch.optim.AdamW).</summary>
     [JsonStringEnumMemberName("adamw")]
     AdamW,
 }

@@ -47,7 +47,8 @@ public sealed class OptimizerState<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Copies the whole state into <paramref name="destination"/> (same shape and optimizer).</summary>
     public void CopyTo(OptimizerState<T> destination)
     {
-        if (destination.Optimizer != Optimizer) throw new ArgumentException("The destination belongs to another optimizer.", nameof(destination));
+        if (destination.Optimizer != Optimizer) throw new
+            ArgumentException("The destination belongs to another optimizer.", nameof(destination));
         Velocity.CopyTo(destination.Velocity);
         FirstMoment.CopyTo(destination.FirstMoment);
         SecondMoment.CopyTo(destination.SecondMoment);
@@ -65,14 +66,17 @@ public sealed class OptimizerState<T> where T : unmanaged, IFloatingPointIeee754
         switch (Optimizer)
         {
             case Optimizer.Sgd:
-                net.Step(T.CreateChecked(eta), T.CreateChecked(options.Momentum), T.CreateChecked(options.L2), Velocity);
+                net.Step(T.CreateChecked(eta), T.CreateChecked(options.Momentum), T.CreateChecked(options.L2),
+                    Velocity);
                 break;
             case Optimizer.Nesterov:
-                net.StepNesterov(T.CreateChecked(eta), T.CreateChecked(options.Momentum), T.CreateChecked(options.L2), Velocity);
+                net.StepNesterov(T.CreateChecked(eta), T.CreateChecked(options.Momentum), T.CreateChecked(options.L2),
+                    Velocity);
                 break;
             default:
                 double decay = Optimizer == Optimizer.AdamW ? options.WeightDecay : 0;
-                net.StepAdam(AdamStep<T>.For(eta, options.Beta1, options.Beta2, options.Epsilon, options.L2, decay, Steps), FirstMoment, SecondMoment);
+                net.StepAdam(AdamStep<T>.For(eta, options.Beta1, options.Beta2, options.Epsilon, options.L2, decay,
+                    Steps), FirstMoment, SecondMoment);
                 break;
         }
     }

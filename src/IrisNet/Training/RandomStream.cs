@@ -18,6 +18,7 @@ public enum RandomStream : ulong
     /// <summary>The stratified validation set carved out of the training rows.</summary>
     Validation = 5,
 
-    /// <summary>The configurations of a random search (<c>irisnet sweep --trials</c>), one trial after another.</summary>
+    /// <summary>The configurations of a random search (<c>irisnet sweep --trials</c>), one trial after
+    /// another.</summary>
     Sweep = 6,
 }

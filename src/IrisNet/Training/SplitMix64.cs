@@ -14,7 +14,8 @@ public struct SplitMix64
     public SplitMix64(ulong seed) => _state = seed;
 
     /// <summary>The independent stream used for one purpose: seed ⊕ (purpose · 0xD1B54A32D192ED03).</summary>
-    public static SplitMix64 Stream(ulong seed, RandomStream purpose) => new(seed ^ ((ulong)purpose * 0xD1B54A32D192ED03UL));
+    public static SplitMix64 Stream(ulong seed, RandomStream purpose) => new(seed ^ ((ulong)purpose
+        * 0xD1B54A32D192ED03UL));
 
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()

@@ -39,12 +39,14 @@ public static class Trainer
             B[j] = new double[shape.H];
             for (int i = 0; i < shape.H; i++) B[j][i] = (2 * rng.NextDouble() - 1) * rB;
         }
-        return new InitialWeights(A, shape.Bias ? new double[shape.H] : null, B, shape.Bias ? new double[shape.C] : null);
+        return new InitialWeights(A, shape.Bias ? new double[shape.H] : null, B,
+            shape.Bias ? new double[shape.C] : null);
     }
 
     /// <summary>Trains on <paramref name="train"/>, reporting <paramref name="test"/> each epoch when given.</summary>
-    /// <param name="train">Training rows (raw features; standardization is fitted here unless <paramref name="init"/> carries one).
-    /// With <see cref="TrainingOptions.ValidationFraction"/>, a stratified validation set is carved out of them first.</param>
+    /// <param name="train">Training rows (raw features; standardization is fitted here unless <paramref name="init"/>
+    /// carries one). With <see cref="TrainingOptions.ValidationFraction"/>, a stratified validation set is carved out
+    /// of them first.</param>
     /// <param name="test">Test rows with the same features and classes, or null.</param>
     /// <param name="options">Validated options.</param>
     /// <param name="init">Starting weights, or null for the seeded initialization.</param>
@@ -56,13 +58,16 @@ public static class Trainer
     /// <exception cref="OptionException">An option is out of range.</exception>
     /// <exception cref="ModelFileException">The initial weights do not fit the data.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
-    public static TrainingResult Train(Dataset train, Dataset? test, TrainingOptions options, InitialWeights? init = null,
+    public static TrainingResult Train(Dataset train, Dataset? test, TrainingOptions options,
+        InitialWeights? init = null,
         Action<EpochMetrics>? onEpoch = null, CancellationToken cancel = default, WeightSnapshots? snapshots = null)
     {
         options.Validate();
         if (train.Count == 0) throw new DataException(train.Source, 0, 0, "there are no training rows.");
-        if (test is not null && (!test.FeatureNames.SequenceEqual(train.FeatureNames) || !test.ClassNames.SequenceEqual(train.ClassNames)))
-            throw new ArgumentException("The test set's features or classes differ from the training set's.", nameof(test));
+        if (test is not null && (!test.FeatureNames.SequenceEqual(train.FeatureNames)
+            || !test.ClassNames.SequenceEqual(train.ClassNames)))
+            throw new ArgumentException("The test set's features or classes differ from the training set's.",
+                nameof(test));
         if (init is not null)
         {
             if (options.Hidden != init.Hidden) options = options with { Hidden = init.Hidden };
@@ -83,11 +88,14 @@ public static class Trainer
     /// <exception cref="DataException">A class has too few training rows to appear on both sides.</exception>
     public static (Dataset Fit, Dataset? Validation) SplitValidation(Dataset train, TrainingOptions options) =>
         options.ValidationFraction > 0
-            ? train.SplitStratified(options.ValidationFraction, options.Seed, RandomStream.Validation, nameof(TrainingOptions.ValidationFraction), "validation")
+            ? train.SplitStratified(options.ValidationFraction, options.Seed, RandomStream.Validation,
+                nameof(TrainingOptions.ValidationFraction), "validation")
             : (train, null);
 
-    private static TrainingResult Run<T>(Dataset train, Dataset? validation, Dataset? test, TrainingOptions o, InitialWeights? init,
-        Action<EpochMetrics>? onEpoch, CancellationToken cancel, WeightSnapshots? snapshots) where T : unmanaged, IFloatingPointIeee754<T>
+    private static TrainingResult Run<T>(Dataset train, Dataset? validation, Dataset? test, TrainingOptions o,
+        InitialWeights? init,
+        Action<EpochMetrics>? onEpoch, CancellationToken cancel, WeightSnapshots? snapshots) where T : unmanaged,
+            IFloatingPointIeee754<T>
     {
         var shape = new NetworkShape(train.FeatureCount, o.Hidden, train.ClassCount, o.Bias, o.Activation);
         Standardization standardization = init?.Standardization
@@ -101,9 +109,11 @@ public static class Trainer
         var valData = validation is { Count: > 0 } ? FeatureMajor.Build<T>(validation, standardization) : default;
         int valN = validation?.Count ?? 0;
 
-        using var net = new Network<T, VectorKernels<T>>(shape, Math.Max(batch, Math.Max(Math.Max(testN, valN), N)), o.Threads);
+        using var net = new Network<T, VectorKernels<T>>(shape, Math.Max(batch, Math.Max(Math.Max(testN, valN), N)),
+            o.Threads);
         Load(init, net);
-        // The optimizer's state (velocity, or Adam's moments and step count) and the schedule's, each in a type of its own.
+        // The optimizer's state (velocity, or Adam's moments and step count) and the schedule's, each in a type of its
+        // own.
         var optimizer = new OptimizerState<T>(shape, o.Optimizer);
         var schedule = new LearningRateScheduler(o);
 
@@ -115,7 +125,8 @@ public static class Trainer
 
         // Early stopping: the weights at the start of the best epoch so far (those its validation loss measured).
         bool early = o.Patience > 0 && valN > 0;
-        T[][] best = early ? [(T[])net.A.Clone(), (T[])net.HiddenBias.Clone(), (T[])net.B.Clone(), (T[])net.OutputBias.Clone()] : [];
+        T[][] best = early ? [(T[])net.A.Clone(), (T[])net.HiddenBias.Clone(), (T[])net.B.Clone(),
+            (T[])net.OutputBias.Clone()] : [];
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, sinceBest = 0;
 
@@ -155,7 +166,8 @@ public static class Trainer
                 }
                 else sinceBest++;
             }
-            // The epoch's rate: the schedule steps once per epoch, after seeing the validation loss at its starting weights.
+            // The epoch's rate: the schedule steps once per epoch, after seeing the validation loss at its starting
+            // weights.
             double lr = schedule.BeginEpoch(valLoss);
             double lossSum = 0;
             int correct = 0;
@@ -181,13 +193,16 @@ public static class Trainer
             timing.AddTicks(now - previous);
             previous = now;
             double loss = lossSum / N;
-            if (!double.IsFinite(loss) || (testLoss is double t && !double.IsFinite(t)) || (valLoss is double v && !double.IsFinite(v)))
+            if (!double.IsFinite(loss) || (testLoss is double t && !double.IsFinite(t)) || (valLoss is double v
+                && !double.IsFinite(v)))
                 throw new TrainingDivergedException(epoch, o.LearningRate, series.ToList());
-            var metrics = new EpochMetrics(epoch, loss, (double)correct / N, testLoss, testAccuracy, valLoss, valAccuracy, lr);
+            var metrics = new EpochMetrics(epoch, loss, (double)correct / N, testLoss, testAccuracy, valLoss,
+                valAccuracy, lr);
             series.Add(metrics);
             epochsRun = epoch;
             onEpoch?.Invoke(metrics);
-            if (snapshots is not null && epoch % snapshots.Every == 0) snapshots.Take(epoch, net.A, net.HiddenBias, net.B, net.OutputBias);
+            if (snapshots is not null && epoch % snapshots.Every == 0) snapshots.Take(epoch, net.A, net.HiddenBias,
+                net.B, net.OutputBias);
             if (early && sinceBest >= o.Patience) { stop = TrainingStop.EarlyStopped; break; }
         }
 
@@ -199,17 +214,21 @@ public static class Trainer
             Array.Copy(best[3], net.OutputBias, net.OutputBias.Length);
         }
         Evaluation finalTrain = FeatureMajor.Evaluate(net, X, Y, train.Labels, train.ClassNames);
-        Evaluation? finalTest = testN > 0 ? FeatureMajor.Evaluate(net, testData.X, testData.Y, test!.Labels, test.ClassNames) : null;
-        Evaluation? finalValidation = valN > 0 ? FeatureMajor.Evaluate(net, valData.X, valData.Y, validation!.Labels, validation.ClassNames) : null;
+        Evaluation? finalTest = testN > 0 ? FeatureMajor.Evaluate(net, testData.X, testData.Y, test!.Labels,
+            test.ClassNames) : null;
+        Evaluation? finalValidation = valN > 0 ? FeatureMajor.Evaluate(net, valData.X, valData.Y, validation!.Labels,
+            validation.ClassNames) : null;
         if (!double.IsFinite(finalTrain.Loss) || net.Tensors().Any(t => t.Value.Any(v => !T.IsFinite(v))))
             throw new TrainingDivergedException(Math.Max(1, epochsRun), o.LearningRate, series.ToList());
-        var model = new Model(shape, o.Precision, train.FeatureNames, train.ClassNames, train.LabelName, standardization,
+        var model = new Model(shape, o.Precision, train.FeatureNames, train.ClassNames, train.LabelName,
+            standardization,
             ToDouble(net.A), ToDouble(net.HiddenBias), ToDouble(net.B), ToDouble(net.OutputBias), o);
         return new TrainingResult(model, series.ToList(), epochsRun, finalTrain, finalTest, finalValidation, stop,
             early && bestEpoch > 0 ? bestEpoch : null, timing);
     }
 
-    /// <summary>Copies the columns <paramref name="columns"/> of X (D×N) and Y (C×N) into Xb (D×nb) and Yb (C×nb).</summary>
+    /// <summary>Copies the columns <paramref name="columns"/> of X (D×N) and Y (C×N) into Xb (D×nb) and Yb
+    /// (C×nb).</summary>
     internal static void Gather<T>(T[] X, T[] Y, int N, ReadOnlySpan<int> columns, T[] Xb, T[] Yb, int D, int C, int nb)
     {
         for (int d = 0; d < D; d++)

@@ -6,7 +6,8 @@ namespace IrisNet.Training;
 /// <summary>What a training run produced. Its size does not grow with the number of epochs.</summary>
 public sealed class TrainingResult
 {
-    internal TrainingResult(Model model, EpochMetrics[] history, int epochsRun, Evaluation train, Evaluation? test, Evaluation? validation,
+    internal TrainingResult(Model model, EpochMetrics[] history, int epochsRun, Evaluation train, Evaluation? test,
+        Evaluation? validation,
         TrainingStop stop, int? bestEpoch, EpochTiming timing)
     {
         Model = model;
@@ -34,7 +35,8 @@ public sealed class TrainingResult
     /// </summary>
     public IReadOnlyList<EpochMetrics> History { get; }
 
-    /// <summary>Metrics of the final weights on the rows they were fitted on (the training rows minus any validation set).</summary>
+    /// <summary>Metrics of the final weights on the rows they were fitted on (the training rows minus any validation
+    /// set).</summary>
     public Evaluation FinalTrain { get; }
 
     /// <summary>Metrics of the final weights on the test rows, or null without a test split.</summary>
@@ -49,7 +51,8 @@ public sealed class TrainingResult
     /// <summary>True when cancellation stopped training before the last epoch.</summary>
     public bool Interrupted => Stop == TrainingStop.Interrupted;
 
-    /// <summary>With early stopping, the epoch whose starting weights had the lowest validation loss and were kept; otherwise null.</summary>
+    /// <summary>With early stopping, the epoch whose starting weights had the lowest validation loss and were kept;
+    /// otherwise null.</summary>
     public int? BestEpoch { get; }
 
     /// <summary>Epoch durations: the first apart, the steady median, the total.</summary>

@@ -12,7 +12,8 @@ public sealed class WeightSnapshots
 {
     private readonly Action<int, WeightSnapshots> _taken;
 
-    /// <summary>A snapshot every <paramref name="every"/> epochs, each handed to <paramref name="taken"/> with its epoch.</summary>
+    /// <summary>A snapshot every <paramref name="every"/> epochs, each handed to <paramref name="taken"/> with its
+    /// epoch.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="every"/> is not positive.</exception>
     public WeightSnapshots(int every, Action<int, WeightSnapshots> taken)
     {
@@ -36,8 +37,10 @@ public sealed class WeightSnapshots
     /// <summary>b, C entries (zeros without biases).</summary>
     public double[] OutputBias { get; private set; } = [];
 
-    /// <summary>Copies the weights of the network (buffers allocated on the first call) and calls the callback.</summary>
-    internal void Take<T>(int epoch, T[] A, T[] hiddenBias, T[] B, T[] outputBias) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Copies the weights of the network (buffers allocated on the first call) and calls the
+    /// callback.</summary>
+    internal void Take<T>(int epoch, T[] A, T[] hiddenBias, T[] B, T[] outputBias) where T : unmanaged,
+        IFloatingPointIeee754<T>
     {
         if (this.A.Length != A.Length) this.A = new double[A.Length];
         if (HiddenBias.Length != hiddenBias.Length) HiddenBias = new double[hiddenBias.Length];

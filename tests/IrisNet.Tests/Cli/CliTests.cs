@@ -29,7 +29,8 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
         JsonElement s = summary.RootElement;
         Assert.Equal("completed", s.GetProperty("status").GetString());
         Assert.Equal(42UL, s.GetProperty("seed").GetUInt64());
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Repo.IrisCsv))), s.GetProperty("data").GetProperty("sha256").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Repo.IrisCsv))),
+            s.GetProperty("data").GetProperty("sha256").GetString());
         Assert.Equal(25, s.GetProperty("timing").GetProperty("epochs").GetInt32());
         Assert.True(s.GetProperty("timing").GetProperty("microseconds_per_epoch").GetDouble() > 0);
         Assert.Equal(3, s.GetProperty("final").GetProperty("train").GetProperty("confusion").GetArrayLength());
@@ -50,9 +51,12 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
         using (JsonDocument e = JsonDocument.Parse(Ok("evaluate", "--model", model, "--json").Stdout))
             Assert.True(e.RootElement.GetProperty("accuracy").GetDouble() > 0.9);
 
-        Assert.Contains("setosa", Ok("predict", "--model", model, "--features", "5.1,3.5,1.4,0.2").Stdout, StringComparison.Ordinal);
-        File.WriteAllText(P("rows.csv"), "petal_width,sepal_length,sepal_width,petal_length\n0.2,5.1,3.5,1.4\n2.3,6.7,3.0,5.2\n");
-        using JsonDocument p = JsonDocument.Parse(Ok("predict", "--model", model, "--data", P("rows.csv"), "--json").Stdout);
+        Assert.Contains("setosa", Ok("predict", "--model", model, "--features", "5.1,3.5,1.4,0.2").Stdout,
+            StringComparison.Ordinal);
+        File.WriteAllText(P("rows.csv"),
+            "petal_width,sepal_length,sepal_width,petal_length\n0.2,5.1,3.5,1.4\n2.3,6.7,3.0,5.2\n");
+        using JsonDocument p = JsonDocument.Parse(Ok("predict", "--model", model, "--data", P("rows.csv"),
+            "--json").Stdout);
         JsonElement[] predictions = p.RootElement.GetProperty("predictions").EnumerateArray().ToArray();
         Assert.Equal(2, predictions.Length);
         Assert.Equal("setosa", predictions[0].GetProperty("class").GetString());
@@ -149,12 +153,14 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
         Cli.Result narrow = Cli.Run(_dir, "predict", "--model", model, "--data", P("narrow.csv"));
         Assert.Equal(2, narrow.ExitCode);
         Assert.Contains("'petal_width'", narrow.Stderr, StringComparison.Ordinal);
-        File.WriteAllText(P("narrow-labelled.csv"), "sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n");
+        File.WriteAllText(P("narrow-labelled.csv"),
+            "sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n");
         Cli.Result narrowEvaluate = Cli.Run(_dir, "evaluate", "--model", model, "--data", P("narrow-labelled.csv"));
         Assert.Equal(2, narrowEvaluate.ExitCode);
         Assert.Contains("expects 4 features", narrowEvaluate.Stderr, StringComparison.Ordinal);
 
-        File.WriteAllText(P("unknown.csv"), "sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n6,3,5,2,rosa\n");
+        File.WriteAllText(P("unknown.csv"),
+            "sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n6,3,5,2,rosa\n");
         Cli.Result unknown = Cli.Run(_dir, "evaluate", "--model", model, "--data", P("unknown.csv"));
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains($"{P("unknown.csv")}:3:5", unknown.Stderr, StringComparison.Ordinal);
@@ -169,14 +175,16 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
     [Fact]
     public void Divergence_exits_1_and_keeps_finite_metrics_but_no_model()
     {
-        Cli.Result r = Cli.Run(_dir, "train", "--lr", "900", "--epochs", "2000", "--standardize", "none", "--test-fraction", "0", "--out", P("div"));
+        Cli.Result r = Cli.Run(_dir, "train", "--lr", "900", "--epochs", "2000", "--standardize", "none",
+            "--test-fraction", "0", "--out", P("div"));
         Assert.Equal(1, r.ExitCode);
         Match m = DivergedAt().Match(r.Stderr);
         Assert.True(m.Success, r.Stderr);
         Assert.Contains("smaller learning rate", r.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(P("div", "model.json")));
         string[] rows = File.ReadAllLines(P("div", "metrics.csv"));
-        Assert.Equal(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), rows.Length); // header + epochs before the failing one
+        // header + epochs before the failing one
+        Assert.Equal(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), rows.Length);
         using JsonDocument s = JsonDocument.Parse(File.ReadAllText(P("div", "summary.json")));
         Assert.Equal("failed", s.RootElement.GetProperty("status").GetString());
         Assert.Empty(Directory.EnumerateFiles(P("div"), ".*"));
@@ -191,7 +199,8 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
         Assert.NotNull(first);
         Assert.StartsWith("epoch 1/", first, StringComparison.Ordinal);
         await Task.Delay(200);
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT",
+            p.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
         string rest = await p.StandardOutput.ReadToEndAsync();
         Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
         Assert.Equal(130, p.ExitCode);
@@ -211,7 +220,8 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
         Assert.Matches(@"^\d+\.\d+\.\d+", Ok("--version").Stdout.Trim());
         string[] commands =
         [
-            "train", "evaluate", "predict", "export", "gradcheck", "plot", "explain", "cv", "sweep", "trace", "diff", "report",
+            "train", "evaluate", "predict", "export", "gradcheck", "plot", "explain", "cv", "sweep", "trace", "diff",
+                "report",
             "lr-find",
         ];
         foreach (string command in commands)
@@ -236,12 +246,14 @@ public sealed partial class CliTests() : TempDirectoryTest("cli")
             documented.TryAdd(current, []);
             foreach (Match o in OptionName().Matches(line)) documented[current].Add(o.Value);
         }
-        Assert.Equal(["cv", "diff", "evaluate", "explain", "export", "gradcheck", "lr-find", "plot", "predict", "report", "sweep",
+        Assert.Equal(["cv", "diff", "evaluate", "explain", "export", "gradcheck", "lr-find", "plot", "predict",
+            "report", "sweep",
             "trace", "train"], documented.Keys.Order());
         foreach (var (command, options) in documented)
         {
             string help = Ok(command, "--help").Stdout;
-            var shown = OptionName().Matches(help).Select(m => m.Value).Where(o => o is not "--help" and not "--version").ToHashSet();
+            var shown = OptionName().Matches(help).Select(m => m.Value).Where(o
+                => o is not "--help" and not "--version").ToHashSet();
             Assert.True(shown.SetEquals(options),
                 $"{command}: docs/commands.md {string.Join(' ', options.Order())} "
                 + $"vs --help {string.Join(' ', shown.Order())}");

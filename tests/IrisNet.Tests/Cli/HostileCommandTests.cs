@@ -31,11 +31,13 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
     /// <summary>A model trained on data/iris.csv (the file, so that its SHA-256 is recorded), in P("m").</summary>
     private string TrainedModel()
     {
-        if (!File.Exists(P("m", "model.json"))) Ok("train", "--data", Repo.IrisCsv, "--epochs", "50", "--out", P("m"), "--quiet");
+        if (!File.Exists(P("m", "model.json"))) Ok("train", "--data", Repo.IrisCsv, "--epochs", "50", "--out", P("m"),
+            "--quiet");
         return P("m", "model.json");
     }
 
-    /// <summary>The trained model with every number of the weight matrix <paramref name="field"/> multiplied by <paramref name="factor"/>.</summary>
+    /// <summary>The trained model with every number of the weight matrix <paramref name="field"/> multiplied by
+    /// <paramref name="factor"/>.</summary>
     private string ScaledModel(string field, double factor)
     {
         JsonNode model = JsonNode.Parse(File.ReadAllText(TrainedModel()))!;
@@ -47,10 +49,12 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         return Write($"{field}-scaled.json", model.ToJsonString());
     }
 
-    /// <summary>No line of <paramref name="text"/> is longer than a terminal's few hundred columns, and no number has 30 digits in a row.</summary>
+    /// <summary>No line of <paramref name="text"/> is longer than a terminal's few hundred columns, and no number has
+    /// 30 digits in a row.</summary>
     private static void Readable(string text)
     {
-        foreach (string line in text.Split('\n')) Assert.True(line.Length < 250, $"a line of {line.Length} characters: {line[..Math.Min(line.Length, 120)]}…");
+        foreach (string line in text.Split('\n')) Assert.True(line.Length < 250,
+            $"a line of {line.Length} characters: {line[..Math.Min(line.Length, 120)]}…");
         Match digits = LongDigitRun().Match(text);
         Assert.False(digits.Success, $"a {digits.Length}-digit run: {digits.Value[..Math.Min(40, digits.Length)]}…");
     }
@@ -80,7 +84,8 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         string[] pathValues = ["FILE", "DIR", "MODEL", "WEIGHTS", "WEIGHTS.json", "FILE.png", "FILE.html"];
         foreach (Command c in Program.BuildRoot().Subcommands)
         {
-            foreach (Option o in c.Options.Where(o => !o.Hidden && pathValues.Contains(o.HelpName))) data.Add(c.Name, o.Name);
+            foreach (Option o in c.Options.Where(o => !o.Hidden && pathValues.Contains(o.HelpName))) data.Add(c.Name,
+                o.Name);
             foreach (Argument a in c.Arguments) data.Add(c.Name, a.Name);
         }
         return data;
@@ -94,7 +99,8 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         bool argument = !parameter.StartsWith("--", StringComparison.Ordinal);
         if (argument) args.Add("");
         else if (command is "diff" or "plot") args.Add("somewhere");
-        if (command is "evaluate" or "predict" or "export" && parameter != "--model") args.AddRange(["--model", "m.json"]);
+        if (command is "evaluate" or "predict" or "export" && parameter != "--model") args.AddRange(["--model",
+            "m.json"]);
         if (command == "predict" && parameter != "--data") args.AddRange(["--features", "1"]);
         if (!argument) args.AddRange([parameter, ""]);
         Cli.Result r = Cli.Run(_dir, [.. args]);
@@ -122,8 +128,14 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
     {
         // sh enters the folder, removes it, and starts irisnet there: its working directory no longer exists.
         Directory.CreateDirectory(P("gone"));
-        var info = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
-        foreach (string a in new[] { "-c", "cd gone && rmdir ../gone && exec \"$@\"", "sh" }.Concat(Cli.Launcher("dotnet")).Concat([Repo.CliPath, "trace", "--steps", "1"]))
+        var info = new ProcessStartInfo("sh")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _dir
+        };
+        foreach (string a in new[] { "-c", "cd gone && rmdir ../gone && exec \"$@\"",
+            "sh" }.Concat(Cli.Launcher("dotnet")).Concat([Repo.CliPath, "trace", "--steps", "1"]))
             info.ArgumentList.Add(a);
         info.Environment["CI"] = "true";
         using Process p = Process.Start(info)!;
@@ -195,7 +207,8 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
     [Fact]
     public void Trace_with_a_million_hidden_units_is_refused_before_allocating_with_the_limit()
     {
-        var (r, peak) = Cli.TimeProgram is null ? (Cli.Run(_dir, "trace", "--hidden", "1000000", "--out", P("big.json")), 0L)
+        var (r, peak) = Cli.TimeProgram is null ? (Cli.Run(_dir, "trace", "--hidden", "1000000", "--out",
+            P("big.json")), 0L)
             : Cli.RunMeasured(_dir, "trace", "--hidden", "1000000", "--out", P("big.json"));
         OneErrorLine(r, "--");
         Assert.Contains("numbers", r.Stderr, StringComparison.Ordinal);
@@ -213,11 +226,18 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         Assert.Equal(0, Cli.Run(_dir, "gradcheck", "--hidden", "32").ExitCode);
     }
 
-    /// <summary>Runs irisnet through sh with its standard output on /dev/full (every write fails with ENOSPC).</summary>
+    /// <summary>Runs irisnet through sh with its standard output on /dev/full (every write fails with
+    /// ENOSPC).</summary>
     private async Task<Cli.Result> RunToDevFull(params string[] args)
     {
-        var info = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
-        foreach (string a in new[] { "-c", "exec \"$@\" > /dev/full", "sh" }.Concat(Cli.Launcher("dotnet")).Concat([Repo.CliPath, .. args]))
+        var info = new ProcessStartInfo("sh")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _dir
+        };
+        foreach (string a in new[] { "-c", "exec \"$@\" > /dev/full",
+            "sh" }.Concat(Cli.Launcher("dotnet")).Concat([Repo.CliPath, .. args]))
             info.ArgumentList.Add(a);
         info.Environment["CI"] = "true";
         using Process p = Process.Start(info)!;
@@ -252,7 +272,8 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         {
             using JsonDocument s = JsonDocument.Parse(File.ReadAllText(P("run", "summary.json")));
             Assert.Equal("failed", s.RootElement.GetProperty("status").GetString());
-            Assert.Contains("standard output", s.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Contains("standard output", s.RootElement.GetProperty("error").GetString(),
+                StringComparison.Ordinal);
         }
     }
 
@@ -281,7 +302,8 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         Assert.False(File.Exists(P("t.json")));
     }
 
-    /// <summary>A file of another kind got a field-level complaint ("irisnet_version: unknown field") instead of its kind.</summary>
+    /// <summary>A file of another kind got a field-level complaint ("irisnet_version: unknown field") instead of its
+    /// kind.</summary>
     [Fact]
     public void A_file_of_the_wrong_kind_is_named_by_its_kind()
     {
@@ -289,15 +311,20 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         string summary = P("m", "summary.json");
         Ok("cv", "--epochs", "5", "--folds", "2", "--out", P("cv"), "--quiet");
         Ok("trace", "--steps", "1", "--out", P("t.json"));
-        OneErrorLine(Cli.Run(_dir, "evaluate", "--model", summary), "this is the summary.json of an irisnet train run, not a model");
-        OneErrorLine(Cli.Run(_dir, "evaluate", "--model", P("cv", "summary.json")), "this is the summary.json of an irisnet cv run, not a model");
-        OneErrorLine(Cli.Run(_dir, "predict", "--model", P("t.json"), "--features", "1,2,3,4"), "this is a trace written by irisnet trace, not a model");
-        OneErrorLine(Cli.Run(_dir, "train", "--init", summary, "--epochs", "1", "--out", P("x")), "this is the summary.json of an irisnet train run, not weights");
+        OneErrorLine(Cli.Run(_dir, "evaluate", "--model", summary),
+            "this is the summary.json of an irisnet train run, not a model");
+        OneErrorLine(Cli.Run(_dir, "evaluate", "--model", P("cv", "summary.json")),
+            "this is the summary.json of an irisnet cv run, not a model");
+        OneErrorLine(Cli.Run(_dir, "predict", "--model", P("t.json"), "--features", "1,2,3,4"),
+            "this is a trace written by irisnet trace, not a model");
+        OneErrorLine(Cli.Run(_dir, "train", "--init", summary, "--epochs", "1", "--out", P("x")),
+            "this is the summary.json of an irisnet train run, not weights");
         OneErrorLine(Cli.Run(_dir, "diff", model), "this is an IrisNet model (model.json), not a trace");
         OneErrorLine(Cli.Run(_dir, "diff", summary), "this is the summary.json of an irisnet train run, not a trace");
     }
 
-    /// <summary>plot --confusion on a finished cv said the run "did not finish"; it draws the pooled held-out matrix.</summary>
+    /// <summary>plot --confusion on a finished cv said the run "did not finish"; it draws the pooled held-out
+    /// matrix.</summary>
     [Fact]
     public void Plot_confusion_of_a_cv_draws_its_pooled_held_out_matrix_and_other_plots_name_the_cv()
     {
@@ -320,7 +347,8 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         Assert.True(r.ExitCode == 0, r.Stderr);
         using JsonDocument doc = JsonDocument.Parse(r.Stdout);
         Assert.DoesNotContain("Infinity", r.Stdout, StringComparison.Ordinal);
-        Assert.True(doc.RootElement.TryGetProperty("not_finite", out JsonElement overflowed), "the output names the values that overflowed");
+        Assert.True(doc.RootElement.TryGetProperty("not_finite", out JsonElement overflowed),
+            "the output names the values that overflowed");
         Assert.True(overflowed.GetArrayLength() > 0);
     }
 
@@ -355,7 +383,8 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         string model = TrainedModel();
         byte[] iris = File.ReadAllBytes(Repo.IrisCsv);
         Cli.Result file = Ok("evaluate", "--model", model, "--data", Repo.IrisCsv, "--json");
-        Cli.Result pipe = await Cli.RunWithInput(_dir, iris, "evaluate", "--model", model, "--data", "/dev/stdin", "--json");
+        Cli.Result pipe = await Cli.RunWithInput(_dir, iris, "evaluate", "--model", model, "--data", "/dev/stdin",
+            "--json");
         Assert.True(pipe.ExitCode == 0, pipe.Stderr);
         JsonNode a = JsonNode.Parse(file.Stdout)!, b = JsonNode.Parse(pipe.Stdout)!;
         Assert.Equal("test", b["split"]!.GetValue<string>());
@@ -363,7 +392,8 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         Assert.Equal(30, b["rows"]!.GetValue<int>());
         foreach (string field in new[] { "rows", "loss", "accuracy", "confusion" })
             Assert.Equal(a[field]!.ToJsonString(), b[field]!.ToJsonString());
-        Cli.Result split = await Cli.RunWithInput(_dir, iris, "evaluate", "--model", model, "--data", "/dev/stdin", "--split", "test");
+        Cli.Result split = await Cli.RunWithInput(_dir, iris, "evaluate", "--model", model, "--data", "/dev/stdin",
+            "--split", "test");
         Assert.True(split.ExitCode == 0, split.Stderr);
         Assert.Contains("30 rows", split.Stdout, StringComparison.Ordinal);
     }
@@ -382,7 +412,8 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
     {
         if (value == "million") value = "1" + new string('0', 1_000_000);
         Directory.CreateDirectory(P("run"));
-        Write(Path.Combine("run", "metrics.csv"), "epoch,train_loss,train_accuracy,test_loss,test_accuracy\n1,1.1,0.3,1.2,0.3\n"
+        Write(Path.Combine("run", "metrics.csv"),
+            "epoch,train_loss,train_accuracy,test_loss,test_accuracy\n1,1.1,0.3,1.2,0.3\n"
             + $"2,{value},0.5,1.0,0.5\n3,0.8,0.6,0.9,0.6\n");
         Cli.Result r = Cli.Run(_dir, "plot", P("run"));
         OneErrorLine(r, "metrics.csv:3");
@@ -398,7 +429,8 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
     [InlineData("cv", "--quiet")]
     public void An_unknown_option_after_a_flag_is_named_as_unknown(string command, string flag)
     {
-        string[] args = command == "evaluate" ? [command, "--model", "m.json", flag, "--bogus"] : [command, flag, "--bogus"];
+        string[] args = command == "evaluate" ? [command, "--model", "m.json", flag, "--bogus"] : [command, flag,
+            "--bogus"];
         Cli.Result r = Cli.Run(_dir, args);
         OneErrorLine(r, "'--bogus'");
         Assert.DoesNotContain("true or false", r.Stderr, StringComparison.Ordinal);
@@ -418,7 +450,8 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
     /// <summary>Iris rows repeated to about <paramref name="megabytes"/> MB, without the label column.</summary>
     private string BigFeatureCsv(string name, int megabytes)
     {
-        string[] rows = File.ReadAllLines(Repo.IrisCsv).Skip(1).Where(l => l.Length > 0).Select(l => l[..l.LastIndexOf(',')]).ToArray();
+        string[] rows = File.ReadAllLines(Repo.IrisCsv).Skip(1).Where(l => l.Length > 0).Select(l
+            => l[..l.LastIndexOf(',')]).ToArray();
         using var w = new StreamWriter(P(name));
         w.Write("sepal_length,sepal_width,petal_length,petal_width\n");
         long bytes = 0;
@@ -440,7 +473,8 @@ public sealed partial class HostileCommandTests() : TempDirectoryTest("hostile-c
         string model = TrainedModel();
         string data = BigFeatureCsv("big.csv", 5);
         int rows = File.ReadLines(data).Count() - 1;
-        var (r, peak) = Cli.RunMeasured(_dir, json ? ["predict", "--model", model, "--data", data, "--json"] : ["predict", "--model", model, "--data", data]);
+        var (r, peak) = Cli.RunMeasured(_dir, json ? ["predict", "--model", model, "--data", data,
+            "--json"] : ["predict", "--model", model, "--data", data]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         if (json)
         {

@@ -27,7 +27,8 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
         foreach (string line in lines.Skip(1).Where(l => l.Length > 0))
         {
             string[] f = line.Split(',');
-            f[0] = (double.Parse(f[0], CultureInfo.InvariantCulture) * factor).ToString("R", CultureInfo.InvariantCulture);
+            f[0] = (double.Parse(f[0], CultureInfo.InvariantCulture) * factor).ToString("R",
+                CultureInfo.InvariantCulture);
             sb.Append(string.Join(',', f)).Append('\n');
         }
         return Write(name, sb.ToString());
@@ -96,12 +97,14 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
     public void Data_beyond_float32_range_is_refused_before_a_run_directory_exists()
     {
         string data = ScaledIris("f32.csv", 1e39);
-        Cli.Result r = Cli.Run(_dir, "train", "--data", data, "--precision", "float32", "--standardize", "none", "--out", P("run"));
+        Cli.Result r = Cli.Run(_dir, "train", "--data", data, "--precision", "float32", "--standardize", "none",
+            "--out", P("run"));
         OneErrorLine(r, "float32");
         Assert.Contains("sepal_length", r.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(P("run")));
         // Standardized, the same data is representable in float32 and trains.
-        Cli.Result ok = Cli.Run(_dir, "train", "--data", data, "--precision", "float32", "--epochs", "20", "--out", P("ok"), "--quiet");
+        Cli.Result ok = Cli.Run(_dir, "train", "--data", data, "--precision", "float32", "--epochs", "20", "--out",
+            P("ok"), "--quiet");
         Assert.True(ok.ExitCode == 0, ok.Stderr);
     }
 
@@ -122,7 +125,8 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
     [InlineData(0.1, 1e-50, 0, nameof(TrainingOptions.L2))]
     [InlineData(0.1, 0, 1e-50, nameof(TrainingOptions.Momentum))]
     [InlineData(0.1, 0, 0.999999999, nameof(TrainingOptions.Momentum))]
-    public void Options_that_vanish_or_round_away_in_float32_are_refused(double lr, double l2, double momentum, string option)
+    public void Options_that_vanish_or_round_away_in_float32_are_refused(double lr, double l2, double momentum,
+        string option)
     {
         var o = new TrainingOptions { LearningRate = lr, L2 = l2, Momentum = momentum, Precision = Precision.Float32 };
         Assert.Equal(option, Assert.Throws<OptionException>(o.Validate).Option);
@@ -135,7 +139,8 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
     public async Task Data_read_from_a_pipe_is_hashed_from_the_bytes_parsed()
     {
         byte[] bytes = File.ReadAllBytes(Repo.IrisCsv);
-        Cli.Result r = await Cli.RunWithInput(_dir, bytes, "train", "--data", "/dev/stdin", "--epochs", "5", "--out", P("run"), "--quiet");
+        Cli.Result r = await Cli.RunWithInput(_dir, bytes, "train", "--data", "/dev/stdin", "--epochs", "5", "--out",
+            P("run"), "--quiet");
         Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
         JsonNode summary = JsonNode.Parse(File.ReadAllText(Path.Combine(P("run"), "summary.json")))!;
         string expected = Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -177,9 +182,11 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
         const int C = 400;
         var sb = new StringBuilder("a,b,c,d,kind\n");
         for (int n = 0; n < 2 * C; n++)
-            sb.Append(CultureInfo.InvariantCulture, $"{n % C % 17 + n % 3 * 0.1},{n % C / 17 + n % 5 * 0.1},{n % 7 * 0.1},{n % 11 * 0.1},k{n % C}\n");
+            sb.Append(CultureInfo.InvariantCulture,
+                $"{n % C % 17 + n % 3 * 0.1},{n % C / 17 + n % 5 * 0.1},{n % 7 * 0.1},{n % 11 * 0.1},k{n % C}\n");
         string data = Write("classes.csv", sb.ToString());
-        Cli.Result r = Cli.Run(_dir, "train", "--data", data, "--test-fraction", "0", "--epochs", "2", "--hidden", "4", "--out", P("run"));
+        Cli.Result r = Cli.Run(_dir, "train", "--data", data, "--test-fraction", "0", "--epochs", "2", "--hidden", "4",
+            "--out", P("run"));
         Assert.True(r.ExitCode == 0, r.Stderr);
 
         // summary.json: every class's scores, but only the nonzero confusion cells, which sum to the rows.
@@ -195,7 +202,8 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
         Assert.Equal(C, train["per_class"]!.AsObject().Count);
 
         // The terminal table and confusion.png show the classes with the most errors and pool the rest.
-        string text = string.Join(' ', r.Stdout.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        string text = string.Join(' ', r.Stdout.Split((char[])[' ', '\n', '\r'],
+            StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("the 11 classes with the most errors of 400", text, StringComparison.Ordinal);
         Assert.Contains("'other' pools 389 classes", text, StringComparison.Ordinal);
         Assert.True(r.Stdout.Length < 20_000, $"{r.Stdout.Length} characters on stdout");
@@ -215,7 +223,8 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
     {
         const int D = 20_000;
         string header = string.Join(',', Enumerable.Range(0, D).Select(d => $"f{d}")) + ",label\n";
-        string row = string.Join(',', Enumerable.Range(0, D).Select(d => (d % 10).ToString(CultureInfo.InvariantCulture)));
+        string row = string.Join(',', Enumerable.Range(0, D).Select(d
+            => (d % 10).ToString(CultureInfo.InvariantCulture)));
         Dataset wide = CsvLoader.LoadLabelled(Write("wide.csv", header + row + ",a\n" + row + ",b\n"));
         Assert.Equal(D, wide.FeatureCount);
         Assert.Equal("f19999", wide.FeatureNames[^1]);
@@ -234,7 +243,8 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
         const int N = 50_000;
         var sb = new StringBuilder("sepal_length,sepal_width,petal_length,petal_width,species\n");
         string[] classes = ["setosa", "versicolor", "virginica"];
-        for (int n = 0; n < N; n++) sb.Append(CultureInfo.InvariantCulture, $"{5 + n % 30 / 10.0},{3 + n % 11 / 10.0},{1 + n % 50 / 10.0},{n % 25 / 10.0},{classes[n % 3]}\n");
+        for (int n = 0; n < N; n++) sb.Append(CultureInfo.InvariantCulture,
+            $"{5 + n % 30 / 10.0},{3 + n % 11 / 10.0},{1 + n % 50 / 10.0},{n % 25 / 10.0},{classes[n % 3]}\n");
         string path = Write("rows.csv", sb.ToString());
         long lineBytes = new FileInfo(path).Length / N;
         CsvLoader.LoadLabelled(path); // warm up
@@ -256,7 +266,8 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
     {
         const string title = "\u001B]0;owned\u0007", red = "\u001B[31mred";
         var sb = new StringBuilder("x,y,label\n");
-        for (int n = 0; n < 40; n++) sb.Append(CultureInfo.InvariantCulture, $"{n % 2 * 3 + n % 5 * 0.1},{n % 3},\"{(n % 2 == 0 ? title : red)}\"\n");
+        for (int n = 0; n < 40; n++) sb.Append(CultureInfo.InvariantCulture,
+            $"{n % 2 * 3 + n % 5 * 0.1},{n % 3},\"{(n % 2 == 0 ? title : red)}\"\n");
         string data = Write("evil.csv", sb.ToString());
         Cli.Result train = Cli.Run(_dir, "train", "--data", data, "--epochs", "30", "--out", P("run"));
         Assert.True(train.ExitCode == 0, train.Stderr);
@@ -272,7 +283,8 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
         Cli.Result json = Cli.Run(_dir, "predict", "--model", model, "--features", "0,1", "--json");
         Assert.Equal(0, json.ExitCode);
         JsonNode doc = JsonNode.Parse(json.Stdout)!;
-        Assert.Equal([red, title], doc["classes"]!.AsArray().Select(c => c!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal([red, title], doc["classes"]!.AsArray().Select(c
+            => c!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray());
 
         string bad = Write("bad.csv", "x,y,label\n1,2,\"\u001B[2Jgone\u0007\u0008\"\n");
         Cli.Result error = Cli.Run(_dir, "evaluate", "--model", model, "--data", bad);
@@ -307,7 +319,8 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
     [InlineData("--hidden", "lots", "--hidden: 'lots' is not a whole number")]
     [InlineData("--seed", "-1", "--seed: '-1' is negative")]
     [InlineData("--bias", "yes", "--bias: 'yes' is not true or false; use --bias true or --bias false")]
-    public void Option_values_of_the_wrong_kind_say_what_is_expected_without_type_names(string option, string value, string expected)
+    public void Option_values_of_the_wrong_kind_say_what_is_expected_without_type_names(string option, string value,
+        string expected)
     {
         Cli.Result r = Cli.Run(_dir, "train", option, value, "--out", P("never"));
         OneErrorLine(r, expected);
@@ -327,7 +340,8 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
     public void A_label_that_is_not_the_last_column_is_suggested()
     {
         var sb = new StringBuilder("species,a,b\n");
-        for (int n = 0; n < 30; n++) sb.Append(CultureInfo.InvariantCulture, $"{(n % 2 == 0 ? "x" : "y")},{n * 0.1},{n * 0.37 % 1}\n");
+        for (int n = 0; n < 30; n++) sb.Append(CultureInfo.InvariantCulture,
+            $"{(n % 2 == 0 ? "x" : "y")},{n * 0.1},{n * 0.37 % 1}\n");
         var e = Assert.Throws<DataException>(() => CsvLoader.LoadLabelled(Write("first.csv", sb.ToString())));
         Assert.Contains("--label species", e.Message, StringComparison.Ordinal);
         Assert.Equal(["x", "y"], CsvLoader.LoadLabelled(P("first.csv"), "species").ClassNames);
@@ -358,7 +372,11 @@ public sealed class HostileInputTests() : TempDirectoryTest("hostile")
 
         public override long Length => throw new NotSupportedException();
 
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException(); set
+            => throw new NotSupportedException();
+        }
 
         public override int Read(byte[] buffer, int offset, int count)
         {

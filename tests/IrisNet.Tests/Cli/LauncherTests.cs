@@ -3,14 +3,17 @@ using System.Globalization;
 
 namespace IrisNet.Tests;
 
-/// <summary>The tests' process launcher: children hear SIGINT whatever the host ignores, and none outlives its test.</summary>
+/// <summary>The tests' process launcher: children hear SIGINT whatever the host ignores, and none outlives its
+/// test.</summary>
 public sealed class LauncherTests() : TempDirectoryTest("launcher")
 {
-    /// <summary>The SigIgn mask of a process that <c>sh</c> starts after ignoring SIGINT and SIGQUIT, through <paramref name="launcher"/>.</summary>
+    /// <summary>The SigIgn mask of a process that <c>sh</c> starts after ignoring SIGINT and SIGQUIT, through <paramref
+    /// name="launcher"/>.</summary>
     private static ulong IgnoredUnderAnIgnoringShell(IReadOnlyList<string> launcher)
     {
         var info = new ProcessStartInfo("sh") { RedirectStandardOutput = true };
-        foreach (string a in new[] { "-c", "trap '' INT QUIT; exec \"$@\"", "sh" }.Concat(launcher).Concat(["SigIgn", "/proc/self/status"]))
+        foreach (string a in new[] { "-c", "trap '' INT QUIT; exec \"$@\"", "sh" }.Concat(launcher).Concat(["SigIgn",
+            "/proc/self/status"]))
             info.ArgumentList.Add(a);
         using Process p = Process.Start(info)!;
         string line = p.StandardOutput.ReadToEnd().Trim();

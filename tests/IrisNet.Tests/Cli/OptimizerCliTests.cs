@@ -6,7 +6,8 @@ using Xunit;
 
 namespace IrisNet.Tests;
 
-/// <summary>The optimizer and schedule options, metrics.csv's lr column, --init's note and lr-find, through the built program.</summary>
+/// <summary>The optimizer and schedule options, metrics.csv's lr column, --init's note and lr-find, through the built
+/// program.</summary>
 public sealed class OptimizerCliTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("irisnet-optim-").FullName;
@@ -25,7 +26,8 @@ public sealed class OptimizerCliTests : IDisposable
     [Fact]
     public void A_scheduled_adam_run_records_each_epochs_rate_and_its_options_and_plot_reads_the_file_back()
     {
-        Ok("train", "--optimizer", "adam", "--lr", "0.02", "--lr-schedule", "step", "--lr-step-size", "10", "--lr-gamma", "0.5",
+        Ok("train", "--optimizer", "adam", "--lr", "0.02", "--lr-schedule", "step", "--lr-step-size", "10",
+            "--lr-gamma", "0.5",
             "--warmup-epochs", "5", "--epochs", "40", "--out", P("a"));
         string[] rows = File.ReadAllLines(P("a", "metrics.csv"));
         Assert.Equal("epoch,train_loss,train_accuracy,test_loss,test_accuracy,lr", rows[0]);
@@ -44,7 +46,8 @@ public sealed class OptimizerCliTests : IDisposable
         Assert.Equal(0.0025, lr[^1], 1e-17); // 35 epochs after the warm-up: γ³
 
         TrainingOptions saved = ModelJson.Load(P("a", "model.json")).Options!;
-        Assert.Equal((Optimizer.Adam, LearningRateSchedule.Step, 10, 0.5, 5), (saved.Optimizer, saved.LrSchedule, saved.LrStepSize, saved.LrGamma, saved.WarmupEpochs));
+        Assert.Equal((Optimizer.Adam, LearningRateSchedule.Step, 10, 0.5, 5), (saved.Optimizer, saved.LrSchedule,
+            saved.LrStepSize, saved.LrGamma, saved.WarmupEpochs));
         using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(P("a", "summary.json")));
         JsonElement options = summary.RootElement.GetProperty("options");
         Assert.Equal("adam", options.GetProperty("optimizer").GetString());
@@ -60,9 +63,11 @@ public sealed class OptimizerCliTests : IDisposable
     {
         Ok("train", "--optimizer", "adam", "--lr", "0.01", "--epochs", "5", "--out", P("adam"));
         Ok("train", "--epochs", "5", "--out", P("sgd"));
-        Cli.Result fromAdam = Ok("train", "--init", P("adam", "model.json"), "--optimizer", "adam", "--lr", "0.01", "--epochs", "2", "--out", P("a2"));
+        Cli.Result fromAdam = Ok("train", "--init", P("adam", "model.json"), "--optimizer", "adam", "--lr", "0.01",
+            "--epochs", "2", "--out", P("a2"));
         string note = fromAdam.Stdout.Split('\n')[0];
-        Assert.Equal("--init: only the weights are saved, not adam's moments m, r and step count t; this run's adam state starts at zero.", note.TrimEnd('\r'));
+        Assert.Equal("--init: only the weights are saved, not adam's moments m, r and step count t; this run's adam " +
+            "state starts at zero.", note.TrimEnd('\r'));
         Cli.Result fromSgd = Ok("train", "--init", P("sgd", "model.json"), "--epochs", "2", "--out", P("s2"));
         Assert.DoesNotContain("--init:", fromSgd.Stdout, StringComparison.Ordinal);
     }
@@ -74,7 +79,8 @@ public sealed class OptimizerCliTests : IDisposable
     [InlineData("--lr-step-size: ", "train", "--lr-schedule", "step")]
     [InlineData("--lr-schedule: plateau watches the validation loss", "train", "--lr-schedule", "plateau")]
     [InlineData("--beta1: applies to adam and adamw only", "train", "--beta1", "0.5")]
-    [InlineData("--lr-schedule: plateau watches a validation loss, and cv sets none aside", "cv", "--lr-schedule", "plateau")]
+    [InlineData("--lr-schedule: plateau watches a validation loss, and cv sets none aside", "cv", "--lr-schedule",
+        "plateau")]
     [InlineData("--steps: ", "lr-find", "--steps", "3")]
     [InlineData("--end-lr: ", "lr-find", "--start-lr", "1", "--end-lr", "0.5")]
     public void A_bad_option_is_one_line_and_exit_2_and_nothing_is_written(string message, params string[] args)
@@ -94,8 +100,10 @@ public sealed class OptimizerCliTests : IDisposable
         Assert.Single(stdout);
         string[] rows = File.ReadAllLines(P("lf", "lr_find.csv"));
         Assert.Equal("step,lr,loss,smoothed_loss", rows[0]);
-        var points = rows.Skip(1).Select(l => l.Split(',')).Select(f => new RangeTestPoint(int.Parse(f[0], CultureInfo.InvariantCulture),
-            double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture))).ToArray();
+        var points = rows.Skip(1).Select(l => l.Split(',')).Select(f => new RangeTestPoint(int.Parse(f[0],
+            CultureInfo.InvariantCulture),
+            double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture),
+                double.Parse(f[3], CultureInfo.InvariantCulture))).ToArray();
         Assert.InRange(points.Length, 10, 100);
         Assert.Equal(1e-7, points[0].LearningRate);
         // The rate grows by the same factor every step: (10 / 1e-7)^(1/100).
@@ -110,7 +118,8 @@ public sealed class OptimizerCliTests : IDisposable
         // The suggestion: a tenth of the rate at the smoothed loss's minimum over steps 10 to the fifth-last.
         RangeTestPoint lowest = points.Skip(10).Take(points.Length - 15).MinBy(p => p.SmoothedLoss);
         string suggested = (lowest.LearningRate / 10).ToString("G3", CultureInfo.InvariantCulture);
-        Assert.StartsWith($"lr-find: suggested learning rate {suggested}, a tenth of the rate at the smoothed loss's minimum (step {lowest.Step};", stdout[0], StringComparison.Ordinal);
+        Assert.StartsWith($"lr-find: suggested learning rate {suggested}, a tenth of the rate at the smoothed loss's " +
+            $"minimum (step {lowest.Step};", stdout[0], StringComparison.Ordinal);
         Assert.Equal((900, 540), Png.Size(P("lf", "lr_find.png")));
     }
 }

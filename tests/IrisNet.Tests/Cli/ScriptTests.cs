@@ -16,7 +16,8 @@ public sealed class ScriptTests() : TempDirectoryTest("ps")
     {
         ScriptBlockAst ast = Parser.ParseFile(Script, out _, out ParseError[] errors);
         Assert.Empty(errors);
-        string[] tasks = ast.FindAll(a => a is StringConstantExpressionAst { Parent: SwitchStatementAst }, searchNestedScriptBlocks: true)
+        string[] tasks = ast.FindAll(a => a is StringConstantExpressionAst { Parent: SwitchStatementAst },
+            searchNestedScriptBlocks: true)
             .Cast<StringConstantExpressionAst>().Select(s => s.Value).ToArray();
         Assert.Equal(["bench", "format", "help", "plot", "test", "train"], tasks.Order());
     }
@@ -51,7 +52,8 @@ public sealed class ScriptTests() : TempDirectoryTest("ps")
         ps.AddScript("param($path, $rest) & $path @rest; $LASTEXITCODE").AddArgument(Script).AddArgument(args);
         var output = ps.Invoke().Select(o => o?.ToString() ?? "").ToList();
         Assert.True(output.Count > 0 && output[^1].Length > 0,
-            $"no exit code; output: {string.Join(" | ", output)}; errors: {string.Join(" | ", ps.Streams.Error.Select(e => e.ToString()))}");
+            $"no exit code; output: {string.Join(" | ", output)}; errors: " +
+                $"{string.Join(" | ", ps.Streams.Error.Select(e => e.ToString()))}");
         int code = int.Parse(output[^1], System.Globalization.CultureInfo.InvariantCulture);
         return (output.Take(output.Count - 1).ToList(), code);
     }

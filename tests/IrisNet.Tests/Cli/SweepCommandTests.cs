@@ -4,10 +4,12 @@ using System.Text.Json;
 
 namespace IrisNet.Tests;
 
-/// <summary>irisnet sweep end to end: its files in the shapes `report` reads, the honest test score, bad input, Ctrl+C and --resume.</summary>
+/// <summary>irisnet sweep end to end: its files in the shapes `report` reads, the honest test score, bad input, Ctrl+C
+/// and --resume.</summary>
 public sealed class SweepCommandTests() : TempDirectoryTest("sweep")
 {
-    private static readonly string[] Grid = ["sweep", "--lr", "0.1,1", "--hidden", "4,8", "--epochs", "150", "--folds", "3"];
+    private static readonly string[] Grid = ["sweep", "--lr", "0.1,1", "--hidden", "4,8", "--epochs", "150", "--folds",
+        "3"];
 
     [Fact]
     public void A_grid_writes_its_leaderboard_folds_summary_model_and_heatmap_and_report_reads_them()
@@ -18,7 +20,8 @@ public sealed class SweepCommandTests() : TempDirectoryTest("sweep")
             board[0]);
         Assert.Equal(4, board.Length - 1);
         Assert.Equal(["c1", "c2", "c3", "c4"], board.Skip(1).Select(l => l.Split(',')[1]).Order());
-        // Every configuration has 3 folds × 150 epochs in folds.csv, its held-out accuracy at the last epoch averaging to the leaderboard's.
+        // Every configuration has 3 folds × 150 epochs in folds.csv, its held-out accuracy at the last epoch averaging
+        // to the leaderboard's.
         string[] folds = File.ReadAllLines(P("g", "folds.csv"));
         Assert.Equal("config,repeat,fold,epoch,train_loss,train_accuracy,heldout_loss,heldout_accuracy", folds[0]);
         Assert.Equal(4 * 3 * 150, folds.Length - 1);
@@ -50,7 +53,8 @@ public sealed class SweepCommandTests() : TempDirectoryTest("sweep")
     [Fact]
     public void A_random_search_is_the_same_for_the_same_seed_and_draws_inside_its_ranges()
     {
-        string[] args = ["sweep", "--trials", "6", "--lr", "1e-3:1", "--hidden", "2:9", "--activation", "tanh,relu", "--epochs", "20"];
+        string[] args = ["sweep", "--trials", "6", "--lr", "1e-3:1", "--hidden", "2:9", "--activation", "tanh,relu",
+            "--epochs", "20"];
         Ok([.. args, "--out", P("a"), "--threads", "1"]);
         Ok([.. args, "--out", P("b"), "--threads", "2"]);
         string[] a = File.ReadAllLines(P("a", "leaderboard.csv")), b = File.ReadAllLines(P("b", "leaderboard.csv"));
@@ -94,7 +98,8 @@ public sealed class SweepCommandTests() : TempDirectoryTest("sweep")
             Task<string> stderr = p.StandardError.ReadToEndAsync();
             string? line = await p.StandardOutput.ReadLineAsync();
             Assert.StartsWith("1/6 c1 ", line, StringComparison.Ordinal);
-            using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(CultureInfo.InvariantCulture)])!) kill.WaitForExit();
+            using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(CultureInfo.InvariantCulture)])!)
+                kill.WaitForExit();
             await p.StandardOutput.ReadToEndAsync();
             Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
             Assert.Equal(130, p.ExitCode);
@@ -102,15 +107,18 @@ public sealed class SweepCommandTests() : TempDirectoryTest("sweep")
         }
         int kept = File.ReadAllLines(P("i", "leaderboard.csv")).Length - 1;
         Assert.InRange(kept, 1, 5);
-        Assert.Contains("\"status\": \"interrupted\"", File.ReadAllText(P("i", "summary.json")), StringComparison.Ordinal);
+        Assert.Contains("\"status\": \"interrupted\"", File.ReadAllText(P("i", "summary.json")),
+            StringComparison.Ordinal);
         Assert.False(File.Exists(P("i", "model.json")));
         Assert.Empty(Directory.GetFiles(P("i"), ".*"));
 
         Ok("sweep", "--resume", P("i"), "--quiet");
         Ok([.. args, "--out", P("whole"), "--quiet"]);
-        static string[] Scores(string dir) => File.ReadAllLines(Path.Combine(dir, "leaderboard.csv")).Select(l => l[..l.LastIndexOf(',')]).ToArray();
+        static string[] Scores(string dir) => File.ReadAllLines(Path.Combine(dir,
+            "leaderboard.csv")).Select(l => l[..l.LastIndexOf(',')]).ToArray();
         Assert.Equal(Scores(P("whole")), Scores(P("i")));
-        Assert.Equal(File.ReadAllLines(P("whole", "folds.csv")).Order(), File.ReadAllLines(P("i", "folds.csv")).Order());
+        Assert.Equal(File.ReadAllLines(P("whole", "folds.csv")).Order(), File.ReadAllLines(P("i",
+            "folds.csv")).Order());
         Assert.Equal(File.ReadAllBytes(P("whole", "model.json")), File.ReadAllBytes(P("i", "model.json")));
         Cli.Result again = Cli.Run(_dir, "sweep", "--resume", P("i"));
         Assert.Equal(2, again.ExitCode);

@@ -61,11 +61,14 @@ public sealed class DataTests() : TempDirectoryTest("data")
     {
         Assert.Contains("empty", Fails("").Message, StringComparison.Ordinal);
         Assert.Contains("no data rows", Fails("a,b,label\n").Message, StringComparison.Ordinal);
-        Assert.Contains("not found", Assert.Throws<DataException>(() => CsvLoader.LoadLabelled(Path.Combine(_dir, "missing.csv"))).Message, StringComparison.Ordinal);
-        Assert.Contains("directory", Assert.Throws<DataException>(() => CsvLoader.LoadLabelled(_dir)).Message, StringComparison.Ordinal);
+        Assert.Contains("not found", Assert.Throws<DataException>(() => CsvLoader.LoadLabelled(Path.Combine(_dir,
+            "missing.csv"))).Message, StringComparison.Ordinal);
+        Assert.Contains("directory", Assert.Throws<DataException>(() => CsvLoader.LoadLabelled(_dir)).Message,
+            StringComparison.Ordinal);
         string binary = Path.Combine(_dir, "b.csv");
         File.WriteAllBytes(binary, [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0xFF, 0xFE]);
-        Assert.Contains("binary", Assert.Throws<DataException>(() => CsvLoader.LoadLabelled(binary)).Message, StringComparison.Ordinal);
+        Assert.Contains("binary", Assert.Throws<DataException>(() => CsvLoader.LoadLabelled(binary)).Message,
+            StringComparison.Ordinal);
         DataException longLine = Fails("a,b,label\n1," + new string('7', 10_000_000) + ",x\n");
         Assert.Equal(2, longLine.Line);
         Assert.Contains("longer than", longLine.Message, StringComparison.Ordinal);
@@ -85,7 +88,8 @@ public sealed class DataTests() : TempDirectoryTest("data")
         string path = Write("petal,label,sepal\n1,x,2\n3,y,4\n");
         Dataset d = CsvLoader.LoadForModel(path, ["sepal", "petal"], ["x", "y"], "label");
         Assert.Equal([2.0, 1.0], d.Features[0]);
-        var unknown = Assert.Throws<DataException>(() => CsvLoader.LoadForModel(path, ["sepal", "petal"], ["x", "z"], "label"));
+        var unknown = Assert.Throws<DataException>(() => CsvLoader.LoadForModel(path, ["sepal", "petal"], ["x", "z"],
+            "label"));
         Assert.Equal(3, unknown.Line);
         var missing = Assert.Throws<DataException>(() => CsvLoader.LoadFeatures(path, ["sepal", "width"]));
         Assert.Contains("'width'", missing.Message, StringComparison.Ordinal);

@@ -24,7 +24,8 @@ public class GeneratedInputTests
 
     /// <summary>A small edit of a valid text: replace, insert or delete one character, or truncate.</summary>
     private static Gen<string> Mutated(string valid, string alphabet) =>
-        Gen.Select(Gen.Int[0, 3], Gen.Int[0, valid.Length - 1], Gen.Char[alphabet], Gen.Int[1, 4], (kind, at, c, times) =>
+        Gen.Select(Gen.Int[0, 3], Gen.Int[0, valid.Length - 1], Gen.Char[alphabet], Gen.Int[1, 4], (kind, at, c,
+            times) =>
         {
             var sb = new StringBuilder(valid);
             for (int t = 0; t < times; t++)

@@ -23,13 +23,15 @@ public sealed class ExplainTests() : TempDirectoryTest("explain")
         for (int n = 0; n < iris.Count; n++)
         {
             double[] x = iris.Features[n].Select((v, d) => model.Standardization.Apply(v, d)).ToArray();
-            Explanation e = Explainer.Explain(model.Shape, w, x, iris.Labels[n], iris.FeatureNames, iris.ClassNames, options);
+            Explanation e = Explainer.Explain(model.Shape, w, x, iris.Labels[n], iris.FeatureNames, iris.ClassNames,
+                options);
             double[] yhat = e.Forward.Single(q => q.Equation == 4).Value;
             if (yhat.Min() < 1e-5) tiny++;
             foreach (Quantity q in e.Forward.Concat(e.Backward).Concat(e.Shortcut).Concat(e.Step.Quantities))
             {
                 Assert.All(q.Value, v => Assert.True(double.IsFinite(v), $"row {n + 1}: {q.Symbol} has {v}"));
-                if (q.Numeric is not null) Assert.All(q.Numeric, v => Assert.True(double.IsFinite(v), $"row {n + 1}: {q.Symbol} estimate {v}"));
+                if (q.Numeric is not null) Assert.All(q.Numeric, v => Assert.True(double.IsFinite(v),
+                    $"row {n + 1}: {q.Symbol} estimate {v}"));
             }
             // The step relative to ŷ keeps every ∂ℓ/∂ŷ difference inside the domain and accurate: no note.
             Quantity dYhat = e.Backward.Single(q => q.Symbol.StartsWith("∂ℓ/∂ŷ", StringComparison.Ordinal));
@@ -38,11 +40,13 @@ public sealed class ExplainTests() : TempDirectoryTest("explain")
             {
                 // The analytic ∂ℓ/∂ŷ_k = −1/ŷ_k of the observed class is large when ŷ_k is small: compare relatively.
                 double scale = q.Value.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max();
-                Assert.True(q.MaxAbsDifference <= 1e-6 * Math.Max(1, scale), $"row {n + 1}: {q.Symbol} differs by {q.MaxAbsDifference}");
+                Assert.True(q.MaxAbsDifference <= 1e-6 * Math.Max(1, scale),
+                    $"row {n + 1}: {q.Symbol} differs by {q.MaxAbsDifference}");
             }
             Assert.True(double.IsFinite(e.Step.LossAfter));
         }
-        Assert.True(tiny > 50, $"only {tiny} rows have a probability below 1e-5; the test would not exercise the old failure");
+        Assert.True(tiny > 50,
+            $"only {tiny} rows have a probability below 1e-5; the test would not exercise the old failure");
     }
 
     [Fact]
@@ -62,7 +66,8 @@ public sealed class ExplainTests() : TempDirectoryTest("explain")
         Assert.Equal(0, ds.NotedEntries);
     }
 
-    /// <summary>Eqs. 15–16 on the one sample, checked against a step written out here, and ℓ falls for a small η.</summary>
+    /// <summary>Eqs. 15–16 on the one sample, checked against a step written out here, and ℓ falls for a small
+    /// η.</summary>
     [Fact]
     public void The_training_step_shows_every_update_and_the_loss_before_and_after()
     {
@@ -91,7 +96,8 @@ public sealed class ExplainTests() : TempDirectoryTest("explain")
         for (int j = 0; j < 3; j++) Assert.Equal(w.OutputBias![j] - 1e-3 * db[j], newb[j], 1e-15); // no λ on biases
         // First order: Δℓ ≈ −η ‖g‖², with g the gradient without λ (the loss has no penalty term).
         double expected = -1e-3 * e.Step.Quantities.Where(q => q.Symbol.StartsWith("g_", StringComparison.Ordinal))
-            .Zip(new[] { "∂ℓ/∂A", "∂ℓ/∂a", "∂ℓ/∂B", "∂ℓ/∂b" }.Select(s => e.Backward.Single(q => q.Symbol.StartsWith(s, StringComparison.Ordinal)).Value))
+            .Zip(new[] { "∂ℓ/∂A", "∂ℓ/∂a", "∂ℓ/∂B", "∂ℓ/∂b" }.Select(s => e.Backward.Single(q => q.Symbol.StartsWith(s,
+                StringComparison.Ordinal)).Value))
             .Sum(p => p.First.Value.Zip(p.Second, (g, d) => g * d).Sum());
         Assert.Equal(expected, e.Step.LossAfter - e.Step.LossBefore, Math.Abs(expected) * 0.05);
     }
@@ -121,12 +127,14 @@ public sealed class ExplainTests() : TempDirectoryTest("explain")
             WeightDecay = 0.5,
         };
         Explanation e = Explainer.Explain(shape, w, x, iris.Labels[70], iris.FeatureNames, iris.ClassNames, options);
-        Quantity Q(string symbol) => e.Step.Quantities.Single(q => q.Symbol.StartsWith(symbol, StringComparison.Ordinal));
+        Quantity Q(string symbol) => e.Step.Quantities.Single(q => q.Symbol.StartsWith(symbol,
+            StringComparison.Ordinal));
         double[] dA = e.Backward.Single(q => q.Symbol.StartsWith("∂ℓ/∂A", StringComparison.Ordinal)).Value;
         double[] A = w.A.SelectMany(r => r).ToArray();
         double[] m = Q("m_A").Value, r = Q("r_A").Value, mHat = Q("m̂_A").Value, rHat = Q("r̂_A").Value;
         double[] delta = Q("ΔA").Value, after = Q(optimizer == Optimizer.AdamW ? "A(1 − ηλ_w)" : "A + ΔA").Value;
-        Assert.Equal([18, 19, 20, 20, 21, 22], new[] { "m_A", "r_A", "m̂_A", "r̂_A", "ΔA", "A" }.Select(s => Q(s).Equation));
+        Assert.Equal([18, 19, 20, 20, 21, 22], new[] { "m_A", "r_A", "m̂_A", "r̂_A", "ΔA",
+            "A" }.Select(s => Q(s).Equation));
         double shrink = optimizer == Optimizer.AdamW ? 1 - 1e-2 * 0.5 : 1;
         for (int i = 0; i < A.Length; i++)
         {
@@ -144,7 +152,8 @@ public sealed class ExplainTests() : TempDirectoryTest("explain")
     [Fact]
     public void Explain_json_on_a_trained_model_exits_0_with_the_step_and_without_NaN()
     {
-        Assert.Equal(0, Cli.Run(_dir, "train", "--epochs", "1000", "--test-fraction", "0", "--out", "r", "--quiet").ExitCode);
+        Assert.Equal(0, Cli.Run(_dir, "train", "--epochs", "1000", "--test-fraction", "0", "--out", "r",
+            "--quiet").ExitCode);
         Cli.Result r = Cli.Run(_dir, "explain", "--model", "r/model.json", "--sample", "1", "--json");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.DoesNotContain("NaN", r.Stdout, StringComparison.Ordinal);
@@ -152,11 +161,14 @@ public sealed class ExplainTests() : TempDirectoryTest("explain")
         JsonElement step = doc.RootElement.GetProperty("training_step");
         Assert.Equal(0.1, step.GetProperty("learning_rate").GetDouble());
         Assert.True(step.GetProperty("loss_after").GetDouble() < step.GetProperty("loss_before").GetDouble());
-        Assert.Contains(step.GetProperty("quantities").EnumerateArray(), q => q.GetProperty("symbol").GetString() == "B + ΔB");
+        Assert.Contains(step.GetProperty("quantities").EnumerateArray(),
+            q => q.GetProperty("symbol").GetString() == "B + ΔB");
 
         // The model's label column is found by name in another CSV (here the first column), without --label.
         string[] lines = File.ReadAllLines(Repo.IrisCsv);
-        File.WriteAllLines(Path.Combine(_dir, "other.csv"), lines.Select(l => { string[] c = l.Split(','); return string.Join(',', c[^1..].Concat(c[..^1])); }).Take(20));
+        File.WriteAllLines(Path.Combine(_dir, "other.csv"), lines.Select(l
+            =>
+        { string[] c = l.Split(','); return string.Join(',', c[^1..].Concat(c[..^1])); }).Take(20));
         Cli.Result other = Cli.Run(_dir, "explain", "--model", "r/model.json", "--data", "other.csv", "--sample", "3");
         Assert.True(other.ExitCode == 0, other.Stderr);
         Assert.Contains("class 'setosa'", other.Stdout, StringComparison.Ordinal);

@@ -14,14 +14,21 @@ public class AllocationTests
     [InlineData(120, 16, 1, Activation.Identity, Optimizer.Adam)]
     [InlineData(120, 16, 1, Activation.Tanh, Optimizer.AdamW)]
     [InlineData(20_000, 32, 2, Activation.Identity, Optimizer.Nesterov)]
-    public void A_training_step_allocates_nothing(int N, int H, int threads, Activation f, Optimizer optimizer = Optimizer.Sgd)
+    public void A_training_step_allocates_nothing(int N, int H, int threads, Activation f,
+        Optimizer optimizer = Optimizer.Sgd)
     {
         Dataset data = RandomData.Make(N, 4, 3, seed: 3);
         var shape = new NetworkShape(4, H, 3, true, f);
         using var net = new IrisNet.FastPath.Network<double, IrisNet.Kernels.VectorKernels<double>>(shape, N, threads);
         Trainer.Load(Trainer.Initialize(shape, 1), net);
         var velocity = new IrisNet.FastPath.Network<double, IrisNet.Kernels.VectorKernels<double>>.Velocity(shape);
-        var options = new TrainingOptions { Optimizer = optimizer, Momentum = optimizer == Optimizer.Adam || optimizer == Optimizer.AdamW ? 0 : 0.9, L2 = 1e-4 };
+        var options = new TrainingOptions
+        {
+            Optimizer = optimizer,
+            Momentum = optimizer == Optimizer.Adam || optimizer
+            == Optimizer.AdamW ? 0 : 0.9,
+            L2 = 1e-4
+        };
         var state = new OptimizerState<double>(shape, optimizer);
         var (X, Y) = FeatureMajor.Build<double>(data, Standardization.Fit(data));
         void Step()

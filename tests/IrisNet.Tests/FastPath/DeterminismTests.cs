@@ -9,7 +9,14 @@ public class DeterminismTests
     public void Same_data_options_and_seed_give_bit_identical_weights_and_curves(Precision precision, int batch)
     {
         Dataset iris = Repo.Iris();
-        var options = new TrainingOptions { Epochs = 200, Precision = precision, BatchSize = batch, Seed = 5, Momentum = 0.5 };
+        var options = new TrainingOptions
+        {
+            Epochs = 200,
+            Precision = precision,
+            BatchSize = batch,
+            Seed = 5,
+            Momentum = 0.5
+        };
         TrainingResult Run()
         {
             var (train, test) = iris.SplitStratified(options.TestFraction, options.Seed);
@@ -19,7 +26,8 @@ public class DeterminismTests
         Assert.Equal(Bits(a.Model.A), Bits(b.Model.A));
         Assert.Equal(Bits(a.Model.B), Bits(b.Model.B));
         Assert.Equal(Bits(a.Model.HiddenBias), Bits(b.Model.HiddenBias));
-        Assert.Equal(a.History.Select(m => BitConverter.DoubleToInt64Bits(m.TrainLoss)), b.History.Select(m => BitConverter.DoubleToInt64Bits(m.TrainLoss)));
+        Assert.Equal(a.History.Select(m => BitConverter.DoubleToInt64Bits(m.TrainLoss)),
+            b.History.Select(m => BitConverter.DoubleToInt64Bits(m.TrainLoss)));
         Assert.Equal(a.History.Select(m => m.TestLoss), b.History.Select(m => m.TestLoss));
 
         TrainingResult other = Trainer.Train(iris, null, options with { Seed = 6, TestFraction = 0 });
@@ -34,7 +42,8 @@ public class DeterminismTests
     [InlineData(Precision.Float64, Activation.Tanh, Optimizer.Adam)]
     [InlineData(Precision.Float32, Activation.Identity, Optimizer.AdamW)]
     [InlineData(Precision.Float64, Activation.Relu, Optimizer.Nesterov)]
-    public void Results_do_not_depend_on_the_thread_count(Precision precision, Activation f, Optimizer optimizer = Optimizer.Sgd)
+    public void Results_do_not_depend_on_the_thread_count(Precision precision, Activation f,
+        Optimizer optimizer = Optimizer.Sgd)
     {
         // 20,000 rows: above the size at which the pass is split into partitions.
         Dataset data = RandomData.Make(20_000, 4, 3, seed: 12);
@@ -64,7 +73,8 @@ public class DeterminismTests
         Assert.Equal(1, IrisNet.FastPath.Network<double, IrisNet.Kernels.VectorKernels<double>>.PartitionCount(120));
         Assert.Equal(1, IrisNet.FastPath.Network<double, IrisNet.Kernels.VectorKernels<double>>.PartitionCount(8191));
         Assert.Equal(2, IrisNet.FastPath.Network<double, IrisNet.Kernels.VectorKernels<double>>.PartitionCount(8192));
-        Assert.Equal(8, IrisNet.FastPath.Network<double, IrisNet.Kernels.VectorKernels<double>>.PartitionCount(150_000));
+        Assert.Equal(8, IrisNet.FastPath.Network<double,
+            IrisNet.Kernels.VectorKernels<double>>.PartitionCount(150_000));
     }
 
     private static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();

@@ -29,7 +29,8 @@ public class WorkLayoutTests
         Assert.Equal(length, span.Length);
         // The address, without unsafe code: the byte distance from a null reference (the array is pinned).
         long address = Unsafe.ByteOffset(ref Unsafe.NullRef<T>(), ref MemoryMarshal.GetReference(span));
-        Assert.True(address % 64 == 0, $"a {typeof(T).Name} buffer of {length} starts {address % 64} bytes past a line");
+        Assert.True(address % 64 == 0,
+            $"a {typeof(T).Name} buffer of {length} starts {address % 64} bytes past a line");
         foreach (T v in span) Assert.Equal(default, v);
         span.Fill(default);  // the whole span is writable: it lies inside the array
     }
@@ -55,7 +56,9 @@ public class WorkLayoutTests
         Assert.True(stride >= chunk, $"{stride} < {chunk}");
         Assert.Equal(0, stride % Vector<T>.Count);
         Assert.Equal(0, bytes % 64);
-        Assert.True(bytes / 64 % 2 == 1, $"{typeof(T).Name}, chunk {chunk}: a row of {bytes / 64} lines puts rows {bytes} bytes apart");
-        Assert.True(bytes - (long)chunk * Unsafe.SizeOf<T>() < 2 * 64 + Vector<T>.Count * Unsafe.SizeOf<T>(), $"{stride} wastes more than it must for {chunk}");
+        Assert.True(bytes / 64 % 2 == 1,
+            $"{typeof(T).Name}, chunk {chunk}: a row of {bytes / 64} lines puts rows {bytes} bytes apart");
+        Assert.True(bytes - (long)chunk * Unsafe.SizeOf<T>() < 2 * 64 + Vector<T>.Count * Unsafe.SizeOf<T>(),
+            $"{stride} wastes more than it must for {chunk}");
     }
 }

@@ -112,7 +112,8 @@ public class FusedSweepTests
         var (X, Y) = Batch<T>(shape, N, seed: N * 3 + shape.D);
         var (lossV, hitsV) = vector.ForwardBackward(X, Y, 0, N, N);
         var (lossS, hitsS) = scalar.ForwardBackward(X, Y, 0, N, N);
-        Assert.True(Math.Abs(lossV - lossS) <= tolerance * Math.Max(1, Math.Abs(lossS)), $"{what} loss: scalar {lossS}, fused {lossV}");
+        Assert.True(Math.Abs(lossV - lossS) <= tolerance * Math.Max(1, Math.Abs(lossS)),
+            $"{what} loss: scalar {lossS}, fused {lossV}");
         Assert.Equal(hitsS, hitsV);
         // A forward-only pass (test and validation loss) is the first sweep alone: the training pass's loss
         // and hits bit for bit; the separate vector kernels' too within one chunk (they chunk more finely,
@@ -123,7 +124,8 @@ public class FusedSweepTests
         var (lossF, hitsF) = separate.Forward(X, Y, 0, N, N);
         Assert.Equal(hitsV, hitsF);
         if (N <= 64) Assert.Equal(lossV, lossF);
-        else Assert.True(Math.Abs(lossV - lossF) <= tolerance * Math.Abs(lossV), $"{what} forward-only loss: fused {lossV}, separate {lossF}");
+        else Assert.True(Math.Abs(lossV - lossF) <= tolerance * Math.Abs(lossV),
+            $"{what} forward-only loss: fused {lossV}, separate {lossF}");
         foreach (var ((name, _, gv, _, _), (_, _, gs, _, _)) in vector.Tensors().Zip(scalar.Tensors()))
         {
             double scale = Math.Max(1e-3, gs.Max(g => Math.Abs(double.CreateChecked(g))));
@@ -135,7 +137,8 @@ public class FusedSweepTests
         }
     }
 
-    private static void Fill<T, TK>(Network<T, TK> net, int seed) where T : unmanaged, IFloatingPointIeee754<T> where TK : struct, IKernels<T>
+    private static void Fill<T, TK>(Network<T, TK> net, int seed) where T : unmanaged,
+        IFloatingPointIeee754<T> where TK : struct, IKernels<T>
     {
         int k = 0;
         foreach (var (_, value, _, _, _) in net.Tensors())
@@ -145,7 +148,8 @@ public class FusedSweepTests
         }
     }
 
-    private static (T[] X, T[] Y) Batch<T>(NetworkShape shape, int N, int seed) where T : unmanaged, IFloatingPointIeee754<T>
+    private static (T[] X, T[] Y) Batch<T>(NetworkShape shape, int N, int seed) where T : unmanaged,
+        IFloatingPointIeee754<T>
     {
         double[] x = RandomData.Vector(shape.D * N, seed, scale: 2);
         var rng = new Random(seed);

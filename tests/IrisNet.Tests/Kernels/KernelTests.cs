@@ -66,7 +66,8 @@ public class KernelTests
                     {
                         T sum = T.Zero;
                         for (int k = 0; k < C; k++) sum += P[k * ld + n];
-                        if (n == col) Assert.True(T.IsNaN(sum), $"C={C} N={N} column {n} with {bad}: probabilities sum to {sum}");
+                        if (n == col) Assert.True(T.IsNaN(sum),
+                            $"C={C} N={N} column {n} with {bad}: probabilities sum to {sum}");
                         else Assert.True(T.Abs(sum - T.One) < T.CreateChecked(1e-5), $"C={C} N={N} column {n}: {sum}");
                     }
                 }
@@ -113,7 +114,8 @@ public class KernelTests
                     VectorKernels<T>.SoftmaxCrossEntropy(S, N, new T[C * N], N, C, N, T.One, P, N);
                     for (int k = 0; k < C; k++)
                         for (int n = 1; n < N; n++)
-                            Assert.True(P[k * N + n] == P[k * N], $"C={C} N={N} class {k}: column {n} has {P[k * N + n]}, column 0 {P[k * N]}");
+                            Assert.True(P[k * N + n] == P[k * N],
+                                $"C={C} N={N} class {k}: column {n} has {P[k * N + n]}, column 0 {P[k * N]}");
                 }
     }
 
@@ -152,7 +154,8 @@ public class KernelTests
     [Fact]
     public void Kernels_reject_buffers_that_are_too_small()
     {
-        Assert.Throws<ArgumentException>(() => VectorKernels<double>.MatMul(new double[5], [], new double[8], 4, 2, 3, 4, new double[8], 4));
+        Assert.Throws<ArgumentException>(() => VectorKernels<double>.MatMul(new double[5], [], new double[8], 4, 2, 3,
+            4, new double[8], 4));
         Assert.Throws<ArgumentException>(() => ScalarKernels<double>.RowSumsAdd(new double[7], 4, 2, 4, new double[2]));
     }
 
@@ -166,7 +169,8 @@ public class KernelTests
     [InlineData(100, 3, -1, 3, "ArgumentOutOfRangeException")]
     [InlineData(100, 3, 4, 3, "ArgumentOutOfRangeException")]   // leading dimension below the column count
     [InlineData(int.MaxValue, 65536, 65536, 65536, "ArgumentException")] // the need overflows int, not long
-    public void Matrix_arguments_are_accepted_exactly_when_they_fit(int length, int rows, int cols, int ld, string? expected)
+    public void Matrix_arguments_are_accepted_exactly_when_they_fit(int length, int rows, int cols, int ld,
+        string? expected)
     {
         Exception? e = Record.Exception(() => KernelArgs.Matrix(length, rows, cols, ld, "M"));
         Assert.Equal(expected, e?.GetType().Name);
@@ -245,7 +249,8 @@ public class KernelTests
                 AssertClose(expected, actual, tolerance, $"C={C} N={N}");
                 Assert.Equal(c1, c2);
                 double L1 = double.CreateChecked(l1), L2 = double.CreateChecked(l2);
-                Assert.True(Math.Abs(L1 - L2) <= tolerance * Math.Max(1, Math.Abs(L1)) * Math.Max(1, N), $"loss C={C} N={N}: {L1} vs {L2}");
+                Assert.True(Math.Abs(L1 - L2) <= tolerance * Math.Max(1, Math.Abs(L1)) * Math.Max(1, N),
+                    $"loss C={C} N={N}: {L1} vs {L2}");
             }
     }
 
@@ -318,16 +323,19 @@ public class KernelTests
             }
     }
 
-    private static T[] Random<T>(int length, int seed, double scale = 1) where T : unmanaged, IFloatingPointIeee754<T> =>
+    private static T[] Random<T>(int length, int seed, double scale = 1) where T : unmanaged,
+        IFloatingPointIeee754<T> =>
         RandomData.Vector(length, seed * 7919 + length, scale).Select(T.CreateChecked).ToArray();
 
-    private static void AssertClose<T>(T[] expected, T[] actual, double tolerance, string what) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void AssertClose<T>(T[] expected, T[] actual, double tolerance, string what) where T : unmanaged,
+        IFloatingPointIeee754<T>
     {
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
         {
             double e = double.CreateChecked(expected[i]), a = double.CreateChecked(actual[i]);
-            Assert.True(Math.Abs(e - a) <= tolerance * Math.Max(1, Math.Abs(e)), $"{what} [{i}]: scalar {e}, vector {a}");
+            Assert.True(Math.Abs(e - a) <= tolerance * Math.Max(1, Math.Abs(e)),
+                $"{what} [{i}]: scalar {e}, vector {a}");
         }
     }
 }

@@ -35,7 +35,8 @@ public class TanhTests(ITestOutputHelper output)
         double worst = 0, at = 0;
         for (int i = 0; i < z.Length; i++)
         {
-            double want = (float)Math.Tanh(z[i]), e = want == 0 ? Math.Abs(got[i]) : Math.Abs(got[i] - want) / Math.Abs(want);
+            double want = (float)Math.Tanh(z[i]), e = want == 0 ? Math.Abs(got[i]) : Math.Abs(got[i] - want)
+                / Math.Abs(want);
             if (e > worst) (worst, at) = (e, z[i]);
         }
         output.WriteLine($"float: worst relative error {worst:E2} at z = {at:R} over {z.Length:N0} arguments");
@@ -61,10 +62,12 @@ public class TanhTests(ITestOutputHelper output)
         Assert.Equal(1f, VectorMath.Tanh(new Vector<float>(9.5f))[0]);
     }
 
-    // x·P(x²)/Q(x²) with the float coefficients of VectorMath, read by reflection so the test checks the shipped values.
+    // x·P(x²)/Q(x²) with the float coefficients of VectorMath, read by reflection so the test checks the shipped
+    // values.
     private static double FloatFraction(double x)
     {
-        double C(string name) => (float)typeof(VectorMath).GetField(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.GetValue(null)!;
+        double C(string name) => (float)typeof(VectorMath).GetField(name,
+            System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.GetValue(null)!;
         double y = x * x;
         double p = 1 + y * (C("TanhP1") + y * (C("TanhP2") + y * (C("TanhP3") + y * C("TanhP4"))));
         double q = 1 + y * (C("TanhQ1") + y * (C("TanhQ2") + y * (C("TanhQ3") + y * C("TanhQ4"))));
@@ -74,19 +77,24 @@ public class TanhTests(ITestOutputHelper output)
     [Fact]
     public void Zeros_infinities_NaN_and_subnormals_come_out_as_documented()
     {
-        double[] z = [0.0, -0.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN, double.Epsilon, -double.Epsilon,
+        double[] z = [0.0, -0.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN, double.Epsilon,
+            -double.Epsilon,
             2.2e-308, -1e-310, 20.0, -20.0, 20.000000000000004, 1e300, -double.MaxValue];
         double[] got = Apply(z);
-        double[] want = [0.0, -0.0, 1.0, -1.0, double.NaN, double.Epsilon, -double.Epsilon, 2.2e-308, -1e-310, 1.0, -1.0, 1.0, 1.0, -1.0];
+        double[] want = [0.0, -0.0, 1.0, -1.0, double.NaN, double.Epsilon, -double.Epsilon, 2.2e-308, -1e-310, 1.0,
+            -1.0, 1.0, 1.0, -1.0];
         for (int i = 0; i < z.Length; i++)
-            Assert.True(BitConverter.DoubleToInt64Bits(want[i]) == BitConverter.DoubleToInt64Bits(got[i]) || double.IsNaN(want[i]) && double.IsNaN(got[i]),
+            Assert.True(BitConverter.DoubleToInt64Bits(want[i]) == BitConverter.DoubleToInt64Bits(got[i])
+                || double.IsNaN(want[i]) && double.IsNaN(got[i]),
                 $"tanh({z[i]:R}) = {got[i]:R}, expected {want[i]:R}");
 
-        float[] zf = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.Epsilon, -1e-40f, 10f, -10.000001f, 3e38f];
+        float[] zf = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.Epsilon, -1e-40f, 10f,
+            -10.000001f, 3e38f];
         float[] gotF = Apply(zf);
         float[] wantF = [0f, -0f, 1f, -1f, float.NaN, float.Epsilon, -1e-40f, 1f, -1f, 1f];
         for (int i = 0; i < zf.Length; i++)
-            Assert.True(BitConverter.SingleToInt32Bits(wantF[i]) == BitConverter.SingleToInt32Bits(gotF[i]) || float.IsNaN(wantF[i]) && float.IsNaN(gotF[i]),
+            Assert.True(BitConverter.SingleToInt32Bits(wantF[i]) == BitConverter.SingleToInt32Bits(gotF[i])
+                || float.IsNaN(wantF[i]) && float.IsNaN(gotF[i]),
                 $"tanh({zf[i]:R}) = {gotF[i]:R}, expected {wantF[i]:R}");
     }
 
@@ -135,7 +143,8 @@ public class TanhTests(ITestOutputHelper output)
         for (int i = 0; i <= 100_000; i++) all.Add(i * (limit + 1) / 100_000);
         for (int j = 0; (j + 0.5) * Math.Log(2) / 2 <= limit + 1; j++)
             foreach (double p in new[] { (j + 0.5) * Math.Log(2) / 2, limit })
-                for (double up = p, down = p, n = 0; n < 4; n++, up = Math.BitIncrement(up), down = Math.BitDecrement(down)) all.AddRange([up, down]);
+                for (double up = p, down = p, n = 0; n < 4; n++, up = Math.BitIncrement(up),
+                    down = Math.BitDecrement(down)) all.AddRange([up, down]);
         var rng = new Random(13);
         for (int i = 0; i < 100_000; i++) all.Add(rng.NextDouble() * (limit + 2));
         return all.Concat(all.Select(v => -v));
@@ -147,7 +156,8 @@ public class TanhTests(ITestOutputHelper output)
         var padded = new T[(z.Length + V - 1) / V * V];
         z.CopyTo(padded, 0);
         for (int i = 0; i < padded.Length; i += V)
-            VectorMath.TanhFinish(VectorMath.TanhStart(Vector512.Create(padded.AsSpan(i, V)))).CopyTo(padded.AsSpan(i, V));
+            VectorMath.TanhFinish(VectorMath.TanhStart(Vector512.Create(padded.AsSpan(i, V)))).CopyTo(padded.AsSpan(i,
+                V));
         return padded[..z.Length];
     }
 

@@ -6,7 +6,15 @@ public class ModelFileTests
 {
     private static Model Trained(Precision precision = Precision.Float64, bool bias = true)
     {
-        var options = new TrainingOptions { Epochs = 30, TestFraction = 0, Precision = precision, Bias = bias, Activation = Activation.Tanh, Hidden = 5 };
+        var options = new TrainingOptions
+        {
+            Epochs = 30,
+            TestFraction = 0,
+            Precision = precision,
+            Bias = bias,
+            Activation = Activation.Tanh,
+            Hidden = 5
+        };
         return Trainer.Train(Repo.Iris(), null, options).Model;
     }
 
@@ -62,7 +70,8 @@ public class ModelFileTests
             "missing-B" => Remove(o, "B"),
             "shape" => SetRow(o),
             "features" => Set(o, "features", new JsonArray("x")),
-            "infinite" => json.Replace("\"A\": [\n    [\n      ", "\"A\": [\n    [\n      1e999, ", StringComparison.Ordinal),
+            "infinite" => json.Replace("\"A\": [\n    [\n      ", "\"A\": [\n    [\n      1e999, ",
+                StringComparison.Ordinal),
             "unknown-field" => Set(o, "colour", "blue"),
             "array" => "[1, 2, 3]",
             "string-weight" => Set(o, "a", new JsonArray("0.1", 2, 3, 4, 5)),
@@ -89,8 +98,10 @@ public class ModelFileTests
     [Fact]
     public void Missing_model_file_and_directory_are_errors()
     {
-        Assert.Contains("not found", Assert.Throws<ModelFileException>(() => ModelJson.Load("/nonexistent/model.json")).Message, StringComparison.Ordinal);
-        Assert.Contains("directory", Assert.Throws<ModelFileException>(() => ModelJson.Load(Path.GetTempPath())).Message, StringComparison.Ordinal);
+        Assert.Contains("not found", Assert.Throws<ModelFileException>(()
+            => ModelJson.Load("/nonexistent/model.json")).Message, StringComparison.Ordinal);
+        Assert.Contains("directory", Assert.Throws<ModelFileException>(()
+            => ModelJson.Load(Path.GetTempPath())).Message, StringComparison.Ordinal);
     }
 
     private static string Set(JsonObject o, string key, JsonNode? value)

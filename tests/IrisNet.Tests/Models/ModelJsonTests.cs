@@ -2,10 +2,16 @@ using System.Text.Json.Nodes;
 
 namespace IrisNet.Tests;
 
-/// <summary>The model file through the generated serializer: exact numbers, strict reading, the training block validated, bounded reads.</summary>
+/// <summary>The model file through the generated serializer: exact numbers, strict reading, the training block
+/// validated, bounded reads.</summary>
 public class ModelJsonTests
 {
-    private static Model Trained() => Trainer.Train(Repo.Iris(), null, new TrainingOptions { Epochs = 20, TestFraction = 0, Hidden = 3 }).Model;
+    private static Model Trained() => Trainer.Train(Repo.Iris(), null, new TrainingOptions
+    {
+        Epochs = 20,
+        TestFraction = 0,
+        Hidden = 3
+    }).Model;
 
     private static string Edit(Action<JsonObject> change)
     {
@@ -14,21 +20,28 @@ public class ModelJsonTests
         return o.ToJsonString();
     }
 
-    private static string Refusal(string json) => Assert.Throws<ModelFileException>(() => ModelJson.Parse(json, "m.json")).Message;
+    private static string Refusal(string json) => Assert.Throws<ModelFileException>(() => ModelJson.Parse(json,
+        "m.json")).Message;
 
     [Fact]
     public void Awkward_doubles_round_trip_bit_for_bit()
     {
         // Values whose shortest round-trip text is long, tiny, huge, negative zero or subnormal.
-        double[] awkward = [0.1 + 0.2, 1.0 / 3, -2.0 / 3, double.Epsilon, -double.Epsilon, 2.2250738585072014E-308, 1.7976931348623157E308,
-            -1.7976931348623157E308, -0.0, 0.0, 123456789.12345679, 1e-300, Math.PI, -Math.E, 5e-324 * 3, 4.9406564584124654E-324 * 1023];
+        double[] awkward = [0.1 + 0.2, 1.0 / 3, -2.0 / 3, double.Epsilon, -double.Epsilon, 2.2250738585072014E-308,
+            1.7976931348623157E308,
+            -1.7976931348623157E308, -0.0, 0.0, 123456789.12345679, 1e-300, Math.PI, -Math.E, 5e-324 * 3,
+                4.9406564584124654E-324 * 1023];
         var rng = new Random(7);
         int H = 2, D = 4, C = 3;
-        double[] A = Enumerable.Range(0, H * D).Select(i => i < awkward.Length ? awkward[i] : rng.NextDouble() - 0.5).ToArray();
+        double[] A = Enumerable.Range(0, H * D).Select(i => i < awkward.Length ? awkward[i] : rng.NextDouble()
+            - 0.5).ToArray();
         double[] B = Enumerable.Range(0, C * H).Select(i => awkward[(i + 8) % awkward.Length]).ToArray();
-        double[] a = [BitConverter.Int64BitsToDouble(0x3FB999999999999A), BitConverter.Int64BitsToDouble(0x3FB999999999999B)];
-        double[] b = Enumerable.Range(0, C).Select(_ => BitConverter.Int64BitsToDouble(rng.NextInt64(0, 0x7FEFFFFFFFFFFFFF))).ToArray();
-        var model = new Model(new NetworkShape(D, H, C, true, Activation.Tanh), Precision.Float64, ["w", "x", "y", "z"], ["p", "q", "r"], "label",
+        double[] a = [BitConverter.Int64BitsToDouble(0x3FB999999999999A),
+            BitConverter.Int64BitsToDouble(0x3FB999999999999B)];
+        double[] b = Enumerable.Range(0, C).Select(_ => BitConverter.Int64BitsToDouble(rng.NextInt64(0,
+            0x7FEFFFFFFFFFFFFF))).ToArray();
+        var model = new Model(new NetworkShape(D, H, C, true, Activation.Tanh), Precision.Float64, ["w", "x", "y", "z"],
+            ["p", "q", "r"], "label",
             Standardization.FromValues([0.1, -1e-310, 3, 1e300], [1e-300, 0.7, 1, 2]), A, a, B, b, null);
         Model back = ModelJson.Parse(ModelJson.Serialize(model));
         static long[] Bits(IEnumerable<double> v) => v.Select(BitConverter.DoubleToInt64Bits).ToArray();
@@ -62,16 +75,37 @@ public class ModelJsonTests
     [Fact]
     public void Unknown_repeated_missing_and_null_fields_are_refused_by_name()
     {
-        Assert.Contains("training.colour: unknown field \"colour\"", Refusal(Edit(o => o["training"]!["colour"] = 1)), StringComparison.Ordinal);
-        Assert.Contains("standardization.kind: \"banana\" is not one of zscore or none", Refusal(Edit(o => o["standardization"]!["kind"] = "banana")), StringComparison.Ordinal);
+        Assert.Contains("training.colour: unknown field \"colour\"", Refusal(Edit(o => o["training"]!["colour"] = 1)),
+            StringComparison.Ordinal);
+        Assert.Contains("standardization.kind: \"banana\" is not one of zscore or none",
+            Refusal(Edit(o => o["standardization"]!["kind"] = "banana")), StringComparison.Ordinal);
         string text = ModelJson.Serialize(Trained());
         string twice = text.Replace("\"bias\": true,", "\"bias\": true, \"bias\": false,", StringComparison.Ordinal);
         Assert.Contains("bias: appears twice", Refusal(twice), StringComparison.Ordinal);
-        Assert.Contains("the field \"label\" is missing", Refusal(Edit(o => o.Remove("label"))), StringComparison.Ordinal);
+        Assert.Contains("the field \"label\" is missing", Refusal(Edit(o => o.Remove("label"))),
+            StringComparison.Ordinal);
         Assert.Contains("label: must not be null", Refusal(Edit(o => o["label"] = null)), StringComparison.Ordinal);
-        Assert.Contains("data.sha256: must be 64", Refusal(Edit(o => o["data"] = new JsonObject { ["file"] = "x.csv", ["sha256"] = "abc", ["label"] = "species", ["rows"] = 150 })), StringComparison.Ordinal);
-        Assert.Contains("split.test_fraction: 1 is outside [0, 1)", Refusal(Edit(o => o["split"] = new JsonObject { ["method"] = "stratified", ["seed"] = 1, ["test_fraction"] = 1 })), StringComparison.Ordinal);
-        Assert.Contains("split.method: \"random\" is not one of stratified", Refusal(Edit(o => o["split"] = new JsonObject { ["method"] = "random", ["seed"] = 1, ["test_fraction"] = 0.2 })), StringComparison.Ordinal);
+        Assert.Contains("data.sha256: must be 64", Refusal(Edit(o => o["data"] = new JsonObject
+        {
+            ["file"] = "x.csv",
+            ["sha256"] = "abc",
+            ["label"] = "species",
+            ["rows"] = 150
+        })), StringComparison.Ordinal);
+        Assert.Contains("split.test_fraction: 1 is outside [0, 1)",
+            Refusal(Edit(o => o["split"] = new JsonObject
+            {
+                ["method"] = "stratified",
+                ["seed"] = 1,
+                ["test_fraction"] = 1
+            })), StringComparison.Ordinal);
+        Assert.Contains("split.method: \"random\" is not one of stratified",
+            Refusal(Edit(o => o["split"] = new JsonObject
+            {
+                ["method"] = "random",
+                ["seed"] = 1,
+                ["test_fraction"] = 0.2
+            })), StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -113,13 +147,23 @@ public class ModelJsonTests
         Model v1 = ModelJson.Parse(Edit(o => o["version"] = 1), "v1.json");
         Assert.Null(v1.Data);
         Assert.Null(v1.Split);
-        Assert.Contains($"version: format version {ModelJson.Version + 1} is not supported", Refusal(Edit(o => { o["version"] = ModelJson.Version + 1; o["new_field"] = 1; })), StringComparison.Ordinal);
+        Assert.Contains($"version: format version {ModelJson.Version + 1} is not supported",
+            Refusal(Edit(o => { o["version"] = ModelJson.Version + 1; o["new_field"] = 1; })),
+            StringComparison.Ordinal);
     }
 
     [Fact]
     public void The_early_stopping_options_are_recorded_in_the_training_block_and_read_back()
     {
-        var options = new TrainingOptions { Epochs = 300, Hidden = 3, ValidationFraction = 0.25, Patience = 7, MinDelta = 1e-4, TestFraction = 0.2 };
+        var options = new TrainingOptions
+        {
+            Epochs = 300,
+            Hidden = 3,
+            ValidationFraction = 0.25,
+            Patience = 7,
+            MinDelta = 1e-4,
+            TestFraction = 0.2
+        };
         var (train, test) = Repo.Iris().SplitStratified(options.TestFraction, options.Seed);
         string json = ModelJson.Serialize(Trainer.Train(train, test, options).Model);
         JsonObject training = JsonNode.Parse(json)!["training"]!.AsObject();
@@ -127,7 +171,8 @@ public class ModelJsonTests
         Assert.Equal(7, (int)training["patience"]!);
         Assert.Equal(1e-4, (double)training["min_delta"]!);
         TrainingOptions back = ModelJson.Parse(json, "m.json").Options!;
-        Assert.Equal((options.ValidationFraction, options.Patience, options.MinDelta), (back.ValidationFraction, back.Patience, back.MinDelta));
+        Assert.Equal((options.ValidationFraction, options.Patience, options.MinDelta), (back.ValidationFraction,
+            back.Patience, back.MinDelta));
         // A version 2 file has no such fields: early stopping reads as off.
         TrainingOptions v2 = ModelJson.Parse(Edit(o =>
         {
@@ -136,15 +181,18 @@ public class ModelJsonTests
             t.Remove("validation_fraction"); t.Remove("patience"); t.Remove("min_delta");
         }), "v2.json").Options!;
         Assert.Equal((0.0, 0, 0.0), (v2.ValidationFraction, v2.Patience, v2.MinDelta));
-        Assert.Contains("training.patience", Refusal(Edit(o => o["training"]!["patience"] = -1)), StringComparison.Ordinal);
+        Assert.Contains("training.patience", Refusal(Edit(o => o["training"]!["patience"] = -1)),
+            StringComparison.Ordinal);
     }
 
     [Fact]
     public void Data_and_split_are_written_and_read_back()
     {
-        Model m = Trained().WithData(new TrainingData("iris.csv", new string('a', 64), "species", 150), new DataSplit(SplitMethod.Stratified, 9, 0.25));
+        Model m = Trained().WithData(new TrainingData("iris.csv", new string('a', 64), "species", 150),
+            new DataSplit(SplitMethod.Stratified, 9, 0.25));
         string json = ModelJson.Serialize(m);
-        Assert.Contains("\"split\": {\n    \"method\": \"stratified\",\n    \"seed\": 9,\n    \"test_fraction\": 0.25", json, StringComparison.Ordinal);
+        Assert.Contains("\"split\": {\n    \"method\": \"stratified\",\n    \"seed\": 9,\n    \"test_fraction\": 0.25",
+            json, StringComparison.Ordinal);
         Model back = ModelJson.Parse(json);
         Assert.Equal(m.Data, back.Data);
         Assert.Equal(m.Split, back.Split);
@@ -158,10 +206,13 @@ public class ModelJsonTests
         {
             string big = Path.Combine(dir, "big.json");
             using (var f = File.Create(big)) f.SetLength(ModelJson.MaxFileBytes + 1L);
-            Assert.Contains("is larger than 128 MiB", Assert.Throws<ModelFileException>(() => ModelJson.Load(big)).Message, StringComparison.Ordinal);
+            Assert.Contains("is larger than 128 MiB", Assert.Throws<ModelFileException>(()
+                => ModelJson.Load(big)).Message, StringComparison.Ordinal);
             if (!OperatingSystem.IsLinux()) return;
-            Assert.Contains("is larger than 128 MiB", Assert.Throws<ModelFileException>(() => ModelJson.Load("/dev/zero")).Message, StringComparison.Ordinal);
-            Assert.Contains("is larger than 128 MiB", Assert.Throws<ModelFileException>(() => ModelJson.LoadWeights("/dev/zero")).Message, StringComparison.Ordinal);
+            Assert.Contains("is larger than 128 MiB", Assert.Throws<ModelFileException>(()
+                => ModelJson.Load("/dev/zero")).Message, StringComparison.Ordinal);
+            Assert.Contains("is larger than 128 MiB", Assert.Throws<ModelFileException>(()
+                => ModelJson.LoadWeights("/dev/zero")).Message, StringComparison.Ordinal);
             // A pipe fed without end: the reader gives up at the bound, then the writer sees the pipe close.
             string fifo = Path.Combine(dir, "fifo");
             using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo)) mk.WaitForExit();
@@ -179,7 +230,8 @@ public class ModelJsonTests
                     // The reader closed the pipe.
                 }
             });
-            Assert.Contains("is larger than 128 MiB", Assert.Throws<ModelFileException>(() => ModelJson.Load(fifo)).Message, StringComparison.Ordinal);
+            Assert.Contains("is larger than 128 MiB", Assert.Throws<ModelFileException>(()
+                => ModelJson.Load(fifo)).Message, StringComparison.Ordinal);
             await writer.WaitAsync(TimeSpan.FromMinutes(1));
         }
         finally
@@ -203,14 +255,21 @@ public class ModelJsonTests
     [Fact]
     public void Weights_with_names_are_matched_by_name_and_a_renamed_class_is_refused()
     {
-        var w = new InitialWeights([[1, 2, 3], [4, 5, 6]], [0.5, 0.6], [[1, 0], [0, 1]], [7, 8]) { FeatureNames = ["x", "y", "z"], ClassNames = ["p", "q"] };
+        var w = new InitialWeights([[1, 2, 3], [4, 5, 6]], [0.5, 0.6], [[1, 0], [0, 1]], [7, 8])
+        {
+            FeatureNames = ["x",
+            "y", "z"],
+            ClassNames = ["p", "q"]
+        };
         InitialWeights r = w.MatchNames(["z", "x", "y"], ["q", "p"], "w.json");
         Assert.Equal([3.0, 1, 2], r.A[0]);
         Assert.Equal([6.0, 4, 5], r.A[1]);
         Assert.Equal([0.0, 1], r.B[0]);
         Assert.Equal([8.0, 7], r.OutputBias!);
         Assert.Equal([0.5, 0.6], r.HiddenBias!);
-        string message = Assert.Throws<ModelFileException>(() => w.MatchNames(["x", "y", "z"], ["p", "other"], "w.json")).Message;
-        Assert.Contains("classes: the weights are for the classes ('p', 'q'), but the data has ('p', 'other')", message, StringComparison.Ordinal);
+        string message = Assert.Throws<ModelFileException>(() => w.MatchNames(["x", "y", "z"], ["p", "other"],
+            "w.json")).Message;
+        Assert.Contains("classes: the weights are for the classes ('p', 'q'), but the data has ('p', 'other')", message,
+            StringComparison.Ordinal);
     }
 }

@@ -26,11 +26,19 @@ public class GradientTests
     {
         Dataset data = RandomData.Make(N, D, C, seed: N * 31 + H);
         // Raw features: with N = 1, standardization would map every feature to exactly 0.
-        var options = new TrainingOptions { Hidden = H, Activation = f, Bias = bias, Seed = (ulong)(D + 7 * H), Standardize = false };
+        var options = new TrainingOptions
+        {
+            Hidden = H,
+            Activation = f,
+            Bias = bias,
+            Seed = (ulong)(D + 7 * H),
+            Standardize = false
+        };
         InitialWeights w = AwayFromKinks(data, f, D, H, C, bias, seed: N + D, standardize: false);
         IReadOnlyList<TensorCheck> report = GradientCheck.Run(data, options, w);
         Assert.Equal(bias ? 4 : 2, report.Count);
-        foreach (TensorCheck t in report) Assert.True(t.MaxRelativeError < 1e-6, $"{t.Name}: {t.MaxRelativeError:E3} (analytic {t.Analytic}, numeric {t.Numeric})");
+        foreach (TensorCheck t in report) Assert.True(t.MaxRelativeError < 1e-6,
+            $"{t.Name}: {t.MaxRelativeError:E3} (analytic {t.Analytic}, numeric {t.Numeric})");
     }
 
     [Theory]
@@ -42,7 +50,8 @@ public class GradientTests
     {
         var options = new TrainingOptions { Hidden = 16, Activation = f, Bias = bias, Seed = 3 };
         Dataset iris = Repo.Iris();
-        IReadOnlyList<TensorCheck> report = GradientCheck.Run(iris, options, AwayFromKinks(iris, f, 4, 16, 3, bias, seed: 5));
+        IReadOnlyList<TensorCheck> report = GradientCheck.Run(iris, options, AwayFromKinks(iris, f, 4, 16, 3, bias,
+            seed: 5));
         foreach (TensorCheck t in report) Assert.True(t.MaxRelativeError < 1e-6, $"{t.Name}: {t.MaxRelativeError:E3}");
     }
 
@@ -63,7 +72,8 @@ public class GradientTests
         {
             var net = new IndependentNetwork(4, 5, 3, bias: true, Activation.Tanh) { DiagonalOnly = diagonalOnly };
             Fill(net, seed: 21);
-            var report = GradientCheck.Run(net.Tensors(), () => net.Loss(data.Features, data.Labels, false), () => net.Loss(data.Features, data.Labels, true));
+            var report = GradientCheck.Run(net.Tensors(), () => net.Loss(data.Features, data.Labels, false),
+                () => net.Loss(data.Features, data.Labels, true));
             return report.Max(t => t.MaxRelativeError);
         }
         Assert.True(MaxError(diagonalOnly: false) < 1e-6);
@@ -83,7 +93,8 @@ public class GradientTests
         double expectedLoss = reference.Loss(data.Features, data.Labels, gradient: true);
 
         using var net = new Network<double, VectorKernels<double>>(new NetworkShape(D, H, C, bias, f), N);
-        reference.A.CopyTo(net.A); reference.HiddenBias.CopyTo(net.HiddenBias); reference.B.CopyTo(net.B); reference.OutputBias.CopyTo(net.OutputBias);
+        reference.A.CopyTo(net.A); reference.HiddenBias.CopyTo(net.HiddenBias); reference.B.CopyTo(net.B);
+        reference.OutputBias.CopyTo(net.OutputBias);
         var (X, Y) = FeatureMajor.Build<double>(data, Standardization.None(D));
         double loss = net.ForwardBackward(X, Y, 0, N, N).LossSum / N;
 
@@ -107,7 +118,8 @@ public class GradientTests
         const int label = 1;
 
         // Closed forms, written out here.
-        double[] h = [A[0, 0] * x[0] + A[0, 1] * x[1] + A[0, 2] * x[2], A[1, 0] * x[0] + A[1, 1] * x[1] + A[1, 2] * x[2]];
+        double[] h = [A[0, 0] * x[0] + A[0, 1] * x[1] + A[0, 2] * x[2], A[1, 0] * x[0] + A[1, 1] * x[1] + A[1,
+            2] * x[2]];
         double[] s = Enumerable.Range(0, 3).Select(j => B[j, 0] * h[0] + B[j, 1] * h[1]).ToArray();
         double denominator = s.Sum(Math.Exp);
         double[] yhat = s.Select(v => Math.Exp(v) / denominator).ToArray();
@@ -117,10 +129,12 @@ public class GradientTests
             for (int i = 0; i < 2; i++) expectedDB[j, i] = (yhat[j] - y[j]) * h[i];
         var expectedDA = new double[2, 3];
         for (int i = 0; i < 2; i++)
-            for (int d = 0; d < 3; d++) expectedDA[i, d] = Enumerable.Range(0, 3).Sum(j => (yhat[j] - y[j]) * B[j, i]) * x[d];
+            for (int d = 0; d < 3; d++) expectedDA[i, d] = Enumerable.Range(0, 3).Sum(j => (yhat[j] - y[j]) * B[j,
+                i]) * x[d];
 
         var data = new Dataset(["x1", "x2", "x3"], ["c0", "c1", "c2"], [x], [label]);
-        using var net = new Network<double, VectorKernels<double>>(new NetworkShape(3, 2, 3, false, Activation.Identity), 1);
+        using var net = new Network<double, VectorKernels<double>>(new NetworkShape(3, 2, 3, false,
+            Activation.Identity), 1);
         Buffer.BlockCopy(A, 0, net.A, 0, 6 * sizeof(double));
         Buffer.BlockCopy(B, 0, net.B, 0, 6 * sizeof(double));
         var (X, Y) = FeatureMajor.Build<double>(data, Standardization.None(3));
@@ -138,7 +152,8 @@ public class GradientTests
     /// a central difference that straddles the kink measures neither one-sided derivative, so there
     /// the check would report the finite-difference error, not a backward-pass error.
     /// </summary>
-    internal static InitialWeights AwayFromKinks(Dataset data, Activation f, int D, int H, int C, bool bias, int seed, bool standardize = true)
+    internal static InitialWeights AwayFromKinks(Dataset data, Activation f, int D, int H, int C, bool bias, int seed,
+        bool standardize = true)
     {
         Standardization st = standardize ? Standardization.Fit(data) : Standardization.None(D);
         for (int attempt = 0; ; attempt++)
@@ -163,8 +178,10 @@ public class GradientTests
     internal static InitialWeights RandomWeights(int D, int H, int C, bool bias, int seed)
     {
         var rng = new Random(seed);
-        double[][] Rows(int r, int c) => Enumerable.Range(0, r).Select(_ => Enumerable.Range(0, c).Select(_ => rng.NextDouble() * 2 - 1).ToArray()).ToArray();
-        return new InitialWeights(Rows(H, D), bias ? RandomData.Vector(H, seed + 1, 0.5) : null, Rows(C, H), bias ? RandomData.Vector(C, seed + 2, 0.5) : null);
+        double[][] Rows(int r, int c) => Enumerable.Range(0, r).Select(_ => Enumerable.Range(0,
+            c).Select(_ => rng.NextDouble() * 2 - 1).ToArray()).ToArray();
+        return new InitialWeights(Rows(H, D), bias ? RandomData.Vector(H, seed + 1, 0.5) : null, Rows(C, H),
+            bias ? RandomData.Vector(C, seed + 2, 0.5) : null);
     }
 
     private static void Fill(IndependentNetwork net, int seed)
@@ -179,6 +196,7 @@ public class GradientTests
     {
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i])), $"[{i}] expected {expected[i]}, got {actual[i]}");
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i])),
+                $"[{i}] expected {expected[i]}, got {actual[i]}");
     }
 }

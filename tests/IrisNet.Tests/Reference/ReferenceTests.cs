@@ -45,7 +45,8 @@ public class ReferenceTests
         }
     }
 
-    /// <summary>Above 8,192 samples the batch is split into partitions, summed in a fixed order on any thread count.</summary>
+    /// <summary>Above 8,192 samples the batch is split into partitions, summed in a fixed order on any thread
+    /// count.</summary>
     [Theory]
     [InlineData(Activation.Identity)]
     [InlineData(Activation.Tanh)]
@@ -110,7 +111,8 @@ public class ReferenceTests
             Assert.All(m, r => Assert.Equal(cols, r.Length));
         }
         Shape(fw.Z, N, 5, "Z"); Shape(fw.H, N, 5, "H"); Shape(fw.S, N, 3, "S"); Shape(fw.Yhat, N, 3, "Ŷ");
-        Shape(g.dS, N, 3, "dS"); Shape(g.dB, 3, 5, "dB"); Shape(g.dH, N, 5, "dH"); Shape(g.dZ, N, 5, "dZ"); Shape(g.dA, 5, 4, "dA");
+        Shape(g.dS, N, 3, "dS"); Shape(g.dB, 3, 5, "dB"); Shape(g.dH, N, 5, "dH"); Shape(g.dZ, N, 5, "dZ"); Shape(g.dA,
+            5, 4, "dA");
         Assert.Equal(3, g.dOutputBias!.Length);
         Assert.Equal(5, g.dHiddenBias!.Length);
         for (int n = 0; n < N; n++)
@@ -132,8 +134,10 @@ public class ReferenceTests
         Trainer.Load(w.ToInitialWeights(), net);
         var (X, Y) = FeatureMajor.Build<double>(data, Standardization.None(D));
         var (lossSum, correct) = net.ForwardBackward(X, Y, 0, N, N);
-        Assert.True(Math.Abs(forward.L - lossSum / N) <= 1e-12 * Math.Max(1, forward.L), $"{what}: loss {lossSum / N:R} vs {forward.L:R}");
-        int expectedCorrect = Enumerable.Range(0, N).Count(n => Array.IndexOf(forward.Yhat[n], forward.Yhat[n].Max()) == data.Labels[n]);
+        Assert.True(Math.Abs(forward.L - lossSum / N) <= 1e-12 * Math.Max(1, forward.L),
+            $"{what}: loss {lossSum / N:R} vs {forward.L:R}");
+        int expectedCorrect = Enumerable.Range(0, N).Count(n => Array.IndexOf(forward.Yhat[n],
+            forward.Yhat[n].Max()) == data.Labels[n]);
         Assert.Equal(expectedCorrect, correct);
         Close(g.dA, net.dA, 1e-12, $"{what} dA");
         Close(g.dB, net.dB, 1e-12, $"{what} dB");
@@ -150,7 +154,8 @@ public class ReferenceTests
         Assert.Equal(flat.Length, actual.Length);
         double scale = Math.Max(1e-3, flat.Max(Math.Abs));
         for (int i = 0; i < flat.Length; i++)
-            Assert.True(Math.Abs(flat[i] - actual[i]) <= tolerance * scale, $"{what}[{i}]: {actual[i]:R}, reference {flat[i]:R}");
+            Assert.True(Math.Abs(flat[i] - actual[i]) <= tolerance * scale,
+                $"{what}[{i}]: {actual[i]:R}, reference {flat[i]:R}");
     }
 
     /// <summary>Random data and weights (no finite differences here, so a ReLU kink does no harm).</summary>

@@ -81,7 +81,8 @@ public sealed class TorchStepTests
     }
 
     private static void Close(double expected, double actual, string what) =>
-        Assert.True(Math.Abs(expected - actual) <= Tolerance * Math.Abs(expected), $"{what}: {actual:R} vs {expected:R}");
+        Assert.True(Math.Abs(expected - actual) <= Tolerance * Math.Abs(expected),
+            $"{what}: {actual:R} vs {expected:R}");
 
     private static Parameters Of(JsonNode n) =>
         new(Matrix(n["A"]!), Vector(n["a"]!), Matrix(n["B"]!), Vector(n["b"]!));

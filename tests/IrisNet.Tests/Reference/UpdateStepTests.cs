@@ -21,7 +21,8 @@ namespace IrisNet.Tests;
 public class UpdateStepTests
 {
     private static readonly JsonElement Fixture = JsonDocument.Parse(File.ReadAllText(
-        Path.Combine(Repo.Root, "tests", "IrisNet.Tests", "Fixtures", "update-steps", "update-steps.json"))).RootElement;
+        Path.Combine(Repo.Root, "tests", "IrisNet.Tests", "Fixtures", "update-steps",
+            "update-steps.json"))).RootElement;
 
     private const double Tolerance = 1e-13;
 

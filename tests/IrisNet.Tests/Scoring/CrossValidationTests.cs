@@ -13,12 +13,17 @@ public sealed class CrossValidationTests(ITestOutputHelper output) : TempDirecto
     [Fact]
     public void Default_options_reach_the_accuracy_bar_over_five_folds_and_four_repeats()
     {
-        CrossValidationResult r = CrossValidation.Run(Repo.Iris(), new TrainingOptions(), folds: 5, repeats: 4, threads: 2);
-        output.WriteLine($"mean held-out accuracy {r.MeanAccuracy:F4} ± {r.AccuracySd:F4}, loss {r.MeanLoss:F4} ± {r.LossSd:F4}, " +
-            $"pooled {r.Pooled.Accuracy:F4}, Wilson [{r.AccuracyLow:F4}, {r.AccuracyHigh:F4}], lowest fold {r.Folds.Min(f => f.HeldOut.Accuracy):F4}");
+        CrossValidationResult r = CrossValidation.Run(Repo.Iris(), new TrainingOptions(), folds: 5, repeats: 4,
+            threads: 2);
+        output.WriteLine($"mean held-out accuracy {r.MeanAccuracy:F4} ± {r.AccuracySd:F4}, loss {r.MeanLoss:F4} ± " +
+            $"{r.LossSd:F4}, " +
+            $"pooled {r.Pooled.Accuracy:F4}, Wilson [{r.AccuracyLow:F4}, {r.AccuracyHigh:F4}], lowest fold " +
+                $"{r.Folds.Min(f => f.HeldOut.Accuracy):F4}");
         Assert.Equal(20, r.Folds.Count);
         Assert.False(r.Interrupted);
-        Assert.True(r.MeanAccuracy >= 0.95, $"mean held-out accuracy {r.MeanAccuracy:F4}: {string.Join(", ", r.Folds.Select(f => f.HeldOut.Accuracy))}");
+        Assert.True(r.MeanAccuracy >= 0.95,
+            $"mean held-out accuracy {r.MeanAccuracy:F4}: " +
+            $"{string.Join(", ", r.Folds.Select(f => f.HeldOut.Accuracy))}");
         Assert.Equal(4 * 150, r.Pooled.Count);
     }
 
@@ -53,7 +58,8 @@ public sealed class CrossValidationTests(ITestOutputHelper output) : TempDirecto
         Assert.NotEqual(r.Folds[K].HeldOutRows, r.Folds[2 * K].HeldOutRows);
     }
 
-    /// <summary>A fold is exactly a plain training run on its rows: same seeded start, standardization fitted on its training rows alone.</summary>
+    /// <summary>A fold is exactly a plain training run on its rows: same seeded start, standardization fitted on its
+    /// training rows alone.</summary>
     [Fact]
     public void A_fold_equals_training_on_its_own_rows_with_standardization_fitted_on_them()
     {
@@ -85,7 +91,8 @@ public sealed class CrossValidationTests(ITestOutputHelper output) : TempDirecto
         Assert.Equal(histories.Max(h => h[10].TrainLoss), r.TrainLoss!.Max[10]);
     }
 
-    /// <summary>Beyond <see cref="CurveBand.Capacity"/> epochs the band keeps buckets: each one's mean, minimum and maximum over every fold and epoch in it.</summary>
+    /// <summary>Beyond <see cref="CurveBand.Capacity"/> epochs the band keeps buckets: each one's mean, minimum and
+    /// maximum over every fold and epoch in it.</summary>
     [Fact]
     public void A_long_run_keeps_a_bounded_band_whose_buckets_cover_every_fold_and_epoch()
     {
@@ -121,7 +128,8 @@ public sealed class CrossValidationTests(ITestOutputHelper output) : TempDirecto
         var options = new TrainingOptions { Epochs = 40, BatchSize = 16, Seed = 5 };
         CrossValidationResult one = CrossValidation.Run(iris, options, 5, 2, threads: 1);
         CrossValidationResult three = CrossValidation.Run(iris, options, 5, 2, threads: 3);
-        Assert.Equal(one.Folds.Select(f => (f.Repeat, f.Fold, f.HeldOut.Loss, f.Train.Loss)), three.Folds.Select(f => (f.Repeat, f.Fold, f.HeldOut.Loss, f.Train.Loss)));
+        Assert.Equal(one.Folds.Select(f => (f.Repeat, f.Fold, f.HeldOut.Loss, f.Train.Loss)),
+            three.Folds.Select(f => (f.Repeat, f.Fold, f.HeldOut.Loss, f.Train.Loss)));
         Assert.Equal(one.HeldOutLoss!.Mean, three.HeldOutLoss!.Mean);
         Assert.Equal(one.MeanLoss, three.MeanLoss);
         Assert.Equal(one.AccuracyLow, three.AccuracyLow);
@@ -172,7 +180,8 @@ public sealed class CrossValidationTests(ITestOutputHelper output) : TempDirecto
     [Fact]
     public void Cv_command_on_another_csv_writes_folds_summary_and_plot()
     {
-        Cli.Result r = Cli.Run(_dir, "cv", "--data", Fish, "--label", "species", "--folds", "5", "--repeats", "2", "--epochs", "200", "--threads", "2", "--out", P("fish"));
+        Cli.Result r = Cli.Run(_dir, "cv", "--data", Fish, "--label", "species", "--folds", "5", "--repeats", "2",
+            "--epochs", "200", "--threads", "2", "--out", P("fish"));
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("95 % Wilson interval", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("pike", r.Stdout, StringComparison.Ordinal);
@@ -180,7 +189,11 @@ public sealed class CrossValidationTests(ITestOutputHelper output) : TempDirecto
         string[] rows = File.ReadAllLines(P("fish", "folds.csv"));
         Assert.Equal("repeat,fold,epoch,train_loss,train_accuracy,heldout_loss,heldout_accuracy", rows[0]);
         Assert.Equal(1 + 2 * 5 * 200, rows.Length);
-        string[] expectedOrder = (from rep in Enumerable.Range(1, 2) from k in Enumerable.Range(1, 5) from e in Enumerable.Range(1, 200) select $"{rep},{k},{e},").ToArray();
+        string[] expectedOrder = (from rep in Enumerable.Range(1, 2)
+                                  from k in Enumerable.Range(1,
+            5)
+                                  from e in Enumerable.Range(1, 200)
+                                  select $"{rep},{k},{e},").ToArray();
         Assert.Equal(expectedOrder, rows.Skip(1).Select(l => string.Join(',', l.Split(',').Take(3)) + ","));
         Assert.Equal((900, 540), Png.Size(P("fish", "cv.png")));
 
@@ -193,7 +206,8 @@ public sealed class CrossValidationTests(ITestOutputHelper output) : TempDirecto
         // Each row is held out once per repeat: the pooled matrix counts every row twice, by its true class.
         Dataset fish = Data.CsvLoader.LoadLabelled(Fish, "species");
         for (int c = 0; c < 3; c++) Assert.Equal(2 * fish.Labels.Count(l => l == c), confusion[c].Sum());
-        double[] accuracies = s.GetProperty("folds").EnumerateArray().Select(f => f.GetProperty("heldout_accuracy").GetDouble()).ToArray();
+        double[] accuracies = s.GetProperty("folds").EnumerateArray().Select(f
+            => f.GetProperty("heldout_accuracy").GetDouble()).ToArray();
         Assert.Equal(accuracies.Average(), held.GetProperty("accuracy_mean").GetDouble(), 1e-12);
         double low = held.GetProperty("accuracy_interval_95").GetProperty("low").GetDouble();
         double high = held.GetProperty("accuracy_interval_95").GetProperty("high").GetDouble();
@@ -231,7 +245,8 @@ public sealed class CrossValidationTests(ITestOutputHelper output) : TempDirecto
     {
         Cli.Result r = Cli.Run(_dir, "cv", "--lr", "1000", "--epochs", "100", "--threads", "2", "--out", P("div"));
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("irisnet: error: repeat 1, fold 1: training diverged at epoch", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("irisnet: error: repeat 1, fold 1: training diverged at epoch", r.Stderr,
+            StringComparison.Ordinal);
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(P("div", "summary.json")));
         Assert.Equal("failed", doc.RootElement.GetProperty("status").GetString());
         Assert.False(File.Exists(P("div", "cv.png")));

@@ -9,16 +9,19 @@ public sealed class SweepTests
     private const int K = 4, R = 2;
     private const ulong Seed = 7;
 
-    /// <summary>Configurations that exercise every path: activations, mini-batches with shuffling, momentum, L2, float32.</summary>
+    /// <summary>Configurations that exercise every path: activations, mini-batches with shuffling, momentum, L2,
+    /// float32.</summary>
     private static readonly TrainingOptions[] Configurations =
     [
         new() { Hidden = 5, Activation = Activation.Tanh, LearningRate = 0.3, Epochs = 60, Seed = Seed },
-        new() { Hidden = 3, Activation = Activation.Relu, LearningRate = 0.1, Epochs = 40, BatchSize = 16, Momentum = 0.9, Seed = Seed },
+        new() { Hidden = 3, Activation = Activation.Relu, LearningRate = 0.1, Epochs = 40, BatchSize = 16,
+            Momentum = 0.9, Seed = Seed },
         new() { Hidden = 8, LearningRate = 0.05, Epochs = 50, L2 = 1e-3, Precision = Precision.Float32, Seed = Seed },
         new() { Hidden = 2, Activation = Activation.Tanh, LearningRate = 1, Epochs = 30, BatchSize = 7, Seed = Seed },
     ];
 
-    private static List<(SweepEntry Entry, IReadOnlyList<IReadOnlyList<EpochMetrics>> Histories)> Run(Dataset data, int threads)
+    private static List<(SweepEntry Entry, IReadOnlyList<IReadOnlyList<EpochMetrics>> Histories)> Run(Dataset data,
+        int threads)
     {
         var seen = new List<(SweepEntry, IReadOnlyList<IReadOnlyList<EpochMetrics>>)>();
         bool complete = Sweep.Run(data, Configurations, K, R, Seed, threads, null, (e, h) => seen.Add((e, h)));
@@ -52,7 +55,8 @@ public sealed class SweepTests
                 Assert.Equal(Bits(alone.FinalTrain.Loss), Bits(fold.Train.Loss));
                 Assert.Equal(alone.FinalTest.Confusion, fold.HeldOut.Confusion);
                 Assert.Equal(alone.History.Select(m => Bits(m.TrainLoss)), histories[f].Select(m => Bits(m.TrainLoss)));
-                Assert.Equal(alone.History.Select(m => Bits(m.TestLoss!.Value)), histories[f].Select(m => Bits(m.TestLoss!.Value)));
+                Assert.Equal(alone.History.Select(m => Bits(m.TestLoss!.Value)),
+                    histories[f].Select(m => Bits(m.TestLoss!.Value)));
             }
             var (mean, sd) = CrossValidation.MeanAndSd(entry.Folds.Select(x => x.HeldOut.Accuracy).ToArray());
             Assert.Equal((Bits(mean), Bits(sd)), (Bits(entry.AccuracyMean), Bits(entry.AccuracySd)));
@@ -95,8 +99,10 @@ public sealed class SweepTests
     {
         static SweepEntry E(int i, double acc, double sd, double loss) =>
             new(i, [], acc, sd, loss, 0, 0, null) { FoldCount = 4 };
-        SweepEntry[] entries = [E(0, 0.90, 0.02, 0.3), E(1, 0.96, 0.04, 0.2), E(2, 0.95, 0.01, 0.1), E(3, 0.96, 0.04, 0.2),
-            E(4, 0.939, 0, 0.1), new(5, [], double.NaN, double.NaN, double.NaN, double.NaN, 0, "diverged") { FoldCount = 1 }];
+        SweepEntry[] entries = [E(0, 0.90, 0.02, 0.3), E(1, 0.96, 0.04, 0.2), E(2, 0.95, 0.01, 0.1), E(3, 0.96, 0.04,
+            0.2),
+            E(4, 0.939, 0, 0.1), new(5, [], double.NaN, double.NaN, double.NaN, double.NaN, 0,
+                "diverged") { FoldCount = 1 }];
         var ranked = SweepEntry.Rank(entries);
         Assert.Equal([1, 3, 2, 4, 0, 5], ranked.Select(t => t.Entry.Index));
         Assert.Equal([1, 1, 3, 4, 5, 6], ranked.Select(t => t.Rank));
@@ -104,8 +110,10 @@ public sealed class SweepTests
         Assert.Equal([3, 2], SweepEntry.NearTies(ranked[0].Entry, ranked.Select(t => t.Entry)).Select(e => e.Index));
     }
 
-    private static string[] Fingerprints(IEnumerable<(SweepEntry Entry, IReadOnlyList<IReadOnlyList<EpochMetrics>> Histories)> seen) =>
-        seen.Select(s => string.Join(',', s.Entry.Folds.SelectMany(f => new[] { Bits(f.HeldOut.Loss), Bits(f.Train.Loss) })
+    private static string[] Fingerprints(IEnumerable<(SweepEntry Entry,
+        IReadOnlyList<IReadOnlyList<EpochMetrics>> Histories)> seen) =>
+        seen.Select(s => string.Join(',', s.Entry.Folds.SelectMany(f => new[] { Bits(f.HeldOut.Loss),
+            Bits(f.Train.Loss) })
             .Concat(s.Histories.SelectMany(h => h.Select(m => Bits(m.TrainLoss)))))).ToArray();
 
     private static long Bits(double v) => BitConverter.DoubleToInt64Bits(v);

@@ -57,20 +57,24 @@ internal static class Cli
         using Process p = Start(workingDirectory, args, peakReport: report);
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();
         Task<string> stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), $"irisnet {string.Join(' ', args)} did not finish in 5 minutes");
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)),
+            $"irisnet {string.Join(' ', args)} did not finish in 5 minutes");
         var r = new Result(p.ExitCode, stdout.Result, stderr.Result);
-        long kib = long.Parse(File.ReadAllText(report).Trim().Split('\n')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        long kib = long.Parse(File.ReadAllText(report).Trim().Split('\n')[^1],
+            System.Globalization.CultureInfo.InvariantCulture);
         File.Delete(report);
         return (r, kib);
     }
 
     /// <summary>Starts irisnet with <paramref name="args"/> in <paramref name="workingDirectory"/>.</summary>
-    /// <param name="workingDirectory">Where it runs; <see cref="KillLeftovers"/> of it ends the process if it is still running.</param>
+    /// <param name="workingDirectory">Where it runs; <see cref="KillLeftovers"/> of it ends the process if it is still
+    /// running.</param>
     /// <param name="args">The command line after the program.</param>
     /// <param name="environment">Variables to set besides CI.</param>
     /// <param name="redirectInput">Whether the test writes the child's standard input.</param>
     /// <param name="peakReport">A file for GNU time to write the peak RSS to, or null to run the program alone.</param>
-    public static Process Start(string workingDirectory, string[] args, IReadOnlyDictionary<string, string>? environment = null,
+    public static Process Start(string workingDirectory, string[] args, IReadOnlyDictionary<string,
+        string>? environment = null,
         bool redirectInput = false, string? peakReport = null)
     {
         Assert.True(File.Exists(Repo.CliPath), $"the CLI is not built at {Repo.CliPath}");
@@ -123,7 +127,8 @@ internal static class Cli
                 p.WaitForExit(TimeSpan.FromSeconds(10));
                 killed++;
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or
+                System.ComponentModel.Win32Exception)
             {
                 // it ended before it could be found or killed
             }
@@ -133,7 +138,8 @@ internal static class Cli
 
     public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, null, args);
 
-    /// <summary>Runs irisnet with <paramref name="input"/> on its standard input (a pipe), which is then closed.</summary>
+    /// <summary>Runs irisnet with <paramref name="input"/> on its standard input (a pipe), which is then
+    /// closed.</summary>
     public static async Task<Result> RunWithInput(string workingDirectory, byte[] input, params string[] args)
     {
         using Process p = Start(workingDirectory, args, redirectInput: true);
@@ -153,7 +159,8 @@ internal static class Cli
         return new Result(p.ExitCode, await stdout, await stderr);
     }
 
-    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment,
+        params string[] args)
     {
         using Process p = Start(workingDirectory, args, environment);
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();

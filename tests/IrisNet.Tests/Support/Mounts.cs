@@ -9,15 +9,19 @@ namespace IrisNet.Tests;
 /// </summary>
 internal static class Mounts
 {
-    /// <summary>Mounts a tmpfs with <paramref name="options"/> (for example size=48k, or ro) on <paramref name="dir"/>, or skips the test.</summary>
+    /// <summary>Mounts a tmpfs with <paramref name="options"/> (for example size=48k, or ro) on <paramref name="dir"/>,
+    /// or skips the test.</summary>
     public static void SkipUnlessMounted(string dir, string options)
     {
-        Skip.IfNot(OperatingSystem.IsLinux() && Environment.UserName == "root", "mounting a tmpfs needs Linux and root");
-        Skip.IfNot(Run("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir), "mount -t tmpfs failed (no CAP_SYS_ADMIN here)");
+        Skip.IfNot(OperatingSystem.IsLinux() && Environment.UserName == "root",
+            "mounting a tmpfs needs Linux and root");
+        Skip.IfNot(Run("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir),
+            "mount -t tmpfs failed (no CAP_SYS_ADMIN here)");
     }
 
     /// <summary>Makes the mount on <paramref name="dir"/> read-only.</summary>
-    public static void MakeReadOnly(string dir) => Assert.True(Run("mount", "-o", "remount,ro", dir), $"remount,ro {dir}");
+    public static void MakeReadOnly(string dir) => Assert.True(Run("mount", "-o", "remount,ro", dir),
+        $"remount,ro {dir}");
 
     public static void Umount(string dir) => Run("umount", dir);
 

@@ -33,13 +33,15 @@ internal sealed class PngImage
     {
         get
         {
-            if (x < 0 || y < 0 || x >= Width || y >= Height) throw new ArgumentOutOfRangeException(nameof(x), $"({x}, {y}) is outside the {Width}×{Height} image");
+            if (x < 0 || y < 0 || x >= Width || y >= Height) throw new ArgumentOutOfRangeException(nameof(x),
+                $"({x}, {y}) is outside the {Width}×{Height} image");
             int i = (y * Width + x) * 4;
             return (_rgba[i], _rgba[i + 1], _rgba[i + 2]);
         }
     }
 
-    /// <summary>The most frequent colour in the (2r+1)² window around (x, y): a fill's colour despite thin lines or text over it.</summary>
+    /// <summary>The most frequent colour in the (2r+1)² window around (x, y): a fill's colour despite thin lines or
+    /// text over it.</summary>
     public (byte R, byte G, byte B) Mode(int x, int y, int r)
     {
         var counts = new Dictionary<(byte, byte, byte), int>();
@@ -69,7 +71,9 @@ internal sealed class PngImage
                     height = BinaryPrimitives.ReadInt32BigEndian(data[4..]);
                     byte depth = data[8], color = data[9], interlace = data[12];
                     if (depth != 8 || interlace != 0 || color is not (2 or 6))
-                        throw new InvalidDataException($"{path}: bit depth {depth}, colour type {color}, interlace {interlace} is not supported here");
+                        throw new
+                            InvalidDataException($"{path}: bit depth {depth}, colour type {color}, interlace " +
+                            $"{interlace} is not supported here");
                     channels = color == 6 ? 4 : 3;
                     break;
                 case "IDAT":
@@ -121,8 +125,10 @@ internal sealed class PngImage
             if (type == "fcTL")
             {
                 Finish();
-                if (BinaryPrimitives.ReadInt32BigEndian(chunk[4..]) != still.Width || BinaryPrimitives.ReadInt32BigEndian(chunk[12..]) != 0 || chunk[24] != 0)
-                    throw new InvalidDataException($"{path}: a frame that is not whole-size at offset 0 with dispose none");
+                if (BinaryPrimitives.ReadInt32BigEndian(chunk[4..]) != still.Width
+                    || BinaryPrimitives.ReadInt32BigEndian(chunk[12..]) != 0 || chunk[24] != 0)
+                    throw new
+                        InvalidDataException($"{path}: a frame that is not whole-size at offset 0 with dispose none");
                 over = chunk[25] == 1;
                 data = new MemoryStream();
             }
@@ -148,7 +154,8 @@ internal sealed class PngImage
             Array.Copy(raw, y * (stride + 1) + 1, line, 0, stride);
             for (int i = 0; i < stride; i++)
             {
-                int left = i >= channels ? line[i - channels] : 0, up = previous[i], upLeft = i >= channels ? previous[i - channels] : 0;
+                int left = i >= channels ? line[i - channels] : 0, up = previous[i],
+                    upLeft = i >= channels ? previous[i - channels] : 0;
                 int predictor = filter switch
                 {
                     0 => 0,

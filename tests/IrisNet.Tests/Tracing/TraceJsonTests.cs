@@ -174,7 +174,8 @@ public sealed class TraceJsonTests() : TempDirectoryTest("tracejson")
         Assert.EndsWith("not valid JSON: there is more text after the end of the JSON document.",
             Refusal(text + "{}").Message, StringComparison.Ordinal);
         // A model file is refused by its format, not by its first unknown field.
-        Assert.Equal("t.json: $.format: is \"irisnet-model\": this is an IrisNet model (model.json), not a trace; record one "
+        Assert.Equal("t.json: $.format: is \"irisnet-model\": this is an IrisNet model (model.json), not a trace; " +
+            "record one "
             + "with irisnet trace, or write yours in the format of docs/trace-format.md.",
             Refusal("{\"format\": \"irisnet-model\", \"precision\": 1}").Message);
     }

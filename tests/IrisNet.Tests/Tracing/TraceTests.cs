@@ -4,17 +4,20 @@ using Json.Schema;
 
 namespace IrisNet.Tests;
 
-/// <summary>irisnet trace and irisnet diff: the recorded steps follow the trainer, every trace fits the schema, diff finds and names mistakes.</summary>
+/// <summary>irisnet trace and irisnet diff: the recorded steps follow the trainer, every trace fits the schema, diff
+/// finds and names mistakes.</summary>
 public sealed class TraceTests() : TempDirectoryTest("trace")
 {
     private static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromText(File.ReadAllText(Path.Combine(Repo.Root, "docs", "trace.schema.json")),
-            new BuildOptions { SchemaRegistry = new SchemaRegistry() }, new Uri("https://irisnet.invalid/trace.schema.json")));
+            new BuildOptions { SchemaRegistry = new SchemaRegistry() },
+                new Uri("https://irisnet.invalid/trace.schema.json")));
 
     internal static void AssertFitsSchema(string json, string what)
     {
         using JsonDocument doc = JsonDocument.Parse(json);
-        EvaluationResults result = Schema.Value.Evaluate(doc.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        EvaluationResults result = Schema.Value.Evaluate(doc.RootElement,
+            new EvaluationOptions { OutputFormat = OutputFormat.List });
         string errors = string.Join("; ", (result.Details ?? []).Where(d => d.Errors is not null)
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")).Take(5));
         Assert.True(result.IsValid, $"{what} does not fit docs/trace.schema.json: {errors}");
@@ -22,7 +25,8 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
 
     private static string FixturePath(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "trace", name);
 
-    /// <summary>K full-batch steps end at the weights of `train --epochs K --test-fraction 0` (the kernels sum in another order: 1e-12).</summary>
+    /// <summary>K full-batch steps end at the weights of `train --epochs K --test-fraction 0` (the kernels sum in
+    /// another order: 1e-12).</summary>
     [Theory]
     [InlineData(0, 3, Activation.Tanh, true)]
     [InlineData(16, 20, Activation.Relu, true)] // 150 rows in batches of 16: 10 steps per epoch, 2 epochs, reshuffled
@@ -65,7 +69,8 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
     {
         Assert.Equal(expected.Count, actual.Length);
         double scale = expected.Max(Math.Abs);
-        for (int i = 0; i < actual.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-12 * scale, $"[{i}] {expected[i]} vs {actual[i]}");
+        for (int i = 0; i < actual.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-12 * scale,
+            $"[{i}] {expected[i]} vs {actual[i]}");
     }
 
     [Fact]
@@ -89,7 +94,8 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
     [Fact]
     public void The_trace_command_writes_every_quantity_with_equation_shape_and_layout()
     {
-        Cli.Result r = Cli.Run(_dir, "trace", "--samples", "0,5,17,60,120", "--hidden", "3", "--activation", "tanh", "--momentum", "0.5",
+        Cli.Result r = Cli.Run(_dir, "trace", "--samples", "0,5,17,60,120", "--hidden", "3", "--activation", "tanh",
+            "--momentum", "0.5",
             "--l2", "0.001", "--steps", "2", "--out", P("t.json"));
         Assert.True(r.ExitCode == 0, r.Stderr);
         string json = File.ReadAllText(P("t.json"));
@@ -97,7 +103,8 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement root = doc.RootElement;
         Assert.Equal("sample-major", root.GetProperty("layout").GetString());
-        Assert.Equal([0, 5, 17, 60, 120], root.GetProperty("data").GetProperty("rows").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([0, 5, 17, 60, 120], root.GetProperty("data").GetProperty("rows").EnumerateArray().Select(e
+            => e.GetInt32()));
         JsonElement step = root.GetProperty("steps")[1];
         string derivation = File.ReadAllText(Path.Combine(Repo.Root, "docs", "derivation.md"));
         foreach (var (name, equation) in TraceComputation.Order)
@@ -129,7 +136,8 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
     [InlineData("--init", "WEIGHTS", "--steps", "2")]
     public void Every_written_trace_fits_the_schema_and_diff_agrees_with_it(params string[] options)
     {
-        File.WriteAllText(P("w.json"), """{"A": [[0.1, -0.2, 0.3, 0.05], [-0.4, 0.2, 0.1, 0.0]], "a": [0.01, -0.02], "B": [[0.5, -0.1], [0.2, 0.3], [-0.6, 0.4]], "b": [0, 0.1, -0.1]}""");
+        File.WriteAllText(P("w.json"),
+            """{"A": [[0.1, -0.2, 0.3, 0.05], [-0.4, 0.2, 0.1, 0.0]], "a": [0.01, -0.02], "B": [[0.5, -0.1], [0.2, 0.3], [-0.6, 0.4]], "b": [0, 0.1, -0.1]}""");
         string[] args = ["trace", .. options.Select(o => o == "WEIGHTS" ? P("w.json") : o), "--out", P("t.json")];
         Cli.Result r = Cli.Run(_dir, args);
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -143,7 +151,8 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
     public void Traces_on_another_csv_work_end_to_end()
     {
         string fruit = Path.Combine(Repo.Root, "docs", "examples", "fruit.csv");
-        Cli.Result r = Cli.Run(_dir, "trace", "--data", fruit, "--hidden", "4", "--batch-size", "6", "--steps", "5", "--out", P("f.json"));
+        Cli.Result r = Cli.Run(_dir, "trace", "--data", fruit, "--hidden", "4", "--batch-size", "6", "--steps", "5",
+            "--out", P("f.json"));
         Assert.True(r.ExitCode == 0, r.Stderr);
         TraceFile trace = TraceJson.Load(P("f.json"));
         Assert.Equal(4, trace.Shape.C);
@@ -159,12 +168,21 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
     private static TraceFile Made(Mistake mistake, int steps = 2)
     {
         Dataset iris = Repo.Iris().Subset([0, 1, 50, 51, 100, 101, 102]);
-        var options = new TrainingOptions { Hidden = 3, Activation = Activation.Tanh, Momentum = 0.9, L2 = 0.05, LearningRate = 0.2, Seed = 5 };
+        var options = new TrainingOptions
+        {
+            Hidden = 3,
+            Activation = Activation.Tanh,
+            Momentum = 0.9,
+            L2 = 0.05,
+            LearningRate = 0.2,
+            Seed = 5
+        };
         InitialWeights w = Trainer.Initialize(new NetworkShape(4, 3, 3, true, Activation.Tanh), 5);
         w = w with { HiddenBias = [0.1, -0.2, 0.05], OutputBias = [-0.1, 0.3, 0.02] };
         TraceFile reference = TraceRecorder.Record(iris, options, w, steps);
         if (mistake == Mistake.None) return reference;
-        IReadOnlyList<TraceStep> wrong = TraceComputation.Run(reference.Initial, reference.Data.X, reference.Data.Labels, reference.Settings,
+        IReadOnlyList<TraceStep> wrong = TraceComputation.Run(reference.Initial, reference.Data.X,
+            reference.Data.Labels, reference.Settings,
             reference.Steps.Select(s => s.Batch).ToArray(), mistake);
         return reference with { Steps = wrong };
     }
@@ -204,7 +222,11 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
         TraceFile full = Made(Mistake.DiagonalSoftmax);
         TraceFile partial = full with
         {
-            Steps = full.Steps.Select(s => s with { Quantities = s.Quantities.Where(q => q.Name is "L" or "dB").ToArray() }).ToArray(),
+            Steps = full.Steps.Select(s => s with
+            {
+                Quantities = s.Quantities.Where(q
+                => q.Name is "L" or "dB").ToArray()
+            }).ToArray(),
         };
         string json = TraceJson.Serialize(partial);
         AssertFitsSchema(json, "a trace with only L and dB");
@@ -224,7 +246,8 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
         nudged[4] *= 1.001;
         TraceFile theirs = reference with
         {
-            Steps = [reference.Steps[0] with { Quantities = reference.Steps[0].Quantities.Select(q => q.Name == "dH" ? q with { Values = nudged } : q).ToArray() }],
+            Steps = [reference.Steps[0] with { Quantities = reference.Steps[0].Quantities.Select(q => q.Name == "dH"
+                ? q with { Values = nudged } : q).ToArray() }],
         };
         DiffReport report = TraceDiff.Compare(theirs);
         Assert.Equal("dH", report.First!.Name);
@@ -246,7 +269,8 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
     [InlineData("numpy-iris-diagonal.json", 1, "diagonal-softmax")]
     [InlineData("numpy-fruit.json", 0, null)]
     [InlineData("numpy-fruit-diagonal.json", 1, "diagonal-softmax")]
-    public void The_numpy_example_traces_are_judged_as_the_documentation_says(string fixture, int exitCode, string? mistake)
+    public void The_numpy_example_traces_are_judged_as_the_documentation_says(string fixture, int exitCode,
+        string? mistake)
     {
         string path = FixturePath(fixture);
         AssertFitsSchema(File.ReadAllText(path), fixture);
@@ -262,7 +286,8 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
         Assert.Single(TraceDiff.Compare(TraceJson.Load(path)).Diagnoses);
     }
 
-    /// <summary>docs/check-your-implementation.md shows what diff prints for the committed numpy traces (numbers masked: the last digits of a rounding difference may vary by platform).</summary>
+    /// <summary>docs/check-your-implementation.md shows what diff prints for the committed numpy traces (numbers
+    /// masked: the last digits of a rounding difference may vary by platform).</summary>
     [Theory]
     [InlineData("numpy-iris.json", "mine.json")]
     [InlineData("numpy-iris-diagonal.json", "wrong.json")]
@@ -270,13 +295,15 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
     {
         File.Copy(FixturePath(fixture), P(name));
         Cli.Result r = Cli.Run(_dir, "diff", name);
-        string doc = MaskNumbers(File.ReadAllText(Path.Combine(Repo.Root, "docs", "check-your-implementation.md")).ReplaceLineEndings("\n"));
+        string doc = MaskNumbers(File.ReadAllText(Path.Combine(Repo.Root, "docs",
+            "check-your-implementation.md")).ReplaceLineEndings("\n"));
         string[] lines = r.Stdout.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length > 20);
         foreach (string line in lines) Assert.Contains(MaskNumbers(line), doc, StringComparison.Ordinal);
     }
 
-    private static string MaskNumbers(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\d\.\dE[+-]\d\d", "#.#E##");
+    private static string MaskNumbers(string text) => System.Text.RegularExpressions.Regex.Replace(text,
+        @"\d\.\dE[+-]\d\d", "#.#E##");
 
     [Theory]
     [InlineData("initial.A", null, "$.initial")]
@@ -285,15 +312,18 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
     [InlineData("data.labels[3]", "7", "$.data.labels[3]")]
     [InlineData("steps[0].dS.shape", "[2, 2]", "$.steps[0].dS.shape")]
     [InlineData("format", "\"irisnet-model\"", "$.format")]
-    public void Diff_rejects_a_malformed_trace_with_the_json_path_of_the_problem(string where, string? value, string path)
+    public void Diff_rejects_a_malformed_trace_with_the_json_path_of_the_problem(string where, string? value,
+        string path)
     {
         JsonNode root = JsonNode.Parse(TraceJson.Serialize(Made(Mistake.None, steps: 1)))!;
         string[] parts = where.Replace("[", ".[", StringComparison.Ordinal).Split('.');
         JsonNode parent = root;
-        foreach (string part in parts[..^1]) parent = part.StartsWith('[') ? parent[int.Parse(part[1..^1], System.Globalization.CultureInfo.InvariantCulture)]! : parent[part]!;
+        foreach (string part in parts[..^1]) parent = part.StartsWith('[') ? parent[int.Parse(part[1..^1],
+            System.Globalization.CultureInfo.InvariantCulture)]! : parent[part]!;
         string last = parts[^1];
         if (value is null) parent.AsObject().Remove(last);
-        else if (last.StartsWith('[')) parent[int.Parse(last[1..^1], System.Globalization.CultureInfo.InvariantCulture)] = JsonNode.Parse(value);
+        else if (last.StartsWith('[')) parent[int.Parse(last[1..^1],
+            System.Globalization.CultureInfo.InvariantCulture)] = JsonNode.Parse(value);
         else parent[last] = JsonNode.Parse(value);
         File.WriteAllText(P("bad.json"), root.ToJsonString());
         Cli.Result r = Cli.Run(_dir, "diff", P("bad.json"));
@@ -319,12 +349,15 @@ public sealed class TraceTests() : TempDirectoryTest("trace")
         JsonNode schema = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "docs", "trace.schema.json")))!;
         JsonObject step = schema["$defs"]!["step"]!["properties"]!.AsObject();
         var quantities = step.Where(p => p.Key is not "step" and not "epoch" and not "batch")
-            .Select(p => (p.Key, p.Value!["allOf"]![1]!["properties"]!["equation"]!["const"]!.GetValue<int>())).ToArray();
+            .Select(p => (p.Key,
+                p.Value!["allOf"]![1]!["properties"]!["equation"]!["const"]!.GetValue<int>())).ToArray();
         Assert.Equal(TraceComputation.Order, quantities);
         // The step fields of the generated mapping, in the same order.
         Assert.Equal(TraceComputation.Order.Select(q => q.Name), TraceJson.QuantityFields);
         string format = File.ReadAllText(Path.Combine(Repo.Root, "docs", "trace-format.md"));
-        foreach (var (name, equation) in TraceComputation.Order) Assert.Contains($"| `{name}` | ({equation}) |", format, StringComparison.Ordinal);
-        foreach (Mistake m in MistakeCatalogue.All) Assert.Contains($"`{MistakeCatalogue.Key(m)}`", format, StringComparison.Ordinal);
+        foreach (var (name, equation) in TraceComputation.Order) Assert.Contains($"| `{name}` | ({equation}) |", format,
+            StringComparison.Ordinal);
+        foreach (Mistake m in MistakeCatalogue.All) Assert.Contains($"`{MistakeCatalogue.Key(m)}`", format,
+            StringComparison.Ordinal);
     }
 }

@@ -11,7 +11,13 @@ public sealed class EarlyStoppingTests() : TempDirectoryTest("early")
 {
     private static string Fixture => Path.Combine(Repo.Root, "tests", "IrisNet.Tests", "Fixtures", "wine_like.csv");
 
-    private static readonly TrainingOptions Options = new() { Activation = Activation.Tanh, Epochs = 1000, ValidationFraction = 0.2, Seed = 42 };
+    private static readonly TrainingOptions Options = new()
+    {
+        Activation = Activation.Tanh,
+        Epochs = 1000,
+        ValidationFraction = 0.2,
+        Seed = 42
+    };
 
     private static (TrainingResult Result, List<EpochMetrics> Rows) Run(TrainingOptions options)
     {
@@ -32,7 +38,8 @@ public sealed class EarlyStoppingTests() : TempDirectoryTest("early")
         // The case itself: test loss lowest early, well higher at the end, while the train loss keeps falling.
         EpochMetrics lowest = fullRows.MinBy(m => m.TestLoss!.Value);
         Assert.InRange(lowest.Epoch, 50, 400);
-        Assert.True(fullRows[^1].TestLoss > 1.2 * lowest.TestLoss, $"test loss {lowest.TestLoss} at epoch {lowest.Epoch}, {fullRows[^1].TestLoss} at 1000");
+        Assert.True(fullRows[^1].TestLoss > 1.2 * lowest.TestLoss,
+            $"test loss {lowest.TestLoss} at epoch {lowest.Epoch}, {fullRows[^1].TestLoss} at 1000");
         Assert.True(fullRows[^1].TrainLoss < 0.5 * lowest.TrainLoss, "the train loss keeps falling");
 
         var (early, earlyRows) = Run(Options with { Patience = 50 });
@@ -45,7 +52,8 @@ public sealed class EarlyStoppingTests() : TempDirectoryTest("early")
         // The saved weights are those the best row measured, and they beat the last epoch's on the untouched test rows.
         Assert.Equal(bestRow.ValidationLoss!.Value, early.FinalValidation!.Loss, 12);
         Assert.Equal(bestRow.TestLoss!.Value, early.FinalTest!.Loss, 12);
-        Assert.True(early.FinalTest.Loss < full.FinalTest!.Loss, $"restored {early.FinalTest.Loss}, last epoch {full.FinalTest.Loss}");
+        Assert.True(early.FinalTest.Loss < full.FinalTest!.Loss,
+            $"restored {early.FinalTest.Loss}, last epoch {full.FinalTest.Loss}");
         // Watching the validation set does not change training: the rows agree bit for bit up to the stop.
         Assert.Equal(fullRows.Take(early.EpochsRun), earlyRows);
         Assert.Equal(36, early.FinalTest.Count);
@@ -57,7 +65,8 @@ public sealed class EarlyStoppingTests() : TempDirectoryTest("early")
     {
         var (strict, _) = Run(Options with { Patience = 20, MinDelta = 0.05 });
         var (loose, _) = Run(Options with { Patience = 20 });
-        Assert.True(strict.EpochsRun < loose.EpochsRun, $"min-delta 0.05 stopped at {strict.EpochsRun}, 0 at {loose.EpochsRun}");
+        Assert.True(strict.EpochsRun < loose.EpochsRun,
+            $"min-delta 0.05 stopped at {strict.EpochsRun}, 0 at {loose.EpochsRun}");
     }
 
     [Theory]
@@ -67,7 +76,8 @@ public sealed class EarlyStoppingTests() : TempDirectoryTest("early")
     [InlineData(0.2, -1, 0.0, nameof(TrainingOptions.Patience))]
     [InlineData(0.2, 10, -1.0, nameof(TrainingOptions.MinDelta))]
     [InlineData(0.2, 10, double.NaN, nameof(TrainingOptions.MinDelta))]
-    public void Early_stopping_options_are_validated_by_the_library(double fraction, int patience, double minDelta, string option)
+    public void Early_stopping_options_are_validated_by_the_library(double fraction, int patience, double minDelta,
+        string option)
     {
         var o = new TrainingOptions { ValidationFraction = fraction, Patience = patience, MinDelta = minDelta };
         var e = Assert.Throws<OptionException>(o.Validate);
@@ -77,7 +87,8 @@ public sealed class EarlyStoppingTests() : TempDirectoryTest("early")
     [Fact]
     public void Train_with_patience_writes_validation_columns_and_records_why_it_stopped()
     {
-        Cli.Result r = Cli.Run(_dir, "train", "--data", Fixture, "--activation", "tanh", "--validation-fraction", "0.2", "--patience", "50", "--out", "es");
+        Cli.Result r = Cli.Run(_dir, "train", "--data", Fixture, "--activation", "tanh", "--validation-fraction", "0.2",
+            "--patience", "50", "--out", "es");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("Early stopping", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("Restored the weights of epoch", r.Stdout, StringComparison.Ordinal);

@@ -30,7 +30,8 @@ public sealed class OptimizerFixtureTests(ITestOutputHelper output)
     public static TheoryData<string> Names()
     {
         var names = new TheoryData<string>();
-        foreach (JsonElement c in Cases.EnumerateArray()) names.Add(c.GetProperty("case").GetProperty("name").GetString()!);
+        foreach (JsonElement c in Cases.EnumerateArray())
+            names.Add(c.GetProperty("case").GetProperty("name").GetString()!);
         return names;
     }
 
@@ -73,7 +74,8 @@ public sealed class OptimizerFixtureTests(ITestOutputHelper output)
     }
 
     private static T Parse<T>(string name) where T : struct, Enum =>
-        Models.Names.TryParse(name, out T value) ? value : throw new ArgumentException($"unknown {typeof(T).Name} '{name}'");
+        Models.Names.TryParse(name, out T value) ? value : throw new
+            ArgumentException($"unknown {typeof(T).Name} '{name}'");
 
     private static JsonElement Case(string name) =>
         Cases.EnumerateArray().Single(c => c.GetProperty("case").GetProperty("name").GetString() == name);
@@ -113,13 +115,16 @@ public sealed class OptimizerFixtureTests(ITestOutputHelper output)
         var (loss, lossAt) = Compare(Curve("train_loss"), rows.Select(r => r.TrainLoss).ToArray());
         var (rate, rateAt) = Compare(Curve("lr"), rows.Select(r => r.LearningRate!.Value).ToArray());
         output.WriteLine($"{name}: train loss within {loss:E2} (epoch {lossAt}), lr within {rate:E2} (epoch {rateAt})");
-        Assert.True(loss <= Tolerance, $"{name}: the training loss of epoch {lossAt} differs from torch's by {loss:E3} relative");
-        Assert.True(rate <= Tolerance, $"{name}: the learning rate of epoch {rateAt} differs from torch's by {rate:E3} relative");
+        Assert.True(loss <= Tolerance,
+            $"{name}: the training loss of epoch {lossAt} differs from torch's by {loss:E3} relative");
+        Assert.True(rate <= Tolerance,
+            $"{name}: the learning rate of epoch {rateAt} differs from torch's by {rate:E3} relative");
         if (c.TryGetProperty("validation_loss", out _))
         {
             var (val, valAt) = Compare(Curve("validation_loss"), rows.Select(r => r.ValidationLoss!.Value).ToArray());
             output.WriteLine($"{name}: validation loss within {val:E2} (epoch {valAt})");
-            Assert.True(val <= Tolerance, $"{name}: the validation loss of epoch {valAt} differs from torch's by {val:E3} relative");
+            Assert.True(val <= Tolerance,
+                $"{name}: the validation loss of epoch {valAt} differs from torch's by {val:E3} relative");
         }
     }
 }

@@ -28,7 +28,8 @@ public sealed class OptimizerTests
         return net;
     }
 
-    private static readonly double[] GA = [0.5, -0.25, 1e-3, 2, -1, 0.125], Ga = [0.3, -0.7, 1e-9], GB = [-0.4, 0.9, 0, 0.05, -2, 1], Gb = [0.6, -0.6];
+    private static readonly double[] GA = [0.5, -0.25, 1e-3, 2, -1, 0.125], Ga = [0.3, -0.7, 1e-9], GB = [-0.4, 0.9, 0,
+        0.05, -2, 1], Gb = [0.6, -0.6];
 
     [Theory]
     [InlineData(Optimizer.Adam, 0.0)]
@@ -38,10 +39,20 @@ public sealed class OptimizerTests
     {
         // Kingma and Ba's Algorithm 1 written out per element (ε outside the square root of r̂), with
         // AdamW's θ(1 − ηλ_w) first; L2 and the decoupled decay on A and B only.
-        var o = new TrainingOptions { Optimizer = optimizer, LearningRate = 0.05, Beta1 = 0.8, Beta2 = 0.95, Epsilon = 1e-6, L2 = l2, WeightDecay = 0.1 };
+        var o = new TrainingOptions
+        {
+            Optimizer = optimizer,
+            LearningRate = 0.05,
+            Beta1 = 0.8,
+            Beta2 = 0.95,
+            Epsilon = 1e-6,
+            L2 = l2,
+            WeightDecay = 0.1
+        };
         using var net = Net(GA, Ga, GB, Gb);
         var state = new OptimizerState<double>(Shape, optimizer);
-        double[][] theta = [(double[])net.A.Clone(), (double[])net.HiddenBias.Clone(), (double[])net.B.Clone(), (double[])net.OutputBias.Clone()];
+        double[][] theta = [(double[])net.A.Clone(), (double[])net.HiddenBias.Clone(), (double[])net.B.Clone(),
+            (double[])net.OutputBias.Clone()];
         double[][] grad = [GA, Ga, GB, Gb];
         bool[] weight = [true, false, true, false];
         double[][] m = [.. theta.Select(x => new double[x.Length])], r = [.. theta.Select(x => new double[x.Length])];
@@ -100,7 +111,8 @@ public sealed class OptimizerTests
         for (int t = 0; t < 3; t++) state.Step(one, o, 0.05);
         var copy = new OptimizerState<double>(Shape, Optimizer.Adam);
         state.CopyTo(copy);
-        one.A.CopyTo(two.A, 0); one.B.CopyTo(two.B, 0); one.HiddenBias.CopyTo(two.HiddenBias, 0); one.OutputBias.CopyTo(two.OutputBias, 0);
+        one.A.CopyTo(two.A, 0); one.B.CopyTo(two.B, 0); one.HiddenBias.CopyTo(two.HiddenBias,
+            0); one.OutputBias.CopyTo(two.OutputBias, 0);
         state.Step(one, o, 0.05);
         copy.Step(two, o, 0.05);
         Assert.Equal(4, copy.Steps);
@@ -127,7 +139,8 @@ public sealed class OptimizerTests
         Assert.Equal(0.45, Rate(cos with { LrTMax = 0 }, 10), 1e-16); // T defaults to the epochs: 20
         // Warm-up from 0.1·η over W = 4 epochs, then the schedule counts from 0.
         var warm = step with { WarmupEpochs = 4, WarmupStartFactor = 0.1 };
-        Assert.Equal([0.08, 0.26, 0.44, 0.62, 0.8, 0.8, 0.8, 0.4], Enumerable.Range(0, 8).Select(e => Math.Round(Rate(warm, e), 14)));
+        Assert.Equal([0.08, 0.26, 0.44, 0.62, 0.8, 0.8, 0.8, 0.4], Enumerable.Range(0,
+            8).Select(e => Math.Round(Rate(warm, e), 14)));
         var warmCos = cos with { WarmupEpochs = 4, LrTMax = 0 };
         Assert.Equal(0.45, Rate(warmCos, 4 + 8), 1e-16); // T = 20 − 4 = 16: half-way at 8 epochs past the warm-up
     }
@@ -174,7 +187,8 @@ public sealed class OptimizerTests
     [InlineData("WarmupEpochs", "warm-up as long as the run", "leave none")]
     [InlineData("PlateauFactor", "factor 1", "outside (0, 1)")]
     [InlineData("WeightDecay", "ηλ_w ≥ 1", "flip or zero")]
-    public void Each_bad_optimizer_or_schedule_option_is_refused_with_its_property(string property, string what, string message)
+    public void Each_bad_optimizer_or_schedule_option_is_refused_with_its_property(string property, string what,
+        string message)
     {
         var d = new TrainingOptions();
         TrainingOptions o = what switch
@@ -200,7 +214,8 @@ public sealed class OptimizerTests
     }
 
     [Fact]
-    public void Model_json_version_4_records_the_optimizer_and_schedule_and_older_versions_read_as_sgd_at_a_constant_rate()
+    public void
+        Model_json_version_4_records_the_optimizer_and_schedule_and_older_versions_read_as_sgd_at_a_constant_rate()
     {
         var options = new TrainingOptions
         {
@@ -228,8 +243,10 @@ public sealed class OptimizerTests
         Assert.Equal(options with { Threads = back.Threads }, back with { Threads = back.Threads });
 
         root["version"] = 3;
-        foreach (string f in new[] { "optimizer", "beta1", "beta2", "epsilon", "weight_decay", "lr_schedule", "lr_step_size", "lr_min", "lr_t_max",
-            "warmup_epochs", "warmup_start_factor", "plateau_factor", "plateau_patience", "plateau_threshold", "plateau_cooldown" })
+        foreach (string f in new[] { "optimizer", "beta1", "beta2", "epsilon", "weight_decay", "lr_schedule",
+            "lr_step_size", "lr_min", "lr_t_max",
+            "warmup_epochs", "warmup_start_factor", "plateau_factor", "plateau_patience", "plateau_threshold",
+                "plateau_cooldown" })
             t.Remove(f);
         TrainingOptions v3 = ModelJson.Parse(root.ToJsonString(), "v3.json").Options!;
         Assert.Equal((Optimizer.Sgd, LearningRateSchedule.Constant, 0), (v3.Optimizer, v3.LrSchedule, v3.WarmupEpochs));

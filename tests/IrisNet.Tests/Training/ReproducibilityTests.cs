@@ -15,18 +15,29 @@ public class ReproducibilityTests
     public void The_documented_procedure_reproduces_a_run_bit_for_bit(int batch, double testFraction, ulong seed)
     {
         Dataset iris = Repo.Iris();
-        var options = new TrainingOptions { BatchSize = batch, Epochs = 4, TestFraction = testFraction, Seed = seed, Momentum = 0.5, L2 = 1e-3, LearningRate = 0.05 };
+        var options = new TrainingOptions
+        {
+            BatchSize = batch,
+            Epochs = 4,
+            TestFraction = testFraction,
+            Seed = seed,
+            Momentum = 0.5,
+            L2 = 1e-3,
+            LearningRate = 0.05
+        };
         var (libraryTrain, libraryTest) = iris.SplitStratified(options.TestFraction, options.Seed);
         TrainingResult expected = Trainer.Train(libraryTrain, libraryTest, options);
 
-        double[] losses = Documented(iris, options, freshPermutationEachEpoch: false, out double[]? testLosses, out double[] finalA);
+        double[] losses = Documented(iris, options, freshPermutationEachEpoch: false, out double[]? testLosses,
+            out double[] finalA);
         Assert.Equal(expected.History.Select(m => m.TrainLoss), losses);
         if (testLosses is not null) Assert.Equal(expected.History.Select(m => m.TestLoss!.Value), testLosses);
         else Assert.All(expected.History, m => Assert.Null(m.TestLoss));
         Assert.Equal(expected.Model.A, finalA);
     }
 
-    /// <summary>The natural misreading — a fresh permutation every epoch — does not reproduce the run, so the test can tell.</summary>
+    /// <summary>The natural misreading — a fresh permutation every epoch — does not reproduce the run, so the test can
+    /// tell.</summary>
     [Fact]
     public void A_fresh_permutation_every_epoch_is_a_different_run()
     {
@@ -39,7 +50,8 @@ public class ReproducibilityTests
         Assert.NotEqual(expected.History[2].TrainLoss, losses[2]);
     }
 
-    private static double[] Documented(Dataset iris, TrainingOptions o, bool freshPermutationEachEpoch, out double[]? testLosses, out double[] finalA)
+    private static double[] Documented(Dataset iris, TrainingOptions o, bool freshPermutationEachEpoch,
+        out double[]? testLosses, out double[] finalA)
     {
         ulong seed = o.Seed;
         var init = new Stream(seed, 1);
@@ -118,7 +130,8 @@ public class ReproducibilityTests
 
         (double[] X, double[] Y) Batch(int[] rows)
         {
-            var data = new Dataset(iris.FeatureNames, iris.ClassNames, rows.Select(Row).ToArray(), rows.Select(n => iris.Labels[n]).ToArray());
+            var data = new Dataset(iris.FeatureNames, iris.ClassNames, rows.Select(Row).ToArray(),
+                rows.Select(n => iris.Labels[n]).ToArray());
             return FeatureMajor.Build<double>(data, Standardization.None(D));
         }
     }

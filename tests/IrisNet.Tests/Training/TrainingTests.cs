@@ -14,7 +14,8 @@ public class TrainingTests
             TrainingResult r = Trainer.Train(train, test, options);
             accuracies.Add(r.FinalTest!.Accuracy);
         }
-        Assert.True(accuracies.Average() >= 0.95, $"mean test accuracy {accuracies.Average():F4}: {string.Join(", ", accuracies)}");
+        Assert.True(accuracies.Average() >= 0.95,
+            $"mean test accuracy {accuracies.Average():F4}: {string.Join(", ", accuracies)}");
         Assert.True(accuracies.Min() >= 0.90, $"lowest test accuracy {accuracies.Min():F4}");
     }
 
@@ -22,8 +23,18 @@ public class TrainingTests
     public void Without_biases_the_documents_network_stalls_near_85_percent_while_biases_fix_it()
     {
         Dataset iris = Repo.Iris();
-        TrainingResult noBias = Trainer.Train(iris, null, new TrainingOptions { Bias = false, Epochs = 3000, TestFraction = 0 });
-        TrainingResult bias = Trainer.Train(iris, null, new TrainingOptions { Bias = true, Epochs = 3000, TestFraction = 0 });
+        TrainingResult noBias = Trainer.Train(iris, null, new TrainingOptions
+        {
+            Bias = false,
+            Epochs = 3000,
+            TestFraction = 0
+        });
+        TrainingResult bias = Trainer.Train(iris, null, new TrainingOptions
+        {
+            Bias = true,
+            Epochs = 3000,
+            TestFraction = 0
+        });
         Assert.InRange(noBias.FinalTrain.Accuracy, 0.75, 0.90);
         Assert.True(noBias.FinalTrain.Loss > 0.25, $"bias-free loss {noBias.FinalTrain.Loss}");
         Assert.True(bias.FinalTrain.Accuracy >= 0.97, $"with biases {bias.FinalTrain.Accuracy}");
@@ -63,7 +74,16 @@ public class TrainingTests
     public void Mini_batches_momentum_and_L2_train_in_both_precisions(Precision precision)
     {
         Dataset iris = Repo.Iris();
-        var options = new TrainingOptions { BatchSize = 16, Momentum = 0.9, L2 = 1e-4, LearningRate = 0.02, Epochs = 100, Precision = precision, Activation = Activation.Tanh };
+        var options = new TrainingOptions
+        {
+            BatchSize = 16,
+            Momentum = 0.9,
+            L2 = 1e-4,
+            LearningRate = 0.02,
+            Epochs = 100,
+            Precision = precision,
+            Activation = Activation.Tanh
+        };
         var (train, test) = iris.SplitStratified(0.2, 42);
         TrainingResult r = Trainer.Train(train, test, options);
         Assert.Equal(100, r.EpochsRun);
@@ -98,20 +118,28 @@ public class TrainingTests
     public void Invalid_options_name_the_property()
     {
         Dataset iris = Repo.Iris();
-        Assert.Equal(nameof(TrainingOptions.LearningRate), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { LearningRate = -1 })).Option);
-        Assert.Equal(nameof(TrainingOptions.LearningRate), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { LearningRate = double.NaN })).Option);
-        Assert.Equal(nameof(TrainingOptions.Epochs), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { Epochs = 0 })).Option);
-        Assert.Equal(nameof(TrainingOptions.Hidden), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { Hidden = 0 })).Option);
-        Assert.Equal(nameof(TrainingOptions.BatchSize), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { BatchSize = 151, TestFraction = 0 })).Option);
-        Assert.Equal(nameof(TrainingOptions.Threads), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { Threads = 0 })).Option);
-        Assert.Equal(nameof(TrainingOptions.Hidden), Assert.Throws<OptionException>(() => Trainer.Train(iris, null, new TrainingOptions { Hidden = 900_000, TestFraction = 0 })).Option);
+        Assert.Equal(nameof(TrainingOptions.LearningRate), Assert.Throws<OptionException>(() => Trainer.Train(iris,
+            null, new TrainingOptions { LearningRate = -1 })).Option);
+        Assert.Equal(nameof(TrainingOptions.LearningRate), Assert.Throws<OptionException>(() => Trainer.Train(iris,
+            null, new TrainingOptions { LearningRate = double.NaN })).Option);
+        Assert.Equal(nameof(TrainingOptions.Epochs), Assert.Throws<OptionException>(() => Trainer.Train(iris, null,
+            new TrainingOptions { Epochs = 0 })).Option);
+        Assert.Equal(nameof(TrainingOptions.Hidden), Assert.Throws<OptionException>(() => Trainer.Train(iris, null,
+            new TrainingOptions { Hidden = 0 })).Option);
+        Assert.Equal(nameof(TrainingOptions.BatchSize), Assert.Throws<OptionException>(() => Trainer.Train(iris, null,
+            new TrainingOptions { BatchSize = 151, TestFraction = 0 })).Option);
+        Assert.Equal(nameof(TrainingOptions.Threads), Assert.Throws<OptionException>(() => Trainer.Train(iris, null,
+            new TrainingOptions { Threads = 0 })).Option);
+        Assert.Equal(nameof(TrainingOptions.Hidden), Assert.Throws<OptionException>(() => Trainer.Train(iris, null,
+            new TrainingOptions { Hidden = 900_000, TestFraction = 0 })).Option);
     }
 
     [Fact]
     public void Network_gradients_are_overwritten_not_accumulated()
     {
         Dataset data = RandomData.Make(10, 3, 2, seed: 1);
-        using var net = new Network<double, VectorKernels<double>>(new NetworkShape(3, 4, 2, true, Activation.Tanh), 10);
+        using var net = new Network<double, VectorKernels<double>>(new NetworkShape(3, 4, 2, true, Activation.Tanh),
+            10);
         RandomData.Vector(12, 3).CopyTo(net.A, 0);
         RandomData.Vector(8, 4).CopyTo(net.B, 0);
         var (X, Y) = FeatureMajor.Build<double>(data, Standardization.None(3));

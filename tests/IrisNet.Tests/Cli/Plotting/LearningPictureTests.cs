@@ -16,23 +16,28 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
 {
     private static readonly string Fixture = Path.Combine(Repo.Root, "tests", "IrisNet.Tests", "Fixtures", "trace");
 
-    private sealed record Entry(string Quantity, int Index, string Mark, double Left, double Top, double Right, double Bottom);
+    private sealed record Entry(string Quantity, int Index, string Mark, double Left, double Top, double Right,
+        double Bottom);
 
-    private static List<Entry> Entries(string list) => list.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
+    private static List<Entry> Entries(string list) => list.Split('\n',
+        StringSplitOptions.RemoveEmptyEntries).Select(line =>
     {
         var f = line.Split(' ').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
         double D(string k) => double.Parse(f[k], CultureInfo.InvariantCulture);
-        return new Entry(Uri.UnescapeDataString(f["quantity"]), int.Parse(f["index"], CultureInfo.InvariantCulture), f["mark"],
+        return new Entry(Uri.UnescapeDataString(f["quantity"]), int.Parse(f["index"], CultureInfo.InvariantCulture),
+            f["mark"],
             D("left"), D("top"), D("right"), D("bottom"));
     }).ToList();
 
-    /// <summary>The text elements of an SVG: content and where it is drawn (the translate, the glyph offsets, the baseline).</summary>
+    /// <summary>The text elements of an SVG: content and where it is drawn (the translate, the glyph offsets, the
+    /// baseline).</summary>
     private static (string Text, double X, double Y)[] SvgTexts(string svg) =>
         XDocument.Parse(Regex.Replace(svg, "<!--.*?-->", "", RegexOptions.Singleline)).Descendants()
             .Where(e => e.Name.LocalName == "text").Select(e =>
             {
                 var t = Regex.Match(e.Attribute("transform")!.Value, @"translate\(([-\d.]+) ([-\d.]+)\)");
-                double[] xs = e.Attribute("x")!.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                double[] xs = e.Attribute("x")!.Value.Split(',', StringSplitOptions.RemoveEmptyEntries |
+                    StringSplitOptions.TrimEntries)
                     .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
                 double y0 = double.Parse(e.Attribute("y")!.Value.Split(',')[0], CultureInfo.InvariantCulture);
                 double size = double.Parse(e.Attribute("font-size")!.Value, CultureInfo.InvariantCulture);
@@ -54,18 +59,21 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
     public void The_graph_shows_the_numbers_explain_prints(string activation, string bias, string? data)
     {
         string[] common = ["explain", "--sample", "7", "--hidden", "6", "--activation", activation, "--bias", bias,
-            .. data is null ? Array.Empty<string>() : ["--data", Path.Combine(Repo.Root, "tests", "IrisNet.Tests", "Fixtures", "wine_like.csv")]];
+            .. data is null ? Array.Empty<string>() : ["--data", Path.Combine(Repo.Root, "tests", "IrisNet.Tests",
+                "Fixtures", "wine_like.csv")]];
         using var json = JsonDocument.Parse(Ok([.. common, "--json", "--graph", P("graph.svg")]).Stdout);
         Ok([.. common, "--graph", P("graph.png")]);
         string svg = File.ReadAllText(P("graph.svg"));
-        string list = Regex.Match(svg, "<!-- irisnet graph entries\n(.*?)\n-->", RegexOptions.Singleline).Groups[1].Value;
+        string list = Regex.Match(svg, "<!-- irisnet graph entries\n(.*?)\n-->",
+            RegexOptions.Singleline).Groups[1].Value;
         PngImage png = PngImage.Load(P("graph.png"));
         Assert.Equal(list, png.Text.Single(t => t.Keyword == "irisnet graph entries").Text);
         List<Entry> entries = Entries(list);
 
         var texts = SvgTexts(svg);
 
-        var blocks = json.RootElement.GetProperty("forward").EnumerateArray().Concat(json.RootElement.GetProperty("backward").EnumerateArray())
+        var blocks =
+            json.RootElement.GetProperty("forward").EnumerateArray().Concat(json.RootElement.GetProperty("backward").EnumerateArray())
             .ToDictionary(b => b.GetProperty("symbol").GetString()!);
         int checkedCount = 0;
         foreach (Entry e in entries.Where(e => blocks.ContainsKey(e.Quantity)))
@@ -73,13 +81,16 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
             JsonElement block = blocks[e.Quantity];
             int cols = block.GetProperty("cols").GetInt32();
             double value = block.GetProperty("value")[e.Index / cols][e.Index % cols].GetDouble();
-            string[] inside = texts.Where(t => t.X >= e.Left - 2 && t.X <= e.Right + 2 && t.Y >= e.Top - 2 && t.Y <= e.Bottom + 2).Select(t => t.Text).ToArray();
+            string[] inside = texts.Where(t => t.X >= e.Left - 2 && t.X <= e.Right + 2 && t.Y >= e.Top - 2 && t.Y
+                <= e.Bottom + 2).Select(t => t.Text).ToArray();
             Assert.True(inside.Any(t => t.EndsWith(" " + Six(value), StringComparison.Ordinal) || t == Six(value)),
-                $"{e.Quantity}[{e.Index}] is {Six(value)} in explain --json, the picture shows [{string.Join(" | ", inside)}] there");
+                $"{e.Quantity}[{e.Index}] is {Six(value)} in explain --json, the picture shows " +
+                    $"[{string.Join(" | ", inside)}] there");
             checkedCount++;
         }
         JsonElement shape = json.RootElement.GetProperty("shape");
-        int D = shape.GetProperty("D").GetInt32(), H = shape.GetProperty("H").GetInt32(), C = shape.GetProperty("C").GetInt32();
+        int D = shape.GetProperty("D").GetInt32(), H = shape.GetProperty("H").GetInt32(),
+            C = shape.GetProperty("C").GetInt32();
         bool biases = bias == "true";
         bool folded = D > 8;
         if (!folded)
@@ -100,7 +111,8 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
     [Theory]
     [InlineData("diagonal", "dS", new[] { "Yhat", "Y" })]
     [InlineData("dA-over-N", "dA", new[] { "dZ", "X" })]
-    public void The_diff_graph_marks_the_first_difference_and_its_inputs(string mistake, string expected, string[] inputs)
+    public void The_diff_graph_marks_the_first_difference_and_its_inputs(string mistake, string expected,
+        string[] inputs)
     {
         string theirs = Path.Combine(Fixture, "numpy-iris-diagonal.json");
         if (mistake == "dA-over-N")
@@ -128,14 +140,18 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
         Assert.All(wrong, e => Assert.Equal(report.First.Name, e.Quantity));
         string[] marked = entries.Where(e => e.Mark == "input").Select(e => e.Quantity).Distinct().Order().ToArray();
         Assert.Equal(inputs.Order(), marked);
-        // What is drawn is what the list says: a wrong entry's strip is red, an input's yellow, an agreeing one's green.
+        // What is drawn is what the list says: a wrong entry's strip is red, an input's yellow, an agreeing one's
+        // green.
         (byte, byte, byte) Fill(Entry e) => image.Mode((int)((e.Left + e.Right) / 2), (int)((e.Top + e.Bottom) / 2), 5);
         Assert.All(wrong, e => Assert.Equal(((byte)255, (byte)196, (byte)196), Fill(e)));
-        Assert.All(entries.Where(e => e.Mark == "input" && e.Quantity is not ("A" or "B" or "a" or "b")), e => Assert.Equal(((byte)255, (byte)243, (byte)150), Fill(e)));
-        Assert.All(entries.Where(e => e.Mark == "agrees").Take(20), e => Assert.Equal(((byte)214, (byte)240, (byte)214), Fill(e)));
+        Assert.All(entries.Where(e => e.Mark == "input" && e.Quantity is not ("A" or "B" or "a" or "b")),
+            e => Assert.Equal(((byte)255, (byte)243, (byte)150), Fill(e)));
+        Assert.All(entries.Where(e => e.Mark == "agrees").Take(20), e => Assert.Equal(((byte)214, (byte)240, (byte)214),
+            Fill(e)));
         // Nothing computed before the first difference is marked as differing.
         var order = TraceComputation.Order.Select(q => q.Name).ToList();
-        Assert.All(entries.Where(e => e.Mark == "later"), e => Assert.True(order.IndexOf(e.Quantity) > order.IndexOf(expected), $"{e.Quantity} is marked as differing after {expected}"));
+        Assert.All(entries.Where(e => e.Mark == "later"), e => Assert.True(order.IndexOf(e.Quantity) >
+            order.IndexOf(expected), $"{e.Quantity} is marked as differing after {expected}"));
     }
 
     /// <summary>
@@ -149,13 +165,16 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
     {
         var trace = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixture, "numpy-iris.json")))!;
         JsonNode step = trace["steps"]![0]!;
-        JsonArray dH = step["dH"]!["value"]!.AsArray(), H = step["H"]!["value"]!.AsArray(), dZ = step["dZ"]!["value"]!.AsArray();
+        JsonArray dH = step["dH"]!["value"]!.AsArray(), H = step["H"]!["value"]!.AsArray(),
+            dZ = step["dZ"]!["value"]!.AsArray();
         for (int n = 0; n < dZ.Count; n++)
-            for (int i = 0; i < dZ[n]!.AsArray().Count; i++) dZ[n]![i] = dH[n]![i]!.GetValue<double>() * (1 - H[n]![i]!.GetValue<double>());
+            for (int i = 0; i < dZ[n]!.AsArray().Count; i++) dZ[n]![i] = dH[n]![i]!.GetValue<double>() * (1
+                - H[n]![i]!.GetValue<double>());
         File.WriteAllText(P("fprime.json"), trace.ToJsonString());
         Assert.Equal(1, Cli.Run(_dir, "diff", P("fprime.json"), "--graph", P("fprime.svg")).ExitCode);
         string svg = File.ReadAllText(P("fprime.svg"));
-        List<Entry> entries = Entries(Regex.Match(svg, "<!-- irisnet graph entries\n(.*?)\n-->", RegexOptions.Singleline).Groups[1].Value);
+        List<Entry> entries = Entries(Regex.Match(svg, "<!-- irisnet graph entries\n(.*?)\n-->",
+            RegexOptions.Singleline).Groups[1].Value);
         var texts = SvgTexts(svg);
         Entry[] wrong = entries.Where(e => e.Quantity == "dZ" && e.Mark == "wrong").ToArray();
         Assert.NotEmpty(wrong);
@@ -168,7 +187,8 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
             double implied = dZ[n]![i]!.GetValue<double>() / dH[n]![i]!.GetValue<double>();
             Entry h = entries.Single(x => x.Quantity == "H" && x.Index == e.Index);
             // Between z_i's box and h_i's, at their height.
-            Assert.Contains(yours, t => t.Text == "yours " + Six(implied) && t.X > e.Right && t.X < h.Left && t.Y > e.Top - 30 && t.Y < e.Bottom + 30);
+            Assert.Contains(yours, t => t.Text == "yours " + Six(implied) && t.X > e.Right && t.X < h.Left
+                && t.Y > e.Top - 30 && t.Y < e.Bottom + 30);
         }
 
         var over = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixture, "numpy-iris.json")))!;
@@ -178,7 +198,9 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
         File.WriteAllText(P("over.json"), over.ToJsonString());
         Assert.Equal(1, Cli.Run(_dir, "diff", P("over.json"), "--graph", P("over.svg")).ExitCode);
         var lines = SvgTexts(File.ReadAllText(P("over.svg"))).Select(t => t.Text).ToArray();
-        string expected = $"Every entry of your dA is the reference's times {(1.0 / N).ToString("0.000000", CultureInfo.InvariantCulture)} = 1/N (N = {N})";
+        string expected =
+            $"Every entry of your dA is the reference's times " +
+            $"{(1.0 / N).ToString("0.000000", CultureInfo.InvariantCulture)} = 1/N (N = {N})";
         Assert.Contains(lines, t => t.StartsWith(expected, StringComparison.Ordinal));
         Assert.DoesNotContain(lines, t => t.StartsWith("yours ", StringComparison.Ordinal));
     }
@@ -213,7 +235,8 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
         Assert.Equal(kept.Length, images.Count);
         DataArea area = still.Area("regions");
         for (int f = 0; f < kept.Length; f++)
-            AssertRegionsFollow(images[f], area, frames[Array.IndexOf(epochs, kept[f])].Model, train, test!, $"frame {f} (epoch {kept[f]})");
+            AssertRegionsFollow(images[f], area, frames[Array.IndexOf(epochs, kept[f])].Model, train, test!,
+                $"frame {f} (epoch {kept[f]})");
     }
 
     /// <summary>
@@ -228,7 +251,8 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
         string apng = P("run", "regions.apng");
         PngImage still = PngImage.Load(apng);
         IReadOnlyList<PngImage> frames = PngImage.Frames(apng);
-        int[] epochs = still.Text.Single(t => t.Keyword == "irisnet frames").Text.Split(' ').Select(int.Parse).ToArray();
+        int[] epochs = still.Text.Single(t => t.Keyword ==
+            "irisnet frames").Text.Split(' ').Select(int.Parse).ToArray();
         Assert.Equal(epochs.Length, frames.Count);
         Assert.InRange(frames.Count, 3, 48);
         int k = epochs[1];
@@ -255,11 +279,15 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
         }
     }
 
-    private static Model FromWeights(Model like, InitialWeights w) => new(like.Shape, like.Precision, like.FeatureNames, like.ClassNames, like.LabelName,
-        like.Standardization, w.A.SelectMany(r => r).ToArray(), w.HiddenBias ?? [], w.B.SelectMany(r => r).ToArray(), w.OutputBias ?? [], like.Options);
+    private static Model FromWeights(Model like, InitialWeights w) => new(like.Shape, like.Precision, like.FeatureNames,
+        like.ClassNames, like.LabelName,
+        like.Standardization, w.A.SelectMany(r => r).ToArray(), w.HiddenBias ?? [], w.B.SelectMany(r => r).ToArray(),
+            w.OutputBias ?? [], like.Options);
 
-    /// <summary>Samples of the data area away from boundaries and markers: one colour per predicted class, different classes different colours.</summary>
-    private static void AssertRegionsFollow(PngImage image, DataArea area, Model model, Dataset train, Dataset test, string what)
+    /// <summary>Samples of the data area away from boundaries and markers: one colour per predicted class, different
+    /// classes different colours.</summary>
+    private static void AssertRegionsFollow(PngImage image, DataArea area, Model model, Dataset train, Dataset test,
+        string what)
     {
         int p = model.FeatureNames.ToList().IndexOf(Uri.UnescapeDataString(area.All["x-feature"]));
         int q = model.FeatureNames.ToList().IndexOf(Uri.UnescapeDataString(area.All["y-feature"]));
@@ -283,7 +311,8 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
                 int py = (int)(area.Top + 12 + (area.Bottom - area.Top - 24) * j / 15.0);
                 if (points.Any(t => Math.Abs(t.X - px) < 16 && Math.Abs(t.Y - py) < 16)) continue;
                 int k = Predict(px, py);
-                if (Predict(px - 8, py - 8) != k || Predict(px + 8, py - 8) != k || Predict(px - 8, py + 8) != k || Predict(px + 8, py + 8) != k) continue;
+                if (Predict(px - 8, py - 8) != k || Predict(px + 8, py - 8) != k || Predict(px - 8,
+                    py + 8) != k || Predict(px + 8, py + 8) != k) continue;
                 if (!byClass.TryGetValue(k, out var list)) byClass[k] = list = [];
                 list.Add(image.Mode(px, py, 3));
             }
@@ -293,7 +322,8 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
         foreach (var (k, list) in byClass)
         {
             colourOf[k] = list.GroupBy(c => c).MaxBy(g => g.Count())!.Key;
-            Assert.True(list.All(c => c == colourOf[k]), $"{what}: class {model.ClassNames[k]} has colours {string.Join(", ", list.Distinct())} in its region");
+            Assert.True(list.All(c => c == colourOf[k]),
+                $"{what}: class {model.ClassNames[k]} has colours {string.Join(", ", list.Distinct())} in its region");
         }
         Assert.Equal(colourOf.Count, colourOf.Values.Distinct().Count());
     }
@@ -328,7 +358,8 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
             {
                 for (int b = 0; b < 6; b++)
                 {
-                    int px = (int)(panel.Left + 6 + (panel.Right - panel.Left - 12) * a / 9.0), py = (int)(panel.Top + 6 + (panel.Bottom - panel.Top - 12) * b / 5.0);
+                    int px = (int)(panel.Left + 6 + (panel.Right - panel.Left - 12) * a / 9.0),
+                        py = (int)(panel.Top + 6 + (panel.Bottom - panel.Top - 12) * b / 5.0);
                     var (u, v) = panel.Data(px, py);
                     double[] x = (double[])mean.Clone();
                     x[p] = u;
@@ -337,11 +368,22 @@ public sealed partial class LearningPictureTests() : TempDirectoryTest("learning
                     for (int d = 0; d < D; d++) z += model.A[i * D + d] * model.Standardization.Apply(x[d], d);
                     double h = activation == "tanh" ? Math.Tanh(z) : z;
                     var (r, g, bl) = image[px, py];
-                    if (h > 0.15 * scale) { Assert.True(bl > r + 20, $"unit {i + 1} at ({u:0.##}, {v:0.##}): h = {h:0.###} but the colour is ({r}, {g}, {bl})"); positive++; }
-                    if (h < -0.15 * scale) { Assert.True(r > bl + 20, $"unit {i + 1} at ({u:0.##}, {v:0.##}): h = {h:0.###} but the colour is ({r}, {g}, {bl})"); negative++; }
+                    if (h > 0.15 * scale)
+                    {
+                        Assert.True(bl > r + 20,
+                        $"unit {i + 1} at ({u:0.##}, {v:0.##}): h = {h:0.###} but the colour is ({r}, {g}, {bl})");
+                        positive++;
+                    }
+                    if (h < -0.15 * scale)
+                    {
+                        Assert.True(r > bl + 20,
+                        $"unit {i + 1} at ({u:0.##}, {v:0.##}): h = {h:0.###} but the colour is ({r}, {g}, {bl})");
+                        negative++;
+                    }
                 }
             }
         }
-        Assert.True(positive > 20 && negative > 20, $"{positive} clearly positive and {negative} clearly negative samples");
+        Assert.True(positive > 20 && negative > 20,
+            $"{positive} clearly positive and {negative} clearly negative samples");
     }
 }

@@ -45,9 +45,11 @@ public sealed class PictureTests() : TempDirectoryTest("pictures")
                 colour[k, j] = image.Mode(x, y, 14);
             }
         }
-        var cells = Enumerable.Range(0, C * C).Select(i => (Count: counts[i / C][i % C], Colour: colour[i / C, i % C])).OrderBy(c => c.Count).ToArray();
+        var cells = Enumerable.Range(0, C * C).Select(i => (Count: counts[i / C][i % C], Colour: colour[i / C,
+            i % C])).OrderBy(c => c.Count).ToArray();
         for (int i = 1; i < cells.Length; i++)
-            Assert.True(Luminance(cells[i].Colour) < Luminance(cells[i - 1].Colour), $"count {cells[i].Count} is not darker than {cells[i - 1].Count}");
+            Assert.True(Luminance(cells[i].Colour) < Luminance(cells[i - 1].Colour),
+                $"count {cells[i].Count} is not darker than {cells[i - 1].Count}");
 
         const int off = 5; // pixels either side of a boundary
         for (int k = 0; k < C; k++)
@@ -56,8 +58,12 @@ public sealed class PictureTests() : TempDirectoryTest("pictures")
             for (int j = 0; j <= C; j++)
             {
                 var (bx, by) = area.Pixel(j - 0.5, yc);
-                if (j > 0) Assert.True(image[bx - off, by] == colour[k, j - 1], $"left of the boundary {j - 0.5} in row {k}: {image[bx - off, by]} is not cell ({k}, {j - 1})'s {colour[k, j - 1]}");
-                if (j < C) Assert.True(image[bx + off, by] == colour[k, j], $"right of the boundary {j - 0.5} in row {k}: {image[bx + off, by]} is not cell ({k}, {j})'s {colour[k, j]}");
+                if (j > 0) Assert.True(image[bx - off, by] == colour[k, j - 1],
+                    $"left of the boundary {j - 0.5} in row {k}: {image[bx - off, by]} is not cell ({k}, {j - 1})'s " +
+                    $"{colour[k, j - 1]}");
+                if (j < C) Assert.True(image[bx + off, by] == colour[k, j],
+                    $"right of the boundary {j - 0.5} in row {k}: {image[bx + off, by]} is not cell ({k}, {j})'s " +
+                    $"{colour[k, j]}");
             }
         }
         for (int j = 0; j < C; j++)
@@ -65,11 +71,14 @@ public sealed class PictureTests() : TempDirectoryTest("pictures")
             double xc = j + 0.3;
             for (int b = 0; b <= C; b++)
             {
-                // The boundary at y = b − ½ has y = b (actual class C − 1 − b) above it and y = b − 1 (class C − b) below.
+                // The boundary at y = b − ½ has y = b (actual class C − 1 − b) above it and y = b − 1 (class C − b)
+                // below.
                 var (bx, by) = area.Pixel(xc, b - 0.5);
                 int above = C - 1 - b, below = C - b;
-                if (above >= 0) Assert.True(image[bx, by - off] == colour[above, j], $"above the boundary y = {b - 0.5} in column {j}");
-                if (below < C) Assert.True(image[bx, by + off] == colour[below, j], $"below the boundary y = {b - 0.5} in column {j}");
+                if (above >= 0) Assert.True(image[bx, by - off] == colour[above, j],
+                    $"above the boundary y = {b - 0.5} in column {j}");
+                if (below < C) Assert.True(image[bx, by + off] == colour[below, j],
+                    $"below the boundary y = {b - 0.5} in column {j}");
             }
         }
     }
@@ -103,7 +112,8 @@ public sealed class PictureTests() : TempDirectoryTest("pictures")
                     if (accept(image[x + dx, y + dy])) return image[x + dx, y + dy];
             return null;
         }
-        static bool Saturated((byte R, byte G, byte B) c) => Math.Max(c.R, Math.Max(c.G, c.B)) - Math.Min(c.R, Math.Min(c.G, c.B)) > 90;
+        static bool Saturated((byte R, byte G, byte B) c) => Math.Max(c.R, Math.Max(c.G, c.B)) - Math.Min(c.R,
+            Math.Min(c.G, c.B)) > 90;
 
         // Sample every segment between consecutive points, in pixels (a straight line on the log axis).
         List<(byte R, byte G, byte B)?> Along(double[] values)
@@ -121,29 +131,34 @@ public sealed class PictureTests() : TempDirectoryTest("pictures")
         var trainSeen = Along(train);
         var testSeen = Along(test);
         Assert.All(trainSeen, c => Assert.NotNull(c)); // the solid train line passes through every sample
-        Assert.True(testSeen.Count(c => c is not null) > testSeen.Count * 0.6, "the dashed test line is not where its points are");
+        Assert.True(testSeen.Count(c => c is not null) > testSeen.Count * 0.6,
+            "the dashed test line is not where its points are");
         var trainColour = trainSeen.GroupBy(c => c).MaxBy(g => g.Count())!.Key!.Value;
         var testColour = testSeen.Where(c => c is not null).GroupBy(c => c).MaxBy(g => g.Count())!.Key!.Value;
-        Assert.True(Distance(trainColour, testColour) > 150, $"train {trainColour} and test {testColour} are not different colours");
+        Assert.True(Distance(trainColour, testColour) > 150,
+            $"train {trainColour} and test {testColour} are not different colours");
 
         for (int y = (int)area.Top + 3; y < area.Bottom - 3; y++)
         {
             for (int x = (int)area.Left + 3; x < area.Right - 3; x++)
             {
                 var c = image[x, y];
-                Assert.False(c.R < 90 && c.G < 90 && c.B < 90, $"dark pixel {c} at ({x}, {y}) inside the data area: a legend over the curves");
+                Assert.False(c.R < 90 && c.G < 90 && c.B < 90,
+                    $"dark pixel {c} at ({x}, {y}) inside the data area: a legend over the curves");
             }
         }
     }
 
-    /// <summary>A diverged run's losses (to 1e303) get decade labels, not hundreds of digits: the left margin stays narrow.</summary>
+    /// <summary>A diverged run's losses (to 1e303) get decade labels, not hundreds of digits: the left margin stays
+    /// narrow.</summary>
     [Fact]
     public void A_diverged_run_gets_short_loss_tick_labels()
     {
         Directory.CreateDirectory(P("run"));
         var csv = new StringBuilder("epoch,train_loss,train_accuracy,test_loss,test_accuracy\n");
         for (int e = 1; e <= 81; e++)
-            csv.Append(CultureInfo.InvariantCulture, $"{e},{Math.Pow(10, (e - 1) * 303.0 / 80):R},0.3,{Math.Pow(10, (e - 1) * 303.0 / 80) * 2:R},0.3\n");
+            csv.Append(CultureInfo.InvariantCulture,
+                $"{e},{Math.Pow(10, (e - 1) * 303.0 / 80):R},0.3,{Math.Pow(10, (e - 1) * 303.0 / 80) * 2:R},0.3\n");
         File.WriteAllText(P("run", "metrics.csv"), csv.ToString());
         Ok("plot", P("run"), "--out", P("curves.png"));
         DataArea area = PngImage.Load(P("curves.png")).Area("loss");
@@ -151,7 +166,8 @@ public sealed class PictureTests() : TempDirectoryTest("pictures")
         Assert.InRange(area.Left, 20, 150);
     }
 
-    /// <summary>Every sampled point of regions.png away from boundaries and markers has its predicted class's colour, one colour per class.</summary>
+    /// <summary>Every sampled point of regions.png away from boundaries and markers has its predicted class's colour,
+    /// one colour per class.</summary>
     [Theory]
     [InlineData("identity", null, null)]
     [InlineData("relu", "sepal_length", "petal_length")]
@@ -194,18 +210,21 @@ public sealed class PictureTests() : TempDirectoryTest("pictures")
                 int py = (int)(area.Top + 12 + (area.Bottom - area.Top - 24) * j / 15.0);
                 if (points.Any(t => Math.Abs(t.X - px) < 16 && Math.Abs(t.Y - py) < 16)) continue; // under a marker
                 int k = Predict(px, py);
-                if (Predict(px - 6, py - 6) != k || Predict(px + 6, py - 6) != k || Predict(px - 6, py + 6) != k || Predict(px + 6, py + 6) != k)
+                if (Predict(px - 6, py - 6) != k || Predict(px + 6, py - 6) != k || Predict(px - 6,
+                    py + 6) != k || Predict(px + 6, py + 6) != k)
                     continue; // on a class boundary
                 if (!byClass.TryGetValue(k, out var list)) byClass[k] = list = [];
                 list.Add(image.Mode(px, py, 4));
             }
         }
-        Assert.True(byClass.Count >= 2 && byClass.Values.All(l => l.Count >= 3), $"too few samples: {string.Join(", ", byClass.Select(kv => $"{kv.Key}: {kv.Value.Count}"))}");
+        Assert.True(byClass.Count >= 2 && byClass.Values.All(l => l.Count >= 3),
+            $"too few samples: {string.Join(", ", byClass.Select(kv => $"{kv.Key}: {kv.Value.Count}"))}");
         var colourOf = new Dictionary<int, (byte R, byte G, byte B)>();
         foreach (var (k, list) in byClass)
         {
             colourOf[k] = list[0];
-            Assert.All(list, c => Assert.True(c == list[0], $"class {model.ClassNames[k]}: {c} and {list[0]} in its region"));
+            Assert.All(list, c => Assert.True(c == list[0],
+                $"class {model.ClassNames[k]}: {c} and {list[0]} in its region"));
         }
         foreach (int k in colourOf.Keys)
             foreach (int l in colourOf.Keys.Where(l => l > k))
@@ -226,8 +245,10 @@ public sealed class PictureTests() : TempDirectoryTest("pictures")
         Assert.Equal(File.ReadAllBytes(P("confusion-alone.png")), File.ReadAllBytes(P("run", "confusion.png")));
         // Listed in the order the command completes them, whichever thread finished first.
         using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(P("run", "summary.json")));
-        string[] files = summary.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToArray();
-        Assert.Equal(["metrics.csv", "model.json", "loss.png", "accuracy.png", "units.png", "confusion.png", "regions.png", "summary.json"], files);
+        string[] files = summary.RootElement.GetProperty("files").EnumerateArray().Select(f
+            => f.GetString()!).ToArray();
+        Assert.Equal(["metrics.csv", "model.json", "loss.png", "accuracy.png", "units.png", "confusion.png",
+            "regions.png", "summary.json"], files);
     }
 
     [Fact]
@@ -250,7 +271,8 @@ public sealed class PictureTests() : TempDirectoryTest("pictures")
                 string line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
                 Assert.StartsWith("irisnet: error: --out: ", line, StringComparison.Ordinal);
                 Assert.Contains(says, line, StringComparison.Ordinal);
-                Assert.Contains(Path.GetFileName(output.TrimEnd('/')) is { Length: > 0 } name ? name : output, line, StringComparison.Ordinal);
+                Assert.Contains(Path.GetFileName(output.TrimEnd('/')) is { Length: > 0 } name ? name : output, line,
+                    StringComparison.Ordinal);
             }
         }
         Assert.False(Directory.Exists(P("missing")));

@@ -34,7 +34,8 @@ public sealed class ReportBrowserTests : IClassFixture<ReportBrowser>
         Assert.True(await page.Pixels("loss", Blue) > 200, "the train loss curve is not drawn");
         Assert.True(await page.Pixels("loss", Orange) > 200, "the test loss curve is not drawn");
         Assert.True(await page.Pixels("accuracy", Blue) > 200, "the train accuracy curve is not drawn");
-        Assert.False(await page.Page.IsVisibleAsync("#chart-lr"), "a run with a constant learning rate shows an lr chart");
+        Assert.False(await page.Page.IsVisibleAsync("#chart-lr"),
+            "a run with a constant learning rate shows an lr chart");
         // The network is really blocked: a request from the page fails, and the page made none of its own.
         bool fetched = await page.Page.EvaluateAsync<bool>(
             "() => fetch('http://127.0.0.1:9/x').then(() => true, () => false)");

@@ -47,7 +47,8 @@ public sealed partial class ReportFileTests
         JsonElement set = meta.RootElement.GetProperty("sets")[0];
         int n = set.GetProperty("rows").GetInt32();
         string[] columns = set.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToArray();
-        string[] all = ["epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "val_loss", "val_accuracy", "lr"];
+        string[] all = ["epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "val_loss",
+            "val_accuracy", "lr"];
         Assert.Equal(all, columns);
         byte[] bytes = Gunzip(Convert.FromBase64String(Block(html, "report-series").Trim()));
         Assert.Equal(8 * n * columns.Length, bytes.Length);

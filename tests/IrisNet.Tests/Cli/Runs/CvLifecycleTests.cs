@@ -29,7 +29,9 @@ public sealed class CvLifecycleTests() : TempDirectoryTest("cv-life")
 
     private static void Signal(Process p, string signal)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, p.Id.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardError = true })!;
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal,
+            p.Id.ToString(CultureInfo.InvariantCulture)])
+        { RedirectStandardError = true })!;
         string err = kill.StandardError.ReadToEnd();
         kill.WaitForExit();
         Assert.True(kill.ExitCode == 0, $"kill -{signal} {p.Id}: {err}");
@@ -63,7 +65,8 @@ public sealed class CvLifecycleTests() : TempDirectoryTest("cv-life")
             }
             Assert.True(epoch == rows[key] + 1, $"fold {key}: epoch {epoch} follows epoch {rows[key]}");
             rows[key] = epoch;
-            foreach (string v in f.Skip(3)) Assert.True(double.IsFinite(double.Parse(v, CultureInfo.InvariantCulture)), line);
+            foreach (string v in f.Skip(3)) Assert.True(double.IsFinite(double.Parse(v, CultureInfo.InvariantCulture)),
+                line);
         }
         return rows;
     }
@@ -75,7 +78,8 @@ public sealed class CvLifecycleTests() : TempDirectoryTest("cv-life")
     /// </summary>
     private async Task<(Process P, Task<string> Stdout, Task<string> Stderr)> StartCv(string dir, params string[] args)
     {
-        Process p = Cli.Start(_dir, ["cv", "--out", dir, "--folds", "10", "--epochs", Epochs.ToString(CultureInfo.InvariantCulture), .. args]);
+        Process p = Cli.Start(_dir, ["cv", "--out", dir, "--folds", "10", "--epochs",
+            Epochs.ToString(CultureInfo.InvariantCulture), .. args]);
         Task<string> stderr = p.StandardError.ReadToEndAsync();
         string? first = await p.StandardOutput.ReadLineAsync();
         if (first is null) Assert.Fail(await stderr); // the message only when it failed: awaiting it waits for the exit
@@ -88,7 +92,8 @@ public sealed class CvLifecycleTests() : TempDirectoryTest("cv-life")
     [InlineData("HUP", "SIGHUP", 129, "1")]
     [InlineData("INT", "SIGINT", 130, "2")]
     [InlineData("TERM", "SIGTERM", 143, "2")]
-    public async Task A_signal_after_some_folds_keeps_them_and_exits_128_plus_its_number(string signal, string name, int code, string threads)
+    public async Task A_signal_after_some_folds_keeps_them_and_exits_128_plus_its_number(string signal, string name,
+        int code, string threads)
     {
         string dir = P("sig");
         var (p, stdout, stderr) = await StartCv(dir, "--threads", threads);
@@ -110,7 +115,8 @@ public sealed class CvLifecycleTests() : TempDirectoryTest("cv-life")
         var rows = FoldRows(Path.Combine(dir, "folds.csv"));
         Assert.Equal(completed, rows.Count);
         Assert.All(rows.Values, n => Assert.Equal(Epochs, n));
-        foreach (JsonElement f in root.GetProperty("files").EnumerateArray()) Assert.True(File.Exists(Path.Combine(dir, f.GetString()!)), f.GetString());
+        foreach (JsonElement f in root.GetProperty("files").EnumerateArray()) Assert.True(File.Exists(Path.Combine(dir,
+            f.GetString()!)), f.GetString());
         Assert.True(File.Exists(Path.Combine(dir, "cv.png")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".*"));
     }
@@ -160,11 +166,14 @@ public sealed class CvLifecycleTests() : TempDirectoryTest("cv-life")
     public void Memory_does_not_grow_with_epochs()
     {
         Skip.If(Cli.TimeProgram is null, "needs GNU time (/usr/bin/time) for the peak RSS");
-        var (shortRun, shortPeak) = Cli.RunMeasured(_dir, "cv", "--epochs", "20000", "--folds", "2", "--out", P("short"), "--quiet");
+        var (shortRun, shortPeak) = Cli.RunMeasured(_dir, "cv", "--epochs", "20000", "--folds", "2", "--out",
+            P("short"), "--quiet");
         Assert.True(shortRun.ExitCode == 0, shortRun.Stderr);
-        var (longRun, longPeak) = Cli.RunMeasured(_dir, "cv", "--epochs", "600000", "--folds", "2", "--out", P("long"), "--quiet");
+        var (longRun, longPeak) = Cli.RunMeasured(_dir, "cv", "--epochs", "600000", "--folds", "2", "--out", P("long"),
+            "--quiet");
         Assert.True(longRun.ExitCode == 0, longRun.Stderr);
-        Assert.True(longPeak - shortPeak < 30 * 1024, $"peak RSS {shortPeak / 1024:N0} MiB at 20,000 epochs, {longPeak / 1024:N0} MiB at 600,000");
+        Assert.True(longPeak - shortPeak < 30 * 1024,
+            $"peak RSS {shortPeak / 1024:N0} MiB at 20,000 epochs, {longPeak / 1024:N0} MiB at 600,000");
     }
 
     [Fact]
@@ -177,7 +186,8 @@ public sealed class CvLifecycleTests() : TempDirectoryTest("cv-life")
         Assert.False(options.TryGetProperty("test_fraction", out _), "cv has no test fraction");
         Assert.False(options.TryGetProperty("threads", out _), "--threads is folds at once, in timing");
         Assert.Equal(20, options.GetProperty("epochs").GetInt32());
-        Assert.Equal(["folds.csv", "cv.png", "summary.json"], s.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(["folds.csv", "cv.png", "summary.json"],
+            s.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
     }
 
     [Fact]

@@ -10,14 +10,17 @@ namespace IrisNet.Tests;
 /// </summary>
 public sealed class MetricsWriterTests() : TempDirectoryTest("metrics")
 {
-    private static EpochMetrics Row(int epoch, bool validation) => new(epoch, 1.0 / (epoch + 2), epoch % 7 / 7.0, Math.Sqrt(epoch) / 1000, 0.5,
+    private static EpochMetrics Row(int epoch, bool validation) => new(epoch, 1.0 / (epoch + 2), epoch % 7 / 7.0,
+        Math.Sqrt(epoch) / 1000, 0.5,
         validation ? 2.0 / (epoch + 3) : null, validation ? 0.25 : null, 0.1 * Math.Pow(0.5, epoch / 1000));
 
     private static string Text(double? v) => v is double d ? d.ToString("R", CultureInfo.InvariantCulture) : "";
 
     private static string Line(EpochMetrics m, bool validation) =>
-        string.Join(',', new[] { m.Epoch.ToString(CultureInfo.InvariantCulture), Text(m.TrainLoss), Text(m.TrainAccuracy), Text(m.TestLoss), Text(m.TestAccuracy) }
-            .Concat(validation ? [Text(m.ValidationLoss), Text(m.ValidationAccuracy)] : []).Append(Text(m.LearningRate)));
+        string.Join(',', new[] { m.Epoch.ToString(CultureInfo.InvariantCulture), Text(m.TrainLoss),
+            Text(m.TrainAccuracy), Text(m.TestLoss), Text(m.TestAccuracy) }
+            .Concat(validation ? [Text(m.ValidationLoss), Text(m.ValidationAccuracy)]
+                : []).Append(Text(m.LearningRate)));
 
     [Theory]
     [InlineData(1, false)]
@@ -25,7 +28,8 @@ public sealed class MetricsWriterTests() : TempDirectoryTest("metrics")
     public void Rows_over_many_batches_reach_the_file_once_each_in_order(int every, bool validation)
     {
         string path = Path.Combine(_dir, $"m{every}.csv");
-        int epochs = 5 * MetricsWriter.BatchRows * every + 7 * every + 2; // several full batches and a partial one; with every = 3, a last epoch that --log-every skips
+        // several full batches and a partial one; with every = 3, a last epoch that --log-every skips
+        int epochs = 5 * MetricsWriter.BatchRows * every + 7 * every + 2;
         using (var writer = new MetricsWriter(path, validation, every))
         {
             for (int e = 1; e <= epochs; e++) writer.Add(Row(e, validation));

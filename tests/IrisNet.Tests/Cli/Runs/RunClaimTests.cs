@@ -41,7 +41,8 @@ public sealed class RunClaimTests() : TempDirectoryTest("claim")
         Cli.Result r = Cli.Run(_dir, "train", "--epochs", "5", "--out", "killed");
 
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains($"holds an unfinished run: its marker .irisnet-run names irisnet process {gone.Id}", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"holds an unfinished run: its marker .irisnet-run names irisnet process {gone.Id}", r.Stderr,
+            StringComparison.Ordinal);
         Assert.Contains("no longer runs (it was killed", r.Stderr, StringComparison.Ordinal);
         Assert.Equal("{}", File.ReadAllText(Path.Combine(run, "summary.json")));
     }

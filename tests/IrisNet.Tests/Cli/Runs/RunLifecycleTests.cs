@@ -26,7 +26,8 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
     }
 
     /// <summary>Starts a long run and returns once its first epoch line is printed.</summary>
-    private static async Task<(Process P, Task<string> Stdout, Task<string> Stderr)> StartTraining(string dir, params string[] args)
+    private static async Task<(Process P, Task<string> Stdout, Task<string> Stderr)> StartTraining(string dir,
+        params string[] args)
     {
         var (p, stdout, stderr) = await StartTrainingWatched(dir, args);
         return (p, stdout, stderr.All());
@@ -57,7 +58,8 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
             int epoch = int.Parse(f[0], CultureInfo.InvariantCulture);
             Assert.True(epoch > previous, $"epoch {epoch} after {previous}");
             previous = epoch;
-            foreach (string v in f.Skip(1).Where(v => v.Length > 0)) Assert.True(double.IsFinite(double.Parse(v, CultureInfo.InvariantCulture)), line);
+            foreach (string v in f.Skip(1).Where(v => v.Length > 0)) Assert.True(double.IsFinite(double.Parse(v,
+                CultureInfo.InvariantCulture)), line);
         }
         return lines.Length - 1;
     }
@@ -66,7 +68,8 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
     [InlineData("TERM", "SIGTERM", 143)]
     [InlineData("HUP", "SIGHUP", 129)]
     [InlineData("INT", "SIGINT", 130)]
-    public async Task A_termination_signal_finishes_the_epoch_writes_everything_and_exits_128_plus_its_number(string signal, string name, int code)
+    public async Task A_termination_signal_finishes_the_epoch_writes_everything_and_exits_128_plus_its_number(string
+        signal, string name, int code)
     {
         var (p, stdout, stderr) = await StartTraining(_dir, "--out", P("sig"));
         await Task.Delay(300);
@@ -83,7 +86,8 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
         int epochs = s.RootElement.GetProperty("timing").GetProperty("epochs").GetInt32();
         Assert.Equal(epochs, AssertWholeRows(P("sig", "metrics.csv")));
         Assert.NotNull(ModelJson.Load(P("sig", "model.json")));
-        foreach (string png in new[] { "loss.png", "accuracy.png", "confusion.png" }) Assert.True(File.Exists(P("sig", png)), png);
+        foreach (string png in new[] { "loss.png", "accuracy.png", "confusion.png" }) Assert.True(File.Exists(P("sig",
+            png)), png);
         Assert.Empty(Directory.EnumerateFiles(P("sig"), ".*"));
     }
 
@@ -142,7 +146,8 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
             Assert.Equal("running", s.RootElement.GetProperty("status").GetString());
     }
 
-    private static async Task<(Process P, Task<string> Stdout, Lines Stderr)> StartTrainingWatched(string dir, params string[] args)
+    private static async Task<(Process P, Task<string> Stdout, Lines Stderr)> StartTrainingWatched(string dir,
+        params string[] args)
     {
         Process p = Cli.Start(dir, ["train", "--epochs", "100000000", .. args]);
         var stderr = new Lines(p.StandardError);
@@ -170,7 +175,8 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
             var deadline = DateTime.UtcNow.AddMinutes(1);
             while (!Has(text))
             {
-                Assert.False(_reading.IsCompleted && !Has(text), $"the output ended without a line containing '{text}'");
+                Assert.False(_reading.IsCompleted && !Has(text),
+                    $"the output ended without a line containing '{text}'");
                 Assert.True(DateTime.UtcNow < deadline, $"no line containing '{text}' within a minute");
                 await Task.Delay(10);
             }
@@ -201,7 +207,8 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
                 Assert.Equal(7UL, r.GetProperty("seed").GetUInt64());
                 Assert.Equal(100_000_000, r.GetProperty("options").GetProperty("epochs").GetInt32());
                 Assert.Equal(120, r.GetProperty("data").GetProperty("train_rows").GetInt32());
-                Assert.True(DateTimeOffset.TryParse(r.GetProperty("started").GetString(), CultureInfo.InvariantCulture, out _));
+                Assert.True(DateTimeOffset.TryParse(r.GetProperty("started").GetString(), CultureInfo.InvariantCulture,
+                    out _));
                 Assert.False(r.TryGetProperty("final", out _));
             }
             // Streamed: rows reach the file during training (flushed at least once a second), not at the end.
@@ -247,14 +254,17 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
             await stderr;
             if (!File.Exists(Path.Combine(dir, "summary.json")))
             {
-                // Killed before the directory was claimed or its first file written: nothing may be there but the claim.
-                Assert.True(!Directory.Exists(dir) || Directory.EnumerateFileSystemEntries(dir).All(f => Path.GetFileName(f).StartsWith('.')), $"kill after {delay} ms");
+                // Killed before the directory was claimed or its first file written: nothing may be there but the
+                // claim.
+                Assert.True(!Directory.Exists(dir) || Directory.EnumerateFileSystemEntries(dir).All(f
+                    => Path.GetFileName(f).StartsWith('.')), $"kill after {delay} ms");
                 continue;
             }
             using JsonDocument s = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
             string status = s.RootElement.GetProperty("status").GetString()!;
             Assert.True(status is "running" or "completed", $"status {status} after a kill at {delay} ms");
-            if (File.Exists(Path.Combine(dir, "metrics.csv"))) AssertWholeRows(Path.Combine(dir, "metrics.csv"), killed: status == "running");
+            if (File.Exists(Path.Combine(dir, "metrics.csv"))) AssertWholeRows(Path.Combine(dir, "metrics.csv"),
+                killed: status == "running");
             if (status == "completed")
             {
                 foreach (JsonElement f in s.RootElement.GetProperty("files").EnumerateArray())
@@ -276,7 +286,8 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
             a.WaitForExit();
             b.WaitForExit();
             int[] codes = [a.ExitCode, b.ExitCode];
-            Assert.True(codes.Order().SequenceEqual([0, 2]), $"exit codes {a.ExitCode} and {b.ExitCode}: {outputs[1]} {outputs[3]}");
+            Assert.True(codes.Order().SequenceEqual([0, 2]),
+                $"exit codes {a.ExitCode} and {b.ExitCode}: {outputs[1]} {outputs[3]}");
             string loserError = a.ExitCode == 2 ? outputs[1] : outputs[3];
             Assert.StartsWith("irisnet: error: --out:", loserError, StringComparison.Ordinal);
             using JsonDocument s = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
@@ -288,7 +299,8 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
     [Fact]
     public void Default_run_directories_started_in_the_same_second_are_all_distinct()
     {
-        Process[] runs = Enumerable.Range(0, 3).Select(_ => Cli.Start(_dir, ["train", "--epochs", "5", "--quiet"])).ToArray();
+        Process[] runs = Enumerable.Range(0, 3).Select(_ => Cli.Start(_dir, ["train", "--epochs", "5",
+            "--quiet"])).ToArray();
         string[] dirs = runs.Select(p => p.StandardOutput.ReadToEnd().Trim()).ToArray();
         foreach (Process p in runs)
         {
@@ -344,9 +356,12 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
         Assert.Equal(0, r.ExitCode);
         var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => l.StartsWith("irisnet-phase ", StringComparison.Ordinal))
-            .ToDictionary(l => l[14..l.LastIndexOf(' ')], l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        string[] expected = ["parse", "data", "run directory", "training", "metrics.csv", "model.json", "waiting for the drawing warm-up",
-            "loss.png", "accuracy.png", "units.png", "confusion.png", "regions.png", "summary.json", "report", "other", "main"];
+            .ToDictionary(l => l[14..l.LastIndexOf(' ')], l => double.Parse(l[(l.LastIndexOf(' ') + 1)..],
+                System.Globalization.CultureInfo.InvariantCulture));
+        string[] expected = ["parse", "data", "run directory", "training", "metrics.csv", "model.json",
+            "waiting for the drawing warm-up",
+            "loss.png", "accuracy.png", "units.png", "confusion.png", "regions.png", "summary.json", "report", "other",
+                "main"];
         Assert.Equal(expected, lines.Keys);
         Assert.All(lines.Values, ms => Assert.True(ms >= 0));
         // "main" is the total since Main's first line: every phase lies within it.
@@ -357,7 +372,8 @@ public sealed class RunLifecycleTests() : TempDirectoryTest("life")
         Assert.DoesNotContain("irisnet-phase", quiet.Stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>On a 200 KiB file system a long run fills the disk: one clear error, exit 2, and no summary claiming more than exists.</summary>
+    /// <summary>On a 200 KiB file system a long run fills the disk: one clear error, exit 2, and no summary claiming
+    /// more than exists.</summary>
     [SkippableTheory]
     [InlineData("400")]
     [InlineData("100000000")]

@@ -79,9 +79,11 @@ public class RunMemoryTests
         double[] B = Enumerable.Range(0, C * H).Select(_ => rng.NextDouble() - 0.5).ToArray();
         double[] b = Enumerable.Range(0, C).Select(_ => rng.NextDouble() - 0.5).ToArray();
         var standardization = Standardization.FromValues(
-            Enumerable.Range(0, D).Select(d => d * 1e-5).ToArray(), Enumerable.Range(0, D).Select(d => 1 + d * 1e-6).ToArray());
+            Enumerable.Range(0, D).Select(d => d * 1e-5).ToArray(), Enumerable.Range(0,
+                D).Select(d => 1 + d * 1e-6).ToArray());
         var model = new Model(new NetworkShape(D, H, C, true, Activation.Tanh), Precision.Float64,
-            Enumerable.Range(0, D).Select(d => $"f{d}").ToArray(), ["x", "y", "z"], "label", standardization, A, a, B, b, null);
+            Enumerable.Range(0, D).Select(d => $"f{d}").ToArray(), ["x", "y", "z"], "label", standardization, A, a, B,
+                b, null);
         double[] at = Enumerable.Range(0, D).Select(_ => rng.NextDouble()).ToArray();
         double[] xs = Enumerable.Range(0, 300).Select(i => -3 + i * 0.02).ToArray();
         double[] ys = Enumerable.Range(0, 180).Select(i => 3 - i * 0.03).ToArray();
@@ -89,7 +91,8 @@ public class RunMemoryTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         int[,] classes = model.PlaneClasses(at, 7, 99_000, xs, ys);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated < 1_000_000, $"{allocated:N0} bytes allocated for a 300×180 plane of a {D:N0}-feature model");
+        Assert.True(allocated < 1_000_000,
+            $"{allocated:N0} bytes allocated for a 300×180 plane of a {D:N0}-feature model");
 
         // Each cell is the model's own prediction at that point.
         foreach (var (r, c) in new[] { (0, 0), (90, 150), (179, 299), (33, 211) })
@@ -131,10 +134,12 @@ public class RunMemoryTests
 
         Assert.InRange(kept.Length, 2, MetricsSeries.HeadRows + 2 * capacity + 1);
         Assert.Equal(all[^1], kept[^1]);
-        Assert.True(kept.Zip(kept.Skip(1)).All(p => p.First.Epoch < p.Second.Epoch), "epochs of the kept rows increase");
+        Assert.True(kept.Zip(kept.Skip(1)).All(p => p.First.Epoch < p.Second.Epoch),
+            "epochs of the kept rows increase");
         // Every column: over each span between kept rows the true curve stays within the kept values'
         // range (nothing is drawn too short), and every kept value is a true value of its span.
-        Func<EpochMetrics, double>[] columns = [m => m.TrainLoss, m => m.TrainAccuracy, m => m.TestLoss!.Value, m => m.TestAccuracy!.Value];
+        Func<EpochMetrics, double>[] columns = [m => m.TrainLoss, m => m.TrainAccuracy, m => m.TestLoss!.Value,
+            m => m.TestAccuracy!.Value];
         foreach (var column in columns)
         {
             Assert.Equal(all.Min(column), kept.Min(column));
@@ -156,7 +161,8 @@ public class RunMemoryTests
         var rng = new Random(3);
         var all = new List<EpochMetrics>();
         for (int e = 1; e <= 20_000; e++)
-            all.Add(new EpochMetrics(e, rng.NextDouble(), rng.NextDouble(), rng.NextDouble(), rng.NextDouble(), rng.NextDouble(), rng.NextDouble()));
+            all.Add(new EpochMetrics(e, rng.NextDouble(), rng.NextDouble(), rng.NextDouble(), rng.NextDouble(),
+                rng.NextDouble(), rng.NextDouble()));
         var series = new MetricsSeries(8);
         foreach (EpochMetrics m in all) series.Add(m);
         EpochMetrics[] kept = series.ToList();
@@ -164,7 +170,8 @@ public class RunMemoryTests
         Assert.Equal(all.Take(MetricsSeries.HeadRows), kept.Take(MetricsSeries.HeadRows));
         EpochMetrics[] pairs = kept[MetricsSeries.HeadRows..^1];
         Assert.True(pairs.Length is > 0 and <= 16 && pairs.Length % 2 == 0, $"{pairs.Length} rows for the buckets");
-        Func<EpochMetrics, double>[] columns = [m => m.TrainLoss, m => m.TrainAccuracy, m => m.TestLoss!.Value, m => m.TestAccuracy!.Value,
+        Func<EpochMetrics, double>[] columns = [m => m.TrainLoss, m => m.TrainAccuracy, m => m.TestLoss!.Value,
+            m => m.TestAccuracy!.Value,
             m => m.ValidationLoss!.Value, m => m.ValidationAccuracy!.Value];
         for (int i = 0; i < pairs.Length; i += 2)
         {
@@ -178,7 +185,8 @@ public class RunMemoryTests
                 Assert.Equal(values.Min(), Math.Min(a, b));
                 Assert.Equal(values.Max(), Math.Max(a, b));
                 Assert.True(Array.IndexOf(values, a) < Array.IndexOf(values, b),
-                    $"epochs {early.Epoch}-{late.Epoch}: {a} (epoch {early.Epoch + Array.IndexOf(values, a)}) is drawn before {b} (epoch {early.Epoch + Array.IndexOf(values, b)})");
+                    $"epochs {early.Epoch}-{late.Epoch}: {a} (epoch {early.Epoch + Array.IndexOf(values, a)}) is " +
+                        $"drawn before {b} (epoch {early.Epoch + Array.IndexOf(values, b)})");
             }
         }
     }
